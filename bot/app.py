@@ -1,0 +1,49 @@
+"""The app factory: a Bolt app wired to the handlers, the store and a Web API client."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler,
+)
+
+from bot.config import Settings
+from handlers.deps import Clock, Deps
+from handlers.registry import register
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client at SLACK_API_URL that retries rate limits and transient failures."""
+    return WebClient(
+        token=token or settings.slack_bot_token, base_url=settings.slack_api_url,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2),
+                        RateLimitErrorRetryHandler(max_retry_count=3),
+                        ServerErrorRetryHandler(max_retry_count=2)])
+
+
+def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
+               process_before_response: bool = False,
+               client: WebClient | None = None) -> App:
+    """The Bolt app. `process_before_response=True` runs listeners before the HTTP answer
+    (tests and the console); in production they run after the acknowledgement."""
+    app = App(
+        client=client or web_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        token_verification_enabled=False,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("dealbot.bolt"),
+    )
+    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone)
+    register(app, deps)
+    return app

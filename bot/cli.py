@@ -1,0 +1,111 @@
+"""`dealbot`: the command line. Each command loads the settings, builds what it needs, runs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.manifest import manifest_json
+from storage.db import Database
+
+log = logging.getLogger("dealbot")
+
+
+class SchemaError(Exception):
+    """The database schema is not the one this version of Dealbot needs."""
+
+
+def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True) -> Database:
+    """The database, checked to be at the current schema. A fresh SQLite file is migrated on
+    the spot; anything else out of date stops with the command that fixes it."""
+    db = Database(settings.database_url)
+    if not db.ping():
+        raise SchemaError(f"The database at {_safe_url(settings)} does not answer. Check "
+                          "DATABASE_URL and that the server is running.")
+    current, head = db.schema_state()
+    if current == head:
+        return db
+    if current is None and db.dialect == "sqlite" and migrate_fresh_sqlite:
+        log.info("creating the database schema in %s", _safe_url(settings))
+        db.upgrade()
+        return db
+    state = "is empty" if current is None else f"is at revision {current}"
+    raise SchemaError(f"The database schema {state}, and this Dealbot needs {head}: "
+                      "run `dealbot db upgrade` first.")
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import create_app
+
+    if args.socket:
+        settings.require_socket()
+    else:
+        settings.require_http()
+    db = open_database(settings)
+    app = create_app(settings, db)
+    if args.socket:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return 0
+    from bot.web import serve_http
+
+    serve_http(app, db, port=args.port or settings.port)
+    return 0
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    db.upgrade()
+    current, _ = db.schema_state()
+    print(f"The database schema is at revision {current}.")
+    return 0
+
+
+def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
+    sys.stdout.write(manifest_json(args.url))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="run the Slack app over HTTP (or Socket Mode)")
+    serve.add_argument("--socket", action="store_true", help="use Socket Mode instead of HTTP")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="leave the digests to a separate `dealbot scheduler`")
+    serve.add_argument("--port", type=int, help="HTTP port (default $PORT or 3000)")
+    serve.set_defaults(run=cmd_serve)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply the database migrations").set_defaults(run=cmd_db)
+    man = sub.add_parser("manifest", help="print the Slack app manifest for a deployment")
+    man.add_argument("--url", required=True, help="the public base URL, e.g. https://dealbot.example.com")
+    man.set_defaults(run=cmd_manifest)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[Settings, argparse.Namespace], int] = args.run
+    try:
+        settings = load_settings()
+        configure_logging(settings)
+        return run(settings, args)
+    except (ConfigError, SchemaError) as error:
+        print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

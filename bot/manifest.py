@@ -1,0 +1,54 @@
+"""The Slack app manifest for a deployment at a given URL (`dealbot manifest --url URL`)."""
+
+from __future__ import annotations
+
+import json
+
+PLACEHOLDER_URL = "https://dealbot.example.com"
+
+COMMANDS = (
+    ("/deal", "Create, move and close deals", "new Acme 50k | move Acme proposal | help"),
+    ("/lead", "Log leads and move them through the funnel", "add Jane Roe (Globex) source:webinar | help"),
+    ("/pipeline", "The pipeline summary, and its daily digest", "[subscribe | unsubscribe | subscriptions | help]"),
+    ("/funnel", "The funnel conversion report, and its weekly digest", "[this week | last week | subscribe | spend | help]"),
+)
+
+BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
+              "channels:join", "im:write")
+
+
+def manifest(url: str = PLACEHOLDER_URL) -> dict:
+    """The manifest with every Request URL at `url` + /slack/events."""
+    base = url.rstrip("/")
+    events = f"{base}/slack/events"
+    return {
+        "display_information": {
+            "name": "Dealbot",
+            "description": "Your deal pipeline and lead funnel, inside Slack.",
+            "background_color": "#1d3557",
+        },
+        "features": {
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": False,
+                         "messages_tab_read_only_enabled": True},
+            "bot_user": {"display_name": "Dealbot", "always_online": True},
+            "slash_commands": [
+                {"command": command, "url": events, "description": description,
+                 "usage_hint": hint, "should_escape": True}
+                for command, description, hint in COMMANDS],
+        },
+        "oauth_config": {
+            "redirect_urls": [f"{base}/slack/oauth_redirect"],
+            "scopes": {"bot": list(BOT_SCOPES)},
+        },
+        "settings": {
+            "event_subscriptions": {"request_url": events, "bot_events": ["app_home_opened"]},
+            "interactivity": {"is_enabled": True, "request_url": events},
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": False,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_json(url: str = PLACEHOLDER_URL) -> str:
+    return json.dumps(manifest(url), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,64 @@
+"""Ephemeral answers about several deals: lists, history, stages, help."""
+
+from __future__ import annotations
+
+from handlers.blocks.format import clip, context, day, divider, escape, money, section, user
+from handlers.blocks.history import history_lines
+from storage.deal_queries import DealList
+from storage.deal_views import DealView, EventView
+from storage.stages import StageView
+
+MAX_LIST_BLOCKS = 45
+
+
+def deal_line(deal: DealView) -> str:
+    close = f" · closes {day(deal.expected_close)}" if deal.expected_close else ""
+    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {deal.stage.name}, "
+            f"{money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
+
+
+def deal_list_blocks(found: DealList) -> list[dict]:
+    if not found.deals:
+        return [section("No deals match. `/deal new <name> <amount>` creates one.")]
+    blocks = [section(f"*{found.total} deal{'s' if found.total != 1 else ''}*")]
+    blocks += [section(deal_line(d)) for d in found.deals[:MAX_LIST_BLOCKS]]
+    shown = min(len(found.deals), MAX_LIST_BLOCKS)
+    if found.total > shown:
+        blocks.append(context(f"… and {found.total - shown} more. Narrow it down with a "
+                              "stage, `mine`, an @-mention or a #tag."))
+    return blocks
+
+
+def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:
+    lines = history_lines(events)
+    blocks = [section(f"*History of #{deal.id} {escape(deal.name)}*")]
+    chunk: list[str] = []
+    for line in lines:  # pack lines into sections of at most 3000 characters
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks[:MAX_LIST_BLOCKS]
+
+
+def stages_blocks(stages: list[StageView], *, note: str | None = None) -> list[dict]:
+    lines = []
+    for stage in stages:
+        rot = f", stale after {stage.rotting_days} days" if stage.rotting_days else ""
+        label = {"won": " (closes as won)", "lost": " (closes as lost)"}.get(stage.kind, "")
+        lines.append(f"{stage.position + 1}. *{escape(stage.name)}* — {stage.probability}%{rot}{label}")
+    blocks = [section("*The pipeline's stages*\n" + "\n".join(lines))]
+    if note:
+        blocks.insert(0, section(f":white_check_mark: {note}"))
+    blocks.append(context("Admins change them with `/deal stages rename|add|move|weight|rotting` "
+                          "— see `/deal help`."))
+    return blocks
+
+
+def help_blocks(lines: tuple[str, ...]) -> list[dict]:
+    blocks: list[dict] = []
+    for line in lines:
+        blocks += [section(line), divider()]
+    return blocks[:-1]

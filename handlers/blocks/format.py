@@ -1,0 +1,74 @@
+"""Small Block Kit and text helpers shared by every builder: escaping, money, dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+
+
+def escape(text: str) -> str:
+    """Escapes exactly what Slack asks for, so user text is shown and never interpreted."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def money(value: Decimal, currency: str) -> str:
+    """`$50,000` or `$1,250.50`; currencies without a symbol get their code: `50,000 NOK`."""
+    amount = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def day(value: date) -> str:
+    """`Fri 4 Dec 2026`."""
+    return f"{value:%a} {value.day} {value:%b %Y}"
+
+
+def moment(value: datetime) -> str:
+    """A time every viewer sees in their own zone (with a UTC fallback for old clients)."""
+    ts = int(value.timestamp())
+    return f"<!date^{ts}^{{date_short_pretty}} at {{time}}|{value:%Y-%m-%d %H:%M} UTC>"
+
+
+def user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else "nobody"
+
+
+def section(text: str, **extra: object) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)},
+            **extra}
+
+
+def fields(*pairs: tuple[str, str]) -> dict:
+    return {"type": "section", "fields": [
+        {"type": "mrkdwn", "text": clip(f"*{label}*\n{value}", FIELD_LIMIT)}
+        for label, value in pairs]}
+
+
+def context(*texts: str) -> dict:
+    return {"type": "context", "elements": [
+        {"type": "mrkdwn", "text": clip(t, SECTION_LIMIT)} for t in texts[:10]]}
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
+    element = {"type": "button", "text": {"type": "plain_text", "text": clip(text, 75),
+                                          "emoji": True},
+               "action_id": action_id, "value": value}
+    if style:
+        element["style"] = style
+    return element
+
+
+def option(text: str, value: str) -> dict:
+    return {"text": {"type": "plain_text", "text": clip(text, 75)}, "value": value}
+
+
+def divider() -> dict:
+    return {"type": "divider"}

@@ -1,0 +1,46 @@
+"""History entries in words: for `/deal history`, card notes and out-of-date clicks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from handlers.blocks.format import clip, day, escape, moment, user
+from storage.deal_views import EventView
+
+FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
+               "next_action_due": "next action due date", "probability": "probability"}
+
+
+def describe(event: EventView, *, subject: str = "this") -> str:
+    """One line: who did what. `subject` names the deal or lead ("this", "#12 Acme")."""
+    who = user(event.actor)
+    if event.kind == "created":
+        return f"{who} created {subject} in {escape(event.to_stage or '')}"
+    if event.kind == "stage":
+        return f"{who} moved {subject} from {escape(event.from_stage or '?')} to {escape(event.to_stage or '?')}"
+    if event.kind == "note":
+        return f"{who} logged a contact: “{escape(clip(event.new_value or '', 300))}”"
+    if event.kind == "assign":
+        return f"{who} assigned {subject} to {user(event.new_value)}"
+    if event.kind == "next":
+        return f"{who} set the next action: {escape(event.new_value or '—')}"
+    if event.kind == "convert":
+        return f"{who} converted {subject} into deal {escape(event.new_value or '')}"
+    name = FIELD_NAMES.get(event.field or "", event.field or "details")
+    return f"{who} changed the {name} of {subject} to {_shown(event.field, event.new_value)}"
+
+
+def _shown(field: str | None, value: str | None) -> str:
+    if value is None or value == "":
+        return "nothing"
+    if field in ("expected_close", "next_action_due"):
+        return day(date.fromisoformat(value))
+    if field == "owner":
+        return user(value)
+    if field == "probability":
+        return f"{value}%"
+    return escape(clip(value, 300))
+
+
+def history_lines(events: tuple[EventView, ...], *, subject: str = "it") -> list[str]:
+    return [f"{moment(e.at)} — {describe(e, subject=subject)}" for e in events]

@@ -1,0 +1,60 @@
+"""What every slash command listener shares: who is calling, and the reply helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+
+from handlers import messages
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.history import describe
+from handlers.deps import Deps
+from handlers.replies import Respond, in_channel
+from storage.deal_views import DealChange
+from storage.errors import NotAllowed, UsageError
+
+
+@dataclass(frozen=True)
+class Call:
+    """One slash command invocation: the caller, where, when, and how to answer."""
+
+    team: str
+    user: str
+    channel: str
+    now: datetime
+    deps: Deps
+    respond: Respond
+    client: WebClient
+
+    @classmethod
+    def of(cls, command: dict, deps: Deps, respond: Respond, client: WebClient) -> Call:
+        return cls(team=command["team_id"], user=command["user_id"],
+                   channel=command.get("channel_id", ""), now=deps.clock(), deps=deps,
+                   respond=respond, client=client)
+
+    def today(self, timezone: str) -> date:
+        """The caller's workspace date: relative dates like `friday` count from it."""
+        return self.now.astimezone(ZoneInfo(timezone)).date()
+
+    def require_admin(self, what: str) -> None:
+        """Workspace admins and owners, and anyone in DEALBOT_ADMINS, may pass."""
+        if self.user in self.deps.admins:
+            return
+        info = self.client.users_info(user=self.user)["user"]
+        if not (info.get("is_admin") or info.get("is_owner")):
+            raise NotAllowed(messages.NOT_ADMIN.format(what=what))
+
+
+def show_change(call: Call, change: DealChange) -> None:
+    """Posts the changed deal's card in the channel, with a line saying what happened."""
+    note = describe(change.event)
+    in_channel(call.respond, deal_card(change.deal, note=note), card_text(change.deal))
+
+
+def require(value: str, usage: str, what: str = messages.MISSING) -> str:
+    if not value.strip():
+        raise UsageError(what, usage=usage)
+    return value.strip()

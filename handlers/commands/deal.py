@@ -1,0 +1,156 @@
+"""`/deal`: create, move, close and look at deals. Parse, one storage call, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from handlers import messages, parse
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
+from handlers.commands import deal_edits, stages
+from handlers.commands.common import Call, require, show_change
+from handlers.deps import Deps
+from handlers.replies import Respond, answering_errors, ephemeral
+from storage import deal_queries, deals
+from storage.errors import UsageError
+from storage.workspaces import workspace_settings
+
+U = messages.DEAL_USAGE
+
+
+def deal_new(call: Call, rest: str) -> None:
+    rest, options = parse.extract_options(rest, {"stage", "close", "owner"})
+    rest, tags = parse.extract_tags(rest)
+    with call.deps.db.transaction() as s:
+        ws = workspace_settings(s, team=call.team, now=call.now)
+        name, amount = split_amount(rest, ws.currency)
+        close = options.get("close")
+        change = deals.create_deal(
+            s, team=call.team, name=parse.unescape(require(name, U["new"], "A deal needs a name.")),
+            actor=call.user, now=call.now, value=amount, stage=options.get("stage"),
+            expected_close=parse.parse_date(close, today=call.today(ws.timezone)) if close else None,
+            owner=parse.parse_user_mention(options["owner"]) if "owner" in options else None,
+            tags=tags)
+    show_change(call, change)
+
+
+def split_amount(text: str, currency: str) -> tuple[str, object]:
+    """Splits `Acme Corp 50 000 NOK` into the name and the amount at its end, if any."""
+    words = text.split()
+    for size in range(min(3, len(words) - 1), 0, -1):
+        tail = " ".join(words[-size:])
+        if parse.looks_like_amount(tail):
+            return " ".join(words[:-size]), parse.parse_amount(tail, currency=currency)
+    return text, None
+
+
+def deal_move(call: Call, rest: str) -> None:
+    words = require(rest, U["move"]).split()
+    if len(words) < 2:
+        raise UsageError("Tell me the deal and the stage to move it to.", usage=U["move"])
+    if words[0].startswith("#"):
+        ref, stage_words = words[0], words[1:]
+    else:
+        ref_words = words[:-1]
+        ref, stage_words = " ".join(ref_words), words[-1:]
+        if ref_words[-1].lower() == "to" and len(ref_words) > 1:
+            ref = " ".join(ref_words[:-1])
+    if stage_words and stage_words[0].lower() == "to" and len(stage_words) > 1:
+        stage_words = stage_words[1:]
+    with call.deps.db.transaction() as s:
+        change = deals.move_deal(s, team=call.team, ref=parse.unescape(ref),
+                                 stage=" ".join(stage_words), actor=call.user, now=call.now)
+    show_change(call, change)
+
+
+def deal_won(call: Call, rest: str) -> None:
+    ref = require(rest, U["won"], "Which deal was won?")
+    with call.deps.db.transaction() as s:
+        change = deals.win_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+                                now=call.now)
+    show_change(call, change)
+
+
+def deal_lost(call: Call, rest: str) -> None:
+    rest, options = parse.extract_options(rest, {"reason"})
+    ref = require(rest, U["lost"], "Which deal was lost?")
+    with call.deps.db.transaction() as s:
+        change = deals.lose_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+                                 now=call.now, reason=_text(options.get("reason")))
+    show_change(call, change)
+
+
+def deal_reopen(call: Call, rest: str) -> None:
+    words = require(rest, U["reopen"], "Which deal should reopen?").split()
+    ref, stage = (words[0], " ".join(words[1:]) or None) if words[0].startswith("#") else (
+        " ".join(words), None)
+    with call.deps.db.transaction() as s:
+        change = deals.reopen_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+                                   now=call.now, stage=stage)
+    show_change(call, change)
+
+
+def deal_show(call: Call, rest: str) -> None:
+    ref = require(rest, U["show"], "Which deal should I show?")
+    with call.deps.db.transaction() as s:
+        deal = deal_queries.show_deal(s, team=call.team, ref=parse.unescape(ref))
+    ephemeral(call.respond, deal_card(deal), card_text(deal))
+
+
+def deal_list(call: Call, rest: str) -> None:
+    rest, tags = parse.extract_tags(rest)
+    owner, stage_words = None, []
+    for word in rest.split():
+        if word.lower() == "mine":
+            owner = call.user
+        elif word.startswith("<@"):
+            owner = parse.parse_user_mention(word)
+        else:
+            stage_words.append(word)
+    with call.deps.db.transaction() as s:
+        found = deal_queries.list_deals(s, team=call.team, stage=" ".join(stage_words) or None,
+                                        owner=owner, tag=tags[0] if tags else None)
+    ephemeral(call.respond, deal_list_blocks(found), f"{found.total} deals")
+
+
+def deal_history(call: Call, rest: str) -> None:
+    ref = require(rest, U["history"], "Which deal's history?")
+    with call.deps.db.transaction() as s:
+        deal, events = deal_queries.deal_history(s, team=call.team, ref=parse.unescape(ref))
+    ephemeral(call.respond, history_blocks(deal, events), f"History of #{deal.id} {deal.name}")
+
+
+def deal_help(call: Call, rest: str) -> None:
+    ephemeral(call.respond, help_blocks(messages.DEAL_HELP_LINES), "How to use /deal")
+
+
+def _text(value: str | None) -> str | None:
+    return parse.unescape(value) if value else None
+
+
+SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
+    "new": deal_new, "add": deal_new, "move": deal_move, "won": deal_won, "lost": deal_lost,
+    "reopen": deal_reopen, "show": deal_show, "list": deal_list, "history": deal_history,
+    "help": deal_help, "": deal_help, "stages": stages.deal_stages, **deal_edits.SUBCOMMANDS,
+}
+
+
+def route_deal_command(ack: Ack, command: dict, respond: Respond, client: WebClient, *,
+                       deps: Deps) -> None:
+    ack()
+    with answering_errors(respond):
+        word, rest = parse.split_command(command.get("text") or "")
+        handler = SUBCOMMANDS.get(word)
+        if handler is None:
+            raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="deal", word=word),
+                             usage="`/deal help` lists everything; for example "
+                                   "`/deal new Acme 50k` or `/deal move Acme proposal`")
+        handler(Call.of(command, deps, respond, client), rest)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.command("/deal")(partial(route_deal_command, deps=deps))

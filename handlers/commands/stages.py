@@ -1,0 +1,54 @@
+"""`/deal stages`: show the pipeline's stages; admins rename, add, reorder, re-weight them."""
+
+from __future__ import annotations
+
+from handlers import messages, parse
+from handlers.blocks.deal_lists import stages_blocks
+from handlers.commands.common import Call
+from handlers.replies import ephemeral
+from storage import stages
+from storage.errors import UsageError
+from storage.workspaces import ensure_workspace
+
+USAGE = messages.DEAL_USAGE["stages"]
+
+
+def deal_stages(call: Call, rest: str) -> None:
+    word, args = parse.split_command(rest)
+    if word:
+        call.require_admin("the pipeline's stages")
+    with call.deps.db.transaction() as s:
+        ensure_workspace(s, team=call.team, now=call.now)
+        note = _change(s, call.team, word, args) if word else None
+        listed = stages.stage_views(s, team=call.team)
+    ephemeral(call.respond, stages_blocks(listed, note=note), "The pipeline's stages")
+
+
+def _change(session, team: str, word: str, args: str) -> str:
+    args, options = parse.extract_options(args, {"after"})
+    words = args.split()
+    if word == "rename" and len(words) >= 2:
+        view = stages.rename_stage(session, team=team, stage=words[0], new_name=" ".join(words[1:]))
+        return f"Renamed to *{view.name}*. Deals and history in it kept their place."
+    if word == "add" and words:
+        percent = parse.parse_percent(words[-1]) if len(words) > 1 and _is_number(words[-1]) else None
+        name = " ".join(words[:-1] if percent is not None else words)
+        view = stages.add_stage(session, team=team, name=name, after=options.get("after"),
+                                probability=percent)
+        return f"Added *{view.name}* ({view.probability}%)."
+    if word == "move" and len(words) == 1 and options.get("after"):
+        after = None if options["after"].lower() == "first" else options["after"]
+        view = stages.move_stage(session, team=team, stage=words[0], after=after)
+        return f"Moved *{view.name}*."
+    if word in ("weight", "probability") and len(words) == 2:
+        view = stages.set_stage_probability(session, team=team, stage=words[0],
+                                            probability=parse.parse_percent(words[1]))
+        return f"*{view.name}* now weighs {view.probability}%."
+    if word == "rotting" and len(words) == 2 and words[1].isdigit():
+        view = stages.set_stage_rotting(session, team=team, stage=words[0], days=int(words[1]))
+        return f"Deals in *{view.name}* go stale after {view.rotting_days} days without activity."
+    raise UsageError(f"I could not read `/deal stages {word} {args}`.", usage=USAGE)
+
+
+def _is_number(word: str) -> bool:
+    return word.rstrip("%").isdigit()

@@ -1,0 +1,21 @@
+"""What the listeners need from the running program, handed over by `bot.app`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The store, the clock (aware UTC), and the users named admins by configuration."""
+
+    db: Database
+    clock: Clock
+    admins: frozenset[str] = frozenset()
+    default_timezone: str = "UTC"

@@ -1,0 +1,12 @@
+"""Every action_id, block_id and callback_id the app renders and listens for."""
+
+DEAL_CARD_ACTIONS = "deal.card.actions"
+DEAL_ADVANCE = "deal.advance"
+DEAL_PICK_STAGE = "deal.pick_stage"
+DEAL_WON = "deal.won"
+DEAL_LOST = "deal.lost"
+DEAL_ASSIGN_ME = "deal.assign_me"
+DEAL_ADD_NOTE = "deal.add_note"
+DEAL_EDIT = "deal.edit"
+DEAL_REOPEN = "deal.reopen"
+DEAL_SHOW = "deal.show"

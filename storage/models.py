@@ -1,0 +1,271 @@
+"""The shared store: every table Dealbot keeps, as SQLAlchemy 2.0 typed models.
+
+Histories (`deal_events`, `lead_events`) are append-only; the current columns on `deals`
+and `leads` are a convenience for cards and lists, the reports read the histories.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Text,
+    TypeDecorator, UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MONEY = Numeric(16, 2)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC on every database and gives them back aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Workspace(Base):
+    """A Slack workspace (team) and its settings; created with defaults on first use."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    rotting_days: Mapped[int] = mapped_column(Integer, default=14)
+    activity_channel: Mapped[str | None] = mapped_column(String(32))
+    next_deal_number: Mapped[int] = mapped_column(Integer, default=1)
+    next_lead_number: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Pipeline(Base):
+    """An ordered set of stages: kind `deal` for the sales pipeline, `lead` for the funnel."""
+
+    __tablename__ = "pipelines"
+    __table_args__ = (UniqueConstraint("team_id", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class Stage(Base):
+    """A stage of a pipeline. `kind` is open, won or lost (funnel: open or dropped).
+
+    Stages are never deleted once used, so history keeps pointing at them; a rename changes
+    the name everywhere, including in past reports.
+    """
+
+    __tablename__ = "stages"
+    __table_args__ = (Index("ix_stages_pipeline_position", "pipeline_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8), default="open")
+    probability: Mapped[int] = mapped_column(Integer, default=0)
+    rotting_days: Mapped[int | None] = mapped_column(Integer)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Deal(Base):
+    """An opportunity in a pipeline. `version` guards against lost updates."""
+
+    __tablename__ = "deals"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        UniqueConstraint("team_id", "external_id"),
+        Index("ix_deals_team_stage", "team_id", "stage_id"),
+        Index("ix_deals_team_owner", "team_id", "owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    number: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
+    owner: Mapped[str | None] = mapped_column(String(32))
+    expected_close: Mapped[date | None] = mapped_column(Date)
+    probability: Mapped[int | None] = mapped_column(Integer)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_action: Mapped[str | None] = mapped_column(String(500))
+    next_action_due: Mapped[date | None] = mapped_column(Date)
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str | None] = mapped_column(String(80))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), unique=True)
+    lost_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DealEvent(Base):
+    """One thing that happened to a deal. Kinds: created, stage, edit, note, assign, next."""
+
+    __tablename__ = "deal_events"
+    __table_args__ = (
+        Index("ix_deal_events_team_at", "team_id", "at"),
+        Index("ix_deal_events_deal_at", "deal_id", "at"),
+        Index("ix_deal_events_team_kind_at", "team_id", "kind", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    field: Mapped[str | None] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+
+
+class Lead(Base):
+    """A prospect in the funnel. Its deal is the one whose `lead_id` names it; the unique
+    constraint there is what makes a lead convert at most once, even under concurrency."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number"),
+        UniqueConstraint("team_id", "external_id"),
+        Index("ix_leads_team_stage", "team_id", "stage_id"),
+        Index("ix_leads_team_created", "team_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    number: Mapped[int] = mapped_column(Integer)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(String(80))
+    owner: Mapped[str | None] = mapped_column(String(32))
+    tags: Mapped[str] = mapped_column(String(500), default="")
+    converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    drop_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LeadEvent(Base):
+    """One thing that happened to a lead. Kinds: created, stage, edit, note, convert."""
+
+    __tablename__ = "lead_events"
+    __table_args__ = (
+        Index("ix_lead_events_team_at", "team_id", "at"),
+        Index("ix_lead_events_lead_at", "lead_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    field: Mapped[str | None] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class Spend(Base):
+    """Marketing spend for one ISO week (its Monday) and source ('' when none)."""
+
+    __tablename__ = "spend"
+    __table_args__ = (UniqueConstraint("team_id", "week_start", "source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    week_start: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(80), default="")
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    recorded_by: Mapped[str | None] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """A digest: a channel gets a report kind on some weekdays at a local time."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    days: Mapped[str] = mapped_column(String(40))
+    at_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class DigestLedger(Base):
+    """The claim that a subscription's digest for one period was (being) posted."""
+
+    __tablename__ = "digest_ledger"
+    __table_args__ = (UniqueConstraint("subscription_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("subscriptions.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProcessedDelivery(Base):
+    """Slack deliveries already applied (event ids), so that a retry never applies twice."""
+
+    __tablename__ = "processed_deliveries"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,141 @@
+"""Stages of a team's pipeline or funnel: lookup by name or prefix, and their configuration.
+
+Stages are renamed, added, reordered and re-weighted in place; history refers to stage ids,
+so a past move keeps pointing at the same stage under its new name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.errors import NotFound, RuleViolation, UsageError
+from storage.models import Stage
+from storage.workspaces import pipeline_of
+
+MAX_STAGE_NAME = 60
+
+
+@dataclass(frozen=True)
+class StageView:
+    id: int
+    name: str
+    position: int
+    kind: str
+    probability: int
+    rotting_days: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.kind == "open"
+
+
+def stage_view(stage: Stage) -> StageView:
+    return StageView(stage.id, stage.name, stage.position, stage.kind, stage.probability,
+                     stage.rotting_days)
+
+
+def stages_of(session: Session, *, team: str, kind: str = "deal") -> list[Stage]:
+    """The stages of the team's pipeline (or funnel), in order."""
+    pipeline = pipeline_of(session, team=team, kind=kind)
+    return list(session.scalars(select(Stage).where(
+        Stage.pipeline_id == pipeline.id, Stage.archived.is_(False)).order_by(Stage.position)))
+
+
+def stage_views(session: Session, *, team: str, kind: str = "deal") -> list[StageView]:
+    return [stage_view(s) for s in stages_of(session, team=team, kind=kind)]
+
+
+def find_stage(session: Session, *, team: str, name: str, kind: str = "deal") -> Stage:
+    """The stage named `name`, or the only one that starts with it (case-insensitive)."""
+    wanted = name.strip().casefold()
+    stages = stages_of(session, team=team, kind=kind)
+    exact = [s for s in stages if s.name.casefold() == wanted]
+    matches = exact or [s for s in stages if wanted and s.name.casefold().startswith(wanted)]
+    if len(matches) == 1:
+        return matches[0]
+    names = ", ".join(f"`{s.name}`" for s in stages)
+    if not matches:
+        raise NotFound(f"There is no stage called `{name}`. The stages are {names}.")
+    found = ", ".join(f"`{s.name}`" for s in matches)
+    raise UsageError(f"`{name}` could be {found}. Type more of the stage name.")
+
+
+def _check_name(session: Session, team: str, kind: str, name: str,
+                exclude: int | None = None) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError("A stage needs a name.")
+    if len(name) > MAX_STAGE_NAME:
+        raise UsageError(f"A stage name can be at most {MAX_STAGE_NAME} characters.")
+    for stage in stages_of(session, team=team, kind=kind):
+        if stage.id != exclude and stage.name.casefold() == name.casefold():
+            raise RuleViolation(f"There is already a stage called `{stage.name}`.")
+    return name
+
+
+def rename_stage(session: Session, *, team: str, stage: str, new_name: str,
+                 kind: str = "deal") -> StageView:
+    target = find_stage(session, team=team, name=stage, kind=kind)
+    target.name = _check_name(session, team, kind, new_name, exclude=target.id)
+    return stage_view(target)
+
+
+def set_stage_probability(session: Session, *, team: str, stage: str, probability: int,
+                          kind: str = "deal") -> StageView:
+    target = find_stage(session, team=team, name=stage, kind=kind)
+    if target.kind != "open":
+        raise RuleViolation(f"`{target.name}` is a closing stage; its weight is fixed.")
+    target.probability = probability
+    return stage_view(target)
+
+
+def set_stage_rotting(session: Session, *, team: str, stage: str, days: int | None,
+                      kind: str = "deal") -> StageView:
+    target = find_stage(session, team=team, name=stage, kind=kind)
+    if days is not None and not 1 <= days <= 365:
+        raise UsageError("A rotting limit is a number of days from 1 to 365.")
+    target.rotting_days = days
+    return stage_view(target)
+
+
+def add_stage(session: Session, *, team: str, name: str, after: str | None = None,
+              probability: int | None = None, kind: str = "deal") -> StageView:
+    """Adds an open stage after `after` (default: after the last open stage)."""
+    stages = stages_of(session, team=team, kind=kind)
+    open_stages = [s for s in stages if s.kind == "open"]
+    if len(stages) >= 20:
+        raise RuleViolation("A pipeline can have at most 20 stages.")
+    anchor = find_stage(session, team=team, name=after, kind=kind) if after else open_stages[-1]
+    if anchor.kind != "open":
+        raise RuleViolation("New stages go among the open stages, before the closing ones.")
+    clean = _check_name(session, team, kind, name)
+    for stage in stages:
+        if stage.position > anchor.position:
+            stage.position += 1
+    weight = anchor.probability if probability is None else probability
+    new = Stage(pipeline_id=anchor.pipeline_id, name=clean, position=anchor.position + 1,
+                kind="open", probability=weight)
+    session.add(new)
+    session.flush()
+    return stage_view(new)
+
+
+def move_stage(session: Session, *, team: str, stage: str, after: str | None,
+               kind: str = "deal") -> StageView:
+    """Puts an open stage right after another open stage, or first when `after` is None."""
+    stages = stages_of(session, team=team, kind=kind)
+    target = find_stage(session, team=team, name=stage, kind=kind)
+    anchor = find_stage(session, team=team, name=after, kind=kind) if after else None
+    if target.kind != "open" or (anchor is not None and anchor.kind != "open"):
+        raise RuleViolation("Only open stages can be reordered; closing stages stay last.")
+    order = [s for s in stages if s.id != target.id]
+    index = order.index(anchor) + 1 if anchor is not None else 0
+    order.insert(index, target)
+    for position, item in enumerate(order):
+        item.position = position
+    session.flush()
+    return stage_view(target)
+

@@ -1,0 +1,96 @@
+"""Workspaces and their pipelines: created with defaults the first time a team uses the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Pipeline, Stage, Workspace
+
+DEFAULT_DEAL_STAGES: tuple[tuple[str, int, str], ...] = (
+    ("Prospecting", 10, "open"), ("Qualification", 20, "open"), ("Meeting", 40, "open"),
+    ("Proposal", 60, "open"), ("Negotiation", 80, "open"), ("Won", 100, "won"),
+    ("Lost", 0, "lost"),
+)
+DEFAULT_LEAD_STAGES: tuple[tuple[str, int, str], ...] = (
+    ("Awareness", 0, "open"), ("Interest", 0, "open"), ("Consideration", 0, "open"),
+    ("Engagement", 0, "open"), ("Conversion", 0, "open"), ("Dropped", 0, "dropped"),
+)
+DEFAULT_PIPELINE = "Sales"
+DEFAULT_FUNNEL = "Funnel"
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    team_id: str
+    currency: str
+    timezone: str
+    rotting_days: int
+    activity_channel: str | None
+
+
+def ensure_workspace(session: Session, *, team: str, now: datetime,
+                     timezone: str = "UTC") -> Workspace:
+    """The team's workspace row, created with default settings and stages on first use.
+    Safe when two first requests of a team race: the insert does nothing if it exists."""
+    workspace = session.get(Workspace, team)
+    if workspace is not None:
+        return workspace
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(Workspace).values(team_id=team, currency="USD", timezone=timezone,
+                                 rotting_days=14, next_deal_number=1, next_lead_number=1,
+                                 created_at=now).on_conflict_do_nothing())
+    if result.rowcount:
+        _create_pipeline(session, team, "deal", DEFAULT_PIPELINE, DEFAULT_DEAL_STAGES)
+        _create_pipeline(session, team, "lead", DEFAULT_FUNNEL, DEFAULT_LEAD_STAGES)
+    return session.get_one(Workspace, team, populate_existing=True)
+
+
+def _create_pipeline(session: Session, team: str, kind: str, name: str,
+                     stages: tuple[tuple[str, int, str], ...]) -> None:
+    pipeline = Pipeline(team_id=team, kind=kind, name=name)
+    session.add(pipeline)
+    session.flush()
+    for position, (stage_name, probability, stage_kind) in enumerate(stages):
+        session.add(Stage(pipeline_id=pipeline.id, name=stage_name, position=position,
+                          kind=stage_kind, probability=probability))
+    session.flush()
+
+
+def workspace_settings(session: Session, *, team: str, now: datetime) -> WorkspaceSettings:
+    ws = ensure_workspace(session, team=team, now=now)
+    return WorkspaceSettings(ws.team_id, ws.currency, ws.timezone, ws.rotting_days,
+                             ws.activity_channel)
+
+
+def update_settings(session: Session, *, team: str, now: datetime,
+                    **changes: object) -> WorkspaceSettings:
+    """Changes workspace settings (currency, timezone, rotting_days, activity_channel)."""
+    ensure_workspace(session, team=team, now=now)
+    allowed = {"currency", "timezone", "rotting_days", "activity_channel"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"unknown settings: {sorted(unknown)}")
+    session.execute(update(Workspace).where(Workspace.team_id == team).values(**changes))
+    return workspace_settings(session, team=team, now=now)
+
+
+def pipeline_of(session: Session, *, team: str, kind: str) -> Pipeline:
+    """The team's pipeline of that kind (`deal` or `lead`)."""
+    return session.scalars(select(Pipeline).where(
+        Pipeline.team_id == team, Pipeline.kind == kind).order_by(Pipeline.id)).first()
+
+
+def next_number(session: Session, *, team: str, kind: str) -> int:
+    """Allocates the team's next deal or lead number; the row lock serializes creators."""
+    column = Workspace.next_deal_number if kind == "deal" else Workspace.next_lead_number
+    number = session.execute(
+        update(Workspace).where(Workspace.team_id == team).values({column: column + 1})
+        .returning(column)).scalar_one()
+    return number - 1

@@ -1,0 +1,81 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, a clock, Slack stand-ins.
+
+PostgreSQL tests use the server at $DEALBOT_TEST_POSTGRES (default: the local one with trust
+auth). Each run creates its own database and drops it at the end. When no server answers,
+those tests are skipped with a reason, unless $DEALBOT_REQUIRE_POSTGRES is set (CI sets it),
+in which case they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage.db import Database
+from storage.models import Base
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "DEALBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _postgres_database() -> Iterator[str]:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"dealbot_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # any failure to reach the server means: no PostgreSQL here
+        admin.dispose()
+        message = f"PostgreSQL at {make_url(POSTGRES_ADMIN_URL).host} is not reachable ({exc.__class__.__name__})"
+        if os.environ.get("DEALBOT_REQUIRE_POSTGRES"):
+            pytest.fail(message)
+        pytest.skip(message + "; ran the SQLite half only")
+    try:
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of an empty database of each backend, for the whole test session."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'dealbot.db'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def migrated_db(database_url: str) -> Iterator[Database]:
+    db = Database(database_url)
+    db.upgrade()
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def db(migrated_db: Database) -> Iterator[Database]:
+    """A migrated database, emptied after each test."""
+    yield migrated_db
+    with migrated_db.engine.begin() as conn:
+        if migrated_db.dialect == "postgresql":
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed 'now' for tests: Sunday 22 November 2026, 12:00 UTC."""
+    return datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
