@@ -79,3 +79,49 @@ def db(migrated_db: Database) -> Iterator[Database]:
 def now() -> datetime:
     """A fixed 'now' for tests: Sunday 22 November 2026, 12:00 UTC."""
     return datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+
+
+SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
+                   "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+
+
+@pytest.fixture(autouse=True)
+def _no_slack_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bolt reads some SLACK_* variables by itself (OAuth mode); tests control them all."""
+    for name in SLACK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def slack():
+    from tests.slackkit import FakeSlack
+
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def clock(now: datetime):
+    from tests.driver import Clock
+
+    return Clock(now)
+
+
+@pytest.fixture
+def settings(db: Database, slack):
+    from bot.config import Settings
+    from tests.driver import SIGNING_SECRET
+
+    return Settings(database_url=db.url, slack_api_url=slack.api_url,
+                    slack_bot_token="xoxb-test-token", slack_signing_secret=SIGNING_SECRET,
+                    admins=frozenset({"UADMIN"}))
+
+
+@pytest.fixture
+def driver(db: Database, slack, clock, settings):
+    """The real Bolt app on the test database, talking to the Slack stand-in."""
+    from bot.app import create_app
+    from tests.driver import Driver
+
+    app = create_app(settings, db, clock=clock, process_before_response=True)
+    return Driver(app, slack)

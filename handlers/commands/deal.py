@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from functools import partial
 
 from slack_bolt import Ack, App
@@ -38,13 +39,15 @@ def deal_new(call: Call, rest: str) -> None:
     show_change(call, change)
 
 
-def split_amount(text: str, currency: str) -> tuple[str, object]:
+def split_amount(text: str, currency: str) -> tuple[str, Decimal | None]:
     """Splits `Acme Corp 50 000 NOK` into the name and the amount at its end, if any."""
     words = text.split()
     for size in range(min(3, len(words) - 1), 0, -1):
         tail = " ".join(words[-size:])
         if parse.looks_like_amount(tail):
             return " ".join(words[:-size]), parse.parse_amount(tail, currency=currency)
+    if len(words) > 1 and words[-1][0] in "$€£-0123456789":  # meant as an amount, mistyped
+        parse.parse_amount(words[-1], currency=currency)
     return text, None
 
 
