@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -193,7 +194,7 @@ _ISO_CODES = frozenset("""
     UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG""".split())
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _AMOUNT = re.compile(
-    rf"(?P<sign>[-−])? ?(?:(?P<pre>[$€£]|(?i:kr)|[A-Z]{{3}}) ?)?(?P<sign2>[-−])?"
+    rf"(?P<sign>[-−])? ?(?:(?P<pre>[$€£]|(?i:kr)|[A-Z]{{3}}) ?(?P<sign2>[-−])?)?"
     rf"(?P<number>{_NUMBER})(?P<scale>(?i:bn|[kmb]))?(?: ?(?P<post>[$€£]|(?i:kr|[a-z]{{3}})))?")
 
 
@@ -340,7 +341,8 @@ def parse_iso_week(text: str) -> date:
         year, week = int(found[1]), int(found[2])
         weeks = date(year, 12, 28).isocalendar().week
         if not 1 <= week <= weeks:
-            raise UsageError(f"{_code(text)} does not exist: {year} has weeks 1 to {weeks}.")
+            raise UsageError(f"{_code(text)} does not exist: {year} has no week {week}; "
+                             f"its weeks run from 1 to {weeks}.")
         return date.fromisocalendar(year, week, 1)
     if found := _ISO_DATE.fullmatch(words):
         day = _make_date(int(found[1]), int(found[2]), int(found[3]), text)
@@ -395,7 +397,7 @@ def _quarter_start(day: date) -> date:
     return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
-_NAMED = {
+_NAMED: dict[str, Callable[[date], date]] = {
     "today": lambda day: day,
     "tomorrow": lambda day: day + timedelta(days=1),
     "yesterday": lambda day: day - timedelta(days=1),
@@ -445,8 +447,12 @@ def _calendar_date(words: str, today: date) -> date | None:
         return None
     if year:
         return _make_date(int(year), month + 1, int(day), words)
-    for candidate in range(today.year, today.year + 9):  # February 29 comes within 8 years
-        if int(day) <= calendar.monthrange(candidate, month + 1)[1]:
-            if (found_date := date(candidate, month + 1, int(day))) >= today:
-                return found_date
-    return _make_date(today.year, month + 1, int(day), words)  # a day no year has: refused
+    return _next_yearly(month + 1, int(day), today, words)
+
+
+def _next_yearly(month: int, day: int, today: date, text: str) -> date:
+    """The next `month` `day` on or after today; a February 29 comes within 8 years."""
+    for year in range(today.year, today.year + 9):
+        if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+            return date(year, month, day)
+    return _make_date(today.year, month, day, text)  # a day that no year has: this refuses it
