@@ -34,12 +34,12 @@ def in_channel(respond: Respond, blocks: list[dict], text: str) -> None:
 
 
 def error_blocks(error: DealbotError) -> list[dict]:
-    blocks = [section(f":warning: {error.message}")]
+    blocks = [section(f":warning: {escape(error.message)}")]
     if isinstance(error, Ambiguous):
         lines = "\n".join(f"• `#{number}` {escape(name)}" for number, name in error.candidates)
         blocks.append(section(lines + "\nName it by its `#id` to pick one."))
     if error.usage:
-        blocks.append(context(f"*Usage:* {error.usage}"))
+        blocks.append(context(f"*Usage:* {escape(error.usage)}"))
     return blocks
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 
 class DealbotError(Exception):
-    """Root of every error a user may see. `message` is Slack mrkdwn, already escaped;
-    `usage` optionally shows the right form with an example."""
+    """Root of every error a user may see. `message` is plain text (backticks may mark
+    code); whoever shows it escapes it. `usage` optionally shows the right form with an
+    example."""
 
     def __init__(self, message: str, *, usage: str | None = None) -> None:
         super().__init__(message)

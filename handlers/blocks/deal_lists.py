@@ -60,5 +60,5 @@ def stages_blocks(stages: list[StageView], *, note: str | None = None) -> list[d
 def help_blocks(lines: tuple[str, ...]) -> list[dict]:
     blocks: list[dict] = []
     for line in lines:
-        blocks += [section(line), divider()]
+        blocks += [section(escape(line)), divider()]
     return blocks[:-1]

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from handlers.parse import escape  # the one escaping rule, re-exported for the builders
+
+
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
-
-
-def escape(text: str) -> str:
-    """Escapes exactly what Slack asks for, so user text is shown and never interpreted."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clip(text: str, limit: int) -> str:

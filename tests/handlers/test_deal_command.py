@@ -185,3 +185,10 @@ def test_another_workspace_cannot_see_or_change_this_workspaces_deals(driver):
     reply = driver.one("move #1 proposal", team="T2")
     assert reply.ephemeral and "There is no deal #1" in reply.text
     assert "Prospecting" in driver.one("show #1", team="T1").text
+
+
+def test_what_the_user_typed_is_escaped_in_error_answers_and_usage(driver):
+    reply = driver.one("show &lt;!channel&gt;")
+    assert "&lt;!channel&gt;" in reply.text and "<!channel>" not in str(reply.blocks)
+    usage = driver.one("move Acme")
+    assert "&lt;deal&gt;" in usage.text and "<deal>" not in str(usage.blocks)
