@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+import pytest
 from sqlalchemy import inspect
 
 from storage.db import Database
 from storage.models import Base
+from tests.conftest import _postgres_database
 
 
-def test_migrations_go_down_to_base_and_up_again_and_match_the_models(database_url):
-    db = Database(database_url.replace("dealbot.db", "migrations.db"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    """A database of its own, so going down to base disturbs no other test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+    else:
+        yield from _postgres_database()
+
+
+def test_migrations_go_down_to_base_and_up_again_and_match_the_models(empty_database_url):
+    db = Database(empty_database_url)
     try:
         db.upgrade()
         db.downgrade("base")
@@ -24,5 +35,4 @@ def test_migrations_go_down_to_base_and_up_again_and_match_the_models(database_u
         current, head = db.schema_state()
         assert current == head
     finally:
-        if db.dialect == "sqlite":
-            db.dispose()
+        db.dispose()
