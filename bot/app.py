@@ -37,11 +37,18 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
                client: WebClient | None = None) -> App:
     """The Bolt app. `process_before_response=True` runs listeners before the HTTP answer
     (tests and the console); in production they run after the acknowledgement."""
+    oauth = None
+    if settings.oauth:  # decided by our settings, never by Bolt reading the environment
+        from bot.oauth import ensure_oauth_tables, oauth_settings
+
+        ensure_oauth_tables(settings, db)
+        oauth = oauth_settings(settings, db)
     app = App(
         client=client or web_client(settings),
         signing_secret=settings.slack_signing_secret or "",
         token_verification_enabled=False,
         process_before_response=process_before_response,
+        oauth_settings=oauth,
         logger=logging.getLogger("dealbot.bolt"),
     )
     deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone)

@@ -135,7 +135,8 @@ class FakeSlack:
     """Slack's Web API, response_urls and upload URLs on 127.0.0.1, on an ephemeral port.
 
     Records every request (see `Recorded`). API calls without `Authorization: Bearer ...` are
-    recorded and answered `not_authed`. Answers come from `script()` queues first, then from
+    recorded and answered `not_authed` (except oauth.v2.access, which authenticates the app
+    with Basic auth). Answers come from `script()` queues first, then from
     defaults shaped like Slack's (`{"ok": true}` for methods without a specific default).
     `users` overrides fields of the users.info answer per user id. Thread-safe.
     """
@@ -263,7 +264,8 @@ class FakeSlack:
             self._records.append(Recorded(kind, name, headers, body, token))
         if kind == "upload":
             return {"ok": True} if filename is not None else HttpAnswer(404)
-        if kind == "api" and token is None:
+        if kind == "api" and token is None and not (
+                name == "oauth.v2.access" and authorization.startswith("Basic ")):
             return {"ok": False, "error": "not_authed"}
         with self._lock:
             queue = self._scripts.get((kind, name))
