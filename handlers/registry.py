@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import replies
-from handlers.commands import deal
+from handlers import deliveries, replies
+from handlers.actions import lead_card, lead_modals
+from handlers.commands import deal, lead
 from handlers.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
     replies.register(app)
+    deliveries.register(app, deps)
     deal.register(app, deps)
+    lead.register(app, deps)
+    lead_card.register(app, deps)
+    lead_modals.register(app, deps)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.deal_views import DealChange, DealView, deal_view, event_view
 from storage.errors import RuleViolation, StaleVersion, UsageError
+from storage.lead_funnel import follow_deal_stage
 from storage.lookup import find_deal
 from storage.models import Deal, DealEvent, Stage
 from storage.stages import find_stage, stages_of
@@ -27,8 +28,9 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
                 value: Decimal | None = None, stage: str | None = None,
                 expected_close: date | None = None, owner: str | None = None,
                 tags: Iterable[str] = (), company: str | None = None,
-                source: str | None = None) -> DealChange:
-    """A new open deal, in the first stage unless `stage` names another open one."""
+                source: str | None = None, lead_id: int | None = None) -> DealChange:
+    """A new open deal, in the first stage unless `stage` names another open one.
+    `lead_id` links it to the lead it came from (unique: a lead becomes one deal at most)."""
     ensure_workspace(session, team=team, now=now)
     name = check_name(name)
     pipeline = pipeline_of(session, team=team, kind="deal")
@@ -40,7 +42,8 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
                 pipeline_id=pipeline.id, stage_id=target.id, name=name, company=company,
                 value=check_value(value or Decimal("0")), owner=owner or actor,
                 expected_close=expected_close, tags=" ".join(sorted(set(tags))),
-                source=source, created_at=now, created_by=actor, last_activity_at=now)
+                source=source, lead_id=lead_id, created_at=now, created_by=actor,
+                last_activity_at=now)
     session.add(deal)
     session.flush()
     event = _record(session, deal, actor, now, "created", to_stage_id=target.id)
@@ -90,7 +93,7 @@ def assign_deal(session: Session, *, team: str, ref: str, owner: str, actor: str
                 expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, ref, expected_version)
     if deal.owner == owner:
-        raise RuleViolation(f"#{deal.number} {deal.name} is owned by <@{owner}> already.")
+        raise RuleViolation(f"#{deal.number} {deal.name} has that owner already.")
     return _set_field(session, deal, "owner", owner, actor, now, kind="assign")
 
 
@@ -221,6 +224,7 @@ def _change_stage(session: Session, deal: Deal, target: Stage, actor: str, now: 
     session.flush()
     event = _record(session, deal, actor, now, "stage", from_stage_id=previous,
                     to_stage_id=target.id)
+    follow_deal_stage(session, deal, target, actor, now)  # a won deal's lead enters Conversion
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 

@@ -1,0 +1,117 @@
+"""**Convert to deal** and **Drop** on a lead card: each opens a modal, and its submission
+makes the change, redraws the card in place and (for Convert) posts the new deal's card.
+
+The modal remembers the card (lead, version, response_url) in `private_metadata`, since a
+view submission has no response_url of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import partial
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from handlers import ids, parse
+from handlers.actions.lead_card import CardClick, card_click, redraw_stale, replace_card
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.format import clip
+from handlers.blocks.history import describe
+from handlers.blocks.lead_modals import convert_modal, drop_modal
+from handlers.deps import Deps
+from handlers.replies import Respond, answering_errors, in_channel
+from storage import lead_queries, leads
+from storage.errors import DealbotError
+from storage.stages import stage_views
+from storage.workspaces import workspace_settings
+
+ERROR_LIMIT = 150  # Slack shows a short text under the input block
+
+
+def on_convert_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+                     *, deps: Deps) -> None:
+    _open_modal(ack, body, action, respond, client, deps, with_stages=True)
+
+
+def on_drop_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+                  *, deps: Deps) -> None:
+    _open_modal(ack, body, action, respond, client, deps, with_stages=False)
+
+
+def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+                deps: Deps, *, with_stages: bool) -> None:
+    ack()
+    with answering_errors(respond):
+        click = card_click(body, action)
+        with deps.db.transaction() as s:
+            lead = lead_queries.show_lead(s, team=click.team, ref=click.ref)
+            stages = stage_views(s, team=click.team, kind="deal")
+        if lead.version != click.version:
+            redraw_stale(respond, deps, click)
+            return
+        metadata = json.dumps({"lead": click.lead, "version": click.version,
+                               "response_url": body.get("response_url")})
+        view = convert_modal(lead, stages, metadata) if with_stages else drop_modal(lead, metadata)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
+    click, values, respond = _submission(body, view)
+    raw_value = values[ids.LEAD_CONVERT_VALUE_BLOCK][ids.LEAD_CONVERT_VALUE].get("value")
+    stage = values[ids.LEAD_CONVERT_STAGE_BLOCK][ids.LEAD_CONVERT_STAGE]["selected_option"]
+    owner = values[ids.LEAD_CONVERT_OWNER_BLOCK][ids.LEAD_CONVERT_OWNER].get("selected_user")
+    try:
+        with deps.db.transaction() as s:
+            currency = workspace_settings(s, team=click.team, now=deps.clock()).currency
+            amount = parse.parse_amount(raw_value, currency=currency) if raw_value else None
+            done = leads.convert_lead(s, team=click.team, ref=click.ref, actor=click.user,
+                                      now=deps.clock(), value=amount, stage=stage["value"],
+                                      owner=owner, expected_version=click.version)
+    except DealbotError as error:
+        ack(response_action="errors", errors={ids.LEAD_CONVERT_VALUE_BLOCK: _short(error)})
+        return
+    ack()
+    if respond is not None:
+        replace_card(respond, done.lead, describe(done.event))
+        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.id}"),
+                   card_text(done.deal))
+
+
+def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
+    click, values, respond = _submission(body, view)
+    reason = values[ids.LEAD_DROP_REASON_BLOCK][ids.LEAD_DROP_REASON].get("value")
+    try:
+        with deps.db.transaction() as s:
+            change = leads.drop_lead(s, team=click.team, ref=click.ref, actor=click.user,
+                                     now=deps.clock(), reason=reason or None,
+                                     expected_version=click.version)
+    except DealbotError as error:
+        ack(response_action="errors", errors={ids.LEAD_DROP_REASON_BLOCK: _short(error)})
+        return
+    ack()
+    if respond is not None:
+        replace_card(respond, change.lead, describe(change.event))
+
+
+def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:
+    """The card the modal was opened from, the submitted values, and a way to redraw it."""
+    meta = json.loads(view.get("private_metadata") or "{}")
+    click = CardClick(team=body["team"]["id"], user=body["user"]["id"], lead=int(meta["lead"]),
+                      version=int(meta["version"]), stage_id=None)
+    url = meta.get("response_url")
+    respond: Callable[..., object] | None = WebhookClient(url).send if url else None
+    return click, view["state"]["values"], respond
+
+
+def _short(error: DealbotError) -> str:
+    return clip(error.message.replace("`", "").replace("*", ""), ERROR_LIMIT)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.action(ids.LEAD_CONVERT)(partial(on_convert_click, deps=deps))
+    app.action(ids.LEAD_DROP)(partial(on_drop_click, deps=deps))
+    app.view(ids.LEAD_CONVERT_MODAL)(partial(on_convert_submit, deps=deps))
+    app.view(ids.LEAD_DROP_MODAL)(partial(on_drop_submit, deps=deps))

@@ -1,0 +1,91 @@
+"""The lead card: the lead's place in the funnel and the buttons that move it on."""
+
+from __future__ import annotations
+
+from handlers import ids
+from handlers.blocks.format import (
+    button, context, escape, fields, moment, option, section, user,
+)
+from handlers.blocks.history import history_lines
+from storage.deal_views import EventView
+from storage.lead_views import LeadView
+
+JOURNEY_KINDS = ("created", "stage", "convert")
+MAX_JOURNEY_LINES = 30
+
+
+def lead_card_value(lead: LeadView, extra: str = "") -> str:
+    """What every button carries: the lead and the version the card was drawn from."""
+    return f"{lead.id}:{lead.version}" + (f":{extra}" if extra else "")
+
+
+def lead_card(lead: LeadView, *, note: str | None = None) -> list[dict]:
+    """The card blocks; `note` is a context line saying what just happened."""
+    blocks = [section(_title(lead)), fields(*_facts(lead)), context(*_footer(lead))]
+    elements = _buttons(lead)
+    if elements:
+        blocks.append({"type": "actions", "block_id": ids.LEAD_CARD_ACTIONS,
+                       "elements": elements})
+    if note:
+        blocks.append(context(note))
+    return blocks
+
+
+def lead_journey(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
+    """The card followed by the lead's path through the funnel (`/lead show`)."""
+    steps = [e for e in events if e.kind in JOURNEY_KINDS][-MAX_JOURNEY_LINES:]
+    lines = history_lines(tuple(steps), subject="it")
+    return lead_card(lead) + [section("*Journey*\n" + "\n".join(lines))]
+
+
+def lead_card_text(lead: LeadView) -> str:
+    """The notification fallback: readable without the blocks."""
+    return f"Lead #{lead.id} {lead.name} — {lead.stage.name}"
+
+
+def _title(lead: LeadView) -> str:
+    emoji = ":wastebasket:" if lead.is_dropped else ":seedling:"
+    company = f" · {escape(lead.company)}" if lead.company else ""
+    return f"{emoji} *Lead #{lead.id} {escape(lead.name)}*{company}"
+
+
+def _facts(lead: LeadView) -> list[tuple[str, str]]:
+    stage = lead.stage.name
+    if lead.drop_reason:
+        stage += f" — {escape(lead.drop_reason)}"
+    deal = f"#{lead.deal[0]} {escape(lead.deal[1])}" if lead.deal else "—"
+    return [
+        ("Stage", escape(stage)),
+        ("Source", escape(lead.source) if lead.source else "—"),
+        ("Owner", user(lead.owner)),
+        ("Contact", escape(lead.contact) if lead.contact else "—"),
+        ("Deal", deal),
+    ]
+
+
+def _footer(lead: LeadView) -> list[str]:
+    parts = []
+    if lead.tags:
+        parts.append(" ".join(f"`#{escape(t)}`" for t in lead.tags))
+    if lead.deal and lead.converted_at:
+        parts.append(f"Became deal #{lead.deal[0]} {moment(lead.converted_at)}")
+    parts.append(f"Added {moment(lead.created_at)}")
+    return parts
+
+
+def _buttons(lead: LeadView) -> list[dict]:
+    value = lead_card_value(lead)
+    elements = []
+    if lead.next_stage is not None:
+        elements.append(button(f"→ {lead.next_stage.name}", ids.LEAD_ADVANCE,
+                               lead_card_value(lead, str(lead.next_stage.id)), "primary"))
+    if lead.movable_stages:
+        elements.append({
+            "type": "static_select", "action_id": ids.LEAD_PICK_STAGE,
+            "placeholder": {"type": "plain_text", "text": "Move to…"},
+            "options": [option(s.name, lead_card_value(lead, str(s.id)))
+                        for s in lead.movable_stages][:100]})
+    if not lead.is_converted and not lead.is_dropped:
+        elements += [button("Convert to deal", ids.LEAD_CONVERT, value),
+                     button("Drop", ids.LEAD_DROP, value, "danger")]
+    return elements

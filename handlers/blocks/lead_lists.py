@@ -1,0 +1,45 @@
+"""Ephemeral answers about several leads, or one lead's history."""
+
+from __future__ import annotations
+
+from handlers.blocks.format import clip, context, escape, section, user
+from handlers.blocks.history import history_lines
+from storage.deal_views import EventView
+from storage.lead_queries import LeadList
+from storage.lead_views import LeadView
+
+MAX_LIST_BLOCKS = 45
+
+
+def lead_line(lead: LeadView) -> str:
+    company = f" ({escape(clip(lead.company, 60))})" if lead.company else ""
+    source = f", {escape(lead.source)}" if lead.source else ""
+    deal = f" → deal #{lead.deal[0]}" if lead.deal else ""
+    return (f"`#{lead.id}` *{escape(clip(lead.name, 80))}*{company} — {escape(lead.stage.name)}"
+            f"{source}, {user(lead.owner)}{deal}")
+
+
+def lead_list_blocks(found: LeadList) -> list[dict]:
+    if not found.leads:
+        return [section("No leads match. `/lead add <name> source:<source>` adds one.")]
+    blocks = [section(f"*{found.total} lead{'s' if found.total != 1 else ''}*")]
+    blocks += [section(lead_line(lead)) for lead in found.leads[:MAX_LIST_BLOCKS]]
+    shown = min(len(found.leads), MAX_LIST_BLOCKS)
+    if found.total > shown:
+        blocks.append(context(f"… and {found.total - shown} more. Narrow it down with a stage, "
+                              "`source:`, `mine`, an @-mention or a #tag."))
+    return blocks
+
+
+def lead_history_blocks(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
+    """The history in sections of at most ~2900 characters, within the message block limit."""
+    blocks = [section(f"*History of lead #{lead.id} {escape(lead.name)}*")]
+    chunk: list[str] = []
+    for line in history_lines(events):
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
+            blocks.append(section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("\n".join(chunk)))
+    return blocks[:MAX_LIST_BLOCKS]
