@@ -103,12 +103,15 @@ def set_stage_rotting(session: Session, *, team: str, stage: str, days: int | No
 
 def add_stage(session: Session, *, team: str, name: str, after: str | None = None,
               probability: int | None = None, kind: str = "deal") -> StageView:
-    """Adds an open stage after `after` (default: after the last open stage)."""
+    """Adds an open stage after `after`. By default it goes after the last open stage of the
+    pipeline, and before Conversion in the funnel (Conversion stays last: a won deal's lead
+    enters it)."""
     stages = stages_of(session, team=team, kind=kind)
     open_stages = [s for s in stages if s.kind == "open"]
     if len(stages) >= 20:
         raise RuleViolation("A pipeline can have at most 20 stages.")
-    anchor = find_stage(session, team=team, name=after, kind=kind) if after else open_stages[-1]
+    default = open_stages[-1] if kind == "deal" else open_stages[-2]
+    anchor = find_stage(session, team=team, name=after, kind=kind) if after else default
     if anchor.kind != "open":
         raise RuleViolation("New stages go among the open stages, before the closing ones.")
     clean = _check_name(session, team, kind, name)

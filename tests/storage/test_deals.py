@@ -118,3 +118,16 @@ def test_a_deals_own_probability_overrides_the_stage_weight_until_reset(db, now)
         own = deals.set_probability(s, team="T1", ref="#1", probability=35, actor="U1", now=now).deal
         back = deals.set_probability(s, team="T1", ref="#1", probability=None, actor="U1", now=now).deal
     assert (own.probability, back.probability) == (35, 10)
+
+
+def test_a_new_stage_goes_after_the_last_open_one_and_before_conversion_in_the_funnel(db, now):
+    from storage.workspaces import ensure_workspace
+
+    with db.transaction() as s:
+        ensure_workspace(s, team="T1", now=now)
+        stages.add_stage(s, team="T1", name="Contract", probability=90)
+        stages.add_stage(s, team="T1", name="Trial", kind="lead")
+        deal_names = [v.name for v in stages.stage_views(s, team="T1")]
+        lead_names = [v.name for v in stages.stage_views(s, team="T1", kind="lead")]
+    assert deal_names[-3:] == ["Contract", "Won", "Lost"]
+    assert lead_names[-3:] == ["Trial", "Conversion", "Dropped"]
