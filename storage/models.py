@@ -187,6 +187,9 @@ class Lead(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # An import's `deal` column: the source system's id of the deal this lead became, kept
+    # until a deals import brings that deal and links it (deals.lead_id).
+    deal_ref: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -87,10 +87,11 @@ def pipeline_of(session: Session, *, team: str, kind: str) -> Pipeline:
         Pipeline.team_id == team, Pipeline.kind == kind).order_by(Pipeline.id)).first()
 
 
-def next_number(session: Session, *, team: str, kind: str) -> int:
-    """Allocates the team's next deal or lead number; the row lock serializes creators."""
+def next_number(session: Session, *, team: str, kind: str, count: int = 1) -> int:
+    """Allocates the team's next deal or lead number (the first of `count` consecutive ones,
+    for imports); the row lock serializes creators."""
     column = Workspace.next_deal_number if kind == "deal" else Workspace.next_lead_number
     number = session.execute(
-        update(Workspace).where(Workspace.team_id == team).values({column: column + 1})
+        update(Workspace).where(Workspace.team_id == team).values({column: column + count})
         .returning(column)).scalar_one()
-    return number - 1
+    return number - count

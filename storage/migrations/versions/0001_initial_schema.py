@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:34:57.746368
+Create Date: 2026-11-22 19:17:03.404745
 """
 from alembic import op
 import sqlalchemy as sa
@@ -115,6 +115,7 @@ def upgrade() -> None:
     sa.Column('created_at', storage.models.UTCDateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=32), nullable=True),
     sa.Column('last_activity_at', storage.models.UTCDateTime(), nullable=False),
+    sa.Column('deal_ref', sa.String(length=100), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['pipeline_id'], ['pipelines.id'], name=op.f('fk_leads_pipeline_id_pipelines')),
     sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], name=op.f('fk_leads_stage_id_stages')),
