@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from bot import cli_history
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.manifest import manifest_json
 from storage.db import Database
@@ -65,6 +66,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     db = Database(settings.database_url)
     db.upgrade()
+    if settings.oauth:
+        from bot.oauth import ensure_oauth_tables
+
+        ensure_oauth_tables(settings, db)
     current, _ = db.schema_state()
     print(f"The database schema is at revision {current}.")
     return 0
@@ -73,6 +78,17 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
     sys.stdout.write(manifest_json(args.url))
     return 0
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    # The terminal is the console's screen: only warnings and errors go to the log there.
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    logging.getLogger("dealbot.bolt").setLevel(logging.ERROR)
+    db = open_database(settings)
+    return run_console(settings, db, demo=args.demo, seed=args.seed, user=args.user,
+                       force=args.force)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     man = sub.add_parser("manifest", help="print the Slack app manifest for a deployment")
     man.add_argument("--url", required=True, help="the public base URL, e.g. https://dealbot.example.com")
     man.set_defaults(run=cmd_manifest)
+    con = sub.add_parser("console", help="try everything in a terminal, with no Slack workspace")
+    con.add_argument("--demo", action="store_true",
+                     help="first fill an empty database with a demo team's history")
+    con.add_argument("--seed", type=int, default=1, help="the demo's random seed (default 1)")
+    con.add_argument("--user", help="the local user to act as (default: ann)")
+    con.add_argument("--force", action="store_true",
+                     help="with --demo: add the demo even if the database has data")
+    con.set_defaults(run=cmd_console)
+    cli_history.add_parsers(sub)
     return parser
 
 

@@ -1,0 +1,228 @@
+"""The console's engine: the real Bolt app, fed signed requests as Slack would send them.
+
+Nothing is re-implemented here. A slash command, a click or a modal submission becomes the
+request Slack would send; `app.dispatch` runs the same listeners as production; what the app
+sends back (response_url posts, Web API calls) is captured by `Capture` and turned into
+`Shown` items: messages posted, updated or deleted, modals opened, Home tabs published.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.app import create_app, utc_now
+from bot.config import Settings
+from bot.console import payloads
+from bot.console.capture import Capture, Captured
+from bot.console.people import LocalUsers
+from handlers.deps import Clock
+from storage.db import Database
+
+TEAM, CHANNEL, CHANNEL_NAME = "T0CONSOLE", "C0CONSOLE", "sales"
+
+
+@dataclass
+class Message:
+    """A message in the console's channel; `number` names it for `:replay`."""
+
+    number: int
+    ts: str
+    blocks: list[dict]
+    text: str
+    ephemeral: bool
+    deleted: bool = False
+
+    def as_slack(self) -> dict[str, Any]:
+        return {"type": "message", "ts": self.ts, "user": "U0DEALBOT", "text": self.text,
+                "blocks": self.blocks}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One thing to draw. kind: message, updated, deleted, modal, home, notice."""
+
+    kind: str
+    message: Message | None = None
+    view: dict | None = None
+    text: str = ""
+
+
+@dataclass
+class Target:
+    """A clickable element as drawn: where it is, and the menu option it stands for."""
+
+    block: dict
+    element: dict
+    option: dict | None = None
+    message: Message | None = None
+    view: dict | None = None
+
+
+@dataclass
+class Engine:
+    """Sends what the local user does through the app; keeps the channel, modals and Home."""
+
+    settings: Settings
+    db: Database
+    users: LocalUsers
+    user: str
+    clock: Clock = utc_now
+    messages: list[Message] = field(default_factory=list)
+    modals: list[dict] = field(default_factory=list)
+    homes: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._secret = secrets.token_hex(16)  # a fresh signing secret for each session
+        self._ids = itertools.count(1)
+        self._sources: dict[str, Message | None] = {}
+        self.capture = Capture(self.users.info)
+
+    def __enter__(self) -> Engine:
+        self.capture.__enter__()
+        settings = dataclasses.replace(
+            self.settings, slack_signing_secret=self._secret, slack_api_url=self.capture.api_url,
+            slack_bot_token="xoxb-console", slack_client_id=None, slack_client_secret=None)
+        client = WebClient(token="xoxb-console", base_url=self.capture.api_url)
+        self.app: App = create_app(settings, self.db, clock=self.clock,
+                                   process_before_response=True, client=client)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.capture.__exit__(*exc)
+
+    # What the user does
+
+    def command(self, line: str) -> list[Shown]:
+        """Runs a typed `/command text` as a slash command from the acting user."""
+        command, _, text = line.strip().partition(" ")
+        url = self._response_url(None)
+        request = payloads.slash_command(
+            secret=self._secret, command=command, text=self.users.as_slack_text(text.strip()),
+            team=TEAM, user=self.user, user_name=self.users.name(self.user), channel=CHANNEL,
+            channel_name=CHANNEL_NAME, response_url=url, trigger_id=self._trigger())
+        return self._send(request, None, missing=f"{command} is not a valid command. The app "
+                                                  "has /deal, /lead, /pipeline and /funnel.")
+
+    def click(self, target: Target, *, user: str | None = None, date: str | None = None) -> list[Shown]:
+        """Clicks a drawn element (a menu with the option it stands for, or a picked user or
+        date), with the response_url of the message it is on."""
+        act = payloads.action(target.block, target.element, option=target.option, user=user,
+                              date=date)
+        common = dict(secret=self._secret, team=TEAM, user=self.user,
+                      user_name=self.users.name(self.user), trigger_id=self._trigger(), act=act)
+        if target.view is not None:
+            return self._send(payloads.block_actions(view=target.view, **common), None)
+        message = target.message
+        assert message is not None
+        request = payloads.block_actions(
+            message=message.as_slack(), channel=CHANNEL, channel_name=CHANNEL_NAME,
+            response_url=self._response_url(message), ephemeral=message.ephemeral, **common)
+        return self._send(request, message)
+
+    def submit(self, view: dict, values: dict[str, dict[str, dict]]) -> tuple[dict, list[Shown]]:
+        """Submits the modal; returns the app's answer (`response_action` ...) and what it sent."""
+        request = payloads.view_submission(
+            secret=self._secret, team=TEAM, user=self.user, user_name=self.users.name(self.user),
+            trigger_id=self._trigger(), view=view, values=values)
+        mark = len(self.capture.records)
+        response = self.app.dispatch(request)
+        answer = json.loads(response.body) if response.body.strip().startswith("{") else {}
+        return answer, self._collect(mark, None)
+
+    def open_home(self) -> list[Shown]:
+        """Opens the acting user's Home tab: the app gets `app_home_opened`, as in Slack."""
+        request = payloads.app_home_opened(secret=self._secret, team=TEAM, user=self.user,
+                                           event_id=f"Ev{uuid.uuid4().hex[:12].upper()}",
+                                           view=self.homes.get(self.user))
+        return self._send(request, None, missing="The app has no Home tab yet.")
+
+    # What the app sends
+
+    def _send(self, request: Any, source: Message | None, missing: str = "") -> list[Shown]:
+        mark = len(self.capture.records)
+        response = self.app.dispatch(request)
+        shown = self._collect(mark, source)
+        if response.status == 404 and not shown:
+            shown.append(Shown("notice", text=missing or "Nothing in the app answers that."))
+        elif response.status != 200:
+            shown.append(Shown("notice", text=f"The app answered {response.status}: {response.body}"))
+        return shown
+
+    def _collect(self, mark: int, source: Message | None) -> list[Shown]:
+        shown: list[Shown] = []
+        for record in self.capture.since(mark):
+            if record.kind == "response":
+                shown += self._on_response(record)
+            else:
+                shown += self._on_api(record)
+        return shown
+
+    def _on_response(self, record: Captured) -> list[Shown]:
+        body, source = record.body, self._sources.get(record.name)
+        if source is not None and body.get("delete_original"):
+            source.deleted = True
+            return [Shown("deleted", source)]
+        if source is not None and body.get("replace_original"):
+            source.blocks, source.text = body.get("blocks") or [], body.get("text") or ""
+            return [Shown("updated", source)]
+        ephemeral = body.get("response_type", "ephemeral") != "in_channel"
+        return [Shown("message", self._new_message(body, ephemeral))]
+
+    def _on_api(self, record: Captured) -> list[Shown]:
+        method, body = record.name, record.body
+        if method in ("chat.postMessage", "chat.postEphemeral"):
+            ts = (record.answer or {}).get("ts", "")
+            return [Shown("message", self._new_message(body, method == "chat.postEphemeral", ts))]
+        if method in ("chat.update", "chat.delete"):
+            return self._on_chat_change(method, body)
+        if method.startswith("views.") and method != "views.publish":
+            view = (record.answer or {}).get("view") or {}
+            if method == "views.open":
+                self.modals = [view]
+            elif method == "views.push" or not self.modals:
+                self.modals.append(view)
+            else:
+                self.modals[-1] = view
+            return [Shown("modal", view=view)]
+        if method == "views.publish":
+            view = {**(body.get("view") or {}), "id": f"H{body.get('user_id', '')}"}
+            self.homes[str(body.get("user_id", ""))] = view
+            return [Shown("home", view=view, text=str(body.get("user_id", "")))]
+        if method.startswith("files."):
+            title = body.get("title") or body.get("filename") or "a file"
+            return [Shown("notice", text=f"Dealbot shared {title}.")] if "complete" in method else []
+        return []
+
+    def _on_chat_change(self, method: str, body: dict) -> list[Shown]:
+        for message in self.messages:
+            if message.ts == body.get("ts") and not message.deleted:
+                if method == "chat.delete":
+                    message.deleted = True
+                    return [Shown("deleted", message)]
+                message.blocks, message.text = body.get("blocks") or [], body.get("text") or ""
+                return [Shown("updated", message)]
+        return []
+
+    def _new_message(self, body: dict, ephemeral: bool, ts: str = "") -> Message:
+        number = len(self.messages) + 1
+        message = Message(number, ts or f"1800000000.{number:06d}", body.get("blocks") or [],
+                          body.get("text") or "", ephemeral)
+        self.messages.append(message)
+        return message
+
+    def _response_url(self, source: Message | None) -> str:
+        name = f"r{next(self._ids)}"
+        self._sources[name] = source
+        return self.capture.response_url(name)
+
+    def _trigger(self) -> str:
+        return f"{next(self._ids)}.{secrets.randbelow(10**9)}.{secrets.token_hex(8)}"
