@@ -1,0 +1,73 @@
+"""What happened to the pipeline in a window (since, until]: one aggregate over its events.
+
+Counted as events, so a deal won, reopened and won again in the window counts twice: the
+report says what happened. "advanced" counts the stage changes to a later open stage and
+"moved_back" those to an earlier open stage (a reopened deal goes from Won or Lost, which
+come last, to an earlier open stage, so a reopening counts as a move back).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import Deal, DealEvent, Stage
+from storage.reports.history import cents, money
+
+NO_REASON = "(no reason given)"
+
+
+@dataclass(frozen=True)
+class Activity:
+    since: datetime
+    until: datetime
+    new_count: int
+    new_value: Decimal
+    advanced: int
+    moved_back: int
+    won_count: int
+    won_value: Decimal
+    lost_count: int
+    lost_value: Decimal
+    lost_reasons: tuple[tuple[str, int], ...]  # most frequent first
+
+
+def activity_between(session: Session, *, team: str, since: datetime,
+                     until: datetime) -> Activity:
+    to, came = aliased(Stage), aliased(Stage)
+    window = and_(DealEvent.team_id == team, DealEvent.at > since, DealEvent.at <= until)
+
+    def when(condition: ColumnElement[bool], value: object = 1) -> ColumnElement:
+        return func.sum(case((condition, value), else_=0))
+
+    row = session.execute(
+        select(when(DealEvent.kind == "created").label("new_count"),
+               when(DealEvent.kind == "created", cents(DealEvent.amount)).label("new_value"),
+               when(and_(DealEvent.kind == "stage", to.kind == "open",
+                         to.position > came.position)).label("advanced"),
+               when(and_(DealEvent.kind == "stage", to.kind == "open",
+                         to.position < came.position)).label("moved_back"),
+               when(and_(DealEvent.kind == "stage", to.kind == "won")).label("won_count"),
+               when(and_(DealEvent.kind == "stage", to.kind == "won"),
+                    cents(DealEvent.amount)).label("won_value"),
+               when(and_(DealEvent.kind == "stage", to.kind == "lost")).label("lost_count"),
+               when(and_(DealEvent.kind == "stage", to.kind == "lost"),
+                    cents(DealEvent.amount)).label("lost_value"))
+        .outerjoin(to, to.id == DealEvent.to_stage_id)
+        .outerjoin(came, came.id == DealEvent.from_stage_id)
+        .where(window, DealEvent.kind.in_(("created", "stage")))).one()
+    reason = func.coalesce(func.nullif(Deal.lost_reason, ""), NO_REASON)
+    reasons = session.execute(
+        select(reason, func.count()).select_from(DealEvent)
+        .join(to, to.id == DealEvent.to_stage_id).join(Deal, Deal.id == DealEvent.deal_id)
+        .where(window, DealEvent.kind == "stage", to.kind == "lost")
+        .group_by(reason).order_by(func.count().desc(), reason)).all()
+    return Activity(since, until, row.new_count or 0, money(row.new_value), row.advanced or 0,
+                    row.moved_back or 0, row.won_count or 0, money(row.won_value),
+                    row.lost_count or 0, money(row.lost_value),
+                    tuple((str(r), int(n)) for r, n in reasons))
+

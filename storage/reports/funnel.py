@@ -1,0 +1,124 @@
+"""The funnel conversion report for an ISO week W in a time zone (PRODUCT.md "Reports,
+defined"), computed by SQL aggregates over the lead and deal histories.
+
+For each open funnel stage s, in order: entered(s), the leads that reached s for the first
+time during W (see funnel_reach); flow conversion entered(next) / entered(s) (None for the
+last stage or when entered(s) is 0); the cohort (leads created in the 28 days ending with W)
+and the share of it that reached s by the end of W, with the step conversion reached(s) /
+reached(previous stage); and the same figures for the week before W.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from storage.reports import funnel_outcomes as outcomes
+from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
+from storage.reports.funnel_outcomes import Closed, SourceLine, ratio
+from storage.reports.weeks import (
+    iso_week, local_midnight, monday_of, week_bounds, week_containing,
+)
+from storage.stages import stages_of
+from storage.workspaces import ensure_workspace
+
+COHORT_DAYS = 28
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    name: str
+    entered: int
+    entered_prev: int
+    flow_conversion: float | None
+    flow_conversion_prev: float | None
+    cohort_reached: int
+    cohort_share: float | None
+    cohort_step: float | None  # reached(s) / reached(previous stage); None for the first
+
+
+@dataclass(frozen=True)
+class FunnelReport:
+    team: str
+    week: str
+    monday: date
+    start: datetime
+    end: datetime
+    timezone: str
+    currency: str
+    stages: tuple[FunnelStage, ...]
+    cohort_start: datetime
+    cohort_size: int
+    sources: tuple[SourceLine, ...]
+    deals: Closed
+    deals_prev: Closed
+    spend: Decimal
+    spend_by_source: dict[str, Decimal]
+    median_days_lead_to_deal: float | None
+    median_days_deal_to_won: float | None
+
+    @property
+    def cac(self) -> Decimal | None:
+        return outcomes.cac(self.spend, self.deals.won)
+
+    @property
+    def cac_by_source(self) -> dict[str, Decimal | None]:
+        """CAC for each source that has spend of its own in W."""
+        return {source: outcomes.cac(amount, self.deals.won_by_source.get(source, 0))
+                for source, amount in sorted(self.spend_by_source.items()) if source}
+
+    @property
+    def new_leads(self) -> int:
+        return sum(s.new_leads for s in self.sources)
+
+
+def funnel_report(session: Session, *, team: str, now: datetime, week: date | None = None,
+                  timezone: str | None = None) -> FunnelReport:
+    """The report for the ISO week containing `week` (default: the week of `now`) in
+    `timezone` (default the workspace's)."""
+    workspace = ensure_workspace(session, team=team, now=now)
+    zone = timezone or workspace.timezone
+    monday = monday_of(week) if week else week_containing(now, zone)
+    start, end = week_bounds(monday, zone)
+    prev_start, _ = week_bounds(monday - timedelta(days=7), zone)
+    cohort_start = local_midnight(monday + timedelta(days=7 - COHORT_DAYS), zone)
+    spend = outcomes.spend_by_source(session, team=team, monday=monday)
+    return FunnelReport(
+        team=team, week=iso_week(monday), monday=monday, start=start, end=end, timezone=zone,
+        currency=workspace.currency,
+        stages=_stages(session, team, prev_start, start, end, cohort_start),
+        cohort_start=cohort_start,
+        cohort_size=cohort_size(session, team=team, start=cohort_start, end=end),
+        sources=outcomes.sources(session, team=team, start=start, end=end),
+        deals=outcomes.closed(session, team=team, start=start, end=end),
+        deals_prev=outcomes.closed(session, team=team, start=prev_start, end=start),
+        spend=sum(spend.values(), Decimal("0.00")), spend_by_source=spend,
+        median_days_lead_to_deal=outcomes.median_days_lead_to_deal(
+            session, team=team, start=start, end=end),
+        median_days_deal_to_won=outcomes.median_days_deal_to_won(
+            session, team=team, start=start, end=end))
+
+
+def _stages(session: Session, team: str, prev_start: datetime, start: datetime, end: datetime,
+            cohort_start: datetime) -> tuple[FunnelStage, ...]:
+    funnel = [s for s in stages_of(session, team=team, kind="lead") if s.kind == "open"]
+    size = cohort_size(session, team=team, start=cohort_start, end=end)
+    now_in = [entered(session, team=team, position=s.position, start=start, end=end)
+              for s in funnel]
+    before = [entered(session, team=team, position=s.position, start=prev_start, end=start)
+              for s in funnel]
+    reached = [cohort_reached(session, team=team, position=s.position, start=cohort_start,
+                              end=end) for s in funnel]
+    lines = []
+    for i, stage in enumerate(funnel):
+        last = i == len(funnel) - 1
+        lines.append(FunnelStage(
+            name=stage.name, entered=now_in[i], entered_prev=before[i],
+            flow_conversion=None if last else ratio(now_in[i + 1], now_in[i]),
+            flow_conversion_prev=None if last else ratio(before[i + 1], before[i]),
+            cohort_reached=reached[i], cohort_share=ratio(reached[i], size),
+            cohort_step=ratio(reached[i], reached[i - 1]) if i else None))
+    return tuple(lines)

@@ -1,0 +1,77 @@
+"""What a deal looked like at a time T, as SQL expressions over its history.
+
+The histories are the truth: a deal's stage at T is the last stage it entered (`created` or
+`stage` event) at or before T; its value at T is the amount recorded on its latest event at or
+before T (every event records the deal's value then). A field changed by `edit`/`assign`
+events (probability, expected close, owner) had at T the new value of its latest change at or
+before T; when it only changed later, the old value of its first later change; when it never
+changed, the current column. Money is summed as integer cents, so SQLite (which keeps
+NUMERIC as floating point) and PostgreSQL add up to the same exact amounts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, ColumnElement, Integer, String, Subquery, case, cast, func, select
+from sqlalchemy.orm import aliased
+
+from storage.models import Deal, DealEvent, Stage
+
+CENT = Decimal("0.01")
+
+
+def cents(column: ColumnElement) -> ColumnElement:
+    """A money column as whole cents (exact on both databases)."""
+    return cast(func.round(column * 100), BigInteger)
+
+
+def money(total_cents: int | None) -> Decimal:
+    return (Decimal(total_cents or 0) / 100).quantize(CENT)
+
+
+def field_at(deal_id: ColumnElement, field: str, current: ColumnElement,
+             at: datetime) -> ColumnElement:
+    """The text of `field` of the deal at `at` (NULL when it had none); see the module doc."""
+    before, after = aliased(DealEvent), aliased(DealEvent)
+    new_value = (select(func.coalesce(before.new_value, ""))
+                 .where(before.deal_id == deal_id, before.field == field, before.at <= at)
+                 .order_by(before.at.desc(), before.id.desc()).limit(1).scalar_subquery())
+    old_value = (select(func.coalesce(after.old_value, ""))
+                 .where(after.deal_id == deal_id, after.field == field, after.at > at)
+                 .order_by(after.at, after.id).limit(1).scalar_subquery())
+    return func.nullif(func.coalesce(new_value, old_value, cast(current, String), ""), "")
+
+
+def deals_at(team: str, at: datetime) -> Subquery:
+    """One row per deal that existed at `at`: deal_id, number, name, stage_id, value_cents,
+    last_at (its latest activity at or before `at`), and the deal's own probability,
+    expected close (ISO text) and owner at `at`."""
+    staged = (select(DealEvent.deal_id, DealEvent.to_stage_id.label("stage_id"),
+                     func.row_number().over(partition_by=DealEvent.deal_id,
+                                            order_by=(DealEvent.at.desc(), DealEvent.id.desc()))
+                     .label("rank"))
+              .where(DealEvent.team_id == team, DealEvent.kind.in_(("created", "stage")),
+                     DealEvent.at <= at).subquery("staged"))
+    latest = (select(DealEvent.deal_id, DealEvent.amount, DealEvent.at,
+                     func.row_number().over(partition_by=DealEvent.deal_id,
+                                            order_by=(DealEvent.at.desc(), DealEvent.id.desc()))
+                     .label("rank"))
+              .where(DealEvent.team_id == team, DealEvent.at <= at).subquery("latest"))
+    return (select(Deal.id.label("deal_id"), Deal.number, Deal.name,
+                   staged.c.stage_id,
+                   cents(func.coalesce(latest.c.amount, Deal.value)).label("value_cents"),
+                   latest.c.at.label("last_at"),
+                   field_at(Deal.id, "probability", Deal.probability, at).label("own_probability"),
+                   field_at(Deal.id, "expected_close", Deal.expected_close, at).label("close"),
+                   field_at(Deal.id, "owner", Deal.owner, at).label("owner"))
+            .join(staged, (staged.c.deal_id == Deal.id) & (staged.c.rank == 1))
+            .join(latest, (latest.c.deal_id == Deal.id) & (latest.c.rank == 1))
+            .where(Deal.team_id == team).subquery("deals_at"))
+
+
+def weight(deals: Subquery, stage: type[Stage] | object) -> ColumnElement:
+    """The probability a deal is weighted with: its own when set, else its stage's."""
+    return case((deals.c.own_probability.is_(None), stage.probability),  # type: ignore[union-attr]
+                else_=cast(deals.c.own_probability, Integer))
