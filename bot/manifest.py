@@ -28,7 +28,7 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
             "background_color": "#1d3557",
         },
         "features": {
-            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": False,
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": "Dealbot", "always_online": True},
             "slash_commands": [

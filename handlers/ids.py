@@ -26,3 +26,35 @@ LEAD_CONVERT_OWNER = "lead.convert.owner"
 LEAD_DROP_MODAL = "lead.drop.modal"
 LEAD_DROP_REASON_BLOCK = "lead.drop.reason_block"
 LEAD_DROP_REASON = "lead.drop.reason"
+
+# Deal modals: an input's action_id is its block_id; create and edit share theirs.
+DEAL_LOST_MODAL = "deal.lost.modal"
+DEAL_LOST_PICK_BLOCK = "deal.lost.pick_block"
+DEAL_LOST_REASON_BLOCK = "deal.lost.reason_block"
+DEAL_NOTE_MODAL = "deal.note.modal"
+DEAL_NOTE_BLOCK = "deal.note.block"
+DEAL_EDIT_MODAL = "deal.edit.modal"
+DEAL_CREATE_MODAL = "deal.create.modal"
+DEAL_FORM_NAME = "deal.form.name"
+DEAL_FORM_VALUE = "deal.form.value"
+DEAL_FORM_STAGE = "deal.form.stage"
+DEAL_FORM_CLOSE = "deal.form.close"
+DEAL_FORM_OWNER = "deal.form.owner"
+DEAL_FORM_NEXT = "deal.form.next"
+DEAL_FORM_DUE = "deal.form.due"
+DEAL_FORM_TAGS = "deal.form.tags"
+
+# The App Home tab, and the modals it opens.
+HOME_NEW_DEAL = "home.new_deal"
+HOME_PIPELINE = "home.pipeline"
+HOME_MORE_DEALS = "home.more_deals"
+HOME_ACTIONS = "home.actions"
+HOME_DEAL_ACTIONS = "home.deal"  # + "~<deal number>": one actions block per deal
+PIPELINE_MODAL = "home.pipeline.modal"
+MY_DEALS_MODAL = "home.my_deals.modal"
+PER_ITEM = "~"  # a deal's element in a list repeats a card action_id: `deal.won~12`
+
+# Reports (/pipeline, /funnel) and their digests.
+REPORT_ACTIONS = "report.actions"
+REPORT_SHARE = "report.share"
+REPORT_DEAL = "report.deal"  # + ".<list>~<deal number>": opens that deal's card

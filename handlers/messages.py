@@ -80,3 +80,56 @@ STALE_LEAD_CLICK = ("This card was out of date: lead #{id} had changed since it 
 EXPORT_COMMENT = ("Your {count} {kind}, in the columns `dealbot import {kind}` reads, so the "
                   "file can go into a spreadsheet and come back.")
 EXPORT_SENT = "I sent you the {count} {kind} as a CSV file in a direct message."
+
+STALE_DEAL_CLICK = ("This card was out of date, so nothing was changed: {what}. The card now "
+                    "shows deal #{id} as it is.")
+FOREIGN_CARD = "This card belongs to another workspace's pipeline, so nothing was changed."
+NOT_A_DEAL_CARD = "This button is not one I drew. Show the deal again with `/deal show`."
+STALE_FORM = ("This deal changed while the form was open, so nothing was saved. Cancel, "
+              "and look at the card again.")
+SETTINGS_USAGE = ("`/deal settings` shows them. Admins: `/deal settings channel #channel` posts "
+                  "every stage change, win and loss there (`/deal settings channel off` stops "
+                  "it) — for example `/deal settings channel #sales-wins`")
+ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
+ACTIVITY_CHANNEL_OFF = "Stage changes, wins and losses are no longer posted in a channel."
+ACTIVITY_CHANNEL_PRIVATE = (" I could not join it by myself: type `/invite @Dealbot` there so "
+                            "that I can post.")
+
+# Reports and digests.
+DIGEST_PAUSED = ("I could not post the {kind} digest in <#{channel}>: {why} I paused that "
+                 "digest. To start it again, invite me to the channel and run "
+                 "`/{kind} subscribe` there.")
+CHANNEL_PROBLEMS = {
+    "channel_not_found": "the channel is gone, or it is private and I am not in it.",
+    "is_archived": "the channel is archived.",
+    "not_in_channel": "I am not in the channel and cannot join it by myself (private channels "
+                      "need an invitation: `/invite @Dealbot`).",
+    "method_not_supported_for_channel_type": "I cannot join that kind of channel by myself.",
+    "restricted_action": "posting there is restricted to some members.",
+}
+DIGEST_NAMES = {"pipeline": "the daily pipeline summary",
+                "funnel": "the weekly funnel report"}
+SUBSCRIBE_USAGE = {
+    "pipeline": "`/pipeline subscribe [#channel] [daily|weekdays] [at HH:MM] [tz:Area/City]` — "
+                "for example `/pipeline subscribe #sales weekdays at 8:30 tz:Europe/Oslo`",
+    "funnel": "`/funnel subscribe [#channel] [<weekday>] [at HH:MM] [tz:Area/City]` — "
+              "for example `/funnel subscribe #leadership monday at 9:00`",
+}
+SUBSCRIBED = ("<#{channel}> gets {what} {when}. The first one arrives {first} "
+              "({local} {zone}).")
+UNSUBSCRIBED = "<#{channel}> no longer gets {what}."
+PIPELINE_HELP_LINES: tuple[str, ...] = (
+    "*`/pipeline`* — the pipeline summary now: deals and value per stage, what changed in the "
+    "last 24 hours, and the deals that need attention. *Share in channel* posts it for everyone.",
+    "*Daily digest* (admins)\n• " + SUBSCRIBE_USAGE["pipeline"] +
+    "\n• `/pipeline unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
+)
+FUNNEL_HELP_LINES: tuple[str, ...] = (
+    "*`/funnel [this week | last week | 2026-W47]`* — the funnel conversion report for a week: "
+    "leads entering each stage, conversion rates, cohort, sources, deals won, spend and CAC.",
+    "*Weekly digest* (admins)\n• " + SUBSCRIBE_USAGE["funnel"] +
+    "\n• `/funnel unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
+    "Marketing spend (admins): " + FUNNEL_SPEND_USAGE,
+)
+FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>]` — for example "
+                "`/funnel last week`")

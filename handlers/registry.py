@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import deliveries, replies
-from handlers.actions import lead_card, lead_modals
+from handlers import deliveries, home, replies
+from handlers.actions import deal_card, deal_create, deal_modals, lead_card, lead_modals
 from handlers.commands import deal, lead
 from handlers.deps import Deps
 
@@ -17,3 +17,7 @@ def register(app: App, deps: Deps) -> None:
     lead.register(app, deps)
     lead_card.register(app, deps)
     lead_modals.register(app, deps)
+    deal_card.register(app, deps)
+    deal_modals.register(app, deps)
+    deal_create.register(app, deps)
+    home.register(app, deps)

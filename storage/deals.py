@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.deal_views import DealChange, DealView, deal_view, event_view
-from storage.errors import RuleViolation, StaleVersion, UsageError
+from storage.errors import NotFound, RuleViolation, StaleVersion, UsageError
 from storage.lead_funnel import follow_deal_stage
 from storage.lookup import find_deal
 from storage.models import Deal, DealEvent, Stage
@@ -50,11 +50,14 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 
-def move_deal(session: Session, *, team: str, ref: str, stage: str, actor: str, now: datetime,
-              expected_version: int | None = None) -> DealChange:
-    """Moves an open deal to another stage; moving to Won or Lost closes it."""
+def move_deal(session: Session, *, team: str, ref: str, stage: str | None = None, actor: str,
+              now: datetime, expected_version: int | None = None,
+              stage_id: int | None = None) -> DealChange:
+    """Moves an open deal to another stage, named by `stage` or (from a card) by `stage_id`;
+    moving to Won or Lost closes it."""
     deal = _open_deal(session, team, ref, expected_version)
-    target = find_stage(session, team=team, name=stage)
+    target = (find_stage(session, team=team, name=stage) if stage_id is None
+              else _pipeline_stage(session, team, stage_id))
     if target.id == deal.stage_id:
         raise RuleViolation(f"#{deal.number} {deal.name} is already in {target.name}.")
     return _change_stage(session, deal, target, actor, now)
@@ -199,6 +202,14 @@ def _open_deal(session: Session, team: str, ref: str, expected_version: int | No
             f"#{deal.number} {deal.name} is {stage.name.lower()} and does not change any more. "
             f"To work on it again, reopen it: `/deal reopen #{deal.number}`.")
     return deal
+
+
+def _pipeline_stage(session: Session, team: str, stage_id: int) -> Stage:
+    """A stage of the team's own pipeline by id: another team's stage id is not found."""
+    found = next((s for s in stages_of(session, team=team) if s.id == stage_id), None)
+    if found is None:
+        raise NotFound("That stage is no longer in the pipeline. `/deal stages` shows them.")
+    return found
 
 
 def _closing_stage(session: Session, team: str, kind: str) -> Stage:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_bolt import App
 
-from tests.slackkit import FakeSlack, click, slash_command, text_of, validate_blocks
+from tests.slackkit import (
+    FakeSlack, click, event_callback, slash_command, submit_view, text_of, validate_blocks,
+    validate_view,
+)
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -86,9 +90,68 @@ class Driver:
         assert response.status == 200, response.body
         return self._replies(name)
 
+    def click_view(self, view: dict, action_id: str, *, user: str = "U1", team: str = "T1",
+                   value: str | None = None) -> None:
+        """Clicks an element of a modal or Home tab the app published (no response_url)."""
+        request = click(signing_secret=SIGNING_SECRET, view=view, action_id=action_id,
+                        team_id=team, user_id=user, value=value)
+        response = self.app.dispatch(request.to_bolt())
+        assert response.status == 200, response.body
+
+    def submit(self, view: dict, values: dict, *, user: str = "U1", team: str = "T1") -> dict:
+        """Submits a modal the app opened; returns the ack body ({} when it closed). Inputs
+        not in `values` keep what the app filled in, as in Slack."""
+        request = submit_view(signing_secret=SIGNING_SECRET, view=view,
+                              values={**_initial_values(view), **values},
+                              team_id=team, user_id=user)
+        response = self.app.dispatch(request.to_bolt())
+        assert response.status == 200, response.body
+        return json.loads(response.body) if response.body else {}
+
+    def opened_view(self) -> dict:
+        """The latest modal the app opened, validated."""
+        view = self.slack.calls("views.open")[-1].body["view"]
+        validate_view(view)
+        return view
+
+    def open_home(self, *, user: str = "U1", team: str = "T1") -> dict:
+        """Opens the App Home tab; returns the view the app published, validated."""
+        request = event_callback(signing_secret=SIGNING_SECRET, team_id=team,
+                                 event_id=f"Ev{next(self._ids)}",
+                                 event={"type": "app_home_opened", "user": user,
+                                        "channel": f"D{user}", "tab": "home",
+                                        "event_ts": "1700000000.000001"})
+        response = self.app.dispatch(request.to_bolt())
+        assert response.status == 200, response.body
+        return self.home(user)
+
+    def home(self, user: str = "U1") -> dict:
+        """The Home view last published for `user`, validated."""
+        published = [c.body for c in self.slack.calls("views.publish")
+                     if c.body.get("user_id") == user]
+        assert published, f"no Home tab was published for {user}"
+        view = published[-1]["view"]
+        validate_view(view)
+        return view
+
     def _replies(self, name: str) -> list[Reply]:
         replies = [Reply(r.body) for r in self.slack.responses(name)]
         for reply in replies:
             if reply.blocks:
                 validate_blocks(reply.blocks)
         return replies
+
+
+_INITIAL = {"initial_value": "value", "initial_date": "selected_date",
+            "initial_user": "selected_user", "initial_option": "selected_option"}
+
+
+def _initial_values(view: dict) -> dict:
+    """What Slack submits for inputs the user did not touch: their initial values."""
+    values: dict = {}
+    for block in view.get("blocks", []):
+        element = block.get("element", {})
+        given = {key: element[initial] for initial, key in _INITIAL.items() if initial in element}
+        if block.get("type") == "input" and given:
+            values[block["block_id"]] = {element["action_id"]: given}
+    return values

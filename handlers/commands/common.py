@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from handlers import messages
+from handlers.activity import after_change
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
 from handlers.deps import Deps
@@ -28,12 +29,15 @@ class Call:
     deps: Deps
     respond: Respond
     client: WebClient
+    trigger_id: str = ""
+    response_url: str = ""
 
     @classmethod
     def of(cls, command: dict, deps: Deps, respond: Respond, client: WebClient) -> Call:
         return cls(team=command["team_id"], user=command["user_id"],
                    channel=command.get("channel_id", ""), now=deps.clock(), deps=deps,
-                   respond=respond, client=client)
+                   respond=respond, client=client, trigger_id=command.get("trigger_id", ""),
+                   response_url=command.get("response_url", ""))
 
     def today(self, timezone: str) -> date:
         """The caller's workspace date: relative dates like `friday` count from it."""
@@ -49,9 +53,11 @@ class Call:
 
 
 def show_change(call: Call, change: DealChange) -> None:
-    """Posts the changed deal's card in the channel, with a line saying what happened."""
+    """Posts the changed deal's card in the channel, with a line saying what happened; then
+    the activity channel hears of stage changes and the caller's Home tab is refreshed."""
     note = describe(change.event)
     in_channel(call.respond, deal_card(change.deal, note=note), card_text(change.deal))
+    after_change(call.client, call.deps, call.team, call.user, change.deal, change.event)
 
 
 def require(value: str, usage: str, what: str = messages.MISSING) -> str:

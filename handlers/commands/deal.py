@@ -10,9 +10,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import messages, parse
+from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
-from handlers.commands import deal_edits, stages
+from handlers.commands import deal_edits, settings, stages
 from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
@@ -25,6 +26,11 @@ U = messages.DEAL_USAGE
 
 
 def deal_new(call: Call, rest: str) -> None:
+    if not rest.strip():  # nothing typed: the form asks for everything
+        open_create_modal(call.client, call.deps, team=call.team, user=call.user,
+                          trigger_id=call.trigger_id,
+                          origin={"response_url": call.response_url, "channel_id": call.channel})
+        return
     rest, options = parse.extract_options(rest, {"stage", "close", "owner"})
     rest, tags = parse.extract_tags(rest)
     with call.deps.db.transaction() as s:
@@ -140,7 +146,7 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "new": deal_new, "add": deal_new, "move": deal_move, "won": deal_won, "lost": deal_lost,
     "reopen": deal_reopen, "show": deal_show, "list": deal_list, "history": deal_history,
     "help": deal_help, "": deal_help, "stages": stages.deal_stages, **deal_edits.SUBCOMMANDS,
-    "export": deal_export,
+    "export": deal_export, "settings": settings.deal_settings,
 }
 
 

@@ -110,7 +110,7 @@ BAD_INPUT = [
     ("new Acme close:2026-02-30", "February 30"),
     ("new Acme close:2099-01-01", "too far"),
     ("new " + "x" * 201, "at most 200 characters"),
-    ("new", "A deal needs a name"),
+    ("new #q4", "A deal needs a name"),  # bare `/deal new` opens the form (issue 3)
     ("note Acme " + "y" * 3001, "at most 3,000 characters"),
     ("assign Acme @bob", "is not a mention of a Slack user"),
     ("value Acme lots", "is not an amount"),

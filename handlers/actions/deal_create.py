@@ -1,0 +1,83 @@
+"""The create form: `/deal new` without arguments and **New deal** on the Home tab open it;
+its submission creates the deal and posts its card where the command was typed (from the
+Home tab: in the app's direct messages with the user)."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers import ids
+from handlers.actions.deal_form import card_metadata, deal_fields, error_text, read_form
+from handlers.activity import after_change
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.deal_modals import create_modal
+from handlers.blocks.history import describe
+from handlers.deps import Deps
+from handlers.replies import in_channel
+from storage import deals
+from storage.errors import DealbotError
+from storage.stages import stage_views
+from storage.workspaces import ensure_workspace, workspace_settings
+
+log = logging.getLogger(__name__)
+
+
+def open_create_modal(client: WebClient, deps: Deps, *, team: str, user: str, trigger_id: str,
+                      origin: dict) -> None:
+    """Opens the form; `origin` is the command or click it came from (its response_url and
+    channel say where the card goes)."""
+    with deps.db.transaction() as s:
+        ensure_workspace(s, team=team, now=deps.clock())
+        stages = stage_views(s, team=team)
+    client.views_open(trigger_id=trigger_id,
+                      view=create_modal(stages, card_metadata(None, origin), owner=user))
+
+
+def on_new_deal_click(ack: Ack, body: dict, client: WebClient, *, deps: Deps) -> None:
+    ack()
+    open_create_modal(client, deps, team=body["team"]["id"], user=body["user"]["id"],
+                      trigger_id=body["trigger_id"], origin=body)
+
+
+def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
+                     deps: Deps) -> None:
+    form = read_form(body, view, client, deps)
+    team, actor = form.click.team, form.click.user
+    with deps.db.transaction() as s:
+        currency = workspace_settings(s, team=team, now=deps.clock()).currency
+    fields, errors = deal_fields(form, currency, with_stage=True)
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    next_action, due = fields.pop("next_action"), fields.pop("next_action_due")
+    try:
+        with deps.db.transaction() as s:
+            created = deals.create_deal(s, team=team, actor=actor, now=deps.clock(), **fields)
+            deal = created.deal
+            if next_action:
+                deal = deals.set_next_action(s, team=team, ref=f"#{deal.id}",
+                                             text=str(next_action), due=due, actor=actor,
+                                             now=deps.clock()).deal
+    except DealbotError as error:
+        ack(response_action="errors", errors={ids.DEAL_FORM_NAME: error_text(error)})
+        return
+    ack()
+    blocks, text = deal_card(deal, note=describe(created.event)), card_text(deal)
+    if form.surface.respond is not None:
+        in_channel(form.surface.respond, blocks, text)
+    else:
+        try:
+            client.chat_postMessage(channel=actor, blocks=blocks, text=text)
+        except SlackApiError as error:
+            log.warning("could not post the new deal's card: %s", error.response.get("error"))
+    after_change(client, deps, team, actor, deal, created.event)
+
+
+def register(app: App, deps: Deps) -> None:
+    app.action(ids.HOME_NEW_DEAL)(partial(on_new_deal_click, deps=deps))
+    app.view(ids.DEAL_CREATE_MODAL)(partial(on_create_submit, deps=deps))

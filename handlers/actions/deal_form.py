@@ -1,0 +1,104 @@
+"""Reading a submitted deal form (create, edit, lost, note): values by input, and every
+problem keyed by the input it belongs to, for `response_action: errors`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from handlers import ids, parse
+from handlers.actions.deal_surface import DealClick, Surface
+from handlers.blocks.format import clip
+from handlers.deps import Deps
+from storage import deals
+from storage.errors import DealbotError
+
+ERROR_LIMIT = 150  # Slack shows a short plain text under the input
+
+
+def error_text(error: DealbotError) -> str:
+    """A domain message as the plain text Slack shows under an input."""
+    return clip(error.message.replace("`", "").replace("*", ""), ERROR_LIMIT)
+
+
+def card_metadata(click: DealClick | None, body: dict) -> str:
+    """What a modal remembers of where it was opened: a view submission has no
+    response_url of its own, and the card must be redrawn."""
+    channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
+    return json.dumps({"deal": click.deal if click else None,
+                       "version": click.version if click else None,
+                       "response_url": body.get("response_url"), "channel": channel})
+
+
+@dataclass(frozen=True)
+class Form:
+    """A submitted modal: who, which deal (if any), the values, and where to answer."""
+
+    click: DealClick
+    values: dict
+    surface: Surface
+    response_url: str | None
+
+    def text(self, block_id: str) -> str:
+        return ((self.values.get(block_id, {}).get(block_id) or {}).get("value") or "").strip()
+
+    def picked(self, block_id: str, key: str) -> str | None:
+        entry = self.values.get(block_id, {})
+        chosen = next(iter(entry.values()), {}).get(key) if entry else None
+        return chosen.get("value") if isinstance(chosen, dict) else chosen
+
+
+def read_form(body: dict, view: dict, client: WebClient, deps: Deps) -> Form:
+    meta = json.loads(view.get("private_metadata") or "{}")
+    team, user = body["team"]["id"], body["user"]["id"]
+    click = DealClick(team=team, user=user, deal=int(meta.get("deal") or 0),
+                      version=int(meta.get("version") or 0))
+    url = meta.get("response_url")
+    surface = Surface(client=client, deps=deps, team=team, user=user,
+                      respond=WebhookClient(url).send if url else None)
+    return Form(click, view["state"]["values"], surface, url)
+
+
+def deal_fields(form: Form, currency: str, *,
+                with_stage: bool = False) -> tuple[dict[str, object], dict[str, str]]:
+    """The deal's fields from the create or edit form, and the errors by input block."""
+    fields: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    readers = {
+        ids.DEAL_FORM_NAME: ("name", lambda: deals.check_name(form.text(ids.DEAL_FORM_NAME))),
+        ids.DEAL_FORM_VALUE: ("value", lambda: _amount(form.text(ids.DEAL_FORM_VALUE), currency)),
+        ids.DEAL_FORM_CLOSE: ("expected_close", lambda: _date(form, ids.DEAL_FORM_CLOSE)),
+        ids.DEAL_FORM_OWNER: ("owner", lambda: form.picked(ids.DEAL_FORM_OWNER, "selected_user")),
+        ids.DEAL_FORM_NEXT: ("next_action", lambda: form.text(ids.DEAL_FORM_NEXT) or None),
+        ids.DEAL_FORM_DUE: ("next_action_due", lambda: _date(form, ids.DEAL_FORM_DUE)),
+        ids.DEAL_FORM_TAGS: ("tags", lambda: _tags(form.text(ids.DEAL_FORM_TAGS))),
+    }
+    if with_stage:
+        readers[ids.DEAL_FORM_STAGE] = ("stage", lambda: form.picked(ids.DEAL_FORM_STAGE,
+                                                                     "selected_option"))
+    for block_id, (field, read) in readers.items():
+        try:
+            fields[field] = read()
+        except DealbotError as error:
+            errors[block_id] = error_text(error)
+    return fields, errors
+
+
+def _amount(text: str, currency: str) -> Decimal:
+    return parse.parse_amount(text, currency=currency) if text else Decimal("0")
+
+
+def _date(form: Form, block_id: str) -> date | None:
+    chosen = form.picked(block_id, "selected_date")
+    return date.fromisoformat(chosen) if chosen else None
+
+
+def _tags(text: str) -> list[str]:
+    """`#q4 #renewal`, also with commas or without the #."""
+    words = text.replace(",", " ").split()
+    return sorted({parse.parse_tag(w if w.startswith("#") else f"#{w}") for w in words})

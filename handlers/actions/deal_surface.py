@@ -1,0 +1,108 @@
+"""Where a click on a deal (or a form opened from one) came from, and answering there.
+
+A deal's buttons live on cards in channels and DMs (answered through the card's
+`response_url`: the card is redrawn in place, notices are ephemeral) and in the App Home tab
+(answered by publishing the Home again, notices on top). Every element carries
+`<deal number>:<version>[:<stage id>]`; the version is what keeps an old card from
+overwriting a newer change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from handlers import messages
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.format import escape, section
+from handlers.blocks.history import describe
+from handlers.deps import Deps
+from handlers.home import publish_home
+from handlers.replies import Respond, ephemeral, error_blocks
+from storage import deal_queries
+from storage.deal_views import DealView
+from storage.errors import DealbotError, NotFound, UsageError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DealClick:
+    """Who acted on which deal, as drawn at which version (and the stage a move names)."""
+
+    team: str
+    user: str
+    deal: int
+    version: int
+    stage_id: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.deal}"
+
+
+def deal_click(body: dict, action: dict) -> DealClick:
+    """Reads a click. A card posted by another workspace's install, or a value we did not
+    draw, is refused with a clear answer, never a crash."""
+    message = body.get("message") or {}
+    if message.get("team") and message["team"] != body["team"]["id"]:
+        raise NotFound(messages.FOREIGN_CARD)
+    raw = (action.get("selected_option") or {}).get("value") or action.get("value") or ""
+    parts = raw.split(":")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        raise UsageError(messages.NOT_A_DEAL_CARD)
+    return DealClick(team=body["team"]["id"], user=body["user"]["id"], deal=int(parts[0]),
+                     version=int(parts[1]), stage_id=int(parts[2]) if len(parts) == 3 else None)
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A card message (`respond` posts to its response_url) or the Home tab (`respond` None)."""
+
+    client: WebClient
+    deps: Deps
+    team: str
+    user: str
+    respond: Respond | None
+
+    def show(self, deal: DealView, note: str | None = None) -> None:
+        """Redraws the card in place; the Home tab is republished by `after_change`."""
+        if self.respond is None:
+            return
+        response = self.respond(replace_original=True, blocks=deal_card(deal, note=note),
+                                text=card_text(deal))
+        if getattr(response, "status_code", 200) != 200:  # respond() never raises
+            log.warning("could not redraw deal card: %s", getattr(response, "body", ""))
+
+    def tell(self, text: str) -> None:
+        """A line only the person acting sees."""
+        if self.respond is None:
+            publish_home(self.client, self.deps, self.team, self.user, notice=text)
+        else:
+            ephemeral(self.respond, [section(text)], text)
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Turns a refused change into an answer for the person acting."""
+        try:
+            yield
+        except DealbotError as error:
+            if self.respond is None:
+                self.tell(f":warning: {escape(error.message)}")
+            else:
+                ephemeral(self.respond, error_blocks(error), error.message)
+
+
+def show_stale(surface: Surface, click: DealClick) -> None:
+    """The click came from an out-of-date card: show the deal as it is now, and say what
+    changed since, and who changed it."""
+    with surface.deps.db.transaction() as s:
+        current, events = deal_queries.deal_history(s, team=click.team, ref=click.ref, limit=1)
+    what = describe(events[-1], subject=f"#{current.id}") if events else "it changed"
+    surface.show(current)
+    surface.tell(":information_source: " + messages.STALE_DEAL_CLICK.format(
+        what=what, id=current.id))

@@ -1,0 +1,19 @@
+"""The one line the activity channel gets for a stage change, a win or a loss."""
+
+from __future__ import annotations
+
+from handlers.blocks.format import clip, escape, money, user
+from storage.deal_views import DealView, EventView
+
+
+def activity_line(deal: DealView, event: EventView) -> str:
+    """Wins are celebrated; every other move says from where to where."""
+    who = user(event.actor)
+    subject = f"*#{deal.id} {escape(clip(deal.name, 200))}* ({money(deal.value, deal.currency)})"
+    if deal.stage.kind == "won":
+        return f":tada: {who} won {subject}! :trophy:"
+    if deal.stage.kind == "lost":
+        reason = f" — {escape(deal.lost_reason)}" if deal.lost_reason else ""
+        return f":x: {who} lost {subject}{reason}"
+    return (f":arrow_right: {who} moved {subject} from {escape(event.from_stage or '?')} "
+            f"to {escape(event.to_stage or '?')}")

@@ -1,0 +1,78 @@
+"""The App Home tab: published when the user opens it and after each change they make.
+
+Publishing is a view of the data, never part of a change: a failure is logged, not raised,
+so a change that was saved is never reported as failed because the Home tab was not
+refreshed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers import ids
+from handlers.blocks.home import HOME_DEALS, home_view, my_deals_modal, pipeline_modal
+from handlers.deps import Deps
+from storage import deal_queries
+from storage.workspaces import workspace_settings
+
+log = logging.getLogger(__name__)
+MY_DEALS_LIMIT = 100
+
+
+def _today(deps: Deps, timezone: str) -> date:
+    return deps.clock().astimezone(ZoneInfo(timezone)).date()
+
+
+def publish_home(client: WebClient, deps: Deps, team: str, user: str, *,
+                 notice: str | None = None) -> None:
+    """Publishes `user`'s Home tab: two queries, a page of deals and the stage totals."""
+    with deps.db.transaction() as s:
+        ws = workspace_settings(s, team=team, now=deps.clock())
+        mine = deal_queries.open_deals_of(s, team=team, owner=user, limit=HOME_DEALS)
+        totals = deal_queries.stage_totals(s, team=team)
+    view = home_view(mine, totals, currency=ws.currency, today=_today(deps, ws.timezone),
+                     notice=notice)
+    try:
+        client.views_publish(user_id=user, view=view)
+    except SlackApiError as error:
+        log.warning("could not publish the Home tab of %s: %s", user,
+                    error.response.get("error"))
+
+
+def on_home_opened(event: dict, body: dict, client: WebClient, *, deps: Deps) -> None:
+    if event.get("tab", "home") == "home":
+        publish_home(client, deps, body["team_id"], event["user"])
+
+
+def on_pipeline(ack: Ack, body: dict, client: WebClient, *, deps: Deps) -> None:
+    """**Full pipeline** on the Home tab: the stage totals in a modal."""
+    ack()
+    team = body["team"]["id"]
+    with deps.db.transaction() as s:
+        currency = workspace_settings(s, team=team, now=deps.clock()).currency
+        totals = deal_queries.stage_totals(s, team=team)
+    client.views_open(trigger_id=body["trigger_id"], view=pipeline_modal(totals, currency))
+
+
+def on_more_deals(ack: Ack, body: dict, client: WebClient, *, deps: Deps) -> None:
+    """**Show all** under the Home tab's deals: the whole list (its first hundred) in a modal."""
+    ack()
+    team, user = body["team"]["id"], body["user"]["id"]
+    with deps.db.transaction() as s:
+        timezone = workspace_settings(s, team=team, now=deps.clock()).timezone
+        mine = deal_queries.open_deals_of(s, team=team, owner=user, limit=MY_DEALS_LIMIT)
+    client.views_open(trigger_id=body["trigger_id"],
+                      view=my_deals_modal(mine, _today(deps, timezone)))
+
+
+def register(app: App, deps: Deps) -> None:
+    app.event("app_home_opened")(partial(on_home_opened, deps=deps))
+    app.action(ids.HOME_PIPELINE)(partial(on_pipeline, deps=deps))
+    app.action(ids.HOME_MORE_DEALS)(partial(on_more_deals, deps=deps))

@@ -1,0 +1,67 @@
+"""The App Home tab: the user's open deals (overdue first) with their buttons, the pipeline
+at a glance, and within Slack's 100 blocks however many deals the user owns."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from handlers import ids
+from storage import deals
+from tests.slackkit import text_of
+
+pytestmark = pytest.mark.usefixtures("db")
+
+
+def test_the_home_tab_lists_my_open_deals_overdue_first_and_the_pipeline(driver):
+    driver.one("new Later 10k close:2026-12-20")
+    driver.one("new Undated 20k")
+    driver.one("new Overdue 30k close:2026-11-01")
+    driver.one("new Theirs 40k owner:<@U2|bob>")
+    driver.one("won #1")
+    text = text_of(driver.open_home()["blocks"])
+    assert text.index("Overdue") < text.index("Undated")
+    assert "Later" not in text and "Theirs" not in text.split("Your open deals")[1]
+    assert ":warning: *overdue*" in text
+    assert "*Pipeline* — 3 open deals, $90,000" in text
+    assert "*Prospecting*\n3 · $90,000" in text and "*Qualification*\n0 · $0" in text
+
+
+def test_the_home_tab_is_republished_after_each_change_i_make(driver, slack):
+    driver.one("new Acme 50k")
+    assert "Acme" in text_of(driver.home("U1")["blocks"])
+    driver.one("move Acme proposal", user="U2")
+    assert "Acme* — Proposal" not in str(driver.home("U1")["blocks"])
+    assert "Acme* — Proposal" in str(driver.open_home()["blocks"])
+
+
+def test_a_home_tab_for_500_deals_stays_within_100_blocks_and_shows_the_rest_on_demand(
+        driver, slack, db, now):
+    with db.transaction() as s:
+        for n in range(500):
+            deals.create_deal(s, team="T1", name=f"Deal {n}", actor="U1", now=now,
+                              value=Decimal(1000 + n),
+                              expected_close=date(2026, 10, 1) + timedelta(days=n % 120))
+    home = driver.open_home()
+    assert len(home["blocks"]) <= 100
+    text = text_of(home["blocks"])
+    assert "*Your open deals* (500)" in text and "… and 480 more" in text
+    driver.click_view(home, ids.HOME_MORE_DEALS)
+    listed = text_of(driver.opened_view()["blocks"])
+    assert "Your 500 open deals" in listed and "… and 400 more" in listed
+
+
+def test_new_deal_and_full_pipeline_buttons_open_their_modals(driver, slack):
+    driver.one("new Acme 50k")
+    home = driver.open_home()
+    driver.click_view(home, ids.HOME_PIPELINE)
+    assert "*Prospecting*\n1 · $50,000" in text_of(driver.opened_view()["blocks"])
+    driver.click_view(home, ids.HOME_NEW_DEAL)
+    view = driver.opened_view()
+    name = {ids.DEAL_FORM_NAME: {ids.DEAL_FORM_NAME: {"value": "Globex"}}}
+    assert driver.submit(view, name) == {}
+    [posted] = [c.body for c in slack.calls("chat.postMessage") if c.body["channel"] == "U1"]
+    assert "Globex" in text_of(posted["blocks"])
+    assert "Globex" in text_of(driver.home()["blocks"])
