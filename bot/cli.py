@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from bot import cli_history
+from bot import cli_history, cli_reports
 from bot.config import ConfigError, Settings, configure_logging, load_settings
 from bot.manifest import manifest_json
 from storage.db import Database
@@ -52,6 +52,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         settings.require_http()
     db = open_database(settings)
     app = create_app(settings, db)
+    if not args.no_scheduler:  # digests in this process; the ledger keeps replicas apart
+        from bot.scheduler import start_in_background
+
+        start_in_background(settings, db)
     if args.socket:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -115,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="with --demo: add the demo even if the database has data")
     con.set_defaults(run=cmd_console)
     cli_history.add_parsers(sub)
+    cli_reports.add_parsers(sub)
     return parser
 
 

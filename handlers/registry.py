@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from handlers import deliveries, home, replies
 from handlers.actions import deal_card, deal_create, deal_modals, lead_card, lead_modals
-from handlers.commands import deal, lead
+from handlers.commands import deal, lead, reports
 from handlers.deps import Deps
 
 
@@ -21,3 +21,4 @@ def register(app: App, deps: Deps) -> None:
     deal_modals.register(app, deps)
     deal_create.register(app, deps)
     home.register(app, deps)
+    reports.register(app, deps)

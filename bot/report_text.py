@@ -1,0 +1,61 @@
+"""The reports as plain text for a terminal (`dealbot report ... --format text`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from storage.reports.funnel import FunnelReport
+from storage.reports.pipeline import PipelineSummary
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _money(value: Decimal | None, currency: str) -> str:
+    return "-" if value is None else f"{value:,.2f} {currency}"
+
+
+def pipeline_text(r: PipelineSummary) -> str:
+    c = r.currency
+    lines = [f"Pipeline {r.pipeline} ({r.team}) as of {r.as_of:%Y-%m-%d %H:%M} UTC", ""]
+    lines.append(f"{'Stage':<20}{'Prob':>6}{'Deals':>8}{'Value':>20}{'Weighted':>20}")
+    for s in r.stages:
+        lines.append(f"{s.name[:19]:<20}{s.probability:>5}%{s.count:>8,}"
+                     f"{_money(s.value, c):>20}{_money(s.weighted, c):>20}")
+    lines.append(f"{'Total':<26}{r.count:>8,}{_money(r.value, c):>20}{_money(r.weighted, c):>20}")
+    a = r.activity
+    lines += ["", f"Since {a.since:%Y-%m-%d %H:%M} UTC: {a.new_count} new "
+              f"({_money(a.new_value, c)}), {a.advanced} moved forward, {a.moved_back} moved "
+              f"back, {a.won_count} won ({_money(a.won_value, c)}), {a.lost_count} lost "
+              f"({_money(a.lost_value, c)})"]
+    lines += [f"  lost because {reason}: {n}" for reason, n in a.lost_reasons]
+    for title, found in (("Stale", r.attention.stale), ("Overdue", r.attention.overdue),
+                         ("Closing within 7 days", r.attention.closing_soon)):
+        lines.append(f"{title}: {found.total}")
+        lines += [f"  #{d.id} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
+                  f"days, close {d.expected_close or '-'}" for d in found.deals]
+    return "\n".join(lines)
+
+
+def funnel_text(r: FunnelReport) -> str:
+    c = r.currency
+    lines = [f"Funnel week {r.week} ({r.timezone}): {r.start:%Y-%m-%d %H:%M} to "
+             f"{r.end:%Y-%m-%d %H:%M} UTC", "",
+             f"{'Stage':<20}{'Entered':>9}{'Prev':>7}{'-> next':>9}{'Prev':>9}"
+             f"{'Cohort':>8}{'Share':>8}"]
+    for s in r.stages:
+        lines.append(f"{s.name[:19]:<20}{s.entered:>9}{s.entered_prev:>7}"
+                     f"{_rate(s.flow_conversion):>9}{_rate(s.flow_conversion_prev):>9}"
+                     f"{s.cohort_reached:>8}{_rate(s.cohort_share):>8}")
+    lines += ["", f"Cohort: {r.cohort_size} leads created from {r.cohort_start:%Y-%m-%d %H:%M} UTC",
+              "New leads by source:"]
+    lines += [f"  {s.source or '(none)'}: {s.new_leads} new, {s.became_deals} became deals"
+              for s in r.sources]
+    lines += [f"Deals: {r.deals.won} won ({_money(r.deals.won_value, c)}), {r.deals.lost} lost, "
+              f"win rate {_rate(r.deals.win_rate)}",
+              f"Spend {_money(r.spend, c)}, CAC {_money(r.cac, c)}"]
+    lines += [f"  CAC {source}: {_money(value, c)}" for source, value in r.cac_by_source.items()]
+    lines.append(f"Median days lead -> deal: {r.median_days_lead_to_deal if r.median_days_lead_to_deal is not None else '-'}, "
+                 f"deal -> won: {r.median_days_deal_to_won if r.median_days_deal_to_won is not None else '-'}")
+    return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""The digest scheduler: one APScheduler job, every minute, that posts what is due.
+
+The job store is in memory and private to the process: what must not happen twice is
+guarded by the digest ledger in the database, so any number of scheduler processes (and
+restarts) post each digest once. The job itself holds no schedule: it reads the
+subscriptions on every run (bot.digests.run_due_digests).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timezone
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from slack_sdk import WebClient
+
+from bot.app import utc_now, web_client
+from bot.config import Settings
+from bot.digests import run_due_digests
+from handlers.deps import Clock
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+JOB_ID = "dealbot.digests"
+# A run that starts late (a busy or suspended process) still runs within 50 seconds; later
+# ones are dropped because the next minute's run covers them (missed digests are the
+# ledger's business, not APScheduler's).
+MISFIRE_GRACE_SECONDS = 50
+
+_context: dict[str, object] = {}
+
+
+def digest_tick() -> None:
+    """The job: posts every digest due now. Module-level, so APScheduler can name it."""
+    db: Database = _context["db"]  # type: ignore[assignment]
+    settings: Settings = _context["settings"]  # type: ignore[assignment]
+    clock: Clock = _context["clock"]  # type: ignore[assignment]
+    sent = run_due_digests(db, client_factory(settings, db), clock())
+    for item in sent:
+        log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
+
+
+def client_factory(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+    """A Web API client per workspace: the single bot token, or the workspace's own token
+    from the OAuth installations."""
+    def make(team: str) -> WebClient:
+        if not settings.oauth:
+            return web_client(settings)
+        from bot.oauth import bot_token_for
+
+        return web_client(settings, token=bot_token_for(settings, db, team))
+    return make
+
+
+def build_scheduler(settings: Settings, db: Database, *, blocking: bool = False,
+                    clock: Clock = utc_now) -> BaseScheduler:
+    """A scheduler (not started) with the one digest job, every minute at second 0 UTC."""
+    _context.update(db=db, settings=settings, clock=clock)
+    kind = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = kind(timezone=timezone.utc)
+    scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=timezone.utc),
+                      id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
+                      misfire_grace_time=MISFIRE_GRACE_SECONDS)
+    return scheduler
+
+
+def start_in_background(settings: Settings, db: Database) -> BaseScheduler:
+    """For `dealbot serve`: the scheduler in a daemon thread of the web process."""
+    scheduler = build_scheduler(settings, db)
+    scheduler.start()
+    log.info("digest scheduler started")
+    return scheduler

@@ -1,0 +1,99 @@
+"""The pipeline summary as Block Kit, for `/pipeline`, its Share button and the digests.
+
+Within Slack's limits for any size of pipeline: the stage table is one preformatted section
+(at most 20 stages), each attention list shows a few deals and ends with "… and N more".
+"""
+
+from __future__ import annotations
+
+from handlers import ids
+from handlers.blocks.format import (
+    button, clip, context, day, divider, escape, money, moment, section, user,
+)
+from handlers.blocks.report_parts import bar, change, name_cell, table
+from storage.reports.attention import AttentionDeal, AttentionList
+from storage.reports.pipeline import PipelineSummary
+
+ATTENTION_SHOWN = 5
+
+
+def share_actions(value: str) -> dict:
+    return {"type": "actions", "block_id": ids.REPORT_ACTIONS,
+            "elements": [button("Share in channel", ids.REPORT_SHARE, value, style="primary")]}
+
+
+def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dict]:
+    """The summary: stage table, totals, activity since the previous period, attention."""
+    c = report.currency
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "emoji": True,
+                                    "text": clip(f"📊 Pipeline — {report.pipeline}", 150)}},
+        context(f"As of {moment(report.as_of)} · changes since {moment(report.activity.since)}"),
+        section(_stage_table(report)),
+        section(f"*Open:* {report.count:,} deals · *{money(report.value, c)}* · "
+                f"weighted {money(report.weighted, c)}"),
+        section(_activity_line(report)),
+    ]
+    attention = report.attention
+    for title, found, why in (("🕸️ Stale", attention.stale, "stale"),
+                              ("⏰ Overdue", attention.overdue, "overdue"),
+                              ("📅 Closing within 7 days", attention.closing_soon, "soon")):
+        if found.total:
+            blocks += [divider(), *_attention(title, found, why, c)]
+    if not (attention.stale.total or attention.overdue.total or attention.closing_soon.total):
+        blocks.append(context("✅ No stale, overdue or soon-closing deals."))
+    if share:
+        blocks.append(share_actions("pipeline"))
+    return blocks
+
+
+def pipeline_text(report: PipelineSummary) -> str:
+    """The notification fallback: the gist in one readable line."""
+    a, c = report.activity, report.currency
+    return (f"Pipeline: {report.count:,} open deals, {money(report.value, c)} "
+            f"({money(report.weighted, c)} weighted). Since the last summary: {a.new_count} new, "
+            f"{a.won_count} won, {a.lost_count} lost.")
+
+
+def _stage_table(report: PipelineSummary) -> str:
+    previous = {s.name: s for s in report.previous}
+    most = max((s.value for s in report.stages), default=0)
+    rows = [["Stage", "", "Deals", "±", "Value", "Weighted"]]
+    for stage in report.stages:
+        before = previous.get(stage.name)
+        rows.append([name_cell(stage.name), bar(float(stage.value), float(most)),
+                     f"{stage.count:,}", change(stage.count, before.count if before else 0),
+                     money(stage.value, report.currency), money(stage.weighted, report.currency)])
+    return table(rows)
+
+
+def _activity_line(report: PipelineSummary) -> str:
+    a, c = report.activity, report.currency
+    parts = [f"🆕 {a.new_count} new ({money(a.new_value, c)})",
+             f"⏩ {a.advanced} moved forward", f"⏪ {a.moved_back} moved back",
+             f"🏆 {a.won_count} won ({money(a.won_value, c)})",
+             f"❌ {a.lost_count} lost ({money(a.lost_value, c)})"]
+    line = "*Since the last summary:* " + " · ".join(parts)
+    if a.lost_reasons:
+        reasons = ", ".join(f"{escape(clip(r, 60))} ×{n}" for r, n in a.lost_reasons[:5])
+        line += f"\n_Lost because:_ {reasons}"
+    return line
+
+
+def _attention(title: str, found: AttentionList, why: str, currency: str) -> list[dict]:
+    blocks = [section(f"*{title}* ({found.total:,})")]
+    for deal in found.deals[:ATTENTION_SHOWN]:
+        # a deal can be in two lists (stale and overdue): the list makes its action_id unique
+        blocks.append(section(_deal_line(deal, why, currency), accessory=button(
+            "Open", f"{ids.REPORT_DEAL}.{why}{ids.PER_ITEM}{deal.id}", str(deal.id))))
+    hidden = found.total - min(len(found.deals), ATTENTION_SHOWN)
+    if hidden > 0:
+        blocks.append(context(f"… and {hidden:,} more. `/deal list` shows them all."))
+    return blocks
+
+
+def _deal_line(deal: AttentionDeal, why: str, currency: str) -> str:
+    detail = (f"idle {deal.days_idle} days" if why == "stale" else
+              f"expected {day(deal.expected_close)}" if deal.expected_close else "")
+    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
+            f"{money(deal.value, currency)}, {user(deal.owner)} · {detail}")

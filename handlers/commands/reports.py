@@ -1,0 +1,151 @@
+"""`/pipeline` and `/funnel`: the reports, ephemeral with a Share button, and their digests.
+
+The Share button posts the same report, computed again at the click, in the channel; an
+attention deal's Open button shows that deal's card to the clicker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from functools import partial
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from handlers import ids, messages, parse
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.deal_lists import help_blocks
+from handlers.blocks.format import context
+from handlers.blocks.funnel_report import funnel_blocks, funnel_text
+from handlers.blocks.reports import pipeline_blocks, pipeline_text
+from handlers.commands import spend, subscribe
+from handlers.commands.common import Call
+from handlers.deps import Deps
+from handlers.replies import Respond, answering_errors, ephemeral, in_channel
+from storage import deal_queries
+from storage.errors import UsageError
+from storage.reports.funnel import funnel_report
+from storage.reports.pipeline import pipeline_summary
+from storage.reports.weeks import week_containing
+from storage.workspaces import workspace_settings
+
+Subcommand = Callable[[Call, str], None]
+Rendered = tuple[list[dict], str]
+
+
+def pipeline_now(call: Call, *, share: bool) -> Rendered:
+    with call.deps.db.transaction() as s:
+        report = pipeline_summary(s, team=call.team, now=call.now)
+    return pipeline_blocks(report, share=share), pipeline_text(report)
+
+
+def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
+    """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
+    with call.deps.db.transaction() as s:
+        zone = zone or workspace_settings(s, team=call.team, now=call.now).timezone
+        report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
+                               week=_week(words, call.now, zone))
+    return funnel_blocks(report, share=share), funnel_text(report)
+
+
+def _week(words: str, now: datetime, zone: str) -> date:
+    words = " ".join(words.lower().split())
+    this_week = week_containing(now, zone)
+    if words in ("", "this week"):
+        return this_week
+    if words == "last week":
+        return this_week - timedelta(days=7)
+    try:
+        return parse.parse_iso_week(words)
+    except UsageError as error:
+        raise UsageError(error.message, usage=messages.FUNNEL_USAGE) from None
+
+
+def _help(lines: tuple[str, ...], title: str) -> Subcommand:
+    return lambda call, rest: ephemeral(call.respond, help_blocks(lines), title)
+
+
+def _for(kind: str, operation: Callable[[Call, str, str], None]) -> Subcommand:
+    return lambda call, rest: operation(call, kind, rest)
+
+
+PIPELINE_SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": _help(messages.PIPELINE_HELP_LINES, "How to use /pipeline"),
+    "subscribe": _for("pipeline", subscribe.subscribe),
+    "unsubscribe": _for("pipeline", subscribe.unsubscribe),
+    "subscriptions": subscribe.list_all,
+}
+# /funnel's subcommands; any other text names a week. Features add theirs here: `spend`
+# belongs to the lead funnel (handlers/commands/spend.py).
+FUNNEL_SUBCOMMANDS: dict[str, Subcommand] = {
+    "help": _help(messages.FUNNEL_HELP_LINES, "How to use /funnel"),
+    "subscribe": _for("funnel", subscribe.subscribe),
+    "unsubscribe": _for("funnel", subscribe.unsubscribe),
+    "subscriptions": subscribe.list_all,
+    "spend": spend.funnel_spend,
+}
+
+
+def show_pipeline(call: Call, text: str) -> None:
+    if text.strip():
+        raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="pipeline",
+                                                            word=text.split()[0]),
+                         usage="`/pipeline help` lists everything; for example "
+                               "`/pipeline` or `/pipeline subscribe #sales at 9:00`")
+    ephemeral(call.respond, *pipeline_now(call, share=True))
+
+
+def show_funnel(call: Call, text: str) -> None:
+    ephemeral(call.respond, *funnel_for(call, text, share=True))
+
+
+def route(subcommands: dict[str, Subcommand], otherwise: Subcommand, ack: Ack, command: dict,
+          respond: Respond, client: WebClient, *, deps: Deps) -> None:
+    ack()
+    with answering_errors(respond):
+        text = command.get("text") or ""
+        word, rest = parse.split_command(text)
+        call = Call.of(command, deps, respond, client)
+        handler = subcommands.get(word)
+        if handler is not None:
+            handler(call, rest)
+        else:
+            otherwise(call, text)
+
+
+def on_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, *,
+             deps: Deps) -> None:
+    """Posts the report the button sits under in the channel, as it is at the click."""
+    ack()
+    with answering_errors(respond):
+        call = Call.of(_command_of(body), deps, respond, client)
+        kind, _, rest = action["value"].partition(":")
+        week, _, zone = rest.partition(":")
+        blocks, text = (pipeline_now(call, share=False) if kind == "pipeline"
+                        else funnel_for(call, week, share=False, zone=zone or None))
+        in_channel(respond, [*blocks, context(f"Shared by <@{call.user}>")], text)
+
+
+def on_open_deal(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, *,
+                 deps: Deps) -> None:
+    ack()
+    with answering_errors(respond):
+        call = Call.of(_command_of(body), deps, respond, client)
+        with deps.db.transaction() as s:
+            deal = deal_queries.show_deal(s, team=call.team, ref=f"#{action['value']}")
+        ephemeral(respond, deal_card(deal), card_text(deal))
+
+
+def _command_of(body: dict) -> dict:
+    return {"team_id": body["team"]["id"], "user_id": body["user"]["id"],
+            "channel_id": (body.get("channel") or {}).get("id", "")}
+
+
+def register(app: App, deps: Deps) -> None:
+    app.command("/pipeline")(partial(route, PIPELINE_SUBCOMMANDS, show_pipeline, deps=deps))
+    app.command("/funnel")(partial(route, FUNNEL_SUBCOMMANDS, show_funnel, deps=deps))
+    app.action(ids.REPORT_SHARE)(partial(on_share, deps=deps))
+    app.action(re.compile(rf"^{re.escape(ids.REPORT_DEAL)}(\.\w+)?({re.escape(ids.PER_ITEM)}\d+)?$"))(
+        partial(on_open_deal, deps=deps))

@@ -1,0 +1,68 @@
+"""The digest ledger: one row per subscription and period, claimed before anything is posted.
+
+The unique (subscription_id, period) constraint is what makes a digest go out at most once,
+whatever the number of scheduler processes and restarts: the first INSERT wins, every
+other one does nothing (`ON CONFLICT DO NOTHING` on both databases) and learns it lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import DigestLedger
+
+POSTED = "posted"
+
+
+def claim_digest_period(session: Session, *, subscription_id: int, period: str,
+                        due_at: datetime, now: datetime) -> bool:
+    """True when this caller claimed the period; False when someone else already had. Commit
+    the claim before posting, so a concurrent claimer sees it."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING, not rowcount: drivers disagree on rowcount after DO NOTHING
+    claimed = session.scalar(
+        insert(DigestLedger).values(subscription_id=subscription_id, period=period,
+                                    due_at=due_at, claimed_at=now)
+        .on_conflict_do_nothing(index_elements=["subscription_id", "period"])
+        .returning(DigestLedger.id))
+    return claimed is not None
+
+
+def mark_posted(session: Session, *, subscription_id: int, period: str, now: datetime) -> None:
+    _finish(session, subscription_id, period, posted_at=now, outcome=POSTED)
+
+
+def mark_failed(session: Session, *, subscription_id: int, period: str, outcome: str) -> None:
+    """Records why the period's digest was not posted; the claim stays, so it is not retried
+    by another process (a failure that outlives Slack's retries is not transient)."""
+    _finish(session, subscription_id, period, posted_at=None, outcome=outcome[:200])
+
+
+def last_posted_at(session: Session, *, subscription_id: int,
+                   before: datetime | None = None) -> datetime | None:
+    """When the subscription's latest digest (before `before`) was posted, if ever."""
+    query = select(DigestLedger.posted_at).where(
+        DigestLedger.subscription_id == subscription_id, DigestLedger.posted_at.is_not(None))
+    if before is not None:
+        query = query.where(DigestLedger.posted_at < before)
+    return session.scalar(query.order_by(DigestLedger.posted_at.desc()).limit(1))
+
+
+def _finish(session: Session, subscription_id: int, period: str, *,
+            posted_at: datetime | None, outcome: str) -> None:
+    session.execute(update(DigestLedger).where(
+        DigestLedger.subscription_id == subscription_id, DigestLedger.period == period)
+        .values(posted_at=posted_at, outcome=outcome))
+
+
+def release_claim(session: Session, *, subscription_id: int, period: str) -> None:
+    """Gives a claimed period back after a transient failure, so a later run (still within
+    the period's grace window) tries again."""
+    session.execute(delete(DigestLedger).where(
+        DigestLedger.subscription_id == subscription_id, DigestLedger.period == period,
+        DigestLedger.posted_at.is_(None)))

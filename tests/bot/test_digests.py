@@ -1,0 +1,179 @@
+"""The digest scheduler's guarantees, with a moved clock instead of sleeping."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.app import web_client
+from bot.config import Settings
+from bot.digests import run_due_digests
+from storage.subscriptions import list_subscriptions, subscribe, unsubscribe
+from tests.slackkit import validate_blocks
+
+DAY = datetime(2026, 11, 18, tzinfo=timezone.utc)  # a Wednesday
+
+
+def utc(hour: int, minute: int = 0, day: datetime = DAY) -> datetime:
+    return day + timedelta(hours=hour, minutes=minute)
+
+
+@pytest.fixture
+def clients(slack):
+    settings = Settings(slack_api_url=slack.api_url, slack_bot_token="xoxb-test")
+    return lambda team: web_client(settings)
+
+
+def add(db, *, channel="CSALES", kind="pipeline", days=("mon", "tue", "wed", "thu", "fri"),
+        at="09:00", zone="Europe/Oslo", when=utc(0, 0, DAY - timedelta(days=7))):
+    with db.transaction() as s:
+        return subscribe(s, team="T1", channel=channel, kind=kind, days=days, at_time=at,
+                         timezone=zone, actor="UBOSS", now=when)
+
+
+def posts(slack, channel=None):
+    return [c for c in slack.calls("chat.postMessage")
+            if channel is None or c.body.get("channel") == channel]
+
+
+def blocks_of(call) -> list[dict]:
+    blocks = call.body["blocks"]
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def run(db, clients, when):
+    return run_due_digests(db, clients, when)
+
+
+def test_a_digest_due_while_the_process_was_down_is_posted_once_when_it_starts(db, slack, clients):
+    add(db)  # 09:00 in Oslo is 08:00 UTC in November
+    run(db, clients, utc(7, 55))
+    assert posts(slack) == []
+    run(db, clients, utc(8, 20))  # down from 07:55 to 08:20 UTC
+    run(db, clients, utc(8, 21))
+    run(db, clients, utc(9, 0))
+    assert len(posts(slack)) == 1
+    validate_blocks(blocks_of(posts(slack)[0]))
+
+
+def test_a_digest_missed_by_more_than_the_grace_period_is_skipped_not_replayed(db, slack, clients):
+    add(db)
+    run(db, clients, utc(7, 0))
+    run(db, clients, utc(7, 0, DAY + timedelta(days=1)))  # down until the next morning
+    assert posts(slack) == []
+    run(db, clients, utc(8, 0, DAY + timedelta(days=1)))
+    assert len(posts(slack)) == 1
+
+
+def test_a_digest_is_not_owed_for_a_time_before_its_subscription(db, slack, clients):
+    add(db, when=utc(9, 0))  # subscribed an hour after today's 09:00 Oslo
+    run(db, clients, utc(9, 1))
+    assert posts(slack) == []
+    run(db, clients, utc(8, 0, DAY + timedelta(days=1)))
+    assert len(posts(slack)) == 1
+
+
+def test_weekdays_only_skip_the_weekend(db, slack, clients):
+    add(db)
+    for day in range(7):
+        run(db, clients, utc(8, 5, DAY + timedelta(days=day)))
+    assert len(posts(slack)) == 5
+
+
+@pytest.mark.parametrize(("day", "expected_utc"), [
+    (datetime(2026, 3, 29, tzinfo=timezone.utc), datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc)),
+    (datetime(2026, 10, 25, tzinfo=timezone.utc), datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)),
+])
+def test_daylight_saving_changes_neither_skip_nor_double_a_digest(db, slack, clients, day,
+                                                                  expected_utc):
+    """02:30 does not exist in Oslo on 29 March (posted at 03:00, the first valid time) and
+    happens twice on 25 October (posted at the first)."""
+    add(db, days=("sun",), at="02:30", when=day - timedelta(days=3))
+    sent = []
+    for minutes in range(-120, 300, 5):
+        when = day + timedelta(minutes=minutes)
+        if run(db, clients, when):
+            sent.append(when)
+    assert sent == [expected_utc]
+
+
+def test_two_schedulers_racing_for_the_same_digest_post_it_once(db, slack, clients):
+    add(db)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def scheduler() -> None:
+        barrier.wait()
+        results.append(run(db, clients, utc(8, 0)))
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(posts(slack)) == 1
+    assert sorted(len(r) for r in results) == [0, 1]
+
+
+def test_not_in_channel_joins_the_channel_and_posts(db, slack, clients):
+    add(db)
+    slack.script("chat.postMessage", {"ok": False, "error": "not_in_channel"})
+    run(db, clients, utc(8, 0))
+    assert [c.body["channel"] for c in slack.calls("conversations.join")] == ["CSALES"]
+    assert len(posts(slack)) == 2  # refused, then posted after joining
+
+
+def test_a_gone_channel_pauses_its_digest_and_tells_the_creator_without_blocking_others(
+        db, slack, clients):
+    add(db, channel="CGONE")
+    add(db, channel="COTHER")
+    slack.script("chat.postMessage", {"ok": False, "error": "channel_not_found"})
+    run(db, clients, utc(8, 0))
+    assert [c.body["users"] for c in slack.calls("conversations.open")] == ["UBOSS"]
+    dm = posts(slack, "DUBOSS")
+    assert len(dm) == 1 and "paused" in dm[0].body["text"]
+    assert len(posts(slack, "COTHER")) == 1
+    with db.transaction() as s:
+        paused = {v.channel: v.paused_reason for v in list_subscriptions(s, team="T1")}
+    assert paused == {"CGONE": "channel_not_found", "COTHER": None}
+    run(db, clients, utc(8, 0, DAY + timedelta(days=1)))
+    assert len(posts(slack, "CGONE")) == 1  # the refused attempt only
+
+
+def test_rate_limits_are_retried_within_the_period(db, slack, clients):
+    add(db)
+    slack.script("chat.postMessage", slack.http(429, {"ok": False, "error": "ratelimited"},
+                                                {"Retry-After": "0"}))
+    sent = run(db, clients, utc(8, 0))
+    assert [s.outcome for s in sent] == ["posted"]
+
+
+def test_a_failure_that_outlives_the_retries_is_tried_again_on_the_next_run(db, slack, clients):
+    add(db)
+    slack.script("chat.postMessage", *[slack.http(503)] * 3)
+    run(db, clients, utc(8, 0))
+    assert run(db, clients, utc(8, 1))[0].outcome == "posted"
+    assert run(db, clients, utc(8, 2)) == []
+
+
+def test_removed_and_changed_subscriptions_apply_without_a_restart(db, slack, clients):
+    add(db)
+    with db.transaction() as s:
+        unsubscribe(s, team="T1", channel="CSALES", kind="pipeline")
+    run(db, clients, utc(8, 0))
+    assert posts(slack) == []
+    add(db, at="10:00", when=utc(8, 30))
+    run(db, clients, utc(9, 0))
+    assert len(posts(slack)) == 1
+
+
+def test_a_weekly_funnel_digest_posts_once_a_week(db, slack, clients):
+    add(db, kind="funnel", days=("mon",))
+    for day in range(14):
+        run(db, clients, utc(8, 30, DAY + timedelta(days=day)))
+    assert len(posts(slack)) == 2
+    assert "Funnel, week 2026-W47" in posts(slack)[0].body["text"]  # the complete week before
+    validate_blocks(blocks_of(posts(slack)[0]))
