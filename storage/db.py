@@ -12,6 +12,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -122,3 +124,14 @@ def _lower(value: str | None) -> str | None:
 def _is_connection_error(exc: OperationalError) -> bool:
     words = str(exc.orig).lower()
     return any(w in words for w in ("connection", "connect", "server closed", "terminating"))
+
+
+def insert_if_absent(session: Session, model: type, *, conflict: list[str] | None = None,
+                     **values: object) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING on either database: True when this call inserted
+    the row, False when it existed (also when another transaction inserted it first).
+    RETURNING, not rowcount, tells which: drivers disagree on rowcount after DO NOTHING."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    key = next(iter(model.__table__.primary_key.columns))  # type: ignore[attr-defined]
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    return session.scalar(statement.returning(key)) is not None

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import insert_if_absent
 from storage.models import DigestLedger
 
 POSTED = "posted"
@@ -23,14 +22,9 @@ def claim_digest_period(session: Session, *, subscription_id: int, period: str,
                         due_at: datetime, now: datetime) -> bool:
     """True when this caller claimed the period; False when someone else already had. Commit
     the claim before posting, so a concurrent claimer sees it."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # RETURNING, not rowcount: drivers disagree on rowcount after DO NOTHING
-    claimed = session.scalar(
-        insert(DigestLedger).values(subscription_id=subscription_id, period=period,
-                                    due_at=due_at, claimed_at=now)
-        .on_conflict_do_nothing(index_elements=["subscription_id", "period"])
-        .returning(DigestLedger.id))
-    return claimed is not None
+    return insert_if_absent(session, DigestLedger, conflict=["subscription_id", "period"],
+                            subscription_id=subscription_id, period=period, due_at=due_at,
+                            claimed_at=now)
 
 
 def mark_posted(session: Session, *, subscription_id: int, period: str, now: datetime) -> None:

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import insert_if_absent
 from storage.models import Pipeline, Stage, Workspace
 
 DEFAULT_DEAL_STAGES: tuple[tuple[str, int, str], ...] = (
@@ -41,12 +40,9 @@ def ensure_workspace(session: Session, *, team: str, now: datetime,
     workspace = session.get(Workspace, team)
     if workspace is not None:
         return workspace
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(
-        insert(Workspace).values(team_id=team, currency="USD", timezone=timezone,
-                                 rotting_days=14, next_deal_number=1, next_lead_number=1,
-                                 created_at=now).on_conflict_do_nothing())
-    if result.rowcount:
+    if insert_if_absent(session, Workspace, team_id=team, currency="USD", timezone=timezone,
+                        rotting_days=14, next_deal_number=1, next_lead_number=1,
+                        created_at=now):
         _create_pipeline(session, team, "deal", DEFAULT_PIPELINE, DEFAULT_DEAL_STAGES)
         _create_pipeline(session, team, "lead", DEFAULT_FUNNEL, DEFAULT_LEAD_STAGES)
     return session.get_one(Workspace, team, populate_existing=True)

@@ -10,7 +10,8 @@ import pytest
 
 from handlers import ids
 from storage import deals
-from tests.slackkit import text_of
+from tests.driver import SIGNING_SECRET
+from tests.slackkit import event_callback, text_of
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -65,3 +66,20 @@ def test_new_deal_and_full_pipeline_buttons_open_their_modals(driver, slack):
     [posted] = [c.body for c in slack.calls("chat.postMessage") if c.body["channel"] == "U1"]
     assert "Globex" in text_of(posted["blocks"])
     assert "Globex" in text_of(driver.home()["blocks"])
+
+
+def test_a_retried_event_delivery_publishes_the_home_tab_once(driver, slack):
+    def deliver(event_id: str, retry_num: int | None) -> int:
+        request = event_callback(signing_secret=SIGNING_SECRET, event_id=event_id,
+                                 retry_num=retry_num,
+                                 event={"type": "app_home_opened", "user": "U1",
+                                        "channel": "DU1", "tab": "home",
+                                        "event_ts": "1700000000.000001"})
+        return driver.app.dispatch(request.to_bolt()).status
+
+    assert deliver("EvRetried", None) == 200
+    assert deliver("EvRetried", 1) == 200  # Slack did not hear our 200 in time and retried
+    assert deliver("EvRetried", 2) == 200
+    assert len(slack.calls("views.publish")) == 1
+    assert deliver("EvAnother", None) == 200  # a new opening is a new event
+    assert len(slack.calls("views.publish")) == 2
