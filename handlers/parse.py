@@ -156,6 +156,35 @@ def parse_tag(token: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class ListFilters:
+    """What `/deal list` and `/lead list` filter by: stage words, owner, first tag."""
+
+    stage: str | None
+    owner: str | None
+    tag: str | None
+
+
+def parse_list_filters(rest: str, *, me: str) -> ListFilters:
+    """`mine`, `@someone`, `#tag` and stage words in any order; `me` is who `mine` is."""
+    rest, tags = extract_tags(rest)
+    owner, stage_words = None, []
+    for word in rest.split():
+        if word.lower() == "mine":
+            owner = me
+        elif word.startswith("<@"):
+            owner = parse_user_mention(word)
+        else:
+            stage_words.append(word)
+    return ListFilters(stage=" ".join(stage_words) or None, owner=owner,
+                       tag=tags[0] if tags else None)
+
+
+def optional_text(value: str | None) -> str | None:
+    """An option's value as the user typed it (entities decoded), or None when absent."""
+    return unescape(value) if value else None
+
+
 # --- Mentions ---------------------------------------------------------------------------
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(\|[^>]*)?>")

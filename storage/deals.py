@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.checks import check_text
 from storage.deal_views import DealChange, DealView, deal_view, event_view
 from storage.errors import NotFound, RuleViolation, StaleVersion, UsageError
 from storage.lead_funnel import follow_deal_stage
@@ -72,7 +73,7 @@ def win_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime
 def lose_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, ref, expected_version)
-    deal.lost_reason = _check_text(reason, MAX_NEXT_ACTION, "A lost reason") if reason else None
+    deal.lost_reason = check_text(reason, MAX_NEXT_ACTION, "A lost reason") if reason else None
     return _change_stage(session, deal, _closing_stage(session, team, "lost"), actor, now)
 
 
@@ -125,7 +126,7 @@ def set_next_action(session: Session, *, team: str, ref: str, text: str, due: da
                     actor: str, now: datetime, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, ref, expected_version)
     deal.next_action_due = due
-    clean = _check_text(text, MAX_NEXT_ACTION, "A next action")
+    clean = check_text(text, MAX_NEXT_ACTION, "A next action")
     return _set_field(session, deal, "next_action", clean, actor, now, kind="next")
 
 
@@ -135,7 +136,7 @@ def add_note(session: Session, *, team: str, ref: str, text: str, actor: str, no
     Allowed on closed deals too: talking to a customer after the deal is normal."""
     deal = find_deal(session, team=team, ref=ref)
     _check_version(deal, expected_version)
-    clean = _check_text(text, MAX_NOTE, "A note")
+    clean = check_text(text, MAX_NOTE, "A note")
     deal.last_contact_at = now
     deal.last_activity_at = now
     session.flush()
@@ -149,7 +150,7 @@ def edit_deal(session: Session, *, team: str, ref: str, actor: str, now: datetim
     deal = _open_deal(session, team, ref, expected_version)
     cleaners = {"name": check_name, "value": check_value, "expected_close": lambda v: v,
                 "owner": lambda v: v, "next_action_due": lambda v: v,
-                "next_action": lambda v: _check_text(v, MAX_NEXT_ACTION, "A next action")
+                "next_action": lambda v: check_text(v, MAX_NEXT_ACTION, "A next action")
                 if v else None,
                 "tags": lambda v: " ".join(sorted(set(v)))}
     for field, raw in changes.items():
@@ -176,16 +177,6 @@ def check_value(value: Decimal) -> Decimal:
     if value > MAX_VALUE:
         raise UsageError("That value is too large: the largest is 1,000,000,000,000.")
     return value.quantize(Decimal("0.01"))
-
-
-def _check_text(text: str, limit: int, what: str) -> str:
-    clean = text.strip()
-    if not clean:
-        raise UsageError(f"{what} cannot be empty.")
-    if len(clean) > limit:
-        raise UsageError(f"{what} can be at most {limit:,} characters; this one has "
-                         f"{len(clean):,}.")
-    return clean
 
 
 def _check_version(deal: Deal, expected: int | None) -> None:

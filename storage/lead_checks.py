@@ -42,13 +42,3 @@ def check_contact(contact: str | None) -> str | None:
         return clean
     raise UsageError(f"`{clean}` is neither an email address nor a phone number.",
                      usage="`contact:jane@globex.com` or `contact:+47 22 33 44 55`")
-
-
-def check_text(text: str, limit: int, what: str) -> str:
-    clean = text.strip()
-    if not clean:
-        raise UsageError(f"{what} cannot be empty.")
-    if len(clean) > limit:
-        raise UsageError(f"{what} can be at most {limit:,} characters; this one has "
-                         f"{len(clean):,}.")
-    return clean

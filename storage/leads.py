@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import deals
+from storage.checks import check_text
 from storage.errors import NotFound, RuleViolation, StaleVersion
-from storage.lead_checks import check_company, check_contact, check_lead_name, check_text
+from storage.lead_checks import check_company, check_contact, check_lead_name
 from storage.lead_funnel import (
     conversion_stage, dropped_stage, engagement_stage, enter_stage, record_lead_event,
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.blocks.format import clip, context, day, divider, escape, money, section, user
+from handlers.blocks.format import (
+    clip, context, day, divider, escape, listing, money, section, user,
+)
 from handlers.blocks.history import history_lines
 from storage.deal_queries import DealList
 from storage.deal_views import DealView, EventView
@@ -13,20 +15,15 @@ MAX_LIST_BLOCKS = 45
 
 def deal_line(deal: DealView) -> str:
     close = f" · closes {day(deal.expected_close)}" if deal.expected_close else ""
-    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {deal.stage.name}, "
+    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage.name)}, "
             f"{money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
 
 
 def deal_list_blocks(found: DealList) -> list[dict]:
     if not found.deals:
         return [section("No deals match. `/deal new <name> <amount>` creates one.")]
-    blocks = [section(f"*{found.total} deal{'s' if found.total != 1 else ''}*")]
-    blocks += [section(deal_line(d)) for d in found.deals[:MAX_LIST_BLOCKS]]
-    shown = min(len(found.deals), MAX_LIST_BLOCKS)
-    if found.total > shown:
-        blocks.append(context(f"… and {found.total - shown} more. Narrow it down with a "
-                              "stage, `mine`, an @-mention or a #tag."))
-    return blocks
+    return listing([deal_line(d) for d in found.deals], found.total, "deal",
+                   "a stage, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
 
 
 def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:

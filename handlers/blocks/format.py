@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from handlers.parse import escape  # the one escaping rule, re-exported for the builders
 
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
@@ -70,3 +69,16 @@ def option(text: str, value: str) -> dict:
 
 def divider() -> dict:
     return {"type": "divider"}
+
+
+def listing(lines: list[str], total: int, noun: str, narrow: str,
+            most: int = 45) -> list[dict]:
+    """A count, one section a line (at most `most`), and how many more there are with how
+    to `narrow` the list down; for `/deal list` and `/lead list`."""
+    blocks = [section(f"*{total} {noun}{'s' if total != 1 else ''}*")]
+    blocks += [section(line) for line in lines[:most]]
+    shown = min(len(lines), most)
+    if total > shown:
+        blocks.append(context(f"… and {total - shown} more. Narrow it down with {narrow}."))
+    return blocks
+

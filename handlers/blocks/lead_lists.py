@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.blocks.format import clip, context, escape, section, user
+from handlers.blocks.format import clip, escape, listing, section, user
 from handlers.blocks.history import history_lines
 from storage.deal_views import EventView
 from storage.lead_queries import LeadList
@@ -22,13 +22,8 @@ def lead_line(lead: LeadView) -> str:
 def lead_list_blocks(found: LeadList) -> list[dict]:
     if not found.leads:
         return [section("No leads match. `/lead add <name> source:<source>` adds one.")]
-    blocks = [section(f"*{found.total} lead{'s' if found.total != 1 else ''}*")]
-    blocks += [section(lead_line(lead)) for lead in found.leads[:MAX_LIST_BLOCKS]]
-    shown = min(len(found.leads), MAX_LIST_BLOCKS)
-    if found.total > shown:
-        blocks.append(context(f"… and {found.total - shown} more. Narrow it down with a stage, "
-                              "`source:`, `mine`, an @-mention or a #tag."))
-    return blocks
+    return listing([lead_line(lead) for lead in found.leads], found.total, "lead",
+                   "a stage, `source:`, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
 
 
 def lead_history_blocks(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:

@@ -90,7 +90,8 @@ def deal_lost(call: Call, rest: str) -> None:
     ref = require(rest, U["lost"], "Which deal was lost?")
     with call.deps.db.transaction() as s:
         change = deals.lose_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
-                                 now=call.now, reason=_text(options.get("reason")))
+                                 now=call.now,
+                                 reason=parse.optional_text(options.get("reason")))
     show_change(call, change)
 
 
@@ -112,18 +113,10 @@ def deal_show(call: Call, rest: str) -> None:
 
 
 def deal_list(call: Call, rest: str) -> None:
-    rest, tags = parse.extract_tags(rest)
-    owner, stage_words = None, []
-    for word in rest.split():
-        if word.lower() == "mine":
-            owner = call.user
-        elif word.startswith("<@"):
-            owner = parse.parse_user_mention(word)
-        else:
-            stage_words.append(word)
+    filters = parse.parse_list_filters(rest, me=call.user)
     with call.deps.db.transaction() as s:
-        found = deal_queries.list_deals(s, team=call.team, stage=" ".join(stage_words) or None,
-                                        owner=owner, tag=tags[0] if tags else None)
+        found = deal_queries.list_deals(s, team=call.team, stage=filters.stage,
+                                        owner=filters.owner, tag=filters.tag)
     ephemeral(call.respond, deal_list_blocks(found), f"{found.total} deals")
 
 
@@ -136,10 +129,6 @@ def deal_history(call: Call, rest: str) -> None:
 
 def deal_help(call: Call, rest: str) -> None:
     ephemeral(call.respond, help_blocks(messages.DEAL_HELP_LINES), "How to use /deal")
-
-
-def _text(value: str | None) -> str | None:
-    return parse.unescape(value) if value else None
 
 
 SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {

@@ -62,8 +62,9 @@ def lead_add(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         change = leads.add_lead(
             s, team=call.team, name=name, actor=call.user, now=call.now, company=company,
-            contact=contact_of(options.get("contact")), source=_text(options.get("source")),
-            stage=options.get("stage"), owner=owner, tags=tags)
+            contact=contact_of(options.get("contact")),
+            source=parse.optional_text(options.get("source")), stage=options.get("stage"),
+            owner=owner, tags=tags)
     show_lead_change(call, change)
 
 
@@ -102,7 +103,8 @@ def lead_drop(call: Call, rest: str) -> None:
     ref = require(rest, U["drop"], "Which lead should be dropped?")
     with call.deps.db.transaction() as s:
         change = leads.drop_lead(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
-                                 now=call.now, reason=_text(options.get("reason")))
+                                 now=call.now,
+                                 reason=parse.optional_text(options.get("reason")))
     show_lead_change(call, change)
 
 
@@ -126,19 +128,11 @@ def lead_show(call: Call, rest: str) -> None:
 
 def lead_list(call: Call, rest: str) -> None:
     rest, options = parse.extract_options(rest, {"source"})
-    rest, tags = parse.extract_tags(rest)
-    owner, stage_words = None, []
-    for word in rest.split():
-        if word.lower() == "mine":
-            owner = call.user
-        elif word.startswith("<@"):
-            owner = parse.parse_user_mention(word)
-        else:
-            stage_words.append(word)
+    filters = parse.parse_list_filters(rest, me=call.user)
     with call.deps.db.transaction() as s:
-        found = lead_queries.list_leads(s, team=call.team, stage=" ".join(stage_words) or None,
-                                        source=_text(options.get("source")), owner=owner,
-                                        tag=tags[0] if tags else None)
+        found = lead_queries.list_leads(s, team=call.team, stage=filters.stage,
+                                        source=parse.optional_text(options.get("source")),
+                                        owner=filters.owner, tag=filters.tag)
     ephemeral(call.respond, lead_list_blocks(found), f"{found.total} leads")
 
 
@@ -151,10 +145,6 @@ def lead_history(call: Call, rest: str) -> None:
 
 def lead_help(call: Call, rest: str) -> None:
     ephemeral(call.respond, help_blocks(messages.LEAD_HELP_LINES), "How to use /lead")
-
-
-def _text(value: str | None) -> str | None:
-    return parse.unescape(value) if value else None
 
 
 SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {

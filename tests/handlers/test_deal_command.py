@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import ids
 
 pytestmark = pytest.mark.usefixtures("db")
 
