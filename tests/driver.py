@@ -102,7 +102,7 @@ class Driver:
         """Submits a modal the app opened; returns the ack body ({} when it closed). Inputs
         not in `values` keep what the app filled in, as in Slack."""
         request = submit_view(signing_secret=SIGNING_SECRET, view=view,
-                              values={**_initial_values(view), **values},
+                              values={**initial_values(view), **values},
                               team_id=team, user_id=user)
         response = self.app.dispatch(request.to_bolt())
         assert response.status == 200, response.body
@@ -146,7 +146,7 @@ _INITIAL = {"initial_value": "value", "initial_date": "selected_date",
             "initial_user": "selected_user", "initial_option": "selected_option"}
 
 
-def _initial_values(view: dict) -> dict:
+def initial_values(view: dict) -> dict:
     """What Slack submits for inputs the user did not touch: their initial values."""
     values: dict = {}
     for block in view.get("blocks", []):

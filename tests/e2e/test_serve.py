@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,52 +14,8 @@ import pytest
 
 from storage.db import Database
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import slash_command, text_of, validate_blocks
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-class Server:
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ, **env, "PORT": str(self.port), "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                    "SLACK_BOT_TOKEN": "xoxb-e2e-token"}
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=full_env,
-                                        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"serve exited: {self.process.stdout.read()}")
-            try:
-                if _get(self.base + "/healthz") == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("serve did not start within 20 s")
-
-    def command(self, slack, text: str, name: str) -> tuple[int, str]:
-        request = slash_command(signing_secret=SIGNING_SECRET, text=text,
-                                response_url=slack.response_url(name))
-        return request.post(self.base + "/slack/events")
-
-    def stop(self) -> str:
-        self.process.terminate()
-        output, _ = self.process.communicate(timeout=10)
-        return output
+from tests.e2e.serving import BOT_TOKEN, Server, get_status, reply
+from tests.slackkit import slash_command, text_of
 
 
 @pytest.fixture
@@ -69,24 +23,17 @@ def server(db, slack, tmp_path) -> Iterator[Server]:
     running = Server({"DATABASE_URL": db.url, "SLACK_API_URL": slack.api_url}, tmp_path)
     yield running
     output = running.stop()
-    assert "xoxb-e2e-token" not in output and SIGNING_SECRET not in output
-
-
-def _reply(slack, name: str) -> dict:
-    slack.wait_for(lambda: slack.responses(name), timeout=10)
-    body = slack.responses(name)[-1].body
-    validate_blocks(body["blocks"])
-    return body
+    assert BOT_TOKEN not in output and SIGNING_SECRET not in output
 
 
 def test_a_signed_deal_command_over_http_posts_the_card_then_moves_and_shows_it(server, slack):
     assert server.command(slack, "new Acme 50k", "new")[0] == 200
-    card = _reply(slack, "new")
+    card = reply(slack, "new")
     assert card["response_type"] == "in_channel" and "#1 Acme" in text_of(card["blocks"])
     assert server.command(slack, "move Acme proposal", "move")[0] == 200
-    assert "Proposal" in text_of(_reply(slack, "move")["blocks"])
+    assert "Proposal" in text_of(reply(slack, "move")["blocks"])
     assert server.command(slack, "show #1", "show")[0] == 200
-    shown = text_of(_reply(slack, "show")["blocks"])
+    shown = text_of(reply(slack, "show")["blocks"])
     assert "Proposal" in shown and "$50,000" in shown
 
 
@@ -107,7 +54,7 @@ def test_a_request_older_than_five_minutes_is_refused_with_401(server, slack):
 
 
 def test_healthz_answers_200_with_the_database_up(server):
-    assert _get(server.base + "/healthz") == 200
+    assert get_status(server.base + "/healthz") == 200
 
 
 def test_a_fresh_sqlite_file_is_created_and_migrated_on_first_start(slack, tmp_path):
@@ -115,17 +62,18 @@ def test_a_fresh_sqlite_file_is_created_and_migrated_on_first_start(slack, tmp_p
                       "SLACK_API_URL": slack.api_url}, tmp_path)
     try:
         assert running.command(slack, "new Acme 50k", "fresh")[0] == 200
-        assert "#1 Acme" in text_of(_reply(slack, "fresh")["blocks"])
+        assert "#1 Acme" in text_of(reply(slack, "fresh")["blocks"])
     finally:
         running.stop()
 
 
-def test_with_the_database_down_healthz_says_503_users_hear_nothing_changed_and_it_recovers(slack, tmp_path):
+def test_with_the_database_down_healthz_says_503_users_hear_nothing_changed_and_it_recovers(
+        slack, tmp_path):
     from sqlalchemy import create_engine, text
 
-    from tests.conftest import POSTGRES_ADMIN_URL, _postgres_database
+    from tests.conftest import POSTGRES_ADMIN_URL, postgres_database
 
-    databases = _postgres_database()
+    databases = postgres_database()
     url = next(databases)
     Database(url).upgrade()
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -134,16 +82,18 @@ def test_with_the_database_down_healthz_says_503_users_hear_nothing_changed_and_
     try:
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false'))
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-        assert _get(running.base + "/healthz") == 503
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              f"WHERE datname = '{name}'"))
+        assert get_status(running.base + "/healthz") == 503
         assert running.command(slack, "new Acme 50k", "down")[0] == 200
-        reply = _reply(slack, "down")
-        assert reply["response_type"] == "ephemeral" and "nothing was changed" in text_of(reply["blocks"])
+        refused = reply(slack, "down")
+        assert refused["response_type"] == "ephemeral"
+        assert "nothing was changed" in text_of(refused["blocks"])
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
-        assert _get(running.base + "/healthz") == 200
+        assert get_status(running.base + "/healthz") == 200
         assert running.command(slack, "new Acme 50k", "back")[0] == 200
-        assert "#1 Acme" in text_of(_reply(slack, "back")["blocks"])
+        assert "#1 Acme" in text_of(reply(slack, "back")["blocks"])
     finally:
         running.stop()
         admin.dispose()

@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from storage.db import Database
 from storage.models import Base
-from tests.conftest import _postgres_database
+from tests.conftest import postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -18,7 +18,7 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
     else:
-        yield from _postgres_database()
+        yield from postgres_database()
 
 
 def test_migrations_go_down_to_base_and_up_again_and_match_the_models(empty_database_url):

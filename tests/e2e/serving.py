@@ -1,0 +1,103 @@
+"""`dealbot` processes as a deployment runs them, for the end-to-end tests: `serve` on a
+free port with signed requests over real HTTP, and `scheduler`, both pointed at the Slack
+stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests.driver import SIGNING_SECRET
+from tests.slackkit import FakeSlack, SignedRequest, slash_command, validate_blocks
+
+BOT_TOKEN = "xoxb-e2e-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def dealbot_env(env: dict[str, str]) -> dict[str, str]:
+    """The environment a deployment gives every dealbot process."""
+    return {**os.environ, **env, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": BOT_TOKEN}
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=dealbot_env(env),
+                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    """Stops the process as a deployment would (SIGTERM) and returns what it printed."""
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output
+
+
+class Server:
+    """`dealbot serve` on a free port, ready when /healthz says 200."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = start(["serve", *args], {**env, "PORT": str(self.port)}, cwd)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited: {self.process.stdout.read()}")
+            try:
+                if get_status(self.base + "/healthz") == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("serve did not start within 20 s")
+
+    def send(self, request: SignedRequest) -> tuple[int, str]:
+        """Posts a signed request to /slack/events: the HTTP status and body."""
+        return request.post(self.base + "/slack/events")
+
+    def command(self, slack: FakeSlack, text: str, name: str, *, command: str = "/deal",
+                user: str = "U1", channel: str = "C1") -> tuple[int, str]:
+        return self.send(slash_command(signing_secret=SIGNING_SECRET, text=text,
+                                       command=command, user_id=user, channel_id=channel,
+                                       response_url=slack.response_url(name)))
+
+    def stop(self) -> str:
+        return stop(self.process)
+
+
+def reply(slack: FakeSlack, name: str, count: int = 1) -> dict:
+    """The latest of the first `count` replies to response_url `name`, validated."""
+    slack.wait_for(lambda: len(slack.responses(name)) >= count, timeout=10)
+    body = slack.responses(name)[-1].body
+    validate_blocks(body["blocks"])
+    return body
+
+
+def ack_body(answer: tuple[int, str]) -> dict:
+    status, body = answer
+    assert status == 200, (status, body)
+    return json.loads(body) if body else {}
