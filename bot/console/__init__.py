@@ -25,8 +25,8 @@ DEFAULT_USERS = ["ann", "bob"]
 
 
 def scheduled_digest(engine: Engine, kind: str) -> list[Shown]:
-    """What a scheduled digest of `kind` would post now: the report its command draws."""
-    return engine.command("/pipeline" if kind == "pipeline" else "/funnel")
+    """What a scheduled digest of `kind` would post in #sales now."""
+    return engine.post_digest(kind)
 
 
 def run_console(settings: Settings, db: Database, *, stdin: TextIO | None = None,

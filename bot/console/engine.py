@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.console import payloads
 from bot.console.capture import Capture, Captured
 from bot.console.people import LocalUsers
+from bot.digests import post_digest, preview_digest
 from handlers.deps import Clock
 from storage.db import Database
 
@@ -144,6 +145,16 @@ class Engine:
                                            event_id=f"Ev{uuid.uuid4().hex[:12].upper()}",
                                            view=self.homes.get(self.user))
         return self._send(request, None, missing="The app has no Home tab yet.")
+
+    def post_digest(self, kind: str) -> list[Shown]:
+        """Posts in #sales what a scheduled `kind` digest would post now, through the code
+        the scheduler uses."""
+        mark = len(self.capture.records)
+        with self.db.transaction() as session:
+            blocks, text = preview_digest(session, kind=kind, team=TEAM, channel=CHANNEL,
+                                          now=self.clock())
+        post_digest(self.app.client, CHANNEL, blocks, text)
+        return self._collect(mark, None)
 
     # What the app sends
 

@@ -166,3 +166,12 @@ def test_the_cli_console_runs_a_piped_script_with_the_demo(tmp_path):
     again = subprocess.run([sys.executable, "-m", "bot.cli", "console", "--demo"], input="",
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
     assert again.returncode == 0 and "already in this database" in again.stdout
+
+
+def test_digest_posts_in_sales_what_the_scheduler_would_post_now(db, clock):
+    transcript = session(db, clock, "/deal new Acme 50k\n:digest pipeline\n:digest funnel\n")
+    pipeline = after(transcript, ":digest pipeline")
+    assert "in #sales · message 2" in pipeline and "only visible to you" not in pipeline
+    assert "$50,000" in pipeline and "Share" not in pipeline  # a digest, not /pipeline's answer
+    funnel = after(transcript, ":digest funnel")
+    assert "in #sales · message 3" in funnel and "Awareness" in funnel
