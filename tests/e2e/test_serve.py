@@ -122,6 +122,16 @@ def test_serve_without_a_signing_secret_stops_with_one_line_naming_it(tmp_path):
     assert result.stderr.strip().count("\n") == 0 and "SLACK_SIGNING_SECRET" in result.stderr
 
 
+def test_socket_mode_without_an_app_token_stops_with_one_line_naming_it(tmp_path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
+           "SLACK_BOT_TOKEN": BOT_TOKEN, "DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}"}
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "serve", "--socket"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "SLACK_APP_TOKEN" in result.stderr
+    assert BOT_TOKEN not in result.stderr
+
+
 def test_the_manifest_command_prints_the_manifest_for_a_url(tmp_path):
     result = subprocess.run([sys.executable, "-m", "bot.cli", "manifest", "--url",
                              "https://deals.example.org"], capture_output=True, text=True,
