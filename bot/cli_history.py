@@ -1,4 +1,4 @@
-"""`dealbot import deals|leads|spend FILE.csv` and `dealbot export deals|leads|events`:
+"""`dealbot import deals|leads|spend FILE.csv` and `dealbot export deals|leads|spend|events`:
 the command line side of bringing history in and out (bot/importer.py, bot/exporter.py)."""
 
 from __future__ import annotations
@@ -104,8 +104,8 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("file", help="the CSV file (UTF-8; `,` or `;` separated)")
     imp.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     imp.set_defaults(run=cmd_import)
-    exp = sub.add_parser("export", help="write deals, leads or their events out")
-    exp.add_argument("kind", choices=("deals", "leads", "events"))
+    exp = sub.add_parser("export", help="write deals, leads, spend or the events out")
+    exp.add_argument("kind", choices=("deals", "leads", "spend", "events"))
     exp.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     exp.add_argument("--output", "-o", help="write to this file instead of stdout")
     exp.add_argument("--team", help="the workspace's Slack team id (default: the only one)")

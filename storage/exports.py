@@ -1,4 +1,4 @@
-"""Exports: a team's deals, leads and events as rows of text, in the columns the import reads
+"""Exports: a team's deals, leads, spend and events as rows of text, in the columns the import reads
 (PRODUCT.md, "Bringing history in and out"), so that an export imported into an empty
 database rebuilds the same histories and so the same reports.
 
@@ -19,7 +19,7 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import Deal, DealEvent, Lead, LeadEvent, Pipeline, Stage
+from storage.models import Deal, DealEvent, Lead, LeadEvent, Pipeline, Spend, Stage
 from storage.stages import stages_of
 
 Row = dict[str, str]
@@ -28,9 +28,10 @@ DEAL_COLUMNS = ("id", "name", "value", "stage", "owner", "company", "created",
                 "stage_changed", "last_activity")
 LEAD_COLUMNS = ("id", "name", "company", "source", "stage", "owner", "created", "dropped_at",
                 "drop_reason", "deal", "tags", "stage_changed", "last_activity")
+SPEND_COLUMNS = ("week", "source", "amount")
 EVENT_COLUMNS = ("record", "id", "at", "kind", "from_stage", "to_stage", "field",
                  "old_value", "new_value", "amount", "actor")
-KINDS = ("deals", "leads", "events")
+KINDS = ("deals", "leads", "spend", "events")
 
 
 def text(value: object) -> str:
@@ -46,8 +47,8 @@ def text(value: object) -> str:
 
 def columns_of(session: Session, *, team: str, kind: str) -> list[str]:
     """The header of an export: the fixed columns, then `entered:` for each open stage."""
-    if kind == "events":
-        return list(EVENT_COLUMNS)
+    if kind in ("events", "spend"):
+        return list(EVENT_COLUMNS if kind == "events" else SPEND_COLUMNS)
     fixed = DEAL_COLUMNS if kind == "deals" else LEAD_COLUMNS
     stages = stages_of(session, team=team, kind="deal" if kind == "deals" else "lead")
     return [*fixed, *(f"entered:{s.name}" for s in stages if s.kind == "open")]
@@ -59,6 +60,8 @@ def rows_of(session: Session, *, team: str, kind: str) -> Iterator[Row]:
         return _records(session, team, Deal, DealEvent, "deal_id", _deal_row)
     if kind == "leads":
         return _records(session, team, Lead, LeadEvent, "lead_id", _lead_row)
+    if kind == "spend":
+        return _spend(session, team)
     if kind == "events":
         return _events(session, team)
     raise ValueError(f"unknown export kind {kind!r}")
@@ -141,6 +144,13 @@ def _lead_row(lead: Lead, stage: Stage, deal: str | None) -> Row:
             "dropped_at": text(lead.dropped_at if stage.kind == "dropped" else None),
             "drop_reason": text(lead.drop_reason), "deal": text(deal or lead.deal_ref),
             "tags": lead.tags}
+
+
+def _spend(session: Session, team: str) -> Iterator[Row]:
+    """One row a week (its Monday) and source, as `dealbot import spend` reads it."""
+    for item in session.scalars(select(Spend).where(Spend.team_id == team)
+                                .order_by(Spend.week_start, Spend.source)):
+        yield {"week": text(item.week_start), "source": item.source, "amount": text(item.amount)}
 
 
 def _events(session: Session, team: str) -> Iterator[Row]:

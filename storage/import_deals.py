@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from storage.deals import MAX_NEXT_ACTION, check_name, check_value
 from storage.errors import DealbotError
 from storage.import_records import (
-    DealRecord, ImportRefused, ImportResult, Problems, Rebuilt, StageIndex,
+    ACTIVITY, DealRecord, ImportRefused, ImportResult, Problems, Rebuilt, StageIndex,
+    later_activity,
 )
 from storage.import_write import (
     check_unique, delete_events, external_ids, history_of, insert_many, update_many,
@@ -68,7 +69,11 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
         {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": step.at,
          "actor": None, "kind": "stage" if step.from_id else "created",
          "from_stage_id": step.from_id, "to_stage_id": step.to_id, "amount": p.values["value"]}
-        for p in plans for step in p.history.steps])
+        for p in plans for step in p.history.steps] + [
+        {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": at, "actor": None,
+         "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None,
+         "amount": p.values["value"]}
+        for p in plans if (at := later_activity(p.history, p.values)) is not None])
     _link_leads(session, team, [p for p in plans if p.values["lead_id"] is not None], ids)
     return ImportResult("deals", len(records), len(new), len(old))
 

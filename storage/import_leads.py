@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from storage.errors import DealbotError
 from storage.import_records import (
-    ImportRefused, ImportResult, LeadRecord, Problems, Rebuilt, StageIndex,
+    ACTIVITY, ImportRefused, ImportResult, LeadRecord, Problems, Rebuilt, StageIndex,
+    later_activity,
 )
 from storage.import_write import (
     check_unique, delete_events, external_ids, history_of, insert_many, update_many,
@@ -71,6 +72,10 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
                 "kind": "convert", "from_stage_id": None, "to_stage_id": None,
                 "field": "deal", "new_value": f"#{p.deal[1]} {p.deal[2]}"}
                for p in plans if p.deal is not None]
+    events += [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": at,
+                "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None, "field": None,
+                "new_value": None}
+               for p in plans if (at := later_activity(p.history, p.values)) is not None]
     insert_many(session, EVENTS, [{**event, "actor": None} for event in events])
     links = [{"id": p.deal[0], "lead_id": ids[p.record.external_id][0]}
              for p in plans if p.deal is not None]

@@ -128,6 +128,16 @@ class Rebuilt:
     closed_at: datetime | None
 
 
+ACTIVITY = "activity"  # the event for a row's `last_activity`, later than its stage history
+
+
+def later_activity(history: Rebuilt, values: dict) -> datetime | None:
+    """When the row's last activity (a contact, a note) came after its last stage change, the
+    time of it: an `activity` event then keeps reports of idle days right after the import."""
+    last = values["last_activity_at"]
+    return last if last > history.steps[-1].at else None
+
+
 def rebuild_history(*, created: datetime | None, entered: list[tuple[Stage, datetime]],
                     stage: Stage | None, close: tuple[Stage, datetime] | None,
                     stage_changed: datetime | None, first: Stage, now: datetime,

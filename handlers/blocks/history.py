@@ -24,6 +24,8 @@ def describe(event: EventView, *, subject: str = "this") -> str:
         return f"{who} assigned {subject} to {user(event.new_value)}"
     if event.kind == "next":
         return f"{who} set the next action: {escape(event.new_value or '—')}"
+    if event.kind == "activity":
+        return f"Last activity in the system {subject} was imported from"
     if event.kind == "convert":
         return f"{who} converted {subject} into deal {escape(event.new_value or '')}"
     name = FIELD_NAMES.get(event.field or "", event.field or "details")
