@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Subquery, and_, false, func, or_, select
+from sqlalchemy import and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from storage.models import Stage
+from storage.models import Pipeline, Stage
 from storage.reports.history import deals_at, money
 
 CLOSING_SOON_DAYS = 7
@@ -50,31 +50,41 @@ class Attention:
 
 def attention_at(session: Session, *, team: str, at: datetime, today: date,
                  default_rotting: int, limit: int | None) -> Attention:
+    """The three lists in one statement: the deals open at `at` are worked out once (a CTE)
+    and each list ranks and counts its own (window functions), so a large pipeline costs
+    one pass over its history, not one per list."""
     deals = deals_at(team, at)
-    stages = list(session.scalars(select(Stage).where(Stage.id.in_(
-        select(deals.c.stage_id).distinct())).where(Stage.kind == "open")))
+    stages = session.scalars(select(Stage).join(Pipeline, Pipeline.id == Stage.pipeline_id)
+                             .where(Pipeline.team_id == team, Pipeline.kind == "deal",
+                                    Stage.kind == "open"))
     stale = or_(false(), *(and_(deals.c.stage_id == s.id, deals.c.last_at < at - timedelta(
         days=s.rotting_days or default_rotting)) for s in stages))
     soon = (today + timedelta(days=CLOSING_SOON_DAYS)).isoformat()
-    return Attention(
-        stale=_matching(session, deals, stale, deals.c.last_at, at, limit),
-        overdue=_matching(session, deals, deals.c.close < today.isoformat(), deals.c.close,
-                          at, limit),
-        closing_soon=_matching(session, deals, deals.c.close.between(today.isoformat(), soon),
-                               deals.c.close, at, limit))
+    open_deals = (select(deals.c.number, deals.c.name, Stage.name.label("stage"),
+                         deals.c.value_cents, deals.c.owner, deals.c.last_at, deals.c.close,
+                         stale.label("stale"))
+                  .join(Stage, Stage.id == deals.c.stage_id).where(Stage.kind == "open")
+                  .cte("open_deals"))
+    lists = {"stale": (open_deals.c.stale, open_deals.c.last_at),
+             "overdue": (open_deals.c.close < today.isoformat(), open_deals.c.close),
+             "closing_soon": (open_deals.c.close.between(today.isoformat(), soon),
+                              open_deals.c.close)}
+    ranked = union_all(*(
+        select(literal(name).label("list"), *open_deals.c,
+               func.row_number().over(order_by=(order, open_deals.c.number)).label("rank"),
+               func.count().over().label("total"))
+        .where(condition) for name, (condition, order) in lists.items())).subquery("ranked")
+    query = select(ranked).order_by(ranked.c.list, ranked.c.rank)
+    if limit is not None:
+        query = query.where(ranked.c.rank <= limit)
+    found: dict[str, list] = {name: [] for name in lists}
+    for row in session.execute(query):
+        found[row.list].append(row)
+    return Attention(**{name: _listed(rows, at) for name, rows in found.items()})
 
 
-def _matching(session: Session, deals: Subquery, condition: ColumnElement[bool],
-              order: ColumnElement, at: datetime, limit: int | None) -> AttentionList:
-    where = and_(Stage.kind == "open", condition)
-    total = session.scalar(select(func.count()).select_from(deals)
-                           .join(Stage, Stage.id == deals.c.stage_id).where(where)) or 0
-    rows = session.execute(
-        select(deals.c.number, deals.c.name, Stage.name.label("stage"), deals.c.value_cents,
-               deals.c.owner, deals.c.last_at, deals.c.close)
-        .join(Stage, Stage.id == deals.c.stage_id).where(where)
-        .order_by(order, deals.c.number).limit(limit)).all()
-    return AttentionList(total, tuple(
+def _listed(rows: list, at: datetime) -> AttentionList:
+    return AttentionList(rows[0].total if rows else 0, tuple(
         AttentionDeal(r.number, r.name, r.stage, money(r.value_cents), r.owner,
                       (at - r.last_at).days,
                       date.fromisoformat(r.close[:10]) if r.close else None) for r in rows))
