@@ -40,7 +40,7 @@ def resolve_team(db: Database, team: str | None, *, create: bool = False) -> str
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import open_database
+    from bot.database import open_database
     from bot.importer import ImportRefused, import_numbered, read_csv
 
     db = open_database(settings)
@@ -69,7 +69,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import open_database
+    from bot.database import open_database
     from bot.exporter import export
 
     db = open_database(settings)

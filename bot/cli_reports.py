@@ -21,7 +21,7 @@ class ArgumentProblem(Exception):
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from bot import report_text
-    from bot.cli import open_database
+    from bot.database import open_database
     from storage.reports.as_data import funnel_data, pipeline_data
     from storage.reports.funnel import funnel_report
     from storage.reports.pipeline import pipeline_summary
@@ -47,7 +47,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import open_database
+    from bot.database import open_database
     from bot.digests import post_digest, preview_digest
     from bot.scheduler import client_factory
 
@@ -73,7 +73,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.cli import open_database
+    from bot.database import open_database
     from bot.scheduler import build_scheduler
 
     db = open_database(settings)
