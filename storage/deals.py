@@ -15,7 +15,7 @@ from storage.deal_views import DealChange, DealView, deal_view, event_view
 from storage.errors import NotFound, RuleViolation, StaleVersion, UsageError
 from storage.lead_funnel import follow_deal_stage
 from storage.lookup import find_deal
-from storage.models import Deal, DealEvent, Stage
+from storage.models import LOST_REASON, Deal, DealEvent, Stage
 from storage.stages import find_stage, stages_of
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
@@ -74,7 +74,10 @@ def lose_deal(session: Session, *, team: str, ref: str, actor: str, now: datetim
               reason: str | None = None, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, ref, expected_version)
     deal.lost_reason = check_text(reason, MAX_NEXT_ACTION, "A lost reason") if reason else None
-    return _change_stage(session, deal, _closing_stage(session, team, "lost"), actor, now)
+    # the reason goes on the event too: reports of past weeks name the reason given then
+    return _change_stage(session, deal, _closing_stage(session, team, "lost"), actor, now,
+                         field=LOST_REASON if deal.lost_reason else None,
+                         new_value=deal.lost_reason)
 
 
 def reopen_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime,
@@ -218,14 +221,15 @@ def _stage_before_close(session: Session, deal: Deal) -> Stage:
     return session.get_one(Stage, stage_id)
 
 
-def _change_stage(session: Session, deal: Deal, target: Stage, actor: str, now: datetime) -> DealChange:
+def _change_stage(session: Session, deal: Deal, target: Stage, actor: str, now: datetime,
+                  **details: object) -> DealChange:
     previous = deal.stage_id
     deal.stage_id = target.id
     deal.closed_at = now if target.kind != "open" else None
     deal.last_activity_at = now
     session.flush()
     event = _record(session, deal, actor, now, "stage", from_stage_id=previous,
-                    to_stage_id=target.id)
+                    to_stage_id=target.id, **details)
     follow_deal_stage(session, deal, target, actor, now)  # a won deal's lead enters Conversion
     return DealChange(deal_view(session, deal), event_view(session, event))
 

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from storage.deals import MAX_NEXT_ACTION, check_name, check_value
 from storage.errors import DealbotError
 from storage.import_records import (
-    ACTIVITY, DealRecord, ImportRefused, ImportResult, Problems, Rebuilt, StageIndex,
+    ACTIVITY, DealRecord, ImportRefused, ImportResult, Problems, Rebuilt, StageIndex, Step,
     later_activity,
 )
 from storage.import_write import (
     check_unique, delete_events, external_ids, history_of, insert_many, update_many,
 )
-from storage.models import Deal, DealEvent, Lead, LeadEvent
+from storage.models import LOST_REASON, Deal, DealEvent, Lead, LeadEvent
 from storage.sources import normalise_source
 from storage.stages import stages_of
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
@@ -68,14 +68,21 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
     insert_many(session, EVENTS, [
         {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": step.at,
          "actor": None, "kind": "stage" if step.from_id else "created",
-         "from_stage_id": step.from_id, "to_stage_id": step.to_id, "amount": p.values["value"]}
+         "from_stage_id": step.from_id, "to_stage_id": step.to_id, "amount": p.values["value"],
+         **_reason_of(p, step)}
         for p in plans for step in p.history.steps] + [
         {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": at, "actor": None,
          "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None,
-         "amount": p.values["value"]}
+         "amount": p.values["value"], "field": None, "new_value": None}
         for p in plans if (at := later_activity(p.history, p.values)) is not None])
     _link_leads(session, team, [p for p in plans if p.values["lead_id"] is not None], ids)
     return ImportResult("deals", len(records), len(new), len(old))
+
+
+def _reason_of(plan: _Plan, step: Step) -> dict[str, str | None]:
+    """The lost reason goes on the event that closed the deal as lost, as `/deal lost` does."""
+    reason = plan.values["lost_reason"] if step is plan.history.steps[-1] else None
+    return {"field": LOST_REASON if reason else None, "new_value": reason or None}
 
 
 def _plans(session: Session, team: str, records: list[DealRecord], now: datetime,

@@ -133,6 +133,9 @@ class Deal(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+LOST_REASON = "lost_reason"  # the `field` of the stage event that lost a deal with a reason
+
+
 class DealEvent(Base):
     """One thing that happened to a deal. Kinds: created, stage, edit, note, assign, next."""
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import Deal, DealEvent, Stage
+from storage.models import LOST_REASON, DealEvent, Stage
 from storage.reports.history import cents, money
 
 NO_REASON = "(no reason given)"
@@ -60,10 +60,11 @@ def activity_between(session: Session, *, team: str, since: datetime,
         .outerjoin(to, to.id == DealEvent.to_stage_id)
         .outerjoin(came, came.id == DealEvent.from_stage_id)
         .where(window, DealEvent.kind.in_(("created", "stage")))).one()
-    reason = func.coalesce(func.nullif(Deal.lost_reason, ""), NO_REASON)
+    given = case((DealEvent.field == LOST_REASON, func.nullif(DealEvent.new_value, "")))
+    reason = func.coalesce(given, NO_REASON)  # the reason given when it was lost
     reasons = session.execute(
         select(reason, func.count()).select_from(DealEvent)
-        .join(to, to.id == DealEvent.to_stage_id).join(Deal, Deal.id == DealEvent.deal_id)
+        .join(to, to.id == DealEvent.to_stage_id)
         .where(window, DealEvent.kind == "stage", to.kind == "lost")
         .group_by(reason).order_by(func.count().desc(), reason)).all()
     return Activity(since, until, row.new_count or 0, money(row.new_value), row.advanced or 0,
