@@ -16,6 +16,7 @@ from storage.errors import NotFound, RuleViolation, StaleVersion, UsageError
 from storage.lead_funnel import follow_deal_stage
 from storage.lookup import find_deal
 from storage.models import LOST_REASON, Deal, DealEvent, Stage
+from storage.sources import normalise_source
 from storage.stages import find_stage, stages_of
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
@@ -43,8 +44,8 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
                 pipeline_id=pipeline.id, stage_id=target.id, name=name, company=company,
                 value=check_value(value or Decimal("0")), owner=owner or actor,
                 expected_close=expected_close, tags=" ".join(sorted(set(tags))),
-                source=source, lead_id=lead_id, created_at=now, created_by=actor,
-                last_activity_at=now)
+                source=normalise_source(source), lead_id=lead_id, created_at=now,
+                created_by=actor, last_activity_at=now)
     session.add(deal)
     session.flush()
     event = _record(session, deal, actor, now, "created", to_stage_id=target.id)

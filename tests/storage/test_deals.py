@@ -131,3 +131,10 @@ def test_a_new_stage_goes_after_the_last_open_one_and_before_conversion_in_the_f
         lead_names = [v.name for v in stages.stage_views(s, team="T1", kind="lead")]
     assert deal_names[-3:] == ["Contract", "Won", "Lost"]
     assert lead_names[-3:] == ["Trial", "Conversion", "Dropped"]
+
+
+def test_a_deals_source_is_kept_in_the_same_form_as_a_leads(db, now):
+    with db.transaction() as s:
+        deals.create_deal(s, team="T1", name="Acme", actor="U1", now=now,
+                          source="  LinkedIn   Ads ")
+        assert deal_queries.show_deal(s, team="T1", ref="#1").source == "linkedin ads"
