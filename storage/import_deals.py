@@ -23,7 +23,8 @@ from storage.import_records import (
     later_activity,
 )
 from storage.import_write import (
-    check_unique, delete_events, external_ids, history_of, insert_many, update_many,
+    check_unique, delete_events, external_ids, history_of, insert_many, keep_latest_activity,
+    update_many,
 )
 from storage.models import LOST_REASON, Deal, DealEvent, Lead, LeadEvent
 from storage.sources import normalise_source
@@ -75,6 +76,7 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
          "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None,
          "amount": p.values["value"], "field": None, "new_value": None}
         for p in plans if (at := later_activity(p.history, p.values)) is not None])
+    keep_latest_activity(session, DEALS, EVENTS, "deal_id", old_ids)
     _link_leads(session, team, [p for p in plans if p.values["lead_id"] is not None], ids)
     return ImportResult("deals", len(records), len(new), len(old))
 

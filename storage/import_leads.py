@@ -22,7 +22,8 @@ from storage.import_records import (
     later_activity,
 )
 from storage.import_write import (
-    check_unique, delete_events, external_ids, history_of, insert_many, update_many,
+    check_unique, delete_events, external_ids, history_of, insert_many, keep_latest_activity,
+    update_many,
 )
 from storage.lead_checks import check_lead_name
 from storage.models import Deal, Lead, LeadEvent
@@ -77,6 +78,7 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
                 "new_value": None}
                for p in plans if (at := later_activity(p.history, p.values)) is not None]
     insert_many(session, EVENTS, [{**event, "actor": None} for event in events])
+    keep_latest_activity(session, LEADS, EVENTS, "lead_id", old_ids)
     links = [{"id": p.deal[0], "lead_id": ids[p.record.external_id][0]}
              for p in plans if p.deal is not None]
     update_many(session, Deal.__table__, links, version=Deal.__table__.c.version + 1)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.import_records import Problems, Rebuilt, StageIndex, closing_of, rebuild_history
@@ -41,15 +41,29 @@ def update_many(session: Session, table: Table, rows: list[dict[str, Any]],
         session.execute(statement, [{f"_{k}": v for k, v in row.items()} for row in part])
 
 
+KEPT = ("note",)  # what people logged in Dealbot stays when a re-import rebuilds a history
+
+
 def delete_events(session: Session, table: Table, owner: str, ids: Iterable[int],
                   **where: str) -> None:
-    """Deletes the history of the records `ids` (or only its events of kind `where['kind']`)."""
+    """Deletes the rebuilt part of the history of the records `ids` (or only its events of
+    kind `where['kind']`): the notes logged in Dealbot are kept."""
     id_list = list(ids)
     for part in chunks(id_list):
-        statement = delete(table).where(table.c[owner].in_(part))
+        statement = delete(table).where(table.c[owner].in_(part), table.c.kind.not_in(KEPT))
         for column, value in where.items():
             statement = statement.where(table.c[column] == value)
         session.execute(statement)
+
+
+def keep_latest_activity(session: Session, table: Table, events: Table, owner: str,
+                         ids: Iterable[int]) -> None:
+    """A record's `last_activity_at` is at least the time of its latest kept event."""
+    latest = (select(func.max(events.c.at)).where(events.c[owner] == table.c.id)
+              .scalar_subquery())
+    for part in chunks(list(ids)):
+        session.execute(update(table).where(table.c.id.in_(part), latest > table.c.last_activity_at)
+                        .values(last_activity_at=latest))
 
 
 def external_ids(session: Session, table: Table, team: str) -> dict[str, tuple[int, int]]:

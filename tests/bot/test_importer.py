@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.importer import ImportRefused, import_file, import_rows
+from storage import deal_queries, deals, lead_queries
+from storage import leads as leads_ops
 from storage.models import Deal, DealEvent, Lead, LeadEvent, Spend
 from storage.workspaces import ensure_workspace, update_settings
 from tests.bot.history import histories
@@ -84,6 +86,26 @@ def test_reimporting_a_file_updates_the_same_records_and_never_duplicates(db, no
         acme = s.scalars(select(Deal).where(Deal.external_id == "D1")).one()
         assert (acme.number, acme.value) == (1, Decimal("12000.00"))
         assert s.scalar(select(func.count()).select_from(DealEvent)) == 5
+
+
+def test_notes_logged_in_dealbot_survive_a_reimport_of_the_file(db, now):
+    rows = [{"id": "D1", "name": "Acme", "value": "10k", "created": "2026-09-01",
+             "stage": "Meeting", "entered:Meeting": "2026-09-05"}]
+    leads = [{"id": "L1", "name": "Kari Nordmann", "created": "2026-09-01"}]
+    import_rows(db, "deals", rows, team="T1", now=now)
+    import_rows(db, "leads", leads, team="T1", now=now)
+    with db.transaction() as s:
+        deals.add_note(s, team="T1", ref="Acme", text="called Kari", actor="U1", now=now)
+        leads_ops.add_lead_note(s, team="T1", ref="Kari", text="met at the fair", actor="U1",
+                                now=now)
+    import_rows(db, "deals", [{**rows[0], "value": "12k"}], team="T1", now=now)
+    import_rows(db, "leads", leads, team="T1", now=now)
+    with db.transaction() as s:
+        shown, events = deal_queries.deal_history(s, team="T1", ref="Acme")
+        assert [e.new_value for e in events if e.kind == "note"] == ["called Kari"]
+        assert shown.value == Decimal("12000.00") and shown.last_activity_at == now
+        _, lead_events = lead_queries.lead_history(s, team="T1", ref="Kari")
+        assert [e.new_value for e in lead_events if e.kind == "note"] == ["met at the fair"]
 
 
 def test_a_lead_names_a_deal_that_a_later_deals_file_brings_and_they_link(db, now):
