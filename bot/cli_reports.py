@@ -48,7 +48,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.database import open_database
-    from bot.digests import post_digest, preview_digest
+    from handlers.digests import post_digest, preview_digest
     from bot.scheduler import client_factory
 
     db = open_database(settings)
@@ -57,16 +57,15 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     except TeamError as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
-    with db.transaction() as s:
-        blocks, text = preview_digest(s, kind=args.kind, team=team, channel=args.channel,
-                                      now=utc_now())
+    blocks, text = preview_digest(db, kind=args.kind, team=team, now=utc_now())
     if args.dry_run:
         print(json.dumps({"channel": args.channel, "text": text, "blocks": blocks}, indent=2,
                          ensure_ascii=False))
         return 0
     outcome = post_digest(client_factory(settings, db)(team), args.channel, blocks, text)
     if outcome != "posted":
-        print(f"dealbot: Slack refused the digest for {args.channel}: {outcome}", file=sys.stderr)
+        print(f"dealbot: the digest for {args.channel} was not posted: {outcome}",
+              file=sys.stderr)
         return 1
     print(f"Posted the {args.kind} digest to {args.channel}.")
     return 0

@@ -12,6 +12,10 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
+def _number(value: float | None) -> str:
+    return "-" if value is None else str(value)
+
+
 def _money(value: Decimal | None, currency: str) -> str:
     return "-" if value is None else f"{value:,.2f} {currency}"
 
@@ -56,6 +60,6 @@ def funnel_text(r: FunnelReport) -> str:
               f"win rate {_rate(r.deals.win_rate)}",
               f"Spend {_money(r.spend, c)}, CAC {_money(r.cac, c)}"]
     lines += [f"  CAC {source}: {_money(value, c)}" for source, value in r.cac_by_source.items()]
-    lines.append(f"Median days lead -> deal: {r.median_days_lead_to_deal if r.median_days_lead_to_deal is not None else '-'}, "
-                 f"deal -> won: {r.median_days_deal_to_won if r.median_days_deal_to_won is not None else '-'}")
+    lines.append(f"Median days lead -> deal: {_number(r.median_days_lead_to_deal)}, "
+                 f"deal -> won: {_number(r.median_days_deal_to_won)}")
     return "\n".join(lines)

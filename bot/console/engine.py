@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.console import payloads
 from bot.console.capture import Capture, Captured
 from bot.console.people import LocalUsers
-from bot.digests import post_digest, preview_digest
+from handlers.digests import post_digest, preview_digest
 from handlers.deps import Clock
 from storage.db import Database
 
@@ -150,9 +150,7 @@ class Engine:
         """Posts in #sales what a scheduled `kind` digest would post now, through the code
         the scheduler uses."""
         mark = len(self.capture.records)
-        with self.db.transaction() as session:
-            blocks, text = preview_digest(session, kind=kind, team=TEAM, channel=CHANNEL,
-                                          now=self.clock())
+        blocks, text = preview_digest(self.db, kind=kind, team=TEAM, now=self.clock())
         post_digest(self.app.client, CHANNEL, blocks, text)
         return self._collect(mark, None)
 

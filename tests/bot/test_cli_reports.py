@@ -64,3 +64,13 @@ def test_digest_send_posts_through_the_same_code_and_dry_run_prints(team, capsys
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     assert main(["digest", "send", "funnel", "--channel", "C1"]) == 0
     assert [c.body["channel"] for c in slack.calls("chat.postMessage")] == ["C1"]
+
+
+def test_digest_send_with_slack_unreachable_says_so_in_one_line(team, capsys, monkeypatch):
+    from tests.e2e.serving import free_port
+
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{free_port()}/api/")  # nobody there
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    assert main(["digest", "send", "pipeline", "--channel", "C1"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "dealbot: the digest for C1 was not posted: connection_error"

@@ -159,6 +159,18 @@ def test_a_failure_that_outlives_the_retries_is_tried_again_on_the_next_run(db, 
     assert run(db, clients, utc(8, 2)) == []
 
 
+def test_slack_out_of_reach_gives_the_period_back_for_the_next_run(db, slack, clients):
+    from tests.e2e.serving import free_port
+
+    add(db)
+    nowhere = Settings(slack_api_url=f"http://127.0.0.1:{free_port()}/api/",
+                       slack_bot_token="xoxb-test")
+    assert [s.outcome for s in run(db, lambda team: web_client(nowhere), utc(8, 0))] == [
+        "connection_error"]
+    assert [s.outcome for s in run(db, clients, utc(8, 1))] == ["posted"]
+    assert len(posts(slack)) == 1
+
+
 def test_removed_and_changed_subscriptions_apply_without_a_restart(db, slack, clients):
     add(db)
     with db.transaction() as s:

@@ -1,0 +1,103 @@
+"""Digests in Slack: the message a subscription posts, posting it (joining a public channel
+when needed), Slack's answer as an outcome the scheduler can act on, and the DM that tells a
+subscription's creator it was paused. The scheduling itself is bot.digests."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from handlers import messages
+from handlers.blocks.funnel_report import funnel_blocks, funnel_text
+from handlers.blocks.reports import pipeline_blocks, pipeline_text
+from storage.db import Database
+from storage.reports.funnel import funnel_report
+from storage.reports.pipeline import pipeline_summary
+from storage.reports.weeks import monday_of
+from storage.subscriptions import SubscriptionView
+from storage.workspaces import workspace_settings
+
+log = logging.getLogger(__name__)
+POSTED = "posted"
+# Errors that will not go away by retrying: the channel is gone or closed to the bot.
+CHANNEL_CLOSED = frozenset({"channel_not_found", "is_archived", "not_in_channel",
+                            "method_not_supported_for_channel_type", "restricted_action",
+                            "cannot_join_channel", "access_denied", "team_access_not_granted",
+                            "restricted_action_read_only_channel", "ekm_access_denied"})
+# Errors a later run may not meet: the scheduler gives the period back for another try.
+TRANSIENT = frozenset({"ratelimited", "server_error", "internal_error", "fatal_error",
+                       "service_unavailable", "request_timeout", "connection_error"})
+
+
+def digest_message(db: Database, *, kind: str, team: str, now: datetime, timezone: str,
+                   since: datetime | None = None,
+                   due_day: date | None = None) -> tuple[list[dict], str]:
+    """The digest's blocks and fallback text. A weekly funnel digest reports the last complete
+    week before the day it is due; a pipeline digest, the state now and what changed since
+    the previous digest."""
+    with db.transaction() as session:
+        if kind == "funnel":
+            local_day = due_day or now.astimezone(ZoneInfo(timezone)).date()
+            report = funnel_report(session, team=team, now=now, timezone=timezone,
+                                   week=monday_of(local_day) - timedelta(days=7))
+            return funnel_blocks(report), funnel_text(report)
+        summary = pipeline_summary(session, team=team, now=now, since=since, timezone=timezone)
+    return pipeline_blocks(summary), pipeline_text(summary)
+
+
+def preview_digest(db: Database, *, kind: str, team: str,
+                   now: datetime) -> tuple[list[dict], str]:
+    """What a digest of `kind` would post now, in the workspace's time zone (for `dealbot
+    digest send` and the console)."""
+    with db.transaction() as session:
+        zone = workspace_settings(session, team=team, now=now).timezone
+    return digest_message(db, kind=kind, team=team, now=now, timezone=zone)
+
+
+def post_digest(client: WebClient, channel: str, blocks: list[dict], text: str) -> str:
+    """Posts; on `not_in_channel` joins the (public) channel and tries once more. Returns
+    "posted", the Slack error code, or "connection_error" when Slack could not be reached
+    even after the client's retries."""
+    try:
+        try:
+            client.chat_postMessage(channel=channel, blocks=blocks, text=text,
+                                    unfurl_links=False)
+            return "posted"
+        except SlackApiError as error:
+            if (code := _error_code(error)) != "not_in_channel":
+                return code
+        client.conversations_join(channel=channel)
+        client.chat_postMessage(channel=channel, blocks=blocks, text=text, unfurl_links=False)
+        return "posted"
+    except SlackApiError as error:
+        return _error_code(error)
+    except (SlackClientError, OSError) as error:  # urllib's URLError is an OSError
+        log.warning("digest for %s: %s", channel, type(error).__name__)
+        return "connection_error"
+
+
+def _error_code(error: SlackApiError) -> str:
+    """Slack's error code; an HTTP 5xx or 429 answer (after the client's own retries) is a
+    server error or a rate limit whatever its body says."""
+    status = error.response.status_code
+    if status >= 500:
+        return "server_error"
+    if status == 429:
+        return "ratelimited"
+    return str(error.response.get("error") or "unknown_error")
+
+
+def tell_creator(client: WebClient, sub: SubscriptionView, outcome: str) -> None:
+    """A DM to whoever set the subscription up: its channel refused it, so it is paused."""
+    text = messages.DIGEST_PAUSED.format(kind=sub.kind, channel=sub.channel,
+                                         why=messages.CHANNEL_PROBLEMS.get(outcome, outcome))
+    try:
+        dm = client.conversations_open(users=sub.created_by)["channel"]["id"]
+        client.chat_postMessage(channel=dm, text=text)
+    except SlackApiError as error:
+        log.warning("could not tell %s about digest %s: %s", sub.created_by, sub.id,
+                    error.response.get("error"))
