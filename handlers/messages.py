@@ -83,8 +83,9 @@ EXPORT_SENT = "I sent you the {count} {kind} as a CSV file in a direct message."
 
 STALE_DEAL_CLICK = ("This card was out of date, so nothing was changed: {what}. The card now "
                     "shows deal #{id} as it is.")
-FOREIGN_CARD = "This card belongs to another workspace's pipeline, so nothing was changed."
+FOREIGN_CARD = "This card belongs to another workspace, so nothing was changed."
 NOT_A_DEAL_CARD = "This button is not one I drew. Show the deal again with `/deal show`."
+NOT_A_LEAD_CARD = "This button is not one I drew. Show the lead again with `/lead show`."
 STALE_FORM = ("This deal changed while the form was open, so nothing was saved. Cancel, "
               "and look at the card again.")
 SETTINGS_USAGE = ("`/deal settings` shows them. Admins: `/deal settings channel #channel` posts "

@@ -17,7 +17,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import ids
-from handlers.actions.deal_surface import DealClick, Surface, deal_click, show_stale
+from handlers.actions.card_click import CardClick
+from handlers.actions.deal_surface import Surface, deal_click, show_stale
 from handlers.activity import after_change
 from handlers.blocks.history import describe
 from handlers.deps import Deps
@@ -26,7 +27,7 @@ from storage import deals
 from storage.deal_views import DealChange
 from storage.errors import StaleVersion, UsageError
 
-Operation = Callable[[DealClick, Deps], DealChange]  # one transaction, one storage call
+Operation = Callable[[CardClick, Deps], DealChange]  # one transaction, one storage call
 
 
 def any_place(action_id: str) -> re.Pattern[str]:
@@ -39,7 +40,7 @@ def surface_of(body: dict, respond: Respond | None, client: WebClient, deps: Dep
                    respond=respond if body.get("response_url") else None)
 
 
-def _move(click: DealClick, deps: Deps) -> DealChange:
+def _move(click: CardClick, deps: Deps) -> DealChange:
     if click.stage_id is None:
         raise UsageError("This button does not name a stage. Show the deal again with "
                          "`/deal show`.")
@@ -48,20 +49,20 @@ def _move(click: DealClick, deps: Deps) -> DealChange:
                                actor=click.user, now=deps.clock(), expected_version=click.version)
 
 
-def _win(click: DealClick, deps: Deps) -> DealChange:
+def _win(click: CardClick, deps: Deps) -> DealChange:
     with deps.db.transaction() as s:
         return deals.win_deal(s, team=click.team, ref=click.ref, actor=click.user,
                               now=deps.clock(), expected_version=click.version)
 
 
-def _assign_me(click: DealClick, deps: Deps) -> DealChange:
+def _assign_me(click: CardClick, deps: Deps) -> DealChange:
     with deps.db.transaction() as s:
         return deals.assign_deal(s, team=click.team, ref=click.ref, owner=click.user,
                                  actor=click.user, now=deps.clock(),
                                  expected_version=click.version)
 
 
-def _reopen(click: DealClick, deps: Deps) -> DealChange:
+def _reopen(click: CardClick, deps: Deps) -> DealChange:
     with deps.db.transaction() as s:
         return deals.reopen_deal(s, team=click.team, ref=click.ref, actor=click.user,
                                  now=deps.clock(), expected_version=click.version)

@@ -12,7 +12,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers import ids
-from handlers.actions.deal_form import card_metadata, deal_fields, error_text, read_form
+from handlers.actions.card_click import field_error
+from handlers.actions.deal_form import card_metadata, deal_fields, read_form
 from handlers.activity import after_change
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_modals import create_modal
@@ -64,7 +65,7 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
                                              text=str(next_action), due=due, actor=actor,
                                              now=deps.clock()).deal
     except DealbotError as error:
-        ack(response_action="errors", errors={ids.DEAL_FORM_NAME: error_text(error)})
+        ack(response_action="errors", errors={ids.DEAL_FORM_NAME: field_error(error)})
         return
     ack()
     blocks, text = deal_card(deal, note=describe(created.event)), card_text(deal)

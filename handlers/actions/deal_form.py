@@ -12,25 +12,18 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from handlers import ids, parse
-from handlers.actions.deal_surface import DealClick, Surface
-from handlers.blocks.format import clip
+from handlers.actions.card_click import CardClick, field_error
+from handlers.actions.deal_surface import Surface
 from handlers.deps import Deps
 from storage import deals
 from storage.errors import DealbotError
 
-ERROR_LIMIT = 150  # Slack shows a short plain text under the input
 
-
-def error_text(error: DealbotError) -> str:
-    """A domain message as the plain text Slack shows under an input."""
-    return clip(error.message.replace("`", "").replace("*", ""), ERROR_LIMIT)
-
-
-def card_metadata(click: DealClick | None, body: dict) -> str:
+def card_metadata(click: CardClick | None, body: dict) -> str:
     """What a modal remembers of where it was opened: a view submission has no
     response_url of its own, and the card must be redrawn."""
     channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
-    return json.dumps({"deal": click.deal if click else None,
+    return json.dumps({"deal": click.number if click else None,
                        "version": click.version if click else None,
                        "response_url": body.get("response_url"), "channel": channel})
 
@@ -39,7 +32,7 @@ def card_metadata(click: DealClick | None, body: dict) -> str:
 class Form:
     """A submitted modal: who, which deal (if any), the values, and where to answer."""
 
-    click: DealClick
+    click: CardClick
     values: dict
     surface: Surface
     response_url: str | None
@@ -56,7 +49,7 @@ class Form:
 def read_form(body: dict, view: dict, client: WebClient, deps: Deps) -> Form:
     meta = json.loads(view.get("private_metadata") or "{}")
     team, user = body["team"]["id"], body["user"]["id"]
-    click = DealClick(team=team, user=user, deal=int(meta.get("deal") or 0),
+    click = CardClick(team=team, user=user, number=int(meta.get("deal") or 0),
                       version=int(meta.get("version") or 0))
     url = meta.get("response_url")
     surface = Surface(client=client, deps=deps, team=team, user=user,
@@ -85,7 +78,7 @@ def deal_fields(form: Form, currency: str, *,
         try:
             fields[field] = read()
         except DealbotError as error:
-            errors[block_id] = error_text(error)
+            errors[block_id] = field_error(error)
     return fields, errors
 
 

@@ -17,11 +17,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import ids, messages
+from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.deal_card import any_place, surface_of
-from handlers.actions.deal_form import (
-    Form, card_metadata, deal_fields, error_text, read_form,
-)
-from handlers.actions.deal_surface import DealClick, deal_click, show_stale
+from handlers.actions.deal_form import Form, card_metadata, deal_fields, read_form
+from handlers.actions.deal_surface import deal_click, show_stale
 from handlers.activity import after_change
 from handlers.blocks.deal_modals import edit_modal, lost_modal, note_modal
 from handlers.blocks.format import user
@@ -43,13 +42,13 @@ class Saved:
     note: str
 
 
-def _lost_view(click: DealClick, deps: Deps, deal: DealView, metadata: str) -> dict:
+def _lost_view(click: CardClick, deps: Deps, deal: DealView, metadata: str) -> dict:
     with deps.db.transaction() as s:
         reasons = deal_queries.recent_lost_reasons(s, team=click.team)
     return lost_modal(deal, reasons, metadata)
 
 
-BUILDERS: dict[str, Callable[[DealClick, Deps, DealView, str], dict]] = {
+BUILDERS: dict[str, Callable[[CardClick, Deps, DealView, str], dict]] = {
     ids.DEAL_LOST: _lost_view,
     ids.DEAL_ADD_NOTE: lambda click, deps, deal, metadata: note_modal(deal, metadata),
     ids.DEAL_EDIT: lambda click, deps, deal, metadata: edit_modal(deal, metadata),
@@ -80,7 +79,7 @@ def _save(ack: Ack, form: Form, block_id: str, change: Callable[[], Saved]) -> N
         show_stale(form.surface, form.click)
         return
     except DealbotError as error:
-        ack(response_action="errors", errors={block_id: error_text(error)})
+        ack(response_action="errors", errors={block_id: field_error(error)})
         return
     ack()
     form.surface.show(saved.deal, saved.note)

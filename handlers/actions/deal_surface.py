@@ -2,9 +2,8 @@
 
 A deal's buttons live on cards in channels and DMs (answered through the card's
 `response_url`: the card is redrawn in place, notices are ephemeral) and in the App Home tab
-(answered by publishing the Home again, notices on top). Every element carries
-`<deal number>:<version>[:<stage id>]`; the version is what keeps an old card from
-overwriting a newer change.
+(answered by publishing the Home again, notices on top). The clicks themselves are read by
+handlers.actions.card_click.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from handlers import messages
+from handlers.actions.card_click import CardClick, read_click
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.format import escape, section
 from handlers.blocks.history import describe
@@ -25,38 +25,14 @@ from handlers.home import publish_home
 from handlers.replies import Respond, ephemeral, error_blocks
 from storage import deal_queries
 from storage.deal_views import DealView
-from storage.errors import DealbotError, NotFound, UsageError
+from storage.errors import DealbotError
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class DealClick:
-    """Who acted on which deal, as drawn at which version (and the stage a move names)."""
-
-    team: str
-    user: str
-    deal: int
-    version: int
-    stage_id: int | None = None
-
-    @property
-    def ref(self) -> str:
-        return f"#{self.deal}"
-
-
-def deal_click(body: dict, action: dict) -> DealClick:
-    """Reads a click. A card posted by another workspace's install, or a value we did not
-    draw, is refused with a clear answer, never a crash."""
-    message = body.get("message") or {}
-    if message.get("team") and message["team"] != body["team"]["id"]:
-        raise NotFound(messages.FOREIGN_CARD)
-    raw = (action.get("selected_option") or {}).get("value") or action.get("value") or ""
-    parts = raw.split(":")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
-        raise UsageError(messages.NOT_A_DEAL_CARD)
-    return DealClick(team=body["team"]["id"], user=body["user"]["id"], deal=int(parts[0]),
-                     version=int(parts[1]), stage_id=int(parts[2]) if len(parts) == 3 else None)
+def deal_click(body: dict, action: dict) -> CardClick:
+    """Reads a click on a deal card or a deal in the Home tab."""
+    return read_click(body, action, not_ours=messages.NOT_A_DEAL_CARD)
 
 
 @dataclass(frozen=True)
@@ -97,7 +73,7 @@ class Surface:
                 ephemeral(self.respond, error_blocks(error), error.message)
 
 
-def show_stale(surface: Surface, click: DealClick) -> None:
+def show_stale(surface: Surface, click: CardClick) -> None:
     """The click came from an out-of-date card: show the deal as it is now, and say what
     changed since, and who changed it."""
     with surface.deps.db.transaction() as s:

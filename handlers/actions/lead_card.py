@@ -1,6 +1,6 @@
 """Clicks on a lead card: advance and the stage picker update the card in place.
 
-Every element carries `<lead number>:<version>[:<stage id>]`. A click on a card drawn before
+Clicks are read by handlers.actions.card_click. A click on a card drawn before
 the lead's latest change never overwrites that change: the card is redrawn as the lead is
 now and the clicker is told why nothing happened.
 """
@@ -8,47 +8,26 @@ now and the clicker is told why nothing happened.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import partial
 
 from slack_bolt import Ack, App
 
 from handlers import ids, messages
+from handlers.actions.card_click import CardClick, read_click
 from handlers.blocks.format import section
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral
 from storage import lead_queries, leads
-from storage.errors import StaleVersion, UsageError
+from storage.errors import StaleVersion
 from storage.lead_views import LeadView
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class CardClick:
-    """Who clicked which lead card, drawn at which version, and when."""
-
-    team: str
-    user: str
-    lead: int
-    version: int
-    stage_id: int | None
-
-    @property
-    def ref(self) -> str:
-        return f"#{self.lead}"
-
-
 def card_click(body: dict, action: dict) -> CardClick:
-    """Reads the click; a value that is not ours is a usage error, never a crash."""
-    raw = (action.get("selected_option") or {}).get("value") or action.get("value") or ""
-    parts = raw.split(":")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
-        raise UsageError("This button is not one I drew. Show the lead again with `/lead show`.")
-    return CardClick(team=body["team"]["id"], user=body["user"]["id"], lead=int(parts[0]),
-                     version=int(parts[1]), stage_id=int(parts[2]) if len(parts) == 3 else None)
+    return read_click(body, action, not_ours=messages.NOT_A_LEAD_CARD)
 
 
 def replace_card(respond: Respond, lead: LeadView, note: str | None = None) -> None:
@@ -64,7 +43,7 @@ def redraw_stale(respond: Respond, deps: Deps, click: CardClick) -> None:
     with deps.db.transaction() as s:
         current = lead_queries.show_lead(s, team=click.team, ref=click.ref)
     replace_card(respond, current)
-    note = messages.STALE_LEAD_CLICK.format(id=click.lead)
+    note = messages.STALE_LEAD_CLICK.format(id=click.number)
     ephemeral(respond, [section(f":information_source: {note}")], note)
 
 

@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from handlers import ids, parse
-from handlers.actions.lead_card import CardClick, card_click, redraw_stale, replace_card
+from handlers.actions.card_click import CardClick, field_error
+from handlers.actions.lead_card import card_click, redraw_stale, replace_card
 from handlers.blocks.deal_card import card_text, deal_card
-from handlers.blocks.format import clip
 from handlers.blocks.history import describe
 from handlers.blocks.lead_modals import convert_modal, drop_modal
 from handlers.deps import Deps
@@ -27,8 +27,6 @@ from storage import lead_queries, leads
 from storage.errors import DealbotError
 from storage.stages import stage_views
 from storage.workspaces import workspace_settings
-
-ERROR_LIMIT = 150  # Slack shows a short text under the input block
 
 
 def on_convert_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
@@ -52,7 +50,7 @@ def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: We
         if lead.version != click.version:
             redraw_stale(respond, deps, click)
             return
-        metadata = json.dumps({"lead": click.lead, "version": click.version,
+        metadata = json.dumps({"lead": click.number, "version": click.version,
                                "response_url": body.get("response_url")})
         view = convert_modal(lead, stages, metadata) if with_stages else drop_modal(lead, metadata)
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -71,7 +69,7 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
                                       now=deps.clock(), value=amount, stage=stage["value"],
                                       owner=owner, expected_version=click.version)
     except DealbotError as error:
-        ack(response_action="errors", errors={ids.LEAD_CONVERT_VALUE_BLOCK: _short(error)})
+        ack(response_action="errors", errors={ids.LEAD_CONVERT_VALUE_BLOCK: field_error(error)})
         return
     ack()
     if respond is not None:
@@ -89,7 +87,7 @@ def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
                                      now=deps.clock(), reason=reason or None,
                                      expected_version=click.version)
     except DealbotError as error:
-        ack(response_action="errors", errors={ids.LEAD_DROP_REASON_BLOCK: _short(error)})
+        ack(response_action="errors", errors={ids.LEAD_DROP_REASON_BLOCK: field_error(error)})
         return
     ack()
     if respond is not None:
@@ -99,15 +97,11 @@ def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
 def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:
     """The card the modal was opened from, the submitted values, and a way to redraw it."""
     meta = json.loads(view.get("private_metadata") or "{}")
-    click = CardClick(team=body["team"]["id"], user=body["user"]["id"], lead=int(meta["lead"]),
-                      version=int(meta["version"]), stage_id=None)
+    click = CardClick(team=body["team"]["id"], user=body["user"]["id"],
+                      number=int(meta["lead"]), version=int(meta["version"]))
     url = meta.get("response_url")
     respond: Callable[..., object] | None = WebhookClient(url).send if url else None
     return click, view["state"]["values"], respond
-
-
-def _short(error: DealbotError) -> str:
-    return clip(error.message.replace("`", "").replace("*", ""), ERROR_LIMIT)
 
 
 def register(app: App, deps: Deps) -> None:

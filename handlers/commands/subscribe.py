@@ -7,8 +7,11 @@ every day unless `weekdays` is given, a funnel digest on Mondays unless a weekda
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from slack_sdk.errors import SlackApiError
 
 from handlers import messages, parse
 from handlers.blocks.format import escape, moment, section
@@ -19,6 +22,7 @@ from storage.digest_times import next_due
 from storage.errors import UsageError
 from storage.subscriptions import WEEKDAYS, SubscriptionView
 
+log = logging.getLogger(__name__)
 DAILY = WEEKDAYS
 WORKDAYS = WEEKDAYS[:5]
 DEFAULT_TIME = "09:00"
@@ -108,5 +112,11 @@ def describe(sub: SubscriptionView) -> str:
 
 
 def _user_zone(call: Call) -> str:
-    info = call.client.users_info(user=call.user)["user"]
-    return info.get("tz") or call.deps.default_timezone
+    """The subscriber's own time zone; the workspace default when Slack does not say (the
+    reply names the zone, and `tz:` changes it)."""
+    try:
+        return call.client.users_info(user=call.user)["user"].get("tz") or \
+            call.deps.default_timezone
+    except SlackApiError as error:
+        log.warning("users.info for %s failed: %s", call.user, error.response.get("error"))
+        return call.deps.default_timezone

@@ -8,7 +8,7 @@ import pytest
 
 from handlers import ids
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import submit_view, text_of, validate_view
+from tests.slackkit import block_actions, submit_view, text_of, validate_view
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -98,3 +98,24 @@ def test_drop_asks_for_a_reason_and_redraws_the_card(driver, slack):
     _submit(driver, view, {ids.LEAD_DROP_REASON_BLOCK: {ids.LEAD_DROP_REASON: {"value": "no budget"}}})
     redrawn = slack.responses()[-1].body
     assert redrawn["replace_original"] and "Dropped — no budget" in text_of(redrawn["blocks"])
+
+
+def test_a_lead_card_posted_in_another_workspace_is_refused_even_when_the_number_exists(
+        driver, slack):
+    card = lead(driver, "add Jane Roe")
+    lead(driver, "add Kari Nordmann", team="T2")
+    advance = next(e for b in card.blocks for e in b.get("elements", [])
+                   if e.get("action_id") == ids.LEAD_ADVANCE)
+    block = next(b for b in card.blocks if advance in b.get("elements", []))
+    request = block_actions(
+        signing_secret=SIGNING_SECRET, team_id="T2", user_id="U9", channel_id="C1",
+        actions=[{**advance, "block_id": block.get("block_id", "actions"), "action_ts": "1.0"}],
+        container={"type": "message", "message_ts": "1.0", "channel_id": "C1",
+                   "is_ephemeral": False},
+        message={"type": "message", "ts": "1.0", "team": "T1", "blocks": card.blocks},
+        response_url=slack.response_url("foreign"))
+    assert driver.app.dispatch(request.to_bolt()).status == 200
+    [answer] = slack.responses("foreign")
+    assert "another workspace" in answer.body["text"]
+    assert "Awareness" in lead(driver, "show #1").text
+    assert "Awareness" in lead(driver, "show #1", team="T2").text

@@ -75,6 +75,12 @@ def test_subscribe_defaults_to_this_channel_and_the_users_zone_and_says_when(dri
             ("C1", "pipeline")]
 
 
+def test_subscribe_falls_back_to_the_default_zone_when_slack_cannot_say(driver, slack):
+    slack.script("users.info", {"ok": False, "error": "user_not_found"})
+    reply = driver.one("subscribe at 9:00", command="/pipeline", user="UADMIN")
+    assert "every day at 09:00 (UTC)" in reply.text
+
+
 def test_bad_subscription_input_is_refused_with_the_usage(driver, db):
     assert "not a time of day" in driver.one("subscribe at 25:00", command="/pipeline",
                                              user="UADMIN").text
