@@ -78,14 +78,16 @@ class Driver:
         return replies[0]
 
     def click(self, reply: Reply, action_id: str, *, user: str = "U1", team: str = "T1",
-              channel: str = "C1", selected_option_value: str | None = None) -> list[Reply]:
-        """Clicks an element the app rendered in `reply`."""
+              channel: str = "C1", selected_option_value: str | None = None,
+              posted_in: str | None = None) -> list[Reply]:
+        """Clicks an element the app rendered in `reply` (posted by `posted_in`'s install,
+        by default the clicker's own)."""
         name = f"r{next(self._ids)}"
         request = click(signing_secret=SIGNING_SECRET, message_blocks=reply.blocks,
                         action_id=action_id, team_id=team, user_id=user, channel_id=channel,
                         response_url=self.slack.response_url(name),
                         selected_option_value=selected_option_value,
-                        ephemeral=reply.ephemeral)
+                        ephemeral=reply.ephemeral, posted_in=posted_in)
         response = self.app.dispatch(request.to_bolt())
         assert response.status == 200, response.body
         return self._replies(name)

@@ -550,13 +550,14 @@ def click(*, signing_secret: str, action_id: str,
           channel_id: str = "C1", response_url: str | None = None, value: str | None = None,
           selected_option_value: str | None = None,
           message_ts: str = "1700000000.000100", ephemeral: bool = False,
-          timestamp: int | None = None) -> SignedRequest:
+          posted_in: str | None = None, timestamp: int | None = None) -> SignedRequest:
     """The block_actions Slack sends when the user uses the element `action_id` that the app
     rendered, in a message (`message_blocks`, `response_url` required) or in a modal or Home
     tab (`view`, as the app sent it). A button sends its rendered value; for selects, overflow
     and radio buttons pass `selected_option_value` (it must be one of the rendered options);
     for user/channel pickers, dates and text inputs pass `value`. Fails with AssertionError
-    when the app did not render that element."""
+    when the app did not render that element. `posted_in` is the team whose install posted
+    the message (another one than the clicker's in a shared channel)."""
     assert (message_blocks is None) != (view is None), "give message_blocks or view, not both"
     blocks = _with_block_ids(view["blocks"] if view is not None else message_blocks or [])
     found = [(b, e) for b in blocks for e in _elements(b) if e.get("action_id") == action_id]
@@ -577,7 +578,7 @@ def click(*, signing_secret: str, action_id: str,
     assert response_url is not None, "Slack sends a response_url with every message click"
     message = None if ephemeral else {
         "type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID,
-        "text": "", "ts": message_ts, "team": team_id, "blocks": blocks}
+        "text": "", "ts": message_ts, "team": posted_in or team_id, "blocks": blocks}
     return block_actions(signing_secret=signing_secret, actions=[action],
                          container={"type": "message", "message_ts": message_ts,
                                     "channel_id": channel_id, "is_ephemeral": ephemeral},

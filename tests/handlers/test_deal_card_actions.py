@@ -8,8 +8,6 @@ import threading
 import pytest
 
 from handlers import ids
-from tests.driver import SIGNING_SECRET
-from tests.slackkit import block_actions
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -86,21 +84,11 @@ def test_a_click_from_another_workspace_changes_nothing(driver):
     assert "Prospecting" in stage_of(driver)
 
 
-def test_a_card_posted_in_another_workspace_is_refused_even_when_the_number_exists(driver, slack):
+def test_a_card_posted_in_another_workspace_is_refused_even_when_the_number_exists(driver):
     card = driver.one("new Acme 50k")
     driver.one("new Globex 10k", team="T2")
-    won = next(e for b in card.blocks for e in b.get("elements", [])
-               if e.get("action_id") == ids.DEAL_WON)
-    request = block_actions(
-        signing_secret=SIGNING_SECRET, team_id="T2", user_id="U9", channel_id="C1",
-        actions=[{**won, "block_id": ids.DEAL_CARD_ACTIONS, "action_ts": "1.0"}],
-        container={"type": "message", "message_ts": "1.0", "channel_id": "C1",
-                   "is_ephemeral": False},
-        message={"type": "message", "ts": "1.0", "team": "T1", "blocks": card.blocks},
-        response_url=slack.response_url("foreign"))
-    assert driver.app.dispatch(request.to_bolt()).status == 200
-    [answer] = slack.responses("foreign")
-    assert "another workspace" in answer.body["text"]
+    [answer] = driver.click(card, ids.DEAL_WON, team="T2", user="U9", posted_in="T1")
+    assert answer.ephemeral and "another workspace" in answer.text
     assert "Prospecting" in stage_of(driver, "#1") and "Prospecting" in str(
         driver.one("show #1", team="T2").blocks)
 

@@ -8,7 +8,7 @@ import pytest
 
 from handlers import ids
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import block_actions, submit_view, text_of, validate_view
+from tests.slackkit import submit_view, text_of, validate_view
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -101,21 +101,10 @@ def test_drop_asks_for_a_reason_and_redraws_the_card(driver, slack):
 
 
 def test_a_lead_card_posted_in_another_workspace_is_refused_even_when_the_number_exists(
-        driver, slack):
+        driver):
     card = lead(driver, "add Jane Roe")
     lead(driver, "add Kari Nordmann", team="T2")
-    advance = next(e for b in card.blocks for e in b.get("elements", [])
-                   if e.get("action_id") == ids.LEAD_ADVANCE)
-    block = next(b for b in card.blocks if advance in b.get("elements", []))
-    request = block_actions(
-        signing_secret=SIGNING_SECRET, team_id="T2", user_id="U9", channel_id="C1",
-        actions=[{**advance, "block_id": block.get("block_id", "actions"), "action_ts": "1.0"}],
-        container={"type": "message", "message_ts": "1.0", "channel_id": "C1",
-                   "is_ephemeral": False},
-        message={"type": "message", "ts": "1.0", "team": "T1", "blocks": card.blocks},
-        response_url=slack.response_url("foreign"))
-    assert driver.app.dispatch(request.to_bolt()).status == 200
-    [answer] = slack.responses("foreign")
-    assert "another workspace" in answer.body["text"]
+    [answer] = driver.click(card, ids.LEAD_ADVANCE, team="T2", user="U9", posted_in="T1")
+    assert answer.ephemeral and "another workspace" in answer.text
     assert "Awareness" in lead(driver, "show #1").text
     assert "Awareness" in lead(driver, "show #1", team="T2").text
