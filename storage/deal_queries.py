@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from storage.deal_views import DealView, EventView, deal_view, event_view
+from storage.deal_views import DealView, EventView, deal_view, deal_views, event_view
 from storage.lookup import find_deal
 from storage.models import Deal, DealEvent, Stage
 from storage.stages import find_stage
@@ -57,7 +57,7 @@ def list_deals(session: Session, *, team: str, stage: str | None = None,
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Stage.position, Deal.value.desc(), Deal.number)
                            .limit(limit))
-    return DealList(tuple(deal_view(session, d) for d in rows), total)
+    return DealList(deal_views(session, team, list(rows)), total)
 
 
 def deal_history(session: Session, *, team: str, ref: str,
@@ -77,7 +77,7 @@ def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> Dea
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Deal.expected_close.is_(None), Deal.expected_close,
                                           Deal.number).limit(limit))
-    return DealList(tuple(deal_view(session, d) for d in rows), total)
+    return DealList(deal_views(session, team, list(rows)), total)
 
 
 def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -84,23 +85,30 @@ class DealChange:
 
 
 def deal_view(session: Session, deal: Deal) -> DealView:
-    stages = tuple(stage_view(s) for s in stages_of(session, team=deal.team_id, kind="deal"))
-    current = next((s for s in stages if s.id == deal.stage_id), None)
-    if current is None:  # an archived stage still holds the deal
-        current = stage_view(session.get_one(Stage, deal.stage_id))
-    currency = session.scalar(select(Workspace.currency).where(Workspace.team_id == deal.team_id))
-    lead = None
-    if deal.lead_id is not None:
-        row = session.get_one(Lead, deal.lead_id)
-        lead = (row.number, row.name)
-    return DealView(
-        id=deal.number, name=deal.name, company=deal.company, stage=current, value=deal.value,
-        currency=currency or "USD", owner=deal.owner, expected_close=deal.expected_close,
-        own_probability=deal.probability, last_contact_at=deal.last_contact_at,
-        next_action=deal.next_action, next_action_due=deal.next_action_due,
-        tags=tuple(deal.tags.split()), source=deal.source, lead=lead,
+    return deal_views(session, deal.team_id, [deal])[0]
+
+
+def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[DealView, ...]:
+    """Views of the team's `deals`: the stages, the currency and the linked leads are read
+    once for all of them, not once a deal."""
+    stages = tuple(stage_view(s) for s in stages_of(session, team=team, kind="deal"))
+    by_id = {s.id: s for s in stages}
+    currency = session.scalar(select(Workspace.currency).where(Workspace.team_id == team))
+    lead_ids = {d.lead_id for d in deals if d.lead_id is not None}
+    leads = {row.id: (row.number, row.name) for row in session.execute(
+        select(Lead.id, Lead.number, Lead.name).where(Lead.id.in_(lead_ids)))} if lead_ids else {}
+    return tuple(DealView(
+        id=deal.number, name=deal.name, company=deal.company,
+        # an archived stage may still hold a deal
+        stage=by_id.get(deal.stage_id) or stage_view(session.get_one(Stage, deal.stage_id)),
+        value=deal.value, currency=currency or "USD", owner=deal.owner,
+        expected_close=deal.expected_close, own_probability=deal.probability,
+        last_contact_at=deal.last_contact_at, next_action=deal.next_action,
+        next_action_due=deal.next_action_due, tags=tuple(deal.tags.split()),
+        source=deal.source, lead=leads.get(deal.lead_id) if deal.lead_id else None,
         lost_reason=deal.lost_reason, created_at=deal.created_at, closed_at=deal.closed_at,
         last_activity_at=deal.last_activity_at, version=deal.version, stages=stages)
+        for deal in deals)
 
 
 def event_view(session: Session, event: DealEvent) -> EventView:
