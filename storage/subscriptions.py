@@ -96,11 +96,6 @@ def active_subscriptions(session: Session) -> list[SubscriptionView]:
         Subscription.paused_reason.is_(None)).order_by(Subscription.id))]
 
 
-def get_subscription(session: Session, *, subscription_id: int) -> SubscriptionView | None:
-    row = session.get(Subscription, subscription_id)
-    return subscription_view(row) if row is not None else None
-
-
 def pause_subscription(session: Session, *, subscription_id: int, reason: str) -> None:
     """Stops a subscription's digests until someone subscribes the channel again."""
     row = session.get(Subscription, subscription_id)
