@@ -91,6 +91,8 @@ def deal_view(session: Session, deal: Deal) -> DealView:
 def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[DealView, ...]:
     """Views of the team's `deals`: the stages, the currency and the linked leads are read
     once for all of them, not once a deal."""
+    if not deals:
+        return ()
     stages = tuple(stage_view(s) for s in stages_of(session, team=team, kind="deal"))
     by_id = {s.id: s for s in stages}
     currency = session.scalar(select(Workspace.currency).where(Workspace.team_id == team))
