@@ -15,7 +15,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.importer import import_rows
+from bot.imports.importer import import_rows
 from storage.db import Database
 
 OPEN = ("Prospecting", "Qualification", "Meeting", "Proposal", "Negotiation")

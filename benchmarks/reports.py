@@ -23,7 +23,7 @@ from pathlib import Path
 from import_100k import deal_rows
 from sqlalchemy import func, select
 
-from bot.importer import import_rows
+from bot.imports.importer import import_rows
 from storage.db import Database
 from storage.models import DealEvent
 from storage.reports.funnel import funnel_report

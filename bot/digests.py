@@ -23,10 +23,10 @@ from slack_sdk import WebClient
 from handlers.digests import (
     CHANNEL_CLOSED, POSTED, TRANSIENT, digest_message, post_digest, tell_creator,
 )
-from storage import ledger
+from storage.digests import ledger
 from storage.db import Database
-from storage.digest_times import latest_due
-from storage.subscriptions import SubscriptionView, active_subscriptions, pause_subscription
+from storage.digests.times import latest_due
+from storage.digests.subscriptions import SubscriptionView, active_subscriptions, pause_subscription
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=3)

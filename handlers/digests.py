@@ -18,7 +18,7 @@ from storage.db import Database
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.reports.weeks import monday_of
-from storage.subscriptions import SubscriptionView
+from storage.digests.subscriptions import SubscriptionView
 from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from handlers.activity import after_change
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond
-from storage import deals
-from storage.deal_views import DealChange
+from storage.deals import operations as deals
+from storage.deals.views import DealChange
 from storage.errors import StaleVersion, UsageError
 
 Operation = Callable[[CardClick, Deps], DealChange]  # one transaction, one storage call

@@ -20,7 +20,7 @@ from handlers.blocks.deal_modals import create_modal
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import in_channel
-from storage import deals
+from storage.deals import operations as deals
 from storage.errors import DealbotError
 from storage.stages import stage_views
 from storage.workspaces import ensure_workspace, workspace_settings

@@ -15,7 +15,7 @@ from handlers import ids, parse
 from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.deal_surface import Surface
 from handlers.deps import Deps
-from storage import deals
+from storage.deals import operations as deals
 from storage.errors import DealbotError
 
 

@@ -27,8 +27,9 @@ from handlers.blocks.format import user
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond
-from storage import deal_queries, deals
-from storage.deal_views import DealView, EventView
+from storage.deals import queries as deal_queries
+from storage.deals import operations as deals
+from storage.deals.views import DealView, EventView
 from storage.errors import DealbotError, StaleVersion
 from storage.workspaces import workspace_settings
 

@@ -23,8 +23,8 @@ from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.home import publish_home
 from handlers.replies import Respond, ephemeral, error_blocks
-from storage import deal_queries
-from storage.deal_views import DealView
+from storage.deals import queries as deal_queries
+from storage.deals.views import DealView
 from storage.errors import DealbotError
 
 log = logging.getLogger(__name__)

@@ -19,9 +19,10 @@ from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral
-from storage import lead_queries, leads
+from storage.leads import queries as lead_queries
+from storage.leads import operations as leads
 from storage.errors import StaleVersion
-from storage.lead_views import LeadView
+from storage.leads.views import LeadView
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ from handlers.blocks.history import describe
 from handlers.blocks.lead_modals import convert_modal, drop_modal
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, in_channel
-from storage import lead_queries, leads
+from storage.leads import queries as lead_queries
+from storage.leads import operations as leads
 from storage.errors import DealbotError
 from storage.stages import stage_views
 from storage.workspaces import workspace_settings

@@ -18,7 +18,8 @@ from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral
-from storage import deal_queries, deals
+from storage.deals import queries as deal_queries
+from storage.deals import operations as deals
 from storage.errors import UsageError
 from storage.workspaces import workspace_settings
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from handlers import messages, parse
 from handlers.commands.common import Call, require, show_change
-from storage import deals
+from storage.deals import operations as deals
 from storage.errors import UsageError
 from storage.lookup import split_reference
 from storage.workspaces import workspace_settings

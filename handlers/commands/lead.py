@@ -21,9 +21,10 @@ from handlers.commands.export import lead_export
 from handlers.commands.deal import split_amount
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
-from storage import lead_queries, leads
+from storage.leads import queries as lead_queries
+from storage.leads import operations as leads
 from storage.errors import UsageError
-from storage.lead_views import LeadChange
+from storage.leads.views import LeadChange
 from storage.lookup import split_reference
 from storage.workspaces import workspace_settings
 

@@ -24,7 +24,7 @@ from handlers.commands import spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
-from storage import deal_queries
+from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary

@@ -17,10 +17,10 @@ from handlers import messages, parse
 from handlers.blocks.format import escape, moment, section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
-from storage import subscriptions
-from storage.digest_times import next_due
+from storage.digests import subscriptions
+from storage.digests.times import next_due
 from storage.errors import UsageError
-from storage.subscriptions import WEEKDAYS, SubscriptionView
+from storage.digests.subscriptions import WEEKDAYS, SubscriptionView
 
 log = logging.getLogger(__name__)
 DAILY = WEEKDAYS

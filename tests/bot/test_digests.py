@@ -11,7 +11,7 @@ import pytest
 from bot.app import web_client
 from bot.config import Settings
 from bot.digests import run_due_digests
-from storage.subscriptions import list_subscriptions, subscribe, unsubscribe
+from storage.digests.subscriptions import list_subscriptions, subscribe, unsubscribe
 from tests.slackkit import validate_blocks
 
 DAY = datetime(2026, 11, 18, tzinfo=timezone.utc)  # a Wednesday

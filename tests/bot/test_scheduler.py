@@ -6,7 +6,7 @@ from datetime import timezone
 
 from bot import scheduler
 from bot.config import Settings
-from storage.subscriptions import subscribe
+from storage.digests.subscriptions import subscribe
 
 
 def test_the_scheduler_has_one_minute_job_in_utc_with_deliberate_misfire_rules(db):

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from storage import deal_queries, deals
+from storage.deals import queries as deal_queries
+from storage.deals import operations as deals
 from storage.errors import StaleVersion
 
 
