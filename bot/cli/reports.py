@@ -95,7 +95,7 @@ def _as_of(text: str | None) -> datetime | None:
 def _week(text: str | None):  # type: ignore[no-untyped-def]
     if text is None:
         return None
-    from handlers.parse import parse_iso_week
+    from storage.values import parse_iso_week
     from storage.errors import UsageError
 
     try:

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from handlers.parse import parse_amount, parse_date, parse_iso_week, parse_user_mention
+from storage.values import parse_amount, parse_date, parse_iso_week, parse_user_mention
 from storage.errors import UsageError
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {

@@ -11,10 +11,11 @@ from decimal import Decimal
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers import ids, parse
+from handlers import grammar, ids
 from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.deal_surface import Surface
 from handlers.deps import Deps
+from storage import values
 from storage.deals import operations as deals
 from storage.errors import DealbotError
 
@@ -83,7 +84,7 @@ def deal_fields(form: Form, currency: str, *,
 
 
 def _amount(text: str, currency: str) -> Decimal:
-    return parse.parse_amount(text, currency=currency) if text else Decimal("0")
+    return values.parse_amount(text, currency=currency) if text else Decimal("0")
 
 
 def _date(form: Form, block_id: str) -> date | None:
@@ -94,4 +95,4 @@ def _date(form: Form, block_id: str) -> date | None:
 def _tags(text: str) -> list[str]:
     """`#q4 #renewal`, also with commas or without the #."""
     words = text.replace(",", " ").split()
-    return sorted({parse.parse_tag(w if w.startswith("#") else f"#{w}") for w in words})
+    return sorted({grammar.parse_tag(w if w.startswith("#") else f"#{w}") for w in words})

@@ -14,7 +14,7 @@ from functools import partial
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import ids, messages, parse
+from handlers import grammar, ids, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
 from handlers.blocks.format import context
@@ -24,6 +24,7 @@ from handlers.commands import spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
+from storage import values
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.reports.funnel import funnel_report
@@ -46,21 +47,9 @@ def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) 
     with call.deps.db.transaction() as s:
         zone = zone or workspace_settings(s, team=call.team, now=call.now).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
-                               week=_week(words, call.now, zone))
+                               week=grammar.report_week(words, week_containing(call.now, zone),
+                                                         messages.FUNNEL_USAGE))
     return funnel_blocks(report, share=share), funnel_text(report)
-
-
-def _week(words: str, now: datetime, zone: str) -> date:
-    words = " ".join(words.lower().split())
-    this_week = week_containing(now, zone)
-    if words in ("", "this week"):
-        return this_week
-    if words == "last week":
-        return this_week - timedelta(days=7)
-    try:
-        return parse.parse_iso_week(words)
-    except UsageError as error:
-        raise UsageError(error.message, usage=messages.FUNNEL_USAGE) from None
 
 
 def _help(lines: tuple[str, ...], title: str) -> Subcommand:
@@ -106,7 +95,7 @@ def route(subcommands: dict[str, Subcommand], otherwise: Subcommand, ack: Ack, c
     ack()
     with answering_errors(respond):
         text = command.get("text") or ""
-        word, rest = parse.split_command(text)
+        word, rest = grammar.split_command(text)
         call = Call.of(command, deps, respond, client)
         handler = subcommands.get(word)
         if handler is not None:

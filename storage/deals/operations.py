@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.checks import check_text
+from storage.values import check_text
 from storage.deals.views import DealChange, DealView, deal_view, event_view
 from storage.errors import NotFound, RuleViolation, StaleVersion, UsageError
 from storage.leads.funnel import follow_deal_stage

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.deals import operations as deals
-from storage.checks import check_text
+from storage.values import check_text
 from storage.errors import NotFound, RuleViolation, StaleVersion
 from storage.leads.checks import check_company, check_contact, check_lead_name
 from storage.leads.funnel import (

@@ -1,4 +1,5 @@
-"""handlers/parse.py: command text -> values. Refusals first, each with what the user reads."""
+"""storage/values: amounts, dates, mentions, text as people write them. Refusals first, each
+with what the user reads."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from handlers import parse
-from handlers.parse import (
-    escape, extract_options, extract_tags, looks_like_amount, parse_amount,
-    parse_channel_mention, parse_date, parse_iso_week, parse_percent, parse_tag,
-    parse_time_of_day, parse_timezone, parse_user_mention, parse_weekday, split_command,
-    unescape,
-)
+import storage.values
 from storage.errors import UsageError
+from storage.values import (
+    escape, format_money, iso_week_label, looks_like_amount, parse_amount,
+    parse_channel_mention, parse_date, parse_iso_week, parse_percent, parse_time_of_day,
+    parse_timezone, parse_user_mention, parse_weekday, unescape,
+)
+
 
 SUNDAY = date(2026, 11, 22)  # the fixed "today" of relative dates: a Sunday
 MONDAY = date(2026, 11, 23)
@@ -32,15 +33,18 @@ def refusal(call: Callable[..., object], *args: object, **kwargs: object) -> str
     return caught.value.message
 
 
-# --- The module itself ------------------------------------------------------------------
 
-def test_the_parser_imports_only_the_standard_library_and_the_domain_errors():
-    tree = ast.parse(Path(parse.__file__).read_text())
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-    outside = {name for name in imported
-               if name.split(".")[0] not in sys.stdlib_module_names and name != "storage.errors"}
+# --- The package itself -----------------------------------------------------------------
+
+def test_the_values_import_only_the_standard_library_and_the_domain_errors():
+    outside = set()
+    for path in Path(storage.values.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                    for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        outside |= {name for name in imported if name.split(".")[0] not in sys.stdlib_module_names
+                    and name != "storage.errors" and not name.startswith("storage.values")}
     assert outside == set()
 
 
@@ -346,131 +350,6 @@ def test_a_channel_mention_gives_the_channel_id(token, channel):
     assert parse_channel_mention(token) == channel
 
 
-# --- Tags -------------------------------------------------------------------------------
-
-def test_a_hash_alone_is_not_a_tag():
-    assert refusal(parse_tag, "#") == "A tag needs a name right after the `#`, like `#q4`."
-
-
-def test_a_hash_and_digits_names_a_deal_not_a_tag():
-    assert refusal(parse_tag, "#12") == (
-        "`#12` names a deal by its number, not a tag: a tag needs more than digits, like `#q4`.")
-
-
-@pytest.mark.parametrize("token", ["#hot!", "#a.b", "#r&amp;d", "#q4/q1"])
-def test_a_tag_with_other_characters_is_refused(token):
-    assert refusal(parse_tag, token) == (
-        f"`{token}` is not a tag: use only letters, digits, `-` and `_`, like `#q4-renewal`.")
-
-
-def test_a_tag_longer_than_forty_characters_is_refused_and_forty_is_allowed():
-    assert refusal(parse_tag, "#" + "a" * 41).endswith(
-        "is too long for a tag: the most is 40 characters.")
-    assert parse_tag("#" + "a" * 40) == "a" * 40
-
-
-def test_a_word_without_a_hash_is_not_a_tag():
-    assert refusal(parse_tag, "q4") == "`q4` is not a tag: a tag starts with `#`, like `#q4`."
-
-
-@pytest.mark.parametrize(("token", "tag"), [
-    ("#Q4", "q4"), ("#q4-renewal", "q4-renewal"), ("#big_deal", "big_deal"), ("#Møte", "møte"),
-    ("#2026q4", "2026q4"),
-])
-def test_a_tag_is_lowercased(token, tag):
-    assert parse_tag(token) == tag
-
-
-def test_tags_are_taken_out_of_the_text_without_repeats_and_deal_numbers_stay():
-    assert extract_tags("Acme #Q4 #12 #q4 #big") == ("Acme #12", ["q4", "big"])
-
-
-def test_channel_mentions_are_not_tags():
-    assert extract_tags("Acme <#C1|sales> #hot") == ("Acme <#C1|sales>", ["hot"])
-
-
-def test_a_malformed_tag_in_the_text_is_refused():
-    assert refusal(extract_tags, "Acme #hot!").startswith("`#hot!` is not a tag")
-
-
-def test_text_without_tags_comes_back_as_it_was():
-    assert extract_tags("  Acme   Corp ") == ("Acme   Corp", [])
-
-
-# --- Options ----------------------------------------------------------------------------
-
-def test_an_option_given_twice_is_refused():
-    assert refusal(extract_options, "Acme stage:a stage:b", {"stage"}) == (
-        "`stage:` is given twice; give it once.")
-
-
-@pytest.mark.parametrize("text", ["Acme close:", "Acme close: stage:proposal", "close: #hot",
-                                  'close:"" Acme'])
-def test_an_option_without_a_value_is_refused(text):
-    assert refusal(extract_options, text, {"close", "stage"}) == (
-        "`close:` has nothing after it: write its value right after the colon.")
-
-
-def test_an_option_value_runs_to_the_next_key_or_mention():
-    rest, options = extract_options("Acme close:end of month owner:<@U1|a> stage:proposal",
-                                    {"close", "owner", "stage"})
-    assert rest == "Acme"
-    assert options == {"close": "end of month", "owner": "<@U1|a>", "stage": "proposal"}
-
-
-def test_an_option_value_stops_at_a_tag_which_stays_in_the_text():
-    rest, options = extract_options("Acme 50k stage:proposal #hot close:friday",
-                                    {"stage", "close"})
-    assert (rest, options) == ("Acme 50k #hot", {"stage": "proposal", "close": "friday"})
-
-
-def test_a_mention_right_after_the_colon_is_the_whole_value():
-    rest, options = extract_options("owner:<@U1|ann smith> Acme Corp", {"owner"})
-    assert (rest, options) == ("Acme Corp", {"owner": "<@U1|ann smith>"})
-
-
-@pytest.mark.parametrize("text", ['Acme close:"end of month" 50k',
-                                  "Acme close: “end of month” 50k"])
-def test_a_quoted_value_ends_at_its_closing_quote(text):
-    assert extract_options(text, {"close"}) == ("Acme 50k", {"close": "end of month"})
-
-
-def test_a_reason_takes_the_rest_of_the_text_whatever_it_holds():
-    rest, options = extract_options("Acme reason: chose <@U9|them>, #sad stage:x", {"reason",
-                                                                                    "stage"})
-    assert (rest, options) == ("Acme", {"reason": "chose <@U9|them>, #sad stage:x"})
-
-
-def test_keys_match_in_any_case_and_values_keep_theirs():
-    assert extract_options("Acme Stage:Proposal", {"stage"}) == ("Acme", {"stage": "Proposal"})
-
-
-def test_unknown_keys_and_links_stay_in_the_text():
-    text = "Jane note:x <https://a.example/b:c> contact:<mailto:j@a.example|j@a.example>"
-    rest, options = extract_options(text, {"contact"})
-    assert rest == "Jane note:x <https://a.example/b:c>"
-    assert options == {"contact": "<mailto:j@a.example|j@a.example>"}
-
-
-def test_the_text_around_options_keeps_its_line_breaks():
-    rest, options = extract_options("Acme send the\nproposal due:friday", {"due"})
-    assert (rest, options) == ("Acme send the\nproposal", {"due": "friday"})
-
-
-def test_text_without_options_comes_back_stripped():
-    assert extract_options("  Acme Corp 50k ", {"stage"}) == ("Acme Corp 50k", {})
-
-
-# --- Commands and escaping --------------------------------------------------------------
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Move Acme  proposal", ("move", "Acme  proposal")), ("", ("", "")), ("   ", ("", "")),
-    ("  help  ", ("help", "")), ("new\nAcme 50k ", ("new", "Acme 50k")),
-])
-def test_split_command_lowercases_the_subcommand_and_strips_the_rest(text, expected):
-    assert split_command(text) == expected
-
-
 def test_unescape_decodes_exactly_the_three_entities_slack_encodes():
     assert unescape("R&amp;D &lt;3 &gt; &quot;x&quot; &nbsp;") == 'R&D <3 > &quot;x&quot; &nbsp;'
 
@@ -571,3 +450,19 @@ def test_a_week_that_does_not_exist_is_refused(text, message):
 ])
 def test_a_week_or_a_date_in_it_gives_its_monday(text, monday):
     assert parse_iso_week(text) == monday
+
+
+# --- Money and weeks as text ------------------------------------------------------------
+
+@pytest.mark.parametrize(("amount", "currency", "text"), [
+    (Decimal("50000"), "USD", "$50,000"), (Decimal("1250.50"), "EUR", "€1,250.50"),
+    (Decimal("50000.00"), "NOK", "50,000 NOK"), (Decimal("0"), "GBP", "£0")])
+def test_money_is_written_with_its_symbol_or_its_code(amount, currency, text):
+    assert format_money(amount, currency) == text
+
+
+@pytest.mark.parametrize(("day", "label"), [(date(2026, 11, 16), "2026-W47"),
+                                            (date(2027, 1, 1), "2026-W53"),
+                                            (date(2024, 12, 30), "2025-W01")])
+def test_the_iso_week_label_uses_the_iso_year(day, label):
+    assert iso_week_label(day) == label
