@@ -27,8 +27,17 @@ from typing import TypeVar
 from storage.digests.subscriptions import WEEKDAYS
 from storage.errors import UsageError
 from storage.values import (
-    looks_like_amount, parse_amount, parse_channel_mention, parse_date, parse_iso_week,
-    parse_time_of_day, parse_timezone, parse_user_mention, parse_weekday, quoted, unescape,
+    looks_like_amount,
+    parse_amount,
+    parse_channel_mention,
+    parse_date,
+    parse_iso_week,
+    parse_time_of_day,
+    parse_timezone,
+    parse_user_mention,
+    parse_weekday,
+    quoted,
+    unescape,
 )
 
 T = TypeVar("T")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -49,7 +49,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         rows = read_csv(args.file)
         bar = _progress_bar(len(rows) - 1) if sys.stderr.isatty() else None
         result = import_numbered(db, args.kind, rows, team=team,
-                                 now=datetime.now(timezone.utc), progress=bar)
+                                 now=datetime.now(UTC), progress=bar)
     except (TeamError, OSError, UnicodeDecodeError) as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2

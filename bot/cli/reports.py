@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.app import utc_now
 from bot.cli.history import TeamError, resolve_team
 from bot.config import Settings
-from bot.app import utc_now
 
 
 class ArgumentProblem(Exception):
@@ -30,6 +31,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     try:
         team = resolve_team(db, args.team)
         now = utc_now()
+        data: Callable[[Any], dict[str, Any]]
+        text: Callable[[Any], str]
         with db.transaction() as s:
             if args.kind == "pipeline":
                 report: Any = pipeline_summary(s, team=team, now=now, as_of=_as_of(args.as_of),
@@ -48,8 +51,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.database import open_database
-    from handlers.digests import post_digest, preview_digest
     from bot.scheduler import client_factory
+    from handlers.digests import post_digest, preview_digest
 
     db = open_database(settings)
     try:
@@ -89,14 +92,14 @@ def _as_of(text: str | None) -> datetime | None:
     except ValueError:
         raise ArgumentProblem(f"--as-of {text!r} is not an ISO date-time like "
                               "2026-11-20T09:00:00Z.") from None
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _week(text: str | None):  # type: ignore[no-untyped-def]
+def _week(text: str | None) -> date | None:
     if text is None:
         return None
-    from storage.values import parse_iso_week
     from storage.errors import UsageError
+    from storage.values import parse_iso_week
 
     try:
         return parse_iso_week(text)

@@ -12,18 +12,34 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TextIO
 
 from bot.demo.names import (
-    COMPANY_KINDS, COMPANY_ROOTS, CONVERT_ODDS, DEAL_KINDS, DEAL_ODDS, DROP_REASONS, FIRST,
-    LAST, LOSE_ODDS, LOST_REASONS, MARKETERS, NEXT_ACTIONS, NOTES, REPS, SOURCES, STAGE_ODDS, TAGS, USERS,
+    COMPANY_KINDS,
+    COMPANY_ROOTS,
+    CONVERT_ODDS,
+    DEAL_KINDS,
+    DEAL_ODDS,
+    DROP_REASONS,
+    FIRST,
+    LAST,
+    LOSE_ODDS,
+    LOST_REASONS,
+    MARKETERS,
+    NEXT_ACTIONS,
+    NOTES,
+    REPS,
+    SOURCES,
+    STAGE_ODDS,
+    TAGS,
+    USERS,
     WIN_ODDS,
 )
 from bot.imports.importer import import_rows
-from storage.deals import operations as deal_ops
 from storage.db import Database
+from storage.deals import operations as deal_ops
 from storage.imports.inventory import teams_with_records
 
 __all__ = ["USERS", "TEAM", "Demo", "generate", "fill"]
@@ -51,7 +67,7 @@ def uid(name: str) -> str:
 
 
 def stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class _Maker:
@@ -76,7 +92,7 @@ class _Maker:
         rng = self.rng
         source = rng.choices(list(SOURCES), [s[0] for s in SOURCES.values()])[0]
         reached, at = [("Awareness", created)], created
-        for stage, odds in zip(FUNNEL[1:4], STAGE_ODDS):
+        for stage, odds in zip(FUNNEL[1:4], STAGE_ODDS, strict=False):
             step = self.later(at, 0.5, 6)
             if step is None or rng.random() > odds * SOURCES[source][1]:
                 break
@@ -104,7 +120,7 @@ class _Maker:
                    rng.sample(TAGS, rng.choice((0, 0, 1, 2)))),
                "expected_close": (created + timedelta(days=rng.randint(25, 80))).date().isoformat()}
         stage, at, outcome = "Prospecting", created, None
-        for following, odds in zip(PIPELINE[1:], DEAL_ODDS):
+        for following, odds in zip(PIPELINE[1:], DEAL_ODDS, strict=False):
             step = self.later(at, 1.5, 8)
             chance = rng.random()
             if step is None or chance > odds + LOSE_ODDS:
@@ -220,8 +236,8 @@ def _log_notes(db: Database, demo: Demo) -> None:
     with db.transaction() as session:
         for number, at, author, text, is_next, due in sorted(demo.notes, key=lambda n: n[1]):
             if is_next:
-                deal_ops.set_next_action(session, team=TEAM, ref=f"#{number}", text=text,
+                deal_ops.set_next_action(session, team=TEAM, number=number, text=text,
                                          due=due, actor=uid(author), now=at)
             else:
-                deal_ops.add_note(session, team=TEAM, ref=f"#{number}", text=text,
+                deal_ops.add_note(session, team=TEAM, number=number, text=text,
                                   actor=uid(author), now=at)

@@ -13,8 +13,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from storage.values import parse_amount, parse_date, parse_iso_week, parse_user_mention
 from storage.errors import UsageError
+from storage.values import parse_amount, parse_date, parse_iso_week, parse_user_mention
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "deals": {

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import IO, Literal
 
-from storage.imports import exports
 from storage.db import Database
+from storage.imports import exports
 
 Format = Literal["csv", "jsonl"]
 

@@ -41,7 +41,8 @@ Progress = Callable[[int], None]
 Numbered = list[tuple[int, Mapping[str, str]]]
 REQUIRED: dict[str, tuple[str, ...]] = {
     "deals": ("id", "name"), "leads": ("id", "name"), "spend": ("week", "amount")}
-_STORE = {"deals": import_deals, "leads": import_leads, "spend": import_spend}
+_STORE: dict[str, Callable[..., ImportResult]] = {
+    "deals": import_deals, "leads": import_leads, "spend": import_spend}
 
 
 def import_rows(db: Database, kind: Kind, rows: Iterable[Mapping[str, str]], *, team: str,

@@ -10,7 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.imports.columns import (
-    parse_day, parse_money, parse_owner, parse_tags, parse_time, parse_week,
+    parse_day,
+    parse_money,
+    parse_owner,
+    parse_tags,
+    parse_time,
+    parse_week,
 )
 from storage.errors import DealbotError
 from storage.imports.records import DealRecord, LeadRecord, Problems, SpendRecord

@@ -24,9 +24,9 @@ from handlers.blocks.lead_modals import convert_modal, drop_modal
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, in_channel
 from storage import values
-from storage.leads import queries as lead_queries
-from storage.leads import operations as leads
 from storage.errors import DealbotError
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
 from storage.stages import stage_views
 from storage.workspaces import workspace_settings
 
@@ -47,7 +47,7 @@ def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: We
     with answering_errors(respond):
         click = card_click(body, action)
         with deps.db.transaction() as s:
-            lead = lead_queries.show_lead(s, team=click.team, ref=click.ref)
+            lead = lead_queries.show_lead(s, team=click.team, number=click.number)
             stages = stage_views(s, team=click.team, kind="deal")
         if lead.version != click.version:
             redraw_stale(respond, deps, click)
@@ -67,7 +67,7 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         with deps.db.transaction() as s:
             currency = workspace_settings(s, team=click.team, now=deps.clock()).currency
             amount = values.parse_amount(raw_value, currency=currency) if raw_value else None
-            done = leads.convert_lead(s, team=click.team, ref=click.ref, actor=click.user,
+            done = leads.convert_lead(s, team=click.team, number=click.number, actor=click.user,
                                       now=deps.clock(), value=amount, stage=stage["value"],
                                       owner=owner, expected_version=click.version)
     except DealbotError as error:
@@ -85,7 +85,7 @@ def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     reason = state[ids.LEAD_DROP_REASON_BLOCK][ids.LEAD_DROP_REASON].get("value")
     try:
         with deps.db.transaction() as s:
-            change = leads.drop_lead(s, team=click.team, ref=click.ref, actor=click.user,
+            change = leads.drop_lead(s, team=click.team, number=click.number, actor=click.user,
                                      now=deps.clock(), reason=reason or None,
                                      expected_version=click.version)
     except DealbotError as error:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import (
-    button, context, day, escape, fields, money, moment, option, section, user,
+    button,
+    context,
+    day,
+    escape,
+    fields,
+    moment,
+    money,
+    option,
+    section,
+    user,
 )
 from storage.deals.views import DealView
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from handlers.blocks.format import (
-    clip, context, day, divider, escape, listing, money, section, user,
+    clip,
+    context,
+    day,
+    divider,
+    escape,
+    listing,
+    money,
+    section,
+    user,
 )
 from handlers.blocks.history import history_lines
 from storage.deals.queries import DealList

@@ -13,7 +13,15 @@ from decimal import Decimal
 from handlers import ids
 from handlers.blocks.deal_card import card_value
 from handlers.blocks.format import (
-    button, clip, context, day, divider, escape, fields, money, section,
+    button,
+    clip,
+    context,
+    day,
+    divider,
+    escape,
+    fields,
+    money,
+    section,
 )
 from storage.deals.queries import DealList, StageTotal
 from storage.deals.views import DealView

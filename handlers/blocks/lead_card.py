@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import (
-    button, context, escape, fields, moment, option, section, user,
+    button,
+    context,
+    escape,
+    fields,
+    moment,
+    option,
+    section,
+    user,
 )
 from handlers.blocks.history import history_lines
 from storage.deals.views import EventView

@@ -18,9 +18,10 @@ from handlers.commands.export import deal_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral
 from storage import values
-from storage.deals import queries as deal_queries
 from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
 from storage.errors import UsageError
+from storage.lookup import resolve_deal
 from storage.workspaces import workspace_settings
 
 U = messages.DEAL_USAGE
@@ -50,7 +51,8 @@ def deal_new(call: Call, rest: str) -> None:
 def deal_move(call: Call, rest: str) -> None:
     ref, stage = grammar.move_args(require(rest, U["move"]), what="deal", usage=U["move"])
     with call.deps.db.transaction() as s:
-        change = deals.move_deal(s, team=call.team, ref=ref, stage=stage, actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.move_deal(s, team=call.team, number=number, stage=stage, actor=call.user,
                                  now=call.now)
     show_change(call, change)
 
@@ -58,7 +60,8 @@ def deal_move(call: Call, rest: str) -> None:
 def deal_won(call: Call, rest: str) -> None:
     ref = require(rest, U["won"], "Which deal was won?")
     with call.deps.db.transaction() as s:
-        change = deals.win_deal(s, team=call.team, ref=values.unescape(ref), actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        change = deals.win_deal(s, team=call.team, number=number, actor=call.user,
                                 now=call.now)
     show_change(call, change)
 
@@ -67,7 +70,8 @@ def deal_lost(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"reason"})
     ref = require(rest, U["lost"], "Which deal was lost?")
     with call.deps.db.transaction() as s:
-        change = deals.lose_deal(s, team=call.team, ref=values.unescape(ref), actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        change = deals.lose_deal(s, team=call.team, number=number, actor=call.user,
                                  now=call.now,
                                  reason=grammar.optional_text(options.get("reason")))
     show_change(call, change)
@@ -76,7 +80,8 @@ def deal_lost(call: Call, rest: str) -> None:
 def deal_reopen(call: Call, rest: str) -> None:
     ref, stage = grammar.reopen_args(require(rest, U["reopen"], "Which deal should reopen?"))
     with call.deps.db.transaction() as s:
-        change = deals.reopen_deal(s, team=call.team, ref=ref, actor=call.user, now=call.now,
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.reopen_deal(s, team=call.team, number=number, actor=call.user, now=call.now,
                                    stage=stage)
     show_change(call, change)
 
@@ -84,7 +89,8 @@ def deal_reopen(call: Call, rest: str) -> None:
 def deal_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which deal should I show?")
     with call.deps.db.transaction() as s:
-        deal = deal_queries.show_deal(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        deal = deal_queries.show_deal(s, team=call.team, number=number)
     ephemeral(call.respond, deal_card(deal), card_text(deal))
 
 
@@ -99,7 +105,8 @@ def deal_list(call: Call, rest: str) -> None:
 def deal_history(call: Call, rest: str) -> None:
     ref = require(rest, U["history"], "Which deal's history?")
     with call.deps.db.transaction() as s:
-        deal, events = deal_queries.deal_history(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        deal, events = deal_queries.deal_history(s, team=call.team, number=number)
     ephemeral(call.respond, history_blocks(deal, events), f"History of #{deal.id} {deal.name}")
 
 

@@ -9,7 +9,7 @@ from handlers.commands.common import Call, require, show_change
 from storage import values
 from storage.deals import operations as deals
 from storage.errors import UsageError
-from storage.lookup import split_reference
+from storage.lookup import resolve_deal, split_reference
 from storage.workspaces import workspace_settings
 
 U = messages.DEAL_USAGE
@@ -19,7 +19,8 @@ def deal_assign(call: Call, rest: str) -> None:
     ref, mention = grammar.ref_and_last(require(rest, U["assign"]), U["assign"], "the person, as an @-mention")
     owner = values.parse_user_mention(mention)
     with call.deps.db.transaction() as s:
-        change = deals.assign_deal(s, team=call.team, ref=ref, owner=owner, actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.assign_deal(s, team=call.team, number=number, owner=owner, actor=call.user,
                                    now=call.now)
     show_change(call, change)
 
@@ -29,7 +30,8 @@ def deal_value(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         currency = workspace_settings(s, team=call.team, now=call.now).currency
         ref, amount = grammar.split_value(text, currency, U["value"])
-        change = deals.set_value(s, team=call.team, ref=ref, value=amount, actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.set_value(s, team=call.team, number=number, value=amount, actor=call.user,
                                  now=call.now)
     show_change(call, change)
 
@@ -41,7 +43,8 @@ def deal_close(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         today = call.today(workspace_settings(s, team=call.team, now=call.now).timezone)
         ref, close = grammar.split_date(words, today, U["close"])
-        change = deals.set_expected_close(s, team=call.team, ref=ref, close=close,
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.set_expected_close(s, team=call.team, number=number, close=close,
                                           actor=call.user, now=call.now)
     show_change(call, change)
 
@@ -50,7 +53,8 @@ def deal_probability(call: Call, rest: str) -> None:
     ref, last = grammar.ref_and_last(require(rest, U["probability"]), U["probability"], "the percent (or `stage`)")
     probability = None if last.lower() == "stage" else values.parse_percent(last)
     with call.deps.db.transaction() as s:
-        change = deals.set_probability(s, team=call.team, ref=ref, probability=probability,
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.set_probability(s, team=call.team, number=number, probability=probability,
                                        actor=call.user, now=call.now)
     show_change(call, change)
 
@@ -58,10 +62,10 @@ def deal_probability(call: Call, rest: str) -> None:
 def deal_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the deal and the note.")
     with call.deps.db.transaction() as s:
-        ref, note = split_reference(s, team=call.team, text=values.unescape(text))
+        number, note = split_reference(s, team=call.team, text=values.unescape(text))
         if not note:
             raise UsageError("The note is empty: write it after the deal.", usage=U["note"])
-        change = deals.add_note(s, team=call.team, ref=ref, text=note, actor=call.user,
+        change = deals.add_note(s, team=call.team, number=number, text=note, actor=call.user,
                                 now=call.now)
     show_change(call, change)
 
@@ -71,10 +75,10 @@ def deal_next(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         today = call.today(workspace_settings(s, team=call.team, now=call.now).timezone)
         due = values.parse_date(options["due"], today=today) if options.get("due") else None
-        ref, text = split_reference(s, team=call.team, text=values.unescape(rest))
+        number, text = split_reference(s, team=call.team, text=values.unescape(rest))
         if not text:
             raise UsageError("What is the next action? Write it after the deal.", usage=U["next"])
-        change = deals.set_next_action(s, team=call.team, ref=ref, text=text, due=due,
+        change = deals.set_next_action(s, team=call.team, number=number, text=text, due=due,
                                        actor=call.user, now=call.now)
     show_change(call, change)
 

@@ -20,11 +20,11 @@ from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
 from storage import values
-from storage.leads import queries as lead_queries
-from storage.leads import operations as leads
 from storage.errors import UsageError
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
 from storage.leads.views import LeadChange
-from storage.lookup import split_reference
+from storage.lookup import resolve_lead, split_reference
 from storage.workspaces import workspace_settings
 
 U = messages.LEAD_USAGE
@@ -53,7 +53,8 @@ def lead_add(call: Call, rest: str) -> None:
 def lead_move(call: Call, rest: str) -> None:
     ref, stage = grammar.move_args(require(rest, U["move"]), what="lead", usage=U["move"])
     with call.deps.db.transaction() as s:
-        change = leads.move_lead(s, team=call.team, ref=ref, stage=stage, actor=call.user,
+        number = resolve_lead(s, team=call.team, ref=ref)
+        change = leads.move_lead(s, team=call.team, number=number, stage=stage, actor=call.user,
                                  now=call.now)
     show_lead_change(call, change)
 
@@ -65,7 +66,8 @@ def lead_convert(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         currency = workspace_settings(s, team=call.team, now=call.now).currency
         ref, amount = grammar.split_amount(rest, currency)
-        done = leads.convert_lead(s, team=call.team, ref=values.unescape(ref), actor=call.user,
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,
                                   now=call.now, value=amount, stage=options.get("stage"),
                                   owner=owner)
     note = (f"<@{call.user}> converted lead #{done.lead.id} into this deal; the lead is in "
@@ -77,7 +79,8 @@ def lead_drop(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"reason"})
     ref = require(rest, U["drop"], "Which lead should be dropped?")
     with call.deps.db.transaction() as s:
-        change = leads.drop_lead(s, team=call.team, ref=values.unescape(ref), actor=call.user,
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        change = leads.drop_lead(s, team=call.team, number=number, actor=call.user,
                                  now=call.now,
                                  reason=grammar.optional_text(options.get("reason")))
     show_lead_change(call, change)
@@ -86,10 +89,10 @@ def lead_drop(call: Call, rest: str) -> None:
 def lead_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the lead and the note.")
     with call.deps.db.transaction() as s:
-        ref, note = split_reference(s, team=call.team, text=values.unescape(text), kind="lead")
+        number, note = split_reference(s, team=call.team, text=values.unescape(text), kind="lead")
         if not note:
             raise UsageError("The note is empty: write it after the lead.", usage=U["note"])
-        change = leads.add_lead_note(s, team=call.team, ref=ref, text=note, actor=call.user,
+        change = leads.add_lead_note(s, team=call.team, number=number, text=note, actor=call.user,
                                      now=call.now)
     show_lead_change(call, change)
 
@@ -97,7 +100,8 @@ def lead_note(call: Call, rest: str) -> None:
 def lead_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which lead should I show?")
     with call.deps.db.transaction() as s:
-        lead, events = lead_queries.lead_history(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        lead, events = lead_queries.lead_history(s, team=call.team, number=number)
     ephemeral(call.respond, lead_journey(lead, events), lead_card_text(lead))
 
 
@@ -114,7 +118,8 @@ def lead_list(call: Call, rest: str) -> None:
 def lead_history(call: Call, rest: str) -> None:
     ref = require(rest, U["history"], "Which lead's history?")
     with call.deps.db.transaction() as s:
-        lead, events = lead_queries.lead_history(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        lead, events = lead_queries.lead_history(s, team=call.team, number=number)
     ephemeral(call.respond, lead_history_blocks(lead, events), f"History of lead #{lead.id}")
 
 

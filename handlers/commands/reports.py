@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 from functools import partial
 
 from slack_bolt import Ack, App
@@ -24,7 +23,6 @@ from handlers.commands import spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
-from storage import values
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.reports.funnel import funnel_report
@@ -123,7 +121,7 @@ def on_open_deal(ack: Ack, body: dict, action: dict, respond: Respond, client: W
     with answering_errors(respond):
         call = Call.of(_command_of(body), deps, respond, client)
         with deps.db.transaction() as s:
-            deal = deal_queries.show_deal(s, team=call.team, ref=f"#{action['value']}")
+            deal = deal_queries.show_deal(s, team=call.team, number=_deal_number(action))
         ephemeral(respond, deal_card(deal), card_text(deal))
 
 
@@ -138,3 +136,11 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.REPORT_SHARE)(partial(on_share, deps=deps))
     app.action(re.compile(rf"^{re.escape(ids.REPORT_DEAL)}(\.\w+)?({re.escape(ids.PER_ITEM)}\d+)?$"))(
         partial(on_open_deal, deps=deps))
+
+
+def _deal_number(action: dict) -> int:
+    """The deal number an **Open** button of a report carries."""
+    value = str(action.get("value") or "")
+    if not value.isdigit():
+        raise UsageError(messages.NOT_A_DEAL_CARD)
+    return int(value)

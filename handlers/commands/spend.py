@@ -3,9 +3,6 @@ Admins only; recording a week and source again replaces the amount (a correction
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 from handlers import grammar, messages
 from handlers.blocks.format import escape, money, section
 from handlers.commands.common import Call, require

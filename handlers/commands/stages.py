@@ -6,8 +6,7 @@ from handlers import grammar, messages
 from handlers.blocks.deal_lists import stages_blocks
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
-from storage import values
-from storage import stages
+from storage import stages, values
 from storage.errors import UsageError
 from storage.workspaces import ensure_workspace
 

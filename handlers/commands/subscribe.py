@@ -18,9 +18,8 @@ from handlers.commands.common import Call
 from handlers.replies import ephemeral
 from storage import values
 from storage.digests import subscriptions
-from storage.digests.times import next_due
-from storage.errors import UsageError
 from storage.digests.subscriptions import WEEKDAYS, SubscriptionView
+from storage.digests.times import next_due
 
 DAILY = WEEKDAYS
 WORKDAYS = WEEKDAYS[:5]

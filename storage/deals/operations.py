@@ -3,21 +3,24 @@ transaction and never commits. A won or lost deal changes only through `reopen_d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.values import check_text
+from storage.conversion import follow_deal_stage
 from storage.deals.views import DealChange, DealView, deal_view, event_view
-from storage.errors import NotFound, RuleViolation, StaleVersion, UsageError
-from storage.leads.funnel import follow_deal_stage
-from storage.lookup import find_deal
+from storage.errors import ClosedDeal, RuleViolation, StageGone, StaleVersion, UsageError
+from storage.lookup import deal_by_number
 from storage.models import LOST_REASON, Deal, DealEvent, Stage
-from storage.leads.sources import normalise_source
 from storage.stages import find_stage, stages_of
+from storage.values import check_text
+from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
 MAX_NAME = 200
@@ -52,28 +55,28 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 
-def move_deal(session: Session, *, team: str, ref: str, stage: str | None = None, actor: str,
+def move_deal(session: Session, *, team: str, number: int, stage: str | None = None, actor: str,
               now: datetime, expected_version: int | None = None,
               stage_id: int | None = None) -> DealChange:
     """Moves an open deal to another stage, named by `stage` or (from a card) by `stage_id`;
     moving to Won or Lost closes it."""
-    deal = _open_deal(session, team, ref, expected_version)
-    target = (find_stage(session, team=team, name=stage) if stage_id is None
+    deal = _open_deal(session, team, number, expected_version)
+    target = (find_stage(session, team=team, name=stage or "") if stage_id is None
               else _pipeline_stage(session, team, stage_id))
     if target.id == deal.stage_id:
         raise RuleViolation(f"#{deal.number} {deal.name} is already in {target.name}.")
     return _change_stage(session, deal, target, actor, now)
 
 
-def win_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime,
+def win_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
              expected_version: int | None = None) -> DealChange:
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     return _change_stage(session, deal, _closing_stage(session, team, "won"), actor, now)
 
 
-def lose_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime,
+def lose_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> DealChange:
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     deal.lost_reason = check_text(reason, MAX_NEXT_ACTION, "A lost reason") if reason else None
     # the reason goes on the event too: reports of past weeks name the reason given then
     return _change_stage(session, deal, _closing_stage(session, team, "lost"), actor, now,
@@ -81,10 +84,10 @@ def lose_deal(session: Session, *, team: str, ref: str, actor: str, now: datetim
                          new_value=deal.lost_reason)
 
 
-def reopen_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime,
+def reopen_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
                 stage: str | None = None, expected_version: int | None = None) -> DealChange:
     """Brings a won or lost deal back to `stage`, or to the open stage it closed from."""
-    deal = find_deal(session, team=team, ref=ref)
+    deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
     current = session.get_one(Stage, deal.stage_id)
     if current.kind == "open":
@@ -97,48 +100,48 @@ def reopen_deal(session: Session, *, team: str, ref: str, actor: str, now: datet
     return _change_stage(session, deal, target, actor, now)
 
 
-def assign_deal(session: Session, *, team: str, ref: str, owner: str, actor: str, now: datetime,
+def assign_deal(session: Session, *, team: str, number: int, owner: str, actor: str, now: datetime,
                 expected_version: int | None = None) -> DealChange:
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     if deal.owner == owner:
         raise RuleViolation(f"#{deal.number} {deal.name} has that owner already.")
     return _set_field(session, deal, "owner", owner, actor, now, kind="assign")
 
 
-def set_value(session: Session, *, team: str, ref: str, value: Decimal, actor: str, now: datetime,
+def set_value(session: Session, *, team: str, number: int, value: Decimal, actor: str, now: datetime,
               expected_version: int | None = None) -> DealChange:
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     return _set_field(session, deal, "value", check_value(value), actor, now)
 
 
-def set_expected_close(session: Session, *, team: str, ref: str, close: date | None, actor: str,
+def set_expected_close(session: Session, *, team: str, number: int, close: date | None, actor: str,
                        now: datetime, expected_version: int | None = None) -> DealChange:
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     return _set_field(session, deal, "expected_close", close, actor, now)
 
 
-def set_probability(session: Session, *, team: str, ref: str, probability: int | None, actor: str,
+def set_probability(session: Session, *, team: str, number: int, probability: int | None, actor: str,
                     now: datetime, expected_version: int | None = None) -> DealChange:
     """Sets the deal's own weight (0-100), or None to follow its stage's again."""
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     if probability is not None and not 0 <= probability <= 100:
         raise UsageError("A probability is a whole percent from 0 to 100.")
     return _set_field(session, deal, "probability", probability, actor, now)
 
 
-def set_next_action(session: Session, *, team: str, ref: str, text: str, due: date | None,
+def set_next_action(session: Session, *, team: str, number: int, text: str, due: date | None,
                     actor: str, now: datetime, expected_version: int | None = None) -> DealChange:
-    deal = _open_deal(session, team, ref, expected_version)
+    deal = _open_deal(session, team, number, expected_version)
     deal.next_action_due = due
     clean = check_text(text, MAX_NEXT_ACTION, "A next action")
     return _set_field(session, deal, "next_action", clean, actor, now, kind="next")
 
 
-def add_note(session: Session, *, team: str, ref: str, text: str, actor: str, now: datetime,
+def add_note(session: Session, *, team: str, number: int, text: str, actor: str, now: datetime,
              expected_version: int | None = None) -> DealChange:
     """Logs a contact: the note goes into the history and the last contact becomes now.
     Allowed on closed deals too: talking to a customer after the deal is normal."""
-    deal = find_deal(session, team=team, ref=ref)
+    deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
     clean = check_text(text, MAX_NOTE, "A note")
     deal.last_contact_at = now
@@ -148,27 +151,40 @@ def add_note(session: Session, *, team: str, ref: str, text: str, actor: str, no
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 
-def edit_deal(session: Session, *, team: str, ref: str, actor: str, now: datetime,
-              expected_version: int | None = None, **changes: object) -> DealView:
+@dataclass(frozen=True)
+class DealFields:
+    """Everything the Edit form sets at once."""
+
+    name: str
+    value: Decimal
+    expected_close: date | None
+    owner: str | None
+    next_action: str | None
+    next_action_due: date | None
+    tags: tuple[str, ...]
+
+
+def edit_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
+              fields: DealFields, expected_version: int | None = None) -> DealView:
     """Applies several field changes at once (the Edit modal); one event per changed field."""
-    deal = _open_deal(session, team, ref, expected_version)
-    cleaners = {"name": check_name, "value": check_value, "expected_close": lambda v: v,
-                "owner": lambda v: v, "next_action_due": lambda v: v,
-                "next_action": lambda v: check_text(v, MAX_NEXT_ACTION, "A next action")
-                if v else None,
-                "tags": lambda v: " ".join(sorted(set(v)))}
-    for field, raw in changes.items():
-        value = cleaners[field](raw)
-        if getattr(deal, field) != value:
-            _set_field(session, deal, field, value, actor, now,
-                       kind="assign" if field == "owner" else "edit")
+    deal = _open_deal(session, team, number, expected_version)
+    cleaners: dict[str, Callable[[Any], object]] = {
+        "name": check_name, "value": check_value,
+        "next_action": lambda v: check_text(v, MAX_NEXT_ACTION, "A next action") if v else None,
+        "tags": lambda v: " ".join(sorted(set(v)))}
+    for field in dataclasses.fields(fields):
+        raw = getattr(fields, field.name)
+        value = cleaners[field.name](raw) if field.name in cleaners else raw
+        if getattr(deal, field.name) != value:
+            _set_field(session, deal, field.name, value, actor, now,
+                       kind="assign" if field.name == "owner" else "edit")
     return deal_view(session, deal)
 
 
 def check_name(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("A deal needs a name.", usage="/deal new Acme Corp 50k")
+        raise UsageError("A deal needs a name.")
     if len(clean) > MAX_NAME:
         raise UsageError(f"A name can be at most {MAX_NAME} characters; this one has "
                          f"{len(clean)}.")
@@ -188,14 +204,12 @@ def _check_version(deal: Deal, expected: int | None) -> None:
         raise StaleVersion(f"#{deal.number} {deal.name} changed since this card was drawn.")
 
 
-def _open_deal(session: Session, team: str, ref: str, expected_version: int | None) -> Deal:
-    deal = find_deal(session, team=team, ref=ref)
+def _open_deal(session: Session, team: str, number: int, expected_version: int | None) -> Deal:
+    deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
     stage = session.get_one(Stage, deal.stage_id)
     if stage.kind != "open":
-        raise RuleViolation(
-            f"#{deal.number} {deal.name} is {stage.name.lower()} and does not change any more. "
-            f"To work on it again, reopen it: `/deal reopen #{deal.number}`.")
+        raise ClosedDeal(number=deal.number, name=deal.name, stage=stage.name)
     return deal
 
 
@@ -203,7 +217,7 @@ def _pipeline_stage(session: Session, team: str, stage_id: int) -> Stage:
     """A stage of the team's own pipeline by id: another team's stage id is not found."""
     found = next((s for s in stages_of(session, team=team) if s.id == stage_id), None)
     if found is None:
-        raise NotFound("That stage is no longer in the pipeline. `/deal stages` shows them.")
+        raise StageGone(kind="deal")
     return found
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from storage.deals.views import DealView, EventView, deal_view, deal_views, event_view
-from storage.lookup import find_deal
+from storage.lookup import deal_by_number
 from storage.models import Deal, DealEvent, Stage
 from storage.stages import find_stage
-from storage.workspaces import pipeline_of
+from storage.workspaces import find_pipeline
 
 LIST_LIMIT = 40
 PICKABLE_REASON = 75  # longer reasons do not fit a pick list's option text
@@ -35,8 +35,8 @@ class DealList:
     total: int
 
 
-def show_deal(session: Session, *, team: str, ref: str) -> DealView:
-    return deal_view(session, find_deal(session, team=team, ref=ref))
+def show_deal(session: Session, *, team: str, number: int) -> DealView:
+    return deal_view(session, deal_by_number(session, team=team, number=number))
 
 
 def list_deals(session: Session, *, team: str, stage: str | None = None,
@@ -60,10 +60,10 @@ def list_deals(session: Session, *, team: str, stage: str | None = None,
     return DealList(deal_views(session, team, list(rows)), total)
 
 
-def deal_history(session: Session, *, team: str, ref: str,
+def deal_history(session: Session, *, team: str, number: int,
                  limit: int = 100) -> tuple[DealView, tuple[EventView, ...]]:
     """The deal and its history, oldest first (the newest `limit` entries)."""
-    deal = find_deal(session, team=team, ref=ref)
+    deal = deal_by_number(session, team=team, number=number)
     events = list(session.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id)
                                   .order_by(DealEvent.at.desc(), DealEvent.id.desc())
                                   .limit(limit)))
@@ -83,7 +83,7 @@ def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> Dea
 def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
     """Count and value of the open deals in each open stage, in pipeline order (empty
     stages included): one GROUP BY over the deals."""
-    pipeline = pipeline_of(session, team=team, kind="deal")
+    pipeline = find_pipeline(session, team=team, kind="deal")
     if pipeline is None:
         return ()
     rows = session.execute(
@@ -106,4 +106,4 @@ def recent_lost_reasons(session: Session, *, team: str, limit: int = 10) -> tupl
         .where(Deal.team_id == team, Stage.kind == "lost", Deal.lost_reason.is_not(None),
                func.length(Deal.lost_reason) <= PICKABLE_REASON)
         .group_by(Deal.lost_reason).order_by(last_lost.desc(), Deal.lost_reason).limit(limit))
-    return tuple(rows)
+    return tuple(reason for reason in rows if reason is not None)

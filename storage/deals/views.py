@@ -114,7 +114,7 @@ def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[Deal
 
 
 def event_view(session: Session, event: DealEvent) -> EventView:
-    names = {}
+    names: dict[int | None, str] = {}
     for stage_id in (event.from_stage_id, event.to_stage_id):
         if stage_id is not None:
             names[stage_id] = session.get_one(Stage, stage_id).name

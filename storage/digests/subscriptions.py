@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import NotFound, UsageError
+from storage.errors import NoSubscription, UsageError
 from storage.models import Subscription
 from storage.workspaces import ensure_workspace
 
@@ -78,7 +78,7 @@ def unsubscribe(session: Session, *, team: str, channel: str, kind: str) -> Subs
         Subscription.team_id == team, Subscription.channel_id == channel,
         Subscription.kind == kind))
     if row is None:
-        raise NotFound(f"<#{channel}> has no {kind} digest. `/{kind} subscriptions` lists them.")
+        raise NoSubscription(channel=channel, kind=kind)
     view = subscription_view(row)
     session.delete(row)
     session.flush()

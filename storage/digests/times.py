@@ -10,7 +10,7 @@ period keeps the second from posting again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.digests.subscriptions import SubscriptionView
@@ -29,8 +29,8 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     for minutes in range(0, 24 * 60):
         candidate = wall + timedelta(minutes=minutes)
         aware = candidate.replace(tzinfo=zone, fold=0)
-        if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == candidate:
-            return aware.astimezone(timezone.utc)
+        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == candidate:
+            return aware.astimezone(UTC)
     raise ValueError(f"no valid local time after {wall} in {zone}")  # no zone skips a day
 
 

@@ -19,19 +19,31 @@ from sqlalchemy.orm import Session
 from storage.deals.operations import MAX_NEXT_ACTION, check_name, check_value
 from storage.errors import DealbotError
 from storage.imports.records import (
-    ACTIVITY, DealRecord, ImportRefused, ImportResult, Problems, Rebuilt, StageIndex, Step,
+    ACTIVITY,
+    DealRecord,
+    ImportRefused,
+    ImportResult,
+    Problems,
+    Rebuilt,
+    StageIndex,
+    Step,
     later_activity,
 )
 from storage.imports.write import (
-    check_unique, delete_events, external_ids, history_of, insert_many, keep_latest_activity,
+    check_unique,
+    delete_events,
+    external_ids,
+    history_of,
+    insert_many,
+    keep_latest_activity,
     update_many,
 )
-from storage.models import LOST_REASON, Deal, DealEvent, Lead, LeadEvent
-from storage.leads.sources import normalise_source
+from storage.models import LOST_REASON, Deal, DealEvent, Lead, LeadEvent, table_of
 from storage.stages import stages_of
+from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
-DEALS, EVENTS = Deal.__table__, DealEvent.__table__
+DEALS, EVENTS = table_of(Deal), table_of(DealEvent)
 
 
 @dataclass(frozen=True)
@@ -42,11 +54,11 @@ class _Plan:
 
 
 def import_deals(session: Session, *, team: str, records: list[DealRecord], now: datetime,
-                 problems: Problems = ()) -> ImportResult:
+                 problems: Problems | None = None) -> ImportResult:
     """Checks every record, refuses with every problem (with `problems` found while reading
     the file), or writes them all in the caller's transaction."""
     ensure_workspace(session, team=team, now=now)
-    found = list(problems)
+    found = list(problems or [])
     plans = _plans(session, team, records, now, found)
     if found:
         raise ImportRefused(found)
@@ -62,7 +74,7 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "created_by": None, "version": 1}
         for i, p in enumerate(new)])
-    update_many(session, DEALS, [{"id": deal_id, **p.values} for deal_id, p in zip(old_ids, old)],
+    update_many(session, DEALS, [{"id": deal_id, **p.values} for deal_id, p in zip(old_ids, old, strict=False)],
                 version=DEALS.c.version + 1)  # cards drawn before the import are stale now
     ids = external_ids(session, DEALS, team)
     delete_events(session, EVENTS, "deal_id", old_ids)
@@ -122,6 +134,7 @@ def _plans(session: Session, team: str, records: list[DealRecord], now: datetime
         if reasons or values is None:
             found.append((record.line, "; ".join(reasons)))
         else:
+            assert history is not None  # values are read from a history only
             plans.append(_Plan(record, history, {**values, "lead_id": lead_id}))
     return plans
 
@@ -154,12 +167,12 @@ def _link_leads(session: Session, team: str, plans: list[_Plan],
     """Each linked lead converted when its deal was created: `converted_at` and a `convert`
     event then, replacing the ones an earlier import recorded."""
     leads = [p.values["lead_id"] for p in plans]
-    update_many(session, Lead.__table__, [
+    update_many(session, table_of(Lead), [
         {"id": p.values["lead_id"], "converted_at": p.history.created,
          "deal_ref": p.record.external_id} for p in plans],
-        version=Lead.__table__.c.version + 1)
-    delete_events(session, LeadEvent.__table__, "lead_id", leads, kind="convert")
-    insert_many(session, LeadEvent.__table__, [
+        version=table_of(Lead).c.version + 1)
+    delete_events(session, table_of(LeadEvent), "lead_id", leads, kind="convert")
+    insert_many(session, table_of(LeadEvent), [
         {"team_id": team, "lead_id": p.values["lead_id"], "at": p.history.created,
          "actor": None, "kind": "convert", "field": "deal",
          "new_value": f"#{ids[p.record.external_id][1]} {p.values['name']}"} for p in plans])

@@ -11,10 +11,10 @@ was imported with, or `#<number>` for records created in Dealbot. Times are ISO 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timezone
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -39,7 +39,7 @@ def text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, (date, Decimal)):
         return value.isoformat() if isinstance(value, date) else f"{value:.2f}"
     return str(value)
@@ -78,7 +78,7 @@ def write_csv(out: IO[str], columns: list[str], rows: Iterable[Row]) -> int:
     return count
 
 
-def _entries(session: Session, team: str, event: type, owner: str
+def _entries(session: Session, team: str, event: type[DealEvent] | type[LeadEvent], owner: str
              ) -> dict[int, list[tuple[int, datetime]]]:
     """Each record's stage entries (stage id, time) in the order they happened."""
     found: dict[int, list[tuple[int, datetime]]] = {}
@@ -91,21 +91,23 @@ def _entries(session: Session, team: str, event: type, owner: str
     return found
 
 
-def _records(session: Session, team: str, model: type, event: type, owner: str,
-             build: object) -> Iterator[Row]:
+def _records(session: Session, team: str, model: type[Deal] | type[Lead],
+             event: type[DealEvent] | type[LeadEvent], owner: str,
+             build: Callable[[Any, Stage, str | None], Row]) -> Iterator[Row]:
     kind = "deal" if model is Deal else "lead"
     stages = {s.id: s for s in session.scalars(  # archived ones too: records may sit there
         select(Stage).join(Pipeline, Pipeline.id == Stage.pipeline_id).where(
             Pipeline.team_id == team, Pipeline.kind == kind))}
     entries = _entries(session, team, event, owner)
     links = _links(session, team, kind)
-    for record in session.scalars(select(model).where(model.team_id == team)
-                                  .order_by(model.number)):
+    records: Iterable[Deal | Lead] = session.scalars(
+        select(model).where(model.team_id == team).order_by(model.number))
+    for record in records:
         steps = entries.get(record.id, [])
         first: dict[int, datetime] = {}
         for stage_id, at in steps:
             first.setdefault(stage_id, at)
-        row = build(record, stages[record.stage_id], links.get(record.id))  # type: ignore[operator]
+        row = build(record, stages[record.stage_id], links.get(record.id))
         current = [at for stage_id, at in steps if stage_id == record.stage_id]
         row["stage_changed"] = text(current[-1] if current else None)
         row["last_activity"] = text(record.last_activity_at)
@@ -156,8 +158,9 @@ def _spend(session: Session, team: str) -> Iterator[Row]:
 def _events(session: Session, team: str) -> Iterator[Row]:
     names = dict(session.execute(select(Stage.id, Stage.name).join(
         Pipeline, Pipeline.id == Stage.pipeline_id).where(Pipeline.team_id == team)).all())
-    for record, model, event in (("deal", Deal, DealEvent), ("lead", Lead, LeadEvent)):
-        owner = event.deal_id if event is DealEvent else event.lead_id
+    pairs: tuple[tuple[str, Any, Any, Any], ...] = (
+        ("deal", Deal, DealEvent, DealEvent.deal_id), ("lead", Lead, LeadEvent, LeadEvent.lead_id))
+    for record, model, event, owner in pairs:
         query = select(event, model.external_id, model.number).join(
             model, model.id == owner).where(event.team_id == team).order_by(event.at, event.id)
         for item, external_id, number in session.execute(query):

@@ -18,20 +18,31 @@ from sqlalchemy.orm import Session
 
 from storage.errors import DealbotError
 from storage.imports.records import (
-    ACTIVITY, ImportRefused, ImportResult, LeadRecord, Problems, Rebuilt, StageIndex,
+    ACTIVITY,
+    ImportRefused,
+    ImportResult,
+    LeadRecord,
+    Problems,
+    Rebuilt,
+    StageIndex,
     later_activity,
 )
 from storage.imports.write import (
-    check_unique, delete_events, external_ids, history_of, insert_many, keep_latest_activity,
+    check_unique,
+    delete_events,
+    external_ids,
+    history_of,
+    insert_many,
+    keep_latest_activity,
     update_many,
 )
 from storage.leads.checks import check_lead_name
-from storage.models import Deal, Lead, LeadEvent
-from storage.leads.sources import normalise_source
+from storage.models import Deal, Lead, LeadEvent, table_of
 from storage.stages import stages_of
+from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
-LEADS, EVENTS = Lead.__table__, LeadEvent.__table__
+LEADS, EVENTS = table_of(Lead), table_of(LeadEvent)
 
 
 @dataclass(frozen=True)
@@ -43,11 +54,11 @@ class _Plan:
 
 
 def import_leads(session: Session, *, team: str, records: list[LeadRecord], now: datetime,
-                 problems: Problems = ()) -> ImportResult:
+                 problems: Problems | None = None) -> ImportResult:
     """Checks every record, refuses with every problem (with `problems` found while reading
     the file), or writes them all in the caller's transaction."""
     ensure_workspace(session, team=team, now=now)
-    found = list(problems)
+    found = list(problems or [])
     plans = _plans(session, team, records, now, found)
     if found:
         raise ImportRefused(found)
@@ -61,7 +72,7 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "contact": None, "created_by": None, "version": 1}
         for i, p in enumerate(new)])
-    update_many(session, LEADS, [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old)],
+    update_many(session, LEADS, [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old, strict=False)],
                 version=LEADS.c.version + 1)  # cards drawn before the import are stale now
     ids = external_ids(session, LEADS, team)
     delete_events(session, EVENTS, "lead_id", old_ids)
@@ -81,7 +92,7 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
     keep_latest_activity(session, LEADS, EVENTS, "lead_id", old_ids)
     links = [{"id": p.deal[0], "lead_id": ids[p.record.external_id][0]}
              for p in plans if p.deal is not None]
-    update_many(session, Deal.__table__, links, version=Deal.__table__.c.version + 1)
+    update_many(session, table_of(Deal), links, version=table_of(Deal).c.version + 1)
     return ImportResult("leads", len(records), len(new), len(old))
 
 
@@ -115,6 +126,7 @@ def _plans(session: Session, team: str, records: list[LeadRecord], now: datetime
         if reasons or values is None:
             found.append((record.line, "; ".join(reasons)))
         else:
+            assert history is not None  # values are read from a history only
             plans.append(_Plan(record, history, values, deal[:4] if deal else None))
     return plans
 

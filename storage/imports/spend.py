@@ -4,6 +4,7 @@ A row for a week and source that has spend already replaces the amount (a correc
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -12,21 +13,21 @@ from sqlalchemy.orm import Session
 from storage.errors import DealbotError
 from storage.imports.records import ImportRefused, ImportResult, Problems, SpendRecord
 from storage.imports.write import insert_many, update_many
-from storage.models import Spend
-from storage.leads.sources import normalise_source
+from storage.models import Spend, table_of
 from storage.spend import EARLIEST_WEEK, MAX_SPEND, week_start
+from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace
 
 
 def import_spend(session: Session, *, team: str, records: list[SpendRecord], now: datetime,
-                 problems: Problems = ()) -> ImportResult:
+                 problems: Problems | None = None) -> ImportResult:
     """Checks every record (a week from 2000 to this one, each week and source once), refuses
     with every problem, or upserts them all in the caller's transaction."""
     workspace = ensure_workspace(session, team=team, now=now)
     this_week = week_start(now.astimezone(ZoneInfo(workspace.timezone)).date())
-    found = list(problems)
+    found = list(problems or [])
     first: dict[tuple, int] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in records:
         try:
             source = normalise_source(record.source) or ""
@@ -54,6 +55,6 @@ def import_spend(session: Session, *, team: str, records: list[SpendRecord], now
     old = [{"id": existing[(r["week_start"], r["source"])], **r} for r in rows
            if (r["week_start"], r["source"]) in existing]
     new = [{"team_id": team, **r} for r in rows if (r["week_start"], r["source"]) not in existing]
-    insert_many(session, Spend.__table__, new)
-    update_many(session, Spend.__table__, old)
+    insert_many(session, table_of(Spend), new)
+    update_many(session, table_of(Spend), old)
     return ImportResult("spend", len(records), len(new), len(old))

@@ -10,13 +10,12 @@ MAX_NAME = 200
 MAX_CONTACT = 200
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 PHONE = re.compile(r"\+?[\d\s().-]{6,30}")
-LEAD_ADD_USAGE = "`/lead add Jane Roe (Globex) source:webinar`"
 
 
 def check_lead_name(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
-        raise UsageError("A lead needs a name.", usage=LEAD_ADD_USAGE)
+        raise UsageError("A lead needs a name.")
     if len(clean) > MAX_NAME:
         raise UsageError(f"A name can be at most {MAX_NAME} characters; this one has "
                          f"{len(clean)}.")

@@ -16,18 +16,30 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from storage.deals import operations as deals
-from storage.values import check_text
-from storage.errors import NotFound, RuleViolation, StaleVersion
-from storage.leads.checks import check_company, check_contact, check_lead_name
-from storage.leads.funnel import (
-    conversion_stage, dropped_stage, engagement_stage, enter_stage, record_lead_event,
+from storage.conversion import (
+    conversion_stage,
+    dropped_stage,
+    engagement_stage,
+    enter_stage,
+    record_lead_event,
 )
+from storage.deals import operations as deals
+from storage.errors import (
+    ConversionByHand,
+    ConvertedMeanwhile,
+    DroppedLead,
+    FollowsItsDeal,
+    RuleViolation,
+    StageGone,
+    StaleVersion,
+)
+from storage.leads.checks import check_company, check_contact, check_lead_name
 from storage.leads.views import LeadChange, LeadConversion, lead_event_view, lead_view
-from storage.lookup import find_lead
+from storage.lookup import lead_by_number
 from storage.models import Lead, Stage
-from storage.leads.sources import normalise_source
 from storage.stages import find_stage, stages_of
+from storage.values import check_text
+from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
 MAX_NOTE = 3000
@@ -59,13 +71,13 @@ def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetim
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
-def move_lead(session: Session, *, team: str, ref: str, actor: str, now: datetime,
+def move_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
               stage: str | None = None, stage_id: int | None = None,
               expected_version: int | None = None) -> LeadChange:
     """Moves a lead by hand to the funnel stage named `stage` (or with id `stage_id`, as
     buttons carry). Moving a dropped lead to an open stage brings it back; moving to Dropped
     drops it (without a reason)."""
-    lead = _lead(session, team, ref, expected_version)
+    lead = _lead(session, team, number, expected_version)
     target = _funnel_stage(session, team, stage, stage_id)
     _check_not_converted(session, lead, "moved by hand")
     if target.id == lead.stage_id:
@@ -79,10 +91,10 @@ def move_lead(session: Session, *, team: str, ref: str, actor: str, now: datetim
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
-def drop_lead(session: Session, *, team: str, ref: str, actor: str, now: datetime,
+def drop_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> LeadChange:
     """Takes a lead out of the funnel, with an optional reason."""
-    lead = _lead(session, team, ref, expected_version)
+    lead = _lead(session, team, number, expected_version)
     _check_not_converted(session, lead, "dropped")
     if lead.dropped_at is not None:
         raise RuleViolation(f"#{lead.number} {lead.name} is dropped already.")
@@ -99,10 +111,10 @@ def _drop(session: Session, lead: Lead, reason: str | None, actor: str,
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
-def add_lead_note(session: Session, *, team: str, ref: str, text: str, actor: str,
+def add_lead_note(session: Session, *, team: str, number: int, text: str, actor: str,
                   now: datetime, expected_version: int | None = None) -> LeadChange:
     """Adds a note to the lead's history; allowed in every stage."""
-    lead = _lead(session, team, ref, expected_version)
+    lead = _lead(session, team, number, expected_version)
     clean = check_text(text, MAX_NOTE, "A note")
     lead.last_activity_at = now
     session.flush()
@@ -110,16 +122,15 @@ def add_lead_note(session: Session, *, team: str, ref: str, text: str, actor: st
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
-def convert_lead(session: Session, *, team: str, ref: str, actor: str, now: datetime,
+def convert_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
                  value: Decimal | None = None, stage: str | None = None,
                  owner: str | None = None, expected_version: int | None = None) -> LeadConversion:
     """Creates the lead's deal (name, company, owner, source and tags carried over) and puts
     the lead in Engagement if it was earlier. Refused for dropped or converted leads."""
-    lead = _lead(session, team, ref, expected_version)
+    lead = _lead(session, team, number, expected_version)
     _check_not_converted(session, lead, "converted again")
     if lead.dropped_at is not None:
-        raise RuleViolation(f"#{lead.number} {lead.name} is dropped. Bring it back first, "
-                            f"for example `/lead move #{lead.number} engagement`.")
+        raise DroppedLead(number=lead.number, name=lead.name)
     try:
         with session.begin_nested():  # a concurrent conversion fails here, not at commit
             change = deals.create_deal(
@@ -127,8 +138,7 @@ def convert_lead(session: Session, *, team: str, ref: str, actor: str, now: date
                 stage=stage, owner=owner or lead.owner, tags=lead.tags.split(),
                 company=lead.company, source=lead.source, lead_id=lead.id)
     except IntegrityError as exc:
-        raise RuleViolation(f"#{lead.number} {lead.name} was converted into a deal at the same "
-                            "moment by someone else. `/lead show` shows it.") from exc
+        raise ConvertedMeanwhile(number=lead.number, name=lead.name) from exc
     lead.converted_at = now
     lead.last_activity_at = now
     session.flush()
@@ -140,8 +150,8 @@ def convert_lead(session: Session, *, team: str, ref: str, actor: str, now: date
     return LeadConversion(lead_view(session, lead), change.deal, lead_event_view(session, event))
 
 
-def _lead(session: Session, team: str, ref: str, expected_version: int | None) -> Lead:
-    lead = find_lead(session, team=team, ref=ref)
+def _lead(session: Session, team: str, number: int, expected_version: int | None) -> Lead:
+    lead = lead_by_number(session, team=team, number=number)
     if expected_version is not None and lead.version != expected_version:
         raise StaleVersion(f"#{lead.number} {lead.name} changed since this card was drawn.")
     return lead
@@ -152,7 +162,7 @@ def _funnel_stage(session: Session, team: str, name: str | None, stage_id: int |
         return find_stage(session, team=team, name=name or "", kind="lead")
     found = next((s for s in stages_of(session, team=team, kind="lead") if s.id == stage_id), None)
     if found is None:  # another team's stage, or one archived since the card was drawn
-        raise NotFound("That stage is no longer in the funnel. `/lead help` shows how to move.")
+        raise StageGone(kind="lead")
     return found
 
 
@@ -160,16 +170,12 @@ def _check_not_converted(session: Session, lead: Lead, what: str) -> None:
     view = lead_view(session, lead)
     if view.deal is not None:
         number, name = view.deal
-        raise RuleViolation(
-            f"#{lead.number} {lead.name} became deal #{number} {name}, so it is not {what}: "
-            f"its place in the funnel follows the deal (a won deal puts it in "
-            f"{view.conversion_stage.name}). Work on the deal instead: `/deal show #{number}`.")
+        raise FollowsItsDeal(number=lead.number, name=lead.name, deal_number=number,
+                             deal_name=name, conversion_stage=view.conversion_stage.name,
+                             what=what)
 
 
 def _check_reachable_by_hand(session: Session, team: str, target: Stage) -> None:
     conversion = conversion_stage(session, team)
     if target.id == conversion.id:
-        raise RuleViolation(
-            f"A lead cannot be put in {conversion.name} by hand: it enters {conversion.name} "
-            "when the deal it was converted into is won. Convert it with `/lead convert`, "
-            "then win the deal.")
+        raise ConversionByHand(stage=conversion.name)

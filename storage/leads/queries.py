@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 
 from storage.deals.views import EventView
 from storage.leads.views import LeadView, lead_event_view, lead_view
-from storage.lookup import find_lead
+from storage.lookup import lead_by_number
 from storage.models import Lead, LeadEvent, Stage
-from storage.leads.sources import normalise_source
 from storage.stages import find_stage
+from storage.values.sources import normalise_source
 
 LIST_LIMIT = 40
 
@@ -25,8 +25,8 @@ class LeadList:
     total: int
 
 
-def show_lead(session: Session, *, team: str, ref: str) -> LeadView:
-    return lead_view(session, find_lead(session, team=team, ref=ref))
+def show_lead(session: Session, *, team: str, number: int) -> LeadView:
+    return lead_view(session, lead_by_number(session, team=team, number=number))
 
 
 def list_leads(session: Session, *, team: str, stage: str | None = None,
@@ -53,10 +53,10 @@ def list_leads(session: Session, *, team: str, stage: str | None = None,
     return LeadList(tuple(lead_view(session, lead) for lead in rows), total)
 
 
-def lead_history(session: Session, *, team: str, ref: str,
+def lead_history(session: Session, *, team: str, number: int,
                  limit: int = 100) -> tuple[LeadView, tuple[EventView, ...]]:
     """The lead and its history, oldest first (the newest `limit` entries)."""
-    lead = find_lead(session, team=team, ref=ref)
+    lead = lead_by_number(session, team=team, number=number)
     events = list(session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id)
                                   .order_by(LeadEvent.at.desc(), LeadEvent.id.desc())
                                   .limit(limit)))

@@ -101,7 +101,7 @@ def lead_view(session: Session, lead: Lead) -> LeadView:
 
 
 def lead_event_view(session: Session, event: LeadEvent) -> EventView:
-    names = {}
+    names: dict[int | None, str] = {}
     for stage_id in (event.from_stage_id, event.to_stage_id):
         if stage_id is not None:
             names[stage_id] = session.get_one(Stage, stage_id).name

@@ -8,10 +8,20 @@ grammar (which words of a command are what) is the Slack floor's: handlers/gramm
 
 from storage.values.amounts import format_money, looks_like_amount, parse_amount, parse_percent
 from storage.values.dates import (
-    iso_week_label, parse_date, parse_iso_week, parse_time_of_day, parse_timezone, parse_weekday,
+    iso_week_label,
+    parse_date,
+    parse_iso_week,
+    parse_time_of_day,
+    parse_timezone,
+    parse_weekday,
 )
 from storage.values.text import (
-    check_text, escape, parse_channel_mention, parse_user_mention, quoted, unescape,
+    check_text,
+    escape,
+    parse_channel_mention,
+    parse_user_mention,
+    quoted,
+    unescape,
 )
 
 __all__ = [

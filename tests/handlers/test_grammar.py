@@ -10,11 +10,18 @@ from decimal import Decimal
 import pytest
 
 from handlers.grammar import (
-    extract_options, extract_tags, move_args, parse_subscribe, parse_tag, report_week,
-    split_amount, split_command, split_date, split_value,
+    extract_options,
+    extract_tags,
+    move_args,
+    parse_subscribe,
+    parse_tag,
+    report_week,
+    split_amount,
+    split_command,
+    split_date,
+    split_value,
 )
 from storage.errors import UsageError
-
 
 SUNDAY = date(2026, 11, 22)  # the fixed "today" of relative dates: a Sunday
 MONDAY = date(2026, 11, 23)

@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
-from storage.deals import queries as deal_queries
 from storage.deals import operations as deals
-from storage.leads import queries as lead_queries
-from storage.leads import operations as leads
+from storage.deals import queries as deal_queries
 from storage.errors import RuleViolation
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
+from storage.lookup import resolve_lead
 from storage.models import Deal
 
 
@@ -23,9 +24,9 @@ def _add(db, now, **kw):
                               company="Globex", source="Webinar", tags=["q4"], **kw).lead
 
 
-def _convert(db, now, ref="#1", **kw):
+def _convert(db, now, number=1, **kw):
     with db.transaction() as s:
-        return leads.convert_lead(s, team="T1", ref=ref, actor="U2", now=now, **kw)
+        return leads.convert_lead(s, team="T1", number=number, actor="U2", now=now, **kw)
 
 
 def test_converting_creates_a_deal_carrying_the_leads_details(db, now):
@@ -42,11 +43,11 @@ def test_converting_creates_a_deal_carrying_the_leads_details(db, now):
 def test_a_lead_beyond_engagement_stays_where_it_is_when_converted(db, now):
     _add(db, now)
     with db.transaction() as s:
-        stage = leads.move_lead(s, team="T1", ref="#1", stage="engagement", actor="U1",
+        stage = leads.move_lead(s, team="T1", number=1, stage="engagement", actor="U1",
                                 now=now).lead.stage
     assert _convert(db, now).lead.stage == stage
     with db.transaction() as s:
-        kinds = [e.kind for e in lead_queries.lead_history(s, team="T1", ref="#1")[1]]
+        kinds = [e.kind for e in lead_queries.lead_history(s, team="T1", number=1)[1]]
     assert kinds == ["created", "stage", "convert"]
 
 
@@ -54,14 +55,14 @@ def test_the_whole_journey_is_recorded_with_its_times_in_both_histories(db, now)
     _add(db, now)
     t_move, t_convert, t_won, t_reopen = (now + timedelta(days=d) for d in (1, 3, 10, 12))
     with db.transaction() as s:
-        leads.move_lead(s, team="T1", ref="jane", stage="interest", actor="U1", now=t_move)
+        leads.move_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="jane"), stage="interest", actor="U1", now=t_move)
     _convert(db, t_convert, value=Decimal("20000"))
     with db.transaction() as s:
-        deals.win_deal(s, team="T1", ref="#1", actor="U3", now=t_won)
-        assert lead_queries.show_lead(s, team="T1", ref="#1").stage.name == "Conversion"
-        deals.reopen_deal(s, team="T1", ref="#1", actor="U3", now=t_reopen)
-        lead, lead_events = lead_queries.lead_history(s, team="T1", ref="#1")
-        _, deal_events = deal_queries.deal_history(s, team="T1", ref="#1")
+        deals.win_deal(s, team="T1", number=1, actor="U3", now=t_won)
+        assert lead_queries.show_lead(s, team="T1", number=1).stage.name == "Conversion"
+        deals.reopen_deal(s, team="T1", number=1, actor="U3", now=t_reopen)
+        lead, lead_events = lead_queries.lead_history(s, team="T1", number=1)
+        _, deal_events = deal_queries.deal_history(s, team="T1", number=1)
     assert [(e.at, e.kind, e.from_stage, e.to_stage, e.actor) for e in lead_events] == [
         (now, "created", None, "Awareness", "U1"),
         (t_move, "stage", "Awareness", "Interest", "U1"),
@@ -81,8 +82,8 @@ def test_losing_the_deal_leaves_the_lead_in_engagement(db, now):
     _add(db, now)
     _convert(db, now)
     with db.transaction() as s:
-        deals.lose_deal(s, team="T1", ref="#1", actor="U1", now=now, reason="price")
-        assert lead_queries.show_lead(s, team="T1", ref="#1").stage.name == "Engagement"
+        deals.lose_deal(s, team="T1", number=1, actor="U1", now=now, reason="price")
+        assert lead_queries.show_lead(s, team="T1", number=1).stage.name == "Engagement"
 
 
 @pytest.mark.parametrize(("prepare", "words"), [
@@ -93,9 +94,9 @@ def test_converting_a_converted_or_dropped_lead_is_refused(db, now, prepare, wor
     _add(db, now)
     with db.transaction() as s:
         if prepare == "convert":
-            leads.convert_lead(s, team="T1", ref="#1", actor="U1", now=now)
+            leads.convert_lead(s, team="T1", number=1, actor="U1", now=now)
         else:
-            leads.drop_lead(s, team="T1", ref="#1", actor="U1", now=now)
+            leads.drop_lead(s, team="T1", number=1, actor="U1", now=now)
     with pytest.raises(RuleViolation, match=words):
         _convert(db, now)
     with db.transaction() as s:
@@ -106,8 +107,8 @@ def test_a_converted_lead_is_neither_dropped_nor_moved_by_hand(db, now):
     _add(db, now)
     _convert(db, now)
     for operation in (
-        lambda s: leads.drop_lead(s, team="T1", ref="#1", actor="U1", now=now),
-        lambda s: leads.move_lead(s, team="T1", ref="#1", stage="interest", actor="U1", now=now),
+        lambda s: leads.drop_lead(s, team="T1", number=1, actor="U1", now=now),
+        lambda s: leads.move_lead(s, team="T1", number=1, stage="interest", actor="U1", now=now),
     ):
         with pytest.raises(RuleViolation, match="follows the deal"):
             with db.transaction() as s:
@@ -119,7 +120,7 @@ def test_a_bad_deal_stage_or_value_converts_nothing(db, now):
     with pytest.raises(RuleViolation):
         _convert(db, now, stage="won")
     with db.transaction() as s:
-        lead = lead_queries.show_lead(s, team="T1", ref="#1")
+        lead = lead_queries.show_lead(s, team="T1", number=1)
     assert lead.deal is None and lead.stage.name == "Awareness"
 
 
@@ -141,7 +142,7 @@ def test_two_concurrent_conversions_of_one_lead_give_one_deal(db, now):
     thread = threading.Thread(target=second)
     thread.start()
     with db.transaction() as s:
-        leads.convert_lead(s, team="T1", ref="#1", actor="U1", now=now)
+        leads.convert_lead(s, team="T1", number=1, actor="U1", now=now)
         first_done.set()
         if db.dialect == "postgresql":
             _wait_until_another_session_waits_for_a_lock(db, thread)

@@ -15,11 +15,21 @@ import pytest
 import storage.values
 from storage.errors import UsageError
 from storage.values import (
-    escape, format_money, iso_week_label, looks_like_amount, parse_amount,
-    parse_channel_mention, parse_date, parse_iso_week, parse_percent, parse_time_of_day,
-    parse_timezone, parse_user_mention, parse_weekday, unescape,
+    escape,
+    format_money,
+    iso_week_label,
+    looks_like_amount,
+    parse_amount,
+    parse_channel_mention,
+    parse_date,
+    parse_iso_week,
+    parse_percent,
+    parse_time_of_day,
+    parse_timezone,
+    parse_user_mention,
+    parse_weekday,
+    unescape,
 )
-
 
 SUNDAY = date(2026, 11, 22)  # the fixed "today" of relative dates: a Sunday
 MONDAY = date(2026, 11, 23)

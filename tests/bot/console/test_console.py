@@ -100,7 +100,7 @@ def test_a_modal_can_be_cancelled_and_nothing_is_sent(db, clock):
     transcript = session(db, clock, f"/lead show #1\n{drop}\n:cancel\n")
     assert "Modal: Drop lead" in transcript and "(modal closed, nothing sent)" in transcript
     with db.transaction() as s:
-        assert show_lead(s, team="T0CONSOLE", ref="#1").stage.name == "Awareness"
+        assert show_lead(s, team="T0CONSOLE", number=1).stage.name == "Awareness"
 
 
 def test_switching_user_changes_who_acts(db, clock):

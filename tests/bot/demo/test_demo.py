@@ -8,8 +8,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from bot.demo.team import TEAM, fill, generate
-from storage.deals.queries import list_deals, show_deal
 from storage.deals.operations import create_deal
+from storage.deals.queries import list_deals, show_deal
 from storage.leads.queries import list_leads
 
 STAGES = ("Prospecting", "Qualification", "Meeting", "Proposal", "Negotiation", "Won", "Lost")
@@ -57,7 +57,7 @@ def test_filling_an_empty_database_imports_the_demo_with_notes_and_stale_deals(d
         assert list_leads(s, team=TEAM).total == sum(
             1 for row in demo.leads if row["stage"] != "Dropped")
         everything = list_deals(s, team=TEAM, stage=None)
-        noted = [show_deal(s, team=TEAM, ref=f"#{n}") for n, *_ in demo.notes]
+        noted = [show_deal(s, team=TEAM, number=n) for n, *_ in demo.notes]
     assert everything.total >= 30
     assert any(deal.last_contact_at for deal in noted)
     assert any(deal.next_action for deal in noted)

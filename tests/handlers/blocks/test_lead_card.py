@@ -11,8 +11,9 @@ from slack_sdk.models.views import View
 from handlers import ids
 from handlers.blocks.lead_card import lead_card, lead_journey
 from handlers.blocks.lead_modals import convert_modal, drop_modal
-from storage.leads import queries as lead_queries
 from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
+from storage.lookup import resolve_lead
 from storage.stages import stage_views
 
 
@@ -36,9 +37,9 @@ def test_the_card_of_each_state_offers_only_what_makes_sense(db, now):
         fresh = leads.add_lead(s, team="T1", name="Jane <Roe>", actor="U1", now=now,
                                company="Globex & Co", source="webinar", tags=["q4"]).lead
         dropped = leads.add_lead(s, team="T1", name="Bob", actor="U1", now=now).lead
-        dropped = leads.drop_lead(s, team="T1", ref="Bob", actor="U1", now=now,
+        dropped = leads.drop_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="Bob"), actor="U1", now=now,
                                   reason="no budget").lead
-        converted = leads.convert_lead(s, team="T1", ref="#1", actor="U1", now=now,
+        converted = leads.convert_lead(s, team="T1", number=1, actor="U1", now=now,
                                        value=Decimal("20000")).lead
     fresh_card = _valid(lead_card(fresh))
     assert _ids(fresh_card) == [ids.LEAD_ADVANCE, ids.LEAD_PICK_STAGE, ids.LEAD_CONVERT,
@@ -54,7 +55,7 @@ def test_the_card_of_each_state_offers_only_what_makes_sense(db, now):
 def test_the_advance_button_stops_before_conversion(db, now):
     with db.transaction() as s:
         leads.add_lead(s, team="T1", name="Jane", actor="U1", now=now)
-        lead = leads.move_lead(s, team="T1", ref="#1", stage="engagement", actor="U1",
+        lead = leads.move_lead(s, team="T1", number=1, stage="engagement", actor="U1",
                                now=now).lead
     assert ids.LEAD_ADVANCE not in _ids(lead_card(lead))
 
@@ -62,9 +63,9 @@ def test_the_advance_button_stops_before_conversion(db, now):
 def test_the_journey_lists_each_step_and_the_modals_are_valid_views(db, now):
     with db.transaction() as s:
         leads.add_lead(s, team="T1", name="Jane", actor="U1", now=now)
-        leads.move_lead(s, team="T1", ref="#1", stage="interest", actor="U1",
+        leads.move_lead(s, team="T1", number=1, stage="interest", actor="U1",
                         now=now + timedelta(days=1))
-        lead, events = lead_queries.lead_history(s, team="T1", ref="#1")
+        lead, events = lead_queries.lead_history(s, team="T1", number=1)
         deal_stages = stage_views(s, team="T1", kind="deal")
     journey = _text(_valid(lead_journey(lead, events)))
     assert "created it in Awareness" in journey and "moved it from Awareness to Interest" in journey

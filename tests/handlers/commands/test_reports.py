@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
+from storage.digests.subscriptions import list_subscriptions
 from storage.models import Deal, DealEvent
 from storage.stages import stages_of
-from storage.digests.subscriptions import list_subscriptions
 from storage.workspaces import ensure_workspace
 from tests.slackkit import validate_blocks
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from storage.deals import queries as deal_queries
 from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
 
 
 def test_stage_totals_count_and_sum_the_open_deals_of_each_open_stage(db, now):
@@ -15,7 +15,7 @@ def test_stage_totals_count_and_sum_the_open_deals_of_each_open_stage(db, now):
         deals.create_deal(s, team="T1", name="B", actor="U1", now=now, value=Decimal("50.5"),
                           stage="proposal")
         deals.create_deal(s, team="T1", name="C", actor="U1", now=now, value=Decimal("7"))
-        deals.win_deal(s, team="T1", ref="#3", actor="U1", now=now)
+        deals.win_deal(s, team="T1", number=3, actor="U1", now=now)
         deals.create_deal(s, team="T2", name="Other", actor="U9", now=now, value=Decimal("9"))
         totals = deal_queries.stage_totals(s, team="T1")
     assert [(t.stage, t.count, t.value) for t in totals] == [
@@ -29,7 +29,7 @@ def test_recent_lost_reasons_are_distinct_newest_first_and_short(db, now):
     with db.transaction() as s:
         for n, reason in enumerate(reasons, start=1):
             deals.create_deal(s, team="T1", name=f"D{n}", actor="U1", now=now)
-            deals.lose_deal(s, team="T1", ref=f"#{n}", actor="U1",
+            deals.lose_deal(s, team="T1", number=n, actor="U1",
                             now=now + timedelta(hours=n), reason=reason)
         assert deal_queries.recent_lost_reasons(s, team="T1") == ("budget", "timing")
         assert deal_queries.recent_lost_reasons(s, team="T2") == ()

@@ -5,8 +5,13 @@ from __future__ import annotations
 import pytest
 
 from storage.digests import ledger
+from storage.digests.subscriptions import (
+    list_subscriptions,
+    pause_subscription,
+    subscribe,
+    unsubscribe,
+)
 from storage.errors import NotFound, UsageError
-from storage.digests.subscriptions import list_subscriptions, pause_subscription, subscribe, unsubscribe
 
 
 def add(s, now, **changes):

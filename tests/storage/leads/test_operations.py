@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from storage import stages
-from storage.leads import queries as lead_queries
-from storage.leads import operations as leads
 from storage.errors import Ambiguous, NotFound, RuleViolation, StaleVersion, UsageError
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
+from storage.lookup import resolve_lead
 
 
 def _add(db, now, name="Jane Roe", team="T1", **kw):
@@ -17,9 +18,9 @@ def _add(db, now, name="Jane Roe", team="T1", **kw):
         return leads.add_lead(s, team=team, name=name, actor="U1", now=now, **kw).lead
 
 
-def _history(db, ref="#1"):
+def _history(db, number=1):
     with db.transaction() as s:
-        return lead_queries.lead_history(s, team="T1", ref=ref)[1]
+        return lead_queries.lead_history(s, team="T1", number=number)[1]
 
 
 def test_a_new_lead_starts_in_awareness_owned_by_its_creator(db, now):
@@ -50,7 +51,7 @@ def test_lead_numbers_count_per_workspace_and_apart_from_deals(db, now):
 def test_moving_records_the_stage_change(db, now):
     _add(db, now)
     with db.transaction() as s:
-        change = leads.move_lead(s, team="T1", ref="jane", stage="cons", actor="U2",
+        change = leads.move_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="jane"), stage="cons", actor="U2",
                                  now=now + timedelta(hours=1))
     assert change.lead.stage.name == "Consideration" and change.lead.version == 2
     assert [(e.kind, e.from_stage, e.to_stage, e.actor) for e in _history(db)] == [
@@ -66,7 +67,7 @@ def test_moves_that_break_a_rule_are_refused_and_change_nothing(db, now, stage, 
     _add(db, now)
     with pytest.raises(error, match=words):
         with db.transaction() as s:
-            leads.move_lead(s, team="T1", ref="#1", stage=stage, actor="U1", now=now)
+            leads.move_lead(s, team="T1", number=1, stage=stage, actor="U1", now=now)
     assert [e.kind for e in _history(db)] == ["created"]
 
 
@@ -78,26 +79,26 @@ def test_a_new_lead_cannot_start_in_conversion(db, now):
 def test_a_dropped_lead_keeps_its_reason_and_comes_back_when_moved(db, now):
     _add(db, now)
     with db.transaction() as s:
-        dropped = leads.drop_lead(s, team="T1", ref="#1", actor="U1", now=now,
+        dropped = leads.drop_lead(s, team="T1", number=1, actor="U1", now=now,
                                   reason="no budget").lead
     assert dropped.is_dropped and dropped.drop_reason == "no budget" and dropped.next_stage is None
     with pytest.raises(RuleViolation, match="dropped already"):
         with db.transaction() as s:
-            leads.drop_lead(s, team="T1", ref="#1", actor="U1", now=now)
+            leads.drop_lead(s, team="T1", number=1, actor="U1", now=now)
     with db.transaction() as s:
-        back = leads.move_lead(s, team="T1", ref="#1", stage="interest", actor="U1", now=now).lead
+        back = leads.move_lead(s, team="T1", number=1, stage="interest", actor="U1", now=now).lead
     assert (back.stage.name, back.dropped_at, back.drop_reason) == ("Interest", None, None)
 
 
 def test_notes_go_into_the_history(db, now):
     _add(db, now)
     with db.transaction() as s:
-        leads.add_lead_note(s, team="T1", ref="#1", text="  met at the booth ", actor="U2",
+        leads.add_lead_note(s, team="T1", number=1, text="  met at the booth ", actor="U2",
                             now=now)
     assert _history(db)[-1].new_value == "met at the booth"
     with pytest.raises(UsageError, match="cannot be empty"):
         with db.transaction() as s:
-            leads.add_lead_note(s, team="T1", ref="#1", text="  ", actor="U2", now=now)
+            leads.add_lead_note(s, team="T1", number=1, text="  ", actor="U2", now=now)
 
 
 @pytest.mark.parametrize("contact", ["jane", "12 34", "jane@", "x" * 201])
@@ -115,7 +116,7 @@ def test_an_ambiguous_name_offers_the_candidates(db, now):
     _add(db, now, name="Jane Doe")
     with pytest.raises(Ambiguous) as caught:
         with db.transaction() as s:
-            lead_queries.show_lead(s, team="T1", ref="jane")
+            resolve_lead(s, team="T1", ref="jane")
     assert caught.value.candidates == [(1, "Jane Roe"), (2, "Jane Doe")]
 
 
@@ -123,7 +124,7 @@ def test_another_workspaces_lead_behaves_like_one_that_does_not_exist(db, now):
     _add(db, now, team="T2")
     with pytest.raises(NotFound, match="There is no lead #1"):
         with db.transaction() as s:
-            lead_queries.show_lead(s, team="T1", ref="#1")
+            lead_queries.show_lead(s, team="T1", number=1)
 
 
 def test_the_list_filters_by_stage_source_owner_and_tag_and_hides_dropped(db, now):
@@ -131,8 +132,9 @@ def test_the_list_filters_by_stage_source_owner_and_tag_and_hides_dropped(db, no
     _add(db, now, name="B", owner="U2", stage="interest")
     _add(db, now, name="C")
     with db.transaction() as s:
-        leads.drop_lead(s, team="T1", ref="C", actor="U1", now=now)
-        listed = lambda **kw: [x.name for x in lead_queries.list_leads(s, team="T1", **kw).leads]
+        leads.drop_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="C"), actor="U1", now=now)
+        def listed(**kw):
+            return [x.name for x in lead_queries.list_leads(s, team="T1", **kw).leads]
         assert listed() == ["A", "B"]
         assert listed(owner="U2") == ["B"] and listed(tag="q4") == ["A"]
         assert listed(source="Webinar") == ["A"] and listed(stage="int") == ["B"]
@@ -142,16 +144,16 @@ def test_the_list_filters_by_stage_source_owner_and_tag_and_hides_dropped(db, no
 def test_a_stale_version_is_refused(db, now):
     _add(db, now)
     with db.transaction() as s:
-        leads.move_lead(s, team="T1", ref="#1", stage="interest", actor="U1", now=now)
+        leads.move_lead(s, team="T1", number=1, stage="interest", actor="U1", now=now)
     with pytest.raises(StaleVersion):
         with db.transaction() as s:
-            leads.move_lead(s, team="T1", ref="#1", stage="consideration", actor="U1", now=now,
+            leads.move_lead(s, team="T1", number=1, stage="consideration", actor="U1", now=now,
                             expected_version=1)
 
 
 def test_funnel_stages_are_configurable_and_history_keeps_pointing_at_them(db, now):
     _add(db, now)
     with db.transaction() as s:
-        leads.move_lead(s, team="T1", ref="#1", stage="interest", actor="U1", now=now)
+        leads.move_lead(s, team="T1", number=1, stage="interest", actor="U1", now=now)
         stages.rename_stage(s, team="T1", stage="interest", new_name="Curious", kind="lead")
     assert _history(db)[-1].to_stage == "Curious"

@@ -4,13 +4,14 @@ created just before and after midnight on Monday in Oslo, and a week with a DST 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from storage.deals import operations as deals
 from storage.leads import operations as leads
+from storage.lookup import resolve_deal
 from storage.reports.as_data import funnel_data
 from storage.reports.funnel import funnel_report
 from storage.spend import record_spend
@@ -20,12 +21,19 @@ W44 = date(2026, 10, 26)  # Monday; the week before (W43) ends with the DST chan
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
 def act(db, when, operation, **kwargs):
     with db.transaction() as s:
         return operation(s, team="T1", actor="U1", now=when, **kwargs)
+
+
+def act_on(db, when, operation, name, **kwargs):
+    """`operation` on the deal called `name`."""
+    with db.transaction() as s:
+        number = resolve_deal(s, team="T1", ref=name)
+        return operation(s, team="T1", number=number, actor="U1", now=when, **kwargs)
 
 
 @pytest.fixture
@@ -34,18 +42,18 @@ def history(db):
     act(db, utc(10, 21, 9), deals.create_deal, name="Direct", value=Decimal("3000"))
     act(db, utc(10, 25, 22, 30), leads.add_lead, name="One", source="webinar")  # 2: Sun 23:30
     act(db, utc(10, 25, 23, 30), leads.add_lead, name="Two", source="webinar")  # 3: Mon 00:30
-    act(db, utc(10, 25, 23, 30), deals.win_deal, ref="Direct")                  # Mon 00:30 Oslo
+    act_on(db, utc(10, 25, 23, 30), deals.win_deal, "Direct")                  # Mon 00:30 Oslo
     act(db, utc(10, 27, 10), leads.add_lead, name="Three", source="ads", stage="interest")
-    act(db, utc(10, 27, 11), leads.move_lead, ref="#2", stage="consideration")  # skips Interest
-    act(db, utc(10, 27, 12), leads.drop_lead, ref="#1")
+    act(db, utc(10, 27, 11), leads.move_lead, number=2, stage="consideration")  # skips Interest
+    act(db, utc(10, 27, 12), leads.drop_lead, number=1)
     act(db, utc(10, 27, 13), deals.create_deal, name="Lost one", source="ads")
-    act(db, utc(10, 28, 10), leads.convert_lead, ref="#4", value=Decimal("10000"))
-    act(db, utc(10, 28, 11), leads.move_lead, ref="#3", stage="interest")
-    act(db, utc(10, 29, 9), leads.move_lead, ref="#3", stage="awareness")       # back
-    act(db, utc(10, 29, 10), leads.move_lead, ref="#1", stage="interest")       # returns
-    act(db, utc(10, 29, 11), deals.lose_deal, ref="Lost one")
-    act(db, utc(10, 30, 9), leads.move_lead, ref="#3", stage="interest")        # not again
-    act(db, utc(10, 30, 10), deals.win_deal, ref="Three")                       # lead converts
+    act(db, utc(10, 28, 10), leads.convert_lead, number=4, value=Decimal("10000"))
+    act(db, utc(10, 28, 11), leads.move_lead, number=3, stage="interest")
+    act(db, utc(10, 29, 9), leads.move_lead, number=3, stage="awareness")       # back
+    act(db, utc(10, 29, 10), leads.move_lead, number=1, stage="interest")       # returns
+    act_on(db, utc(10, 29, 11), deals.lose_deal, "Lost one")
+    act(db, utc(10, 30, 9), leads.move_lead, number=3, stage="interest")        # not again
+    act_on(db, utc(10, 30, 10), deals.win_deal, "Three")                       # lead converts
     act(db, utc(11, 1, 23, 30), leads.add_lead, name="Five")                    # Mon 00:30, W45
     for amount, source in (("1000", None), ("500", "ads"), ("300", "webinar")):
         act(db, utc(11, 22, 12), record_spend, amount=Decimal(amount), week=W44, source=source)

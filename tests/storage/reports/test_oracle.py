@@ -22,7 +22,7 @@ import random
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ from storage.spend import record_spend
 from storage.workspaces import ensure_workspace
 
 TEAM = "T1"
-UTC = timezone.utc
+UTC = UTC
 OSLO = "Europe/Oslo"
 START = datetime(2026, 9, 14, 6, 0, tzinfo=UTC)  # Monday of 2026-W38
 MIDWAY = START + timedelta(days=35)              # the stage renames
@@ -287,7 +287,7 @@ class History:
             others = [c for c in self.open_deal_stages if c.id != here.id]
             later = [c for c in others if c.position > here.position]
             target = r.choice(later if later and r.random() < 0.7 else others)
-        deals.move_deal(s, team=TEAM, ref=f"#{deal.number}", stage=target.name, actor="U1",
+        deals.move_deal(s, team=TEAM, number=deal.number, stage=target.name, actor="U1",
                         now=self.t)
         if target.kind == "lost":
             deal.lost_reasons[self.t] = None
@@ -295,13 +295,13 @@ class History:
 
     def win(self, s, open_deals, **_: object) -> None:
         deal = self.rng.choice(open_deals)
-        deals.win_deal(s, team=TEAM, ref=f"#{deal.number}", actor="U2", now=self.t)
+        deals.win_deal(s, team=TEAM, number=deal.number, actor="U2", now=self.t)
         self._change_stage(deal, self.won)
 
     def lose(self, s, open_deals, **_: object) -> None:
         deal = self.rng.choice(open_deals)
         reason = self.rng.choice(LOST_REASONS)
-        deals.lose_deal(s, team=TEAM, ref=f"#{deal.number}", actor="U2", now=self.t,
+        deals.lose_deal(s, team=TEAM, number=deal.number, actor="U2", now=self.t,
                         reason=reason)
         deal.lost_reasons[self.t] = reason
         self._change_stage(deal, self.lost)
@@ -311,24 +311,24 @@ class History:
         deal = r.choice(closed)
         if r.random() < 0.5:
             target = r.choice(self.open_deal_stages)
-            deals.reopen_deal(s, team=TEAM, ref=f"#{deal.number}", actor="U1", now=self.t,
+            deals.reopen_deal(s, team=TEAM, number=deal.number, actor="U1", now=self.t,
                               stage=target.name)
         else:  # by default back to the open stage it closed from
             target = self.stage[deal.moves[-1][1]]
-            deals.reopen_deal(s, team=TEAM, ref=f"#{deal.number}", actor="U1", now=self.t)
+            deals.reopen_deal(s, team=TEAM, number=deal.number, actor="U1", now=self.t)
         self._change_stage(deal, target)
 
     def set_value(self, s, open_deals, **_: object) -> None:
         deal = self.rng.choice(open_deals)
         value = self._value()
-        deals.set_value(s, team=TEAM, ref=f"#{deal.number}", value=value, actor="U1", now=self.t)
+        deals.set_value(s, team=TEAM, number=deal.number, value=value, actor="U1", now=self.t)
         deal.value.append((self.t, value))
         deal.activity.append(self.t)
 
     def set_probability(self, s, open_deals, **_: object) -> None:
         deal = self.rng.choice(open_deals)
         probability = self.rng.choice((None, 0, 15, 33, 50, 75, 90, 100))
-        deals.set_probability(s, team=TEAM, ref=f"#{deal.number}", probability=probability,
+        deals.set_probability(s, team=TEAM, number=deal.number, probability=probability,
                               actor="U1", now=self.t)
         deal.probability.append((self.t, probability))
         deal.activity.append(self.t)
@@ -337,7 +337,7 @@ class History:
         r = self.rng
         deal = r.choice(open_deals)
         close = self.t.date() + timedelta(days=r.randint(-10, 30)) if r.random() < 0.85 else None
-        deals.set_expected_close(s, team=TEAM, ref=f"#{deal.number}", close=close, actor="U1",
+        deals.set_expected_close(s, team=TEAM, number=deal.number, close=close, actor="U1",
                                  now=self.t)
         deal.close.append((self.t, close))
         deal.activity.append(self.t)
@@ -345,14 +345,14 @@ class History:
     def assign(self, s, open_deals, **_: object) -> None:
         deal = self.rng.choice(open_deals)
         owner = self.rng.choice([o for o in OWNERS if o != deal.owner[-1][1]])
-        deals.assign_deal(s, team=TEAM, ref=f"#{deal.number}", owner=owner, actor="U1",
+        deals.assign_deal(s, team=TEAM, number=deal.number, owner=owner, actor="U1",
                           now=self.t)
         deal.owner.append((self.t, owner))
         deal.activity.append(self.t)
 
     def note(self, s, **_: object) -> None:  # closed deals too
         deal = self.rng.choice(self.deals)
-        deals.add_note(s, team=TEAM, ref=f"#{deal.number}", text="called them", actor="U3",
+        deals.add_note(s, team=TEAM, number=deal.number, text="called them", actor="U3",
                        now=self.t)
         deal.activity.append(self.t)
 
@@ -377,13 +377,13 @@ class History:
         if lead.stage_id != self.dropped.id and r.random() < 0.15:
             choices = [self.dropped]  # dropped by a move, without a reason
         target = r.choice(choices)
-        leads.move_lead(s, team=TEAM, ref=f"#{lead.number}", actor="U1", now=self.t,
+        leads.move_lead(s, team=TEAM, number=lead.number, actor="U1", now=self.t,
                         stage=target.name)
         lead.entries.append((self.t, target.id))
 
     def drop_lead(self, s, live_leads, **_: object) -> None:
         lead = self.rng.choice(live_leads)
-        leads.drop_lead(s, team=TEAM, ref=f"#{lead.number}", actor="U1", now=self.t,
+        leads.drop_lead(s, team=TEAM, number=lead.number, actor="U1", now=self.t,
                         reason=self.rng.choice(DROP_REASONS))
         lead.entries.append((self.t, self.dropped.id))
 
@@ -394,7 +394,7 @@ class History:
         value = self._value() if r.random() < 0.85 else None
         stage = r.choice(self.open_deal_stages) if r.random() < 0.3 else None
         owner = r.choice(OWNERS) if r.random() < 0.3 else None
-        done = leads.convert_lead(s, team=TEAM, ref=f"#{lead.number}", actor="U1", now=self.t,
+        done = leads.convert_lead(s, team=TEAM, number=lead.number, actor="U1", now=self.t,
                                   value=value, stage=stage.name if stage else None, owner=owner)
         assert done.deal.id == number
         deal = self._log_deal(number, f"Lead {lead.number}",
@@ -632,7 +632,7 @@ def differences(actual: Any, expected: Any, path: str = "") -> list[str]:
     if isinstance(expected, list):
         if not isinstance(actual, list) or len(actual) != len(expected):
             return [f"{path}: {actual!r} != {expected!r}"]
-        return [d for i, (a, e) in enumerate(zip(actual, expected))
+        return [d for i, (a, e) in enumerate(zip(actual, expected, strict=False))
                 for d in differences(a, e, f"{path}[{i}]")]
     if isinstance(expected, float) and isinstance(actual, (int, float)):
         return [] if abs(actual - expected) <= 1e-4 else [f"{path}: {actual!r} != {expected!r}"]
@@ -677,7 +677,7 @@ def check_the_history_reaches_the_corners(h: History) -> None:
     assert None in reasons and any(reasons)
     dropped = h.dropped.id
     assert any(a == dropped and b != dropped for x in h.leads
-               for (_, a), (_, b) in zip(x.entries, x.entries[1:]))
+               for (_, a), (_, b) in zip(x.entries, x.entries[1:], strict=False))
     assert any(x.stage_id == h.conversion.id for x in h.leads)
     events = {t for d in h.deals for t in d.activity} | {t for x in h.leads for t, _ in x.entries}
     assert events & set(h.boundaries)
@@ -708,10 +708,10 @@ def test_lost_reasons_are_the_reasons_given_when_the_deals_were_lost(db):
     with db.transaction() as s:
         deals.create_deal(s, team=TEAM, name="Acme", value=Decimal("1000"), actor="U1",
                           now=START)
-        deals.lose_deal(s, team=TEAM, ref="#1", reason="price", actor="U1", now=START + day)
-        deals.reopen_deal(s, team=TEAM, ref="#1", actor="U1", now=START + 2 * day)
+        deals.lose_deal(s, team=TEAM, number=1, reason="price", actor="U1", now=START + day)
+        deals.reopen_deal(s, team=TEAM, number=1, actor="U1", now=START + 2 * day)
     first = actual_pipeline(db, START + day, None)["activity"]["lost"]["reasons"]
     with db.transaction() as s:
-        deals.lose_deal(s, team=TEAM, ref="#1", reason="timing", actor="U1", now=START + 3 * day)
+        deals.lose_deal(s, team=TEAM, number=1, reason="timing", actor="U1", now=START + 3 * day)
     again = actual_pipeline(db, START + day, None)["activity"]["lost"]["reasons"]
     assert (first, again) == ({"price": 1}, {"price": 1})

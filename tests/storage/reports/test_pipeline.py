@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from storage.deals import operations as deals
 from storage.reports.as_data import pipeline_data
 from storage.reports.pipeline import pipeline_summary
 
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
 
 def at(days: float, hours: float = 0) -> datetime:
@@ -30,15 +30,15 @@ def history(db):
     act(db, at(0), deals.create_deal, name="Acme", value=Decimal("10000"))
     act(db, at(0), deals.create_deal, name="Beta", value=Decimal("20000"), stage="meeting",
         owner="U2")
-    act(db, at(1), deals.move_deal, ref="#1", stage="proposal")
-    act(db, at(1), deals.set_probability, ref="#2", probability=50)
+    act(db, at(1), deals.move_deal, number=1, stage="proposal")
+    act(db, at(1), deals.set_probability, number=2, probability=50)
     act(db, at(1), deals.create_deal, name="Cargo", value=Decimal("5000"))
-    act(db, at(2), deals.move_deal, ref="#1", stage="qualification")
-    act(db, at(3), deals.win_deal, ref="#2")
-    act(db, at(4), deals.reopen_deal, ref="#2")
-    act(db, at(5), deals.lose_deal, ref="#3", reason="budget")
-    act(db, at(6), deals.set_value, ref="#1", value=Decimal("15000"))
-    act(db, at(6), deals.set_expected_close, ref="#1", close=date(2026, 11, 20))
+    act(db, at(2), deals.move_deal, number=1, stage="qualification")
+    act(db, at(3), deals.win_deal, number=2)
+    act(db, at(4), deals.reopen_deal, number=2)
+    act(db, at(5), deals.lose_deal, number=3, reason="budget")
+    act(db, at(6), deals.set_value, number=1, value=Decimal("15000"))
+    act(db, at(6), deals.set_expected_close, number=1, close=date(2026, 11, 20))
     with db.transaction() as s:  # renamed after deals passed through it
         stages.rename_stage(s, team="T1", stage="qualification", new_name="Qualify")
     return db

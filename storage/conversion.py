@@ -1,4 +1,5 @@
-"""Where a lead stands in the funnel, and how a converted lead follows its deal.
+"""The rule that ties a lead to its deal: where a lead stands in the funnel, and how a
+converted lead follows its deal.
 
 The funnel's stages are configurable, so the two stages with a rule attached are found by
 position, not by name: the *conversion stage* is the last open stage (Conversion by default)
@@ -6,7 +7,8 @@ and the *engagement stage* the open stage before it (Engagement). A converted le
 the engagement stage or later; it enters the conversion stage when its deal is won and goes
 back to the engagement stage when that deal is reopened.
 
-Imported by `storage.deals` (for `follow_deal_stage`), so it must not import it back.
+Below both `storage.deals` (a deal's stage change calls `follow_deal_stage`) and
+`storage.leads` (which moves leads with `enter_stage`); it imports neither.
 """
 
 from __future__ import annotations
