@@ -27,6 +27,7 @@ from bot.console.people import LocalUsers
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
 from storage.db import Database
+from storage.kinds import DigestKind
 
 TEAM, CHANNEL, CHANNEL_NAME = "T0CONSOLE", "C0CONSOLE", "sales"
 
@@ -146,7 +147,7 @@ class Engine:
                                            view=self.homes.get(self.user))
         return self._send(request, None, missing="The app has no Home tab yet.")
 
-    def post_digest(self, kind: str) -> list[Shown]:
+    def post_digest(self, kind: DigestKind) -> list[Shown]:
         """Posts in #sales what a scheduled `kind` digest would post now, through the code
         the scheduler uses."""
         mark = len(self.capture.records)
