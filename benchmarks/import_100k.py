@@ -12,10 +12,10 @@ import random
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.importer import import_rows
+from bot.imports.importer import import_rows
 from storage.db import Database
 
 OPEN = ("Prospecting", "Qualification", "Meeting", "Proposal", "Negotiation")
@@ -43,7 +43,7 @@ def deal_rows(count: int, now: datetime, leads: int) -> list[dict[str, str]]:
 
 
 def main(count: int) -> None:
-    now = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 22, 12, tzinfo=UTC)
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
         db.upgrade()

@@ -17,20 +17,20 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from import_100k import deal_rows
 from sqlalchemy import func, select
 
-from bot.importer import import_rows
+from bot.imports.importer import import_rows
 from storage.db import Database
 from storage.models import DealEvent
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 
 TEAM = "TBENCH"
-NOW = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
 def measure(name: str, run: Callable[[], object]) -> None:

@@ -21,12 +21,17 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 
 from handlers.digests import (
-    CHANNEL_CLOSED, POSTED, TRANSIENT, digest_message, post_digest, tell_creator,
+    CHANNEL_CLOSED,
+    POSTED,
+    TRANSIENT,
+    digest_message,
+    post_digest,
+    tell_creator,
 )
-from storage import ledger
 from storage.db import Database
-from storage.digest_times import latest_due
-from storage.subscriptions import SubscriptionView, active_subscriptions, pause_subscription
+from storage.digests import ledger
+from storage.digests.subscriptions import SubscriptionView, active_subscriptions, pause_subscription
+from storage.digests.times import latest_due
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=3)

@@ -9,7 +9,8 @@ subscriptions on every run (bot.digests.run_due_digests).
 from __future__ import annotations
 
 import logging
-from datetime import timezone
+from collections.abc import Callable
+from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -43,7 +44,7 @@ def digest_tick() -> None:
         log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
 
 
-def client_factory(settings: Settings, db: Database):  # type: ignore[no-untyped-def]
+def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClient]:
     """A Web API client per workspace: the single bot token, or the workspace's own token
     from the OAuth installations."""
     def make(team: str) -> WebClient:
@@ -60,8 +61,8 @@ def build_scheduler(settings: Settings, db: Database, *, blocking: bool = False,
     """A scheduler (not started) with the one digest job, every minute at second 0 UTC."""
     _context.update(db=db, settings=settings, clock=clock)
     kind = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = kind(timezone=timezone.utc)
-    scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=timezone.utc),
+    scheduler = kind(timezone=UTC)
+    scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=UTC),
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=MISFIRE_GRACE_SECONDS)
     return scheduler

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from wsgiref.types import StartResponse
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -11,7 +12,6 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-StartResponse = Callable[..., object]
 
 
 def wsgi_app(app: App, db: Database) -> Callable[[dict, StartResponse], Iterable[bytes]]:

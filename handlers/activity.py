@@ -16,7 +16,7 @@ from handlers.blocks.activity import activity_line
 from handlers.blocks.format import section
 from handlers.deps import Deps
 from handlers.home import publish_home
-from storage.deal_views import DealView, EventView
+from storage.deals.views import DealView, EventView
 from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)

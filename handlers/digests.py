@@ -15,10 +15,10 @@ from handlers import messages
 from handlers.blocks.funnel_report import funnel_blocks, funnel_text
 from handlers.blocks.reports import pipeline_blocks, pipeline_text
 from storage.db import Database
+from storage.digests.subscriptions import SubscriptionView
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.reports.weeks import monday_of
-from storage.subscriptions import SubscriptionView
 from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 from handlers import ids
 from handlers.blocks.home import HOME_DEALS, home_view, my_deals_modal, pipeline_modal
 from handlers.deps import Deps
-from storage import deal_queries
+from storage.deals import queries as deal_queries
 from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)

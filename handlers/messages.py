@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from storage.errors import (
+    ClosedDeal,
+    ConversionByHand,
+    ConvertedMeanwhile,
+    DealbotError,
+    DroppedLead,
+    FollowsItsDeal,
+    NoSubscription,
+    NoSuchRecord,
+    StageGone,
+)
+
 DEAL_USAGE: dict[str, str] = {
     "new": "`/deal new <name> [<amount>] [stage:<stage>] [close:<date>] [owner:@user] [#tag ...]`"
            " — for example `/deal new Acme Corp 50k stage:meeting close:friday #q4`",
@@ -134,3 +146,29 @@ FUNNEL_HELP_LINES: tuple[str, ...] = (
 )
 FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>]` — for example "
                 "`/funnel last week`")
+
+
+def error_text(error: DealbotError) -> str:
+    """What the user reads for a domain error: storage's plain words, plus the command that
+    helps where there is one."""
+    match error:
+        case NoSuchRecord(kind=kind):
+            return f"{error.message} `/{kind} list` shows them."
+        case StageGone(kind="deal"):
+            return f"{error.message} `/deal stages` shows them."
+        case StageGone():
+            return f"{error.message} `/lead help` shows how to move."
+        case ClosedDeal(number=number):
+            return f"{error.message} To work on it again, reopen it: `/deal reopen #{number}`."
+        case DroppedLead(number=number):
+            return (f"{error.message} Bring it back first, for example "
+                    f"`/lead move #{number} engagement`.")
+        case ConvertedMeanwhile():
+            return f"{error.message} `/lead show` shows it."
+        case FollowsItsDeal(deal_number=deal_number):
+            return f"{error.message} Work on the deal instead: `/deal show #{deal_number}`."
+        case ConversionByHand():
+            return f"{error.message} Convert it with `/lead convert`, then win the deal."
+        case NoSubscription(kind=kind):
+            return f"{error.message} `/{kind} subscriptions` lists them."
+    return error.message

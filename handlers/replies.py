@@ -34,7 +34,7 @@ def in_channel(respond: Respond, blocks: list[dict], text: str) -> None:
 
 
 def error_blocks(error: DealbotError) -> list[dict]:
-    blocks = [section(f":warning: {escape(error.message)}")]
+    blocks = [section(f":warning: {escape(messages.error_text(error))}")]
     if isinstance(error, Ambiguous):
         lines = "\n".join(f"• `#{number}` {escape(name)}" for number, name in error.candidates)
         blocks.append(section(lines + "\nName it by its `#id` to pick one."))
@@ -48,7 +48,7 @@ def answering_errors(respond: Respond) -> Iterator[None]:
     try:
         yield
     except DealbotError as error:
-        ephemeral(respond, error_blocks(error), error.message)
+        ephemeral(respond, error_blocks(error), messages.error_text(error))
 
 
 def _checked(response: Any) -> None:

@@ -29,7 +29,7 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
     (the recipe from SQLAlchemy's SQLite dialect documentation)."""
 
     @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -39,7 +39,7 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(conn) -> None:
         # IMMEDIATE takes the write lock at the start, so two writers queue up instead of
         # failing halfway through with "database is locked".
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -45,3 +45,81 @@ class NotAllowed(DealbotError):
 
 class DatabaseUnavailable(DealbotError):
     """The database did not answer; nothing was changed."""
+
+
+# Errors that carry data: storage says what is wrong in plain words; the Slack floor
+# (handlers/messages.py) adds the command that helps, since only it knows the commands.
+
+class NoSuchRecord(NotFound):
+    """No deal or lead is named `ref` (`#12` or a part of a name) in this workspace."""
+
+    def __init__(self, *, kind: str, ref: str) -> None:
+        number = ref.startswith("#")
+        super().__init__(f"There is no {kind} {ref}." if number
+                         else f"No {kind} matches `{ref}`.")
+        self.kind = kind
+        self.ref = ref
+
+
+class StageGone(NotFound):
+    """A card named a stage that is no longer in the team's pipeline (`kind` deal) or funnel."""
+
+    def __init__(self, *, kind: str) -> None:
+        place = "pipeline" if kind == "deal" else "funnel"
+        super().__init__(f"That stage is no longer in the {place}.")
+        self.kind = kind
+
+
+class ClosedDeal(RuleViolation):
+    """A won or lost deal changes only by being reopened."""
+
+    def __init__(self, *, number: int, name: str, stage: str) -> None:
+        super().__init__(f"#{number} {name} is {stage.lower()} and does not change any more.")
+        self.number, self.name, self.stage = number, name, stage
+
+
+class DroppedLead(RuleViolation):
+    """A dropped lead is not converted until it is brought back."""
+
+    def __init__(self, *, number: int, name: str) -> None:
+        super().__init__(f"#{number} {name} is dropped.")
+        self.number, self.name = number, name
+
+
+class ConvertedMeanwhile(RuleViolation):
+    """Someone else converted the lead at the same moment."""
+
+    def __init__(self, *, number: int, name: str) -> None:
+        super().__init__(f"#{number} {name} was converted into a deal at the same moment by "
+                         "someone else.")
+        self.number, self.name = number, name
+
+
+class FollowsItsDeal(RuleViolation):
+    """A converted lead's place in the funnel follows its deal: not moved, dropped or
+    converted again by hand."""
+
+    def __init__(self, *, number: int, name: str, deal_number: int, deal_name: str,
+                 conversion_stage: str, what: str) -> None:
+        super().__init__(
+            f"#{number} {name} became deal #{deal_number} {deal_name}, so it is not {what}: "
+            f"its place in the funnel follows the deal (a won deal puts it in "
+            f"{conversion_stage}).")
+        self.number, self.name, self.deal_number = number, name, deal_number
+
+
+class ConversionByHand(RuleViolation):
+    """Nobody puts a lead in the conversion stage by hand: a won deal does."""
+
+    def __init__(self, *, stage: str) -> None:
+        super().__init__(f"A lead cannot be put in {stage} by hand: it enters {stage} when the "
+                         "deal it was converted into is won.")
+        self.stage = stage
+
+
+class NoSubscription(NotFound):
+    """The channel has no digest of that kind."""
+
+    def __init__(self, *, channel: str, kind: str) -> None:
+        super().__init__(f"<#{channel}> has no {kind} digest.")
+        self.channel, self.kind = channel, kind

@@ -1,35 +1,57 @@
-"""Finding a deal or lead from what a user typed: `#12`, or a unique part of its name.
+"""Finding a deal or lead: by its number, or from what a user typed (`#12`, or a unique part
+of its name). Resolving typed text is its own call, made by the Slack floor before it calls
+an operation; operations take numbers.
 
-Every lookup is scoped by team, so another workspace's id behaves like one that does not
+Every lookup is scoped by team, so another workspace's number behaves like one that does not
 exist.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.errors import Ambiguous, NotFound, UsageError
+from storage.errors import Ambiguous, NoSuchRecord, UsageError
 from storage.models import Deal, Lead
 
 NUMBER_REF = re.compile(r"#?(\d{1,9})")
 MAX_CANDIDATES = 10
+Record = TypeVar("Record", Deal, Lead)
 
 
-def find_deal(session: Session, *, team: str, ref: str) -> Deal:
-    """The deal `ref` names; raises NotFound or Ambiguous (with the candidates)."""
-    return _find(session, Deal, "deal", team, ref)
+def deal_by_number(session: Session, *, team: str, number: int) -> Deal:
+    """The team's deal `number`; raises NoSuchRecord."""
+    return _by_number(session, Deal, "deal", team, number)
 
 
-def find_lead(session: Session, *, team: str, ref: str) -> Lead:
-    """The lead `ref` names; raises NotFound or Ambiguous (with the candidates)."""
-    return _find(session, Lead, "lead", team, ref)
+def lead_by_number(session: Session, *, team: str, number: int) -> Lead:
+    """The team's lead `number`; raises NoSuchRecord."""
+    return _by_number(session, Lead, "lead", team, number)
 
 
-def _find(session: Session, model: type[Deal] | type[Lead], word: str, team: str,
-          ref: str) -> Deal | Lead:
+def resolve_deal(session: Session, *, team: str, ref: str) -> int:
+    """The number of the deal `ref` names; raises NoSuchRecord or Ambiguous (candidates)."""
+    return _find(session, Deal, "deal", team, ref).number
+
+
+def resolve_lead(session: Session, *, team: str, ref: str) -> int:
+    """The number of the lead `ref` names; raises NoSuchRecord or Ambiguous (candidates)."""
+    return _find(session, Lead, "lead", team, ref).number
+
+
+def _by_number(session: Session, model: type[Record], word: str, team: str,
+               number: int) -> Record:
+    found = session.scalars(select(model).where(
+        model.team_id == team, model.number == number)).first()
+    if found is None:
+        raise NoSuchRecord(kind=word, ref=f"#{number}")
+    return found
+
+
+def _find(session: Session, model: type[Record], word: str, team: str, ref: str) -> Record:
     ref = ref.strip()
     if not ref:
         raise UsageError(f"Which {word}? Name it by `#id` or by a part of its name.")
@@ -38,7 +60,7 @@ def _find(session: Session, model: type[Deal] | type[Lead], word: str, team: str
         found = session.scalars(select(model).where(
             model.team_id == team, model.number == int(number.group(1)))).first()
         if found is None:
-            raise NotFound(f"There is no {word} {ref}. `/{word} list` shows them.")
+            raise NoSuchRecord(kind=word, ref=ref)
         return found
     lowered = ref.lower()  # the same folding as SQL lower() on both databases
     exact = list(session.scalars(select(model).where(
@@ -51,27 +73,30 @@ def _find(session: Session, model: type[Deal] | type[Lead], word: str, team: str
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise NotFound(f"No {word} matches `{ref}`. `/{word} list` shows them.")
+        raise NoSuchRecord(kind=word, ref=ref)
     raise Ambiguous(
         f"Several {word}s match `{ref}`. Which one did you mean?",
         candidates=[(m.number, m.name) for m in matches[:MAX_CANDIDATES]])
 
 
 def split_reference(session: Session, *, team: str, text: str,
-                    kind: str = "deal") -> tuple[str, str]:
-    """Splits `Acme North called them` into the deal (or lead) it starts with, as `#id`, and
-    the rest: the longest leading run of up to 6 words naming exactly one record wins. When
-    none does, raises what looking up the first word raises (NotFound or Ambiguous)."""
-    model = Deal if kind == "deal" else Lead
+                    kind: str = "deal") -> tuple[int, str]:
+    """Splits `Acme North called them` into the number of the deal (or lead) it starts with
+    and the rest: the longest leading run of up to 6 words naming exactly one record wins.
+    When none does, raises what looking up the first word raises (NoSuchRecord or
+    Ambiguous)."""
+    def find(ref: str) -> int:
+        if kind == "deal":
+            return _find(session, Deal, kind, team, ref).number
+        return _find(session, Lead, kind, team, ref).number
+
     words = text.split()
     if words and words[0].startswith("#") and NUMBER_REF.fullmatch(words[0]):
-        found = _find(session, model, kind, team, words[0])
-        return f"#{found.number}", " ".join(words[1:])
+        return find(words[0]), " ".join(words[1:])
     for size in range(min(6, len(words)), 1, -1):
         try:
-            found = _find(session, model, kind, team, " ".join(words[:size]))
-        except (NotFound, Ambiguous):
+            number = find(" ".join(words[:size]))
+        except (NoSuchRecord, Ambiguous):
             continue
-        return f"#{found.number}", " ".join(words[size:])
-    found = _find(session, model, kind, team, words[0] if words else "")
-    return f"#{found.number}", " ".join(words[1:])
+        return number, " ".join(words[size:])
+    return find(words[0] if words else ""), " ".join(words[1:])

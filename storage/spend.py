@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import UsageError
 from storage.models import Spend
-from storage.sources import normalise_source
+from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace
 
 MAX_SPEND = Decimal(10) ** 12

@@ -77,10 +77,18 @@ def update_settings(session: Session, *, team: str, now: datetime,
     return workspace_settings(session, team=team, now=now)
 
 
-def pipeline_of(session: Session, *, team: str, kind: str) -> Pipeline:
-    """The team's pipeline of that kind (`deal` or `lead`)."""
+def find_pipeline(session: Session, *, team: str, kind: str) -> Pipeline | None:
+    """The team's pipeline of that kind (`deal` or `lead`), if the workspace has one yet."""
     return session.scalars(select(Pipeline).where(
         Pipeline.team_id == team, Pipeline.kind == kind).order_by(Pipeline.id)).first()
+
+
+def pipeline_of(session: Session, *, team: str, kind: str) -> Pipeline:
+    """The team's pipeline of that kind (`deal` or `lead`), made with the workspace."""
+    pipeline = find_pipeline(session, team=team, kind=kind)
+    if pipeline is None:
+        raise LookupError(f"workspace {team} has no {kind} pipeline")
+    return pipeline
 
 
 def next_number(session: Session, *, team: str, kind: str, count: int = 1) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -80,7 +80,7 @@ def db(migrated_db: Database) -> Iterator[Database]:
 @pytest.fixture
 def now() -> datetime:
     """A fixed 'now' for tests: Sunday 22 November 2026, 12:00 UTC."""
-    return datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+    return datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",

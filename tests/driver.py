@@ -10,7 +10,13 @@ from datetime import datetime, timedelta
 from slack_bolt import App
 
 from tests.slackkit import (
-    FakeSlack, click, event_callback, slash_command, submit_view, text_of, validate_blocks,
+    FakeSlack,
+    click,
+    event_callback,
+    slash_command,
+    submit_view,
+    text_of,
+    validate_blocks,
     validate_view,
 )
 

@@ -11,13 +11,24 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RetryHandler
-from slack_sdk.http_retry.builtin_handlers import (RateLimitErrorRetryHandler,
-                                                   ServerErrorRetryHandler)
+from slack_sdk.http_retry.builtin_handlers import (
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.slackkit import (FakeSlack, SignedRequest, click, event_callback, slash_command,
-                            submit_view, text_of, validate_blocks, validate_view)
+from tests.slackkit import (
+    FakeSlack,
+    SignedRequest,
+    click,
+    event_callback,
+    slash_command,
+    submit_view,
+    text_of,
+    validate_blocks,
+    validate_view,
+)
 
 SECRET = "kit-signing-secret"
 

@@ -37,7 +37,7 @@ def run_console(settings: Settings, db: Database, *, stdin: TextIO | None = None
     stdin, out = stdin or sys.stdin, out or sys.stdout
     names = list(DEFAULT_USERS)
     if demo:
-        from bot import demo as demo_data
+        from bot.demo import team as demo_data
 
         names = list(demo_data.USERS)
         if not demo_data.fill(db, seed=seed, now=clock(), force=force, out=out):

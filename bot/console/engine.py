@@ -24,8 +24,8 @@ from bot.config import Settings
 from bot.console import payloads
 from bot.console.capture import Capture, Captured
 from bot.console.people import LocalUsers
-from handlers.digests import post_digest, preview_digest
 from handlers.deps import Clock
+from handlers.digests import post_digest, preview_digest
 from storage.db import Database
 
 TEAM, CHANNEL, CHANNEL_NAME = "T0CONSOLE", "C0CONSOLE", "sales"
@@ -118,7 +118,7 @@ class Engine:
         date), with the response_url of the message it is on."""
         act = payloads.action(target.block, target.element, option=target.option, user=user,
                               date=date)
-        common = dict(secret=self._secret, team=TEAM, user=self.user,
+        common: dict[str, Any] = dict(secret=self._secret, team=TEAM, user=self.user,
                       user_name=self.users.name(self.user), trigger_id=self._trigger(), act=act)
         if target.view is not None:
             return self._send(payloads.block_actions(view=target.view, **common), None)

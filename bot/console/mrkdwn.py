@@ -78,10 +78,14 @@ def to_text(mrkdwn: str, style: Style) -> str:
 
 def _emphasis(text: str, style: Style) -> str:
     for mark, kind in (("*", "bold"), ("_", "italic"), ("~", "strike")):
-        pattern = rf"(?<![\w{re.escape(mark)}]){re.escape(mark)}(?=\S)([^{re.escape(mark)}\n]+?)(?<=\S){re.escape(mark)}(?![\w{re.escape(mark)}])"
+        m_ = re.escape(mark)
+        pattern = rf"(?<![\w{m_}]){m_}(?=\S)([^{m_}\n]+?)(?<=\S){m_}(?![\w{m_}])"
         keep = kind == "strike" and not style.color
-        text = re.sub(pattern, lambda m: m.group(0) if keep else style.paint(m.group(1), kind),
-                      text)
+
+        def paint(found: re.Match[str], keep: bool = keep, kind: str = kind) -> str:
+            return found.group(0) if keep else style.paint(found.group(1), kind)
+
+        text = re.sub(pattern, paint, text)
     return text
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,10 +22,11 @@ APP_ID = "A0DEALBOT"
 def signed(body: str, *, secret: str, content_type: str) -> BoltRequest:
     """A request with the signature and timestamp headers Slack adds."""
     ts = str(int(time.time()))
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    return BoltRequest(body=body, headers={"Content-Type": content_type,
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body) or ""
+    headers: dict[str, str | Sequence[str]] = {"Content-Type": content_type,
                                            "X-Slack-Request-Timestamp": ts,
-                                           "X-Slack-Signature": signature})
+                                           "X-Slack-Signature": signature}
+    return BoltRequest(body=body, headers=headers)
 
 
 def slash_command(*, secret: str, command: str, text: str, team: str, user: str,

@@ -147,8 +147,9 @@ class Console:
             return
         if item.kind == "home":
             title = f"Home tab of @{self.engine.users.name(item.text)}"
-            self._frame(title, draw_blocks(item.view.get("blocks", []), self.style, targets,
-                                           view=item.view))
+            view = item.view or {}
+            self._frame(title, draw_blocks(view.get("blocks", []), self.style, targets,
+                                           view=view))
             return
         assert m is not None
         if item.kind == "deleted":

@@ -25,10 +25,6 @@ class CardClick:
     version: int
     stage_id: int | None = None
 
-    @property
-    def ref(self) -> str:
-        return f"#{self.number}"
-
 
 def read_click(body: dict, action: dict, *, not_ours: str) -> CardClick:
     """The click as the card drew it; `not_ours` answers a value the app did not draw."""
@@ -45,4 +41,4 @@ def read_click(body: dict, action: dict, *, not_ours: str) -> CardClick:
 
 def field_error(error: DealbotError) -> str:
     """A domain message as the plain text Slack shows under a modal's input."""
-    return clip(error.message.replace("`", "").replace("*", ""), FIELD_ERROR_LIMIT)
+    return clip(messages.error_text(error).replace("`", "").replace("*", ""), FIELD_ERROR_LIMIT)

@@ -23,8 +23,8 @@ from handlers.activity import after_change
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond
-from storage import deals
-from storage.deal_views import DealChange
+from storage.deals import operations as deals
+from storage.deals.views import DealChange
 from storage.errors import StaleVersion, UsageError
 
 Operation = Callable[[CardClick, Deps], DealChange]  # one transaction, one storage call
@@ -45,26 +45,26 @@ def _move(click: CardClick, deps: Deps) -> DealChange:
         raise UsageError("This button does not name a stage. Show the deal again with "
                          "`/deal show`.")
     with deps.db.transaction() as s:
-        return deals.move_deal(s, team=click.team, ref=click.ref, stage_id=click.stage_id,
+        return deals.move_deal(s, team=click.team, number=click.number, stage_id=click.stage_id,
                                actor=click.user, now=deps.clock(), expected_version=click.version)
 
 
 def _win(click: CardClick, deps: Deps) -> DealChange:
     with deps.db.transaction() as s:
-        return deals.win_deal(s, team=click.team, ref=click.ref, actor=click.user,
+        return deals.win_deal(s, team=click.team, number=click.number, actor=click.user,
                               now=deps.clock(), expected_version=click.version)
 
 
 def _assign_me(click: CardClick, deps: Deps) -> DealChange:
     with deps.db.transaction() as s:
-        return deals.assign_deal(s, team=click.team, ref=click.ref, owner=click.user,
+        return deals.assign_deal(s, team=click.team, number=click.number, owner=click.user,
                                  actor=click.user, now=deps.clock(),
                                  expected_version=click.version)
 
 
 def _reopen(click: CardClick, deps: Deps) -> DealChange:
     with deps.db.transaction() as s:
-        return deals.reopen_deal(s, team=click.team, ref=click.ref, actor=click.user,
+        return deals.reopen_deal(s, team=click.team, number=click.number, actor=click.user,
                                  now=deps.clock(), expected_version=click.version)
 
 

@@ -20,7 +20,7 @@ from handlers.blocks.deal_modals import create_modal
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import in_channel
-from storage import deals
+from storage.deals import operations as deals
 from storage.errors import DealbotError
 from storage.stages import stage_views
 from storage.workspaces import ensure_workspace, workspace_settings
@@ -51,18 +51,20 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
     team, actor = form.click.team, form.click.user
     with deps.db.transaction() as s:
         currency = workspace_settings(s, team=team, now=deps.clock()).currency
-    fields, errors = deal_fields(form, currency, with_stage=True)
-    if errors:
+    read, errors = deal_fields(form, currency, with_stage=True)
+    if read is None:
         ack(response_action="errors", errors=errors)
         return
-    next_action, due = fields.pop("next_action"), fields.pop("next_action_due")
+    f = read.fields
     try:
         with deps.db.transaction() as s:
-            created = deals.create_deal(s, team=team, actor=actor, now=deps.clock(), **fields)
+            created = deals.create_deal(
+                s, team=team, actor=actor, now=deps.clock(), name=f.name, value=f.value,
+                stage=read.stage, expected_close=f.expected_close, owner=f.owner, tags=f.tags)
             deal = created.deal
-            if next_action:
-                deal = deals.set_next_action(s, team=team, ref=f"#{deal.id}",
-                                             text=str(next_action), due=due, actor=actor,
+            if f.next_action:
+                deal = deals.set_next_action(s, team=team, number=deal.id, text=f.next_action,
+                                             due=f.next_action_due, actor=actor,
                                              now=deps.clock()).deal
     except DealbotError as error:
         ack(response_action="errors", errors={ids.DEAL_FORM_NAME: field_error(error)})

@@ -4,19 +4,24 @@ problem keyed by the input it belongs to, for `response_action: errors`."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers import ids, parse
+from handlers import grammar, ids
 from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.deal_surface import Surface
 from handlers.deps import Deps
-from storage import deals
+from storage import values
+from storage.deals import operations as deals
 from storage.errors import DealbotError
+
+T = TypeVar("T")
 
 
 def card_metadata(click: CardClick | None, body: dict) -> str:
@@ -41,7 +46,7 @@ class Form:
         return ((self.values.get(block_id, {}).get(block_id) or {}).get("value") or "").strip()
 
     def picked(self, block_id: str, key: str) -> str | None:
-        entry = self.values.get(block_id, {})
+        entry: dict[str, dict[str, Any]] = self.values.get(block_id, {})
         chosen = next(iter(entry.values()), {}).get(key) if entry else None
         return chosen.get("value") if isinstance(chosen, dict) else chosen
 
@@ -57,33 +62,45 @@ def read_form(body: dict, view: dict, client: WebClient, deps: Deps) -> Form:
     return Form(click, view["state"]["values"], surface, url)
 
 
+@dataclass(frozen=True)
+class DealForm:
+    """A valid create or edit form: the deal's fields, and the stage picked (create only)."""
+
+    fields: deals.DealFields
+    stage: str | None = None
+
+
 def deal_fields(form: Form, currency: str, *,
-                with_stage: bool = False) -> tuple[dict[str, object], dict[str, str]]:
-    """The deal's fields from the create or edit form, and the errors by input block."""
-    fields: dict[str, object] = {}
+                with_stage: bool = False) -> tuple[DealForm | None, dict[str, str]]:
+    """The deal's fields from the create or edit form; or None and the errors by input."""
     errors: dict[str, str] = {}
-    readers = {
-        ids.DEAL_FORM_NAME: ("name", lambda: deals.check_name(form.text(ids.DEAL_FORM_NAME))),
-        ids.DEAL_FORM_VALUE: ("value", lambda: _amount(form.text(ids.DEAL_FORM_VALUE), currency)),
-        ids.DEAL_FORM_CLOSE: ("expected_close", lambda: _date(form, ids.DEAL_FORM_CLOSE)),
-        ids.DEAL_FORM_OWNER: ("owner", lambda: form.picked(ids.DEAL_FORM_OWNER, "selected_user")),
-        ids.DEAL_FORM_NEXT: ("next_action", lambda: form.text(ids.DEAL_FORM_NEXT) or None),
-        ids.DEAL_FORM_DUE: ("next_action_due", lambda: _date(form, ids.DEAL_FORM_DUE)),
-        ids.DEAL_FORM_TAGS: ("tags", lambda: _tags(form.text(ids.DEAL_FORM_TAGS))),
-    }
-    if with_stage:
-        readers[ids.DEAL_FORM_STAGE] = ("stage", lambda: form.picked(ids.DEAL_FORM_STAGE,
-                                                                     "selected_option"))
-    for block_id, (field, read) in readers.items():
+
+    def read(block_id: str, reader: Callable[[], T]) -> T | None:
         try:
-            fields[field] = read()
+            return reader()
         except DealbotError as error:
             errors[block_id] = field_error(error)
-    return fields, errors
+            return None
+
+    name = read(ids.DEAL_FORM_NAME, lambda: deals.check_name(form.text(ids.DEAL_FORM_NAME)))
+    value = read(ids.DEAL_FORM_VALUE, lambda: _amount(form.text(ids.DEAL_FORM_VALUE), currency))
+    close = read(ids.DEAL_FORM_CLOSE, lambda: _date(form, ids.DEAL_FORM_CLOSE))
+    owner = read(ids.DEAL_FORM_OWNER, lambda: form.picked(ids.DEAL_FORM_OWNER, "selected_user"))
+    next_action = read(ids.DEAL_FORM_NEXT, lambda: form.text(ids.DEAL_FORM_NEXT) or None)
+    due = read(ids.DEAL_FORM_DUE, lambda: _date(form, ids.DEAL_FORM_DUE))
+    tags = read(ids.DEAL_FORM_TAGS, lambda: _tags(form.text(ids.DEAL_FORM_TAGS)))
+    stage = (read(ids.DEAL_FORM_STAGE, lambda: form.picked(ids.DEAL_FORM_STAGE, "selected_option"))
+             if with_stage else None)
+    if errors or name is None or value is None:
+        return None, errors
+    fields = deals.DealFields(name=name, value=value, expected_close=close, owner=owner,
+                              next_action=next_action, next_action_due=due,
+                              tags=tuple(tags or ()))
+    return DealForm(fields, stage), errors
 
 
 def _amount(text: str, currency: str) -> Decimal:
-    return parse.parse_amount(text, currency=currency) if text else Decimal("0")
+    return values.parse_amount(text, currency=currency) if text else Decimal("0")
 
 
 def _date(form: Form, block_id: str) -> date | None:
@@ -94,4 +111,4 @@ def _date(form: Form, block_id: str) -> date | None:
 def _tags(text: str) -> list[str]:
     """`#q4 #renewal`, also with commas or without the #."""
     words = text.replace(",", " ").split()
-    return sorted({parse.parse_tag(w if w.startswith("#") else f"#{w}") for w in words})
+    return sorted({grammar.parse_tag(w if w.startswith("#") else f"#{w}") for w in words})

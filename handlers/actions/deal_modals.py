@@ -27,8 +27,9 @@ from handlers.blocks.format import user
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond
-from storage import deal_queries, deals
-from storage.deal_views import DealView, EventView
+from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
+from storage.deals.views import DealView, EventView
 from storage.errors import DealbotError, StaleVersion
 from storage.workspaces import workspace_settings
 
@@ -62,7 +63,7 @@ def on_open(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCli
     with surface.answering():
         click = deal_click(body, action)
         with deps.db.transaction() as s:
-            deal = deal_queries.show_deal(s, team=click.team, ref=click.ref)
+            deal = deal_queries.show_deal(s, team=click.team, number=click.number)
         if deal.version != click.version and kind != ids.DEAL_ADD_NOTE:
             show_stale(surface, click)
             return
@@ -99,7 +100,7 @@ def on_lost_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
 
     def lose() -> Saved:
         with deps.db.transaction() as s:
-            change = deals.lose_deal(s, team=click.team, ref=click.ref, actor=click.user,
+            change = deals.lose_deal(s, team=click.team, number=click.number, actor=click.user,
                                      now=deps.clock(), reason=reason,
                                      expected_version=click.version)
         return Saved(change.deal, change.event, describe(change.event))
@@ -113,7 +114,7 @@ def on_note_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
 
     def note() -> Saved:
         with deps.db.transaction() as s:
-            change = deals.add_note(s, team=click.team, ref=click.ref,
+            change = deals.add_note(s, team=click.team, number=click.number,
                                     text=form.text(ids.DEAL_NOTE_BLOCK), actor=click.user,
                                     now=deps.clock())
         return Saved(change.deal, change.event, describe(change.event))
@@ -126,15 +127,16 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
     click = form.click
     with deps.db.transaction() as s:
         currency = workspace_settings(s, team=click.team, now=deps.clock()).currency
-    fields, errors = deal_fields(form, currency)
-    if errors:
+    read, errors = deal_fields(form, currency)
+    if read is None:
         ack(response_action="errors", errors=errors)
         return
+    fields = read.fields
 
     def edit() -> Saved:
         with deps.db.transaction() as s:
-            deal = deals.edit_deal(s, team=click.team, ref=click.ref, actor=click.user,
-                                   now=deps.clock(), expected_version=click.version, **fields)
+            deal = deals.edit_deal(s, team=click.team, number=click.number, actor=click.user,
+                                   now=deps.clock(), expected_version=click.version, fields=fields)
         return Saved(deal, None, f"{user(click.user)} edited this")
 
     _save(ack, form, ids.DEAL_FORM_NAME, edit)

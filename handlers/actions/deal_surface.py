@@ -23,8 +23,8 @@ from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.home import publish_home
 from handlers.replies import Respond, ephemeral, error_blocks
-from storage import deal_queries
-from storage.deal_views import DealView
+from storage.deals import queries as deal_queries
+from storage.deals.views import DealView
 from storage.errors import DealbotError
 
 log = logging.getLogger(__name__)
@@ -68,16 +68,16 @@ class Surface:
             yield
         except DealbotError as error:
             if self.respond is None:
-                self.tell(f":warning: {escape(error.message)}")
+                self.tell(f":warning: {escape(messages.error_text(error))}")
             else:
-                ephemeral(self.respond, error_blocks(error), error.message)
+                ephemeral(self.respond, error_blocks(error), messages.error_text(error))
 
 
 def show_stale(surface: Surface, click: CardClick) -> None:
     """The click came from an out-of-date card: show the deal as it is now, and say what
     changed since, and who changed it."""
     with surface.deps.db.transaction() as s:
-        current, events = deal_queries.deal_history(s, team=click.team, ref=click.ref, limit=1)
+        current, events = deal_queries.deal_history(s, team=click.team, number=click.number, limit=1)
     what = describe(events[-1], subject=f"#{current.id}") if events else "it changed"
     surface.show(current)
     surface.tell(":information_source: " + messages.STALE_DEAL_CLICK.format(

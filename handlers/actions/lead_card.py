@@ -19,9 +19,10 @@ from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral
-from storage import lead_queries, leads
 from storage.errors import StaleVersion
-from storage.lead_views import LeadView
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
+from storage.leads.views import LeadView
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def replace_card(respond: Respond, lead: LeadView, note: str | None = None) -> N
 def redraw_stale(respond: Respond, deps: Deps, click: CardClick) -> None:
     """The card was out of date: show the lead as it is now, and say so to the clicker."""
     with deps.db.transaction() as s:
-        current = lead_queries.show_lead(s, team=click.team, ref=click.ref)
+        current = lead_queries.show_lead(s, team=click.team, number=click.number)
     replace_card(respond, current)
     note = messages.STALE_LEAD_CLICK.format(id=click.number)
     ephemeral(respond, [section(f":information_source: {note}")], note)
@@ -54,7 +55,7 @@ def on_move_click(ack: Ack, body: dict, action: dict, respond: Respond, *, deps:
         click = card_click(body, action)
         try:
             with deps.db.transaction() as s:
-                change = leads.move_lead(s, team=click.team, ref=click.ref, actor=click.user,
+                change = leads.move_lead(s, team=click.team, number=click.number, actor=click.user,
                                          now=deps.clock(), stage_id=click.stage_id,
                                          expected_version=click.version)
         except StaleVersion:

@@ -15,7 +15,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers import ids, parse
+from handlers import ids
 from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.lead_card import card_click, redraw_stale, replace_card
 from handlers.blocks.deal_card import card_text, deal_card
@@ -23,8 +23,10 @@ from handlers.blocks.history import describe
 from handlers.blocks.lead_modals import convert_modal, drop_modal
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, in_channel
-from storage import lead_queries, leads
+from storage import values
 from storage.errors import DealbotError
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
 from storage.stages import stage_views
 from storage.workspaces import workspace_settings
 
@@ -45,7 +47,7 @@ def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: We
     with answering_errors(respond):
         click = card_click(body, action)
         with deps.db.transaction() as s:
-            lead = lead_queries.show_lead(s, team=click.team, ref=click.ref)
+            lead = lead_queries.show_lead(s, team=click.team, number=click.number)
             stages = stage_views(s, team=click.team, kind="deal")
         if lead.version != click.version:
             redraw_stale(respond, deps, click)
@@ -57,15 +59,15 @@ def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: We
 
 
 def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
-    click, values, respond = _submission(body, view)
-    raw_value = values[ids.LEAD_CONVERT_VALUE_BLOCK][ids.LEAD_CONVERT_VALUE].get("value")
-    stage = values[ids.LEAD_CONVERT_STAGE_BLOCK][ids.LEAD_CONVERT_STAGE]["selected_option"]
-    owner = values[ids.LEAD_CONVERT_OWNER_BLOCK][ids.LEAD_CONVERT_OWNER].get("selected_user")
+    click, state, respond = _submission(body, view)
+    raw_value = state[ids.LEAD_CONVERT_VALUE_BLOCK][ids.LEAD_CONVERT_VALUE].get("value")
+    stage = state[ids.LEAD_CONVERT_STAGE_BLOCK][ids.LEAD_CONVERT_STAGE]["selected_option"]
+    owner = state[ids.LEAD_CONVERT_OWNER_BLOCK][ids.LEAD_CONVERT_OWNER].get("selected_user")
     try:
         with deps.db.transaction() as s:
             currency = workspace_settings(s, team=click.team, now=deps.clock()).currency
-            amount = parse.parse_amount(raw_value, currency=currency) if raw_value else None
-            done = leads.convert_lead(s, team=click.team, ref=click.ref, actor=click.user,
+            amount = values.parse_amount(raw_value, currency=currency) if raw_value else None
+            done = leads.convert_lead(s, team=click.team, number=click.number, actor=click.user,
                                       now=deps.clock(), value=amount, stage=stage["value"],
                                       owner=owner, expected_version=click.version)
     except DealbotError as error:
@@ -79,11 +81,11 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
 
 
 def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
-    click, values, respond = _submission(body, view)
-    reason = values[ids.LEAD_DROP_REASON_BLOCK][ids.LEAD_DROP_REASON].get("value")
+    click, state, respond = _submission(body, view)
+    reason = state[ids.LEAD_DROP_REASON_BLOCK][ids.LEAD_DROP_REASON].get("value")
     try:
         with deps.db.transaction() as s:
-            change = leads.drop_lead(s, team=click.team, ref=click.ref, actor=click.user,
+            change = leads.drop_lead(s, team=click.team, number=click.number, actor=click.user,
                                      now=deps.clock(), reason=reason or None,
                                      expected_version=click.version)
     except DealbotError as error:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.blocks.format import clip, escape, money, user
-from storage.deal_views import DealView, EventView
+from storage.deals.views import DealView, EventView
 
 
 def activity_line(deal: DealView, event: EventView) -> str:

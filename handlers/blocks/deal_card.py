@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import (
-    button, context, day, escape, fields, money, moment, option, section, user,
+    button,
+    context,
+    day,
+    escape,
+    fields,
+    moment,
+    money,
+    option,
+    section,
+    user,
 )
-from storage.deal_views import DealView
+from storage.deals.views import DealView
 
 STAGE_EMOJI = {"won": ":trophy:", "lost": ":x:"}
 

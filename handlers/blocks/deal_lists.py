@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from handlers.blocks.format import (
-    clip, context, day, divider, escape, listing, money, section, user,
+    clip,
+    context,
+    day,
+    divider,
+    escape,
+    listing,
+    money,
+    section,
+    user,
 )
 from handlers.blocks.history import history_lines
-from storage.deal_queries import DealList
-from storage.deal_views import DealView, EventView
+from storage.deals.queries import DealList
+from storage.deals.views import DealView, EventView
 from storage.stages import StageView
 
 MAX_LIST_BLOCKS = 45

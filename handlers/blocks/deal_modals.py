@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from handlers import ids
 from handlers.blocks.format import clip, escape, option, section
-from storage.deal_views import DealView
-from storage.deals import MAX_NAME, MAX_NEXT_ACTION, MAX_NOTE
+from storage.deals.operations import MAX_NAME, MAX_NEXT_ACTION, MAX_NOTE
+from storage.deals.views import DealView
 from storage.stages import StageView
 
 

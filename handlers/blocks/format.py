@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from handlers.parse import escape  # noqa: F401  the one escaping rule, re-exported for the builders
+from storage.values import escape  # noqa: F401  the one escaping rule, re-exported for the builders
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 SECTION_LIMIT = 3000

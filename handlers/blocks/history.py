@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.blocks.format import clip, day, escape, moment, user
-from storage.deal_views import EventView
+from storage.deals.views import EventView
 
 FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
                "next_action_due": "next action due date", "probability": "probability"}

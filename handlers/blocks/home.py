@@ -13,10 +13,18 @@ from decimal import Decimal
 from handlers import ids
 from handlers.blocks.deal_card import card_value
 from handlers.blocks.format import (
-    button, clip, context, day, divider, escape, fields, money, section,
+    button,
+    clip,
+    context,
+    day,
+    divider,
+    escape,
+    fields,
+    money,
+    section,
 )
-from storage.deal_queries import DealList, StageTotal
-from storage.deal_views import DealView
+from storage.deals.queries import DealList, StageTotal
+from storage.deals.views import DealView
 
 HOME_DEALS = 20  # two blocks each: at most 40 of the Home tab's 100
 LIST_SECTION = 2900  # characters packed into one section of a list

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import (
-    button, context, escape, fields, moment, option, section, user,
+    button,
+    context,
+    escape,
+    fields,
+    moment,
+    option,
+    section,
+    user,
 )
 from handlers.blocks.history import history_lines
-from storage.deal_views import EventView
-from storage.lead_views import LeadView
+from storage.deals.views import EventView
+from storage.leads.views import LeadView
 
 JOURNEY_KINDS = ("created", "stage", "convert")
 MAX_JOURNEY_LINES = 30

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from handlers.blocks.format import clip, escape, listing, section, user
 from handlers.blocks.history import history_lines
-from storage.deal_views import EventView
-from storage.lead_queries import LeadList
-from storage.lead_views import LeadView
+from storage.deals.views import EventView
+from storage.leads.queries import LeadList
+from storage.leads.views import LeadView
 
 MAX_LIST_BLOCKS = 45
 

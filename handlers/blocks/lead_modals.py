@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import clip, escape, option, section
-from storage.lead_views import LeadView
+from storage.leads.views import LeadView
 from storage.stages import StageView
 
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import (
-    button, clip, context, day, divider, escape, money, moment, section, user,
+    button,
+    clip,
+    context,
+    day,
+    divider,
+    escape,
+    moment,
+    money,
+    section,
+    user,
 )
 from handlers.blocks.report_parts import bar, change, name_cell, table
 from storage.reports.attention import AttentionDeal, AttentionList

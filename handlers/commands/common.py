@@ -14,7 +14,7 @@ from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond, in_channel
-from storage.deal_views import DealChange
+from storage.deals.views import DealChange
 from storage.errors import NotAllowed, UsageError
 
 

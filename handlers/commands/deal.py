@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import messages, parse
+from handlers import grammar, messages
 from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
@@ -18,8 +17,11 @@ from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral
-from storage import deal_queries, deals
+from storage import values
+from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
 from storage.errors import UsageError
+from storage.lookup import resolve_deal
 from storage.workspaces import workspace_settings
 
 U = messages.DEAL_USAGE
@@ -31,89 +33,69 @@ def deal_new(call: Call, rest: str) -> None:
                           trigger_id=call.trigger_id,
                           origin={"response_url": call.response_url, "channel_id": call.channel})
         return
-    rest, options = parse.extract_options(rest, {"stage", "close", "owner"})
-    rest, tags = parse.extract_tags(rest)
+    rest, options = grammar.extract_options(rest, {"stage", "close", "owner"})
+    rest, tags = grammar.extract_tags(rest)
     with call.deps.db.transaction() as s:
         ws = workspace_settings(s, team=call.team, now=call.now)
-        name, amount = split_amount(rest, ws.currency)
+        name, amount = grammar.split_amount(rest, ws.currency)
         close = options.get("close")
         change = deals.create_deal(
-            s, team=call.team, name=parse.unescape(require(name, U["new"], "A deal needs a name.")),
+            s, team=call.team, name=values.unescape(require(name, U["new"], "A deal needs a name.")),
             actor=call.user, now=call.now, value=amount, stage=options.get("stage"),
-            expected_close=parse.parse_date(close, today=call.today(ws.timezone)) if close else None,
-            owner=parse.parse_user_mention(options["owner"]) if "owner" in options else None,
+            expected_close=values.parse_date(close, today=call.today(ws.timezone)) if close else None,
+            owner=values.parse_user_mention(options["owner"]) if "owner" in options else None,
             tags=tags)
     show_change(call, change)
 
 
-def split_amount(text: str, currency: str) -> tuple[str, Decimal | None]:
-    """Splits `Acme Corp 50 000 NOK` into the name and the amount at its end, if any."""
-    words = text.split()
-    for size in range(min(3, len(words) - 1), 0, -1):
-        tail = " ".join(words[-size:])
-        if parse.looks_like_amount(tail):
-            return " ".join(words[:-size]), parse.parse_amount(tail, currency=currency)
-    if len(words) > 1 and words[-1][0] in "$€£-0123456789":  # meant as an amount, mistyped
-        parse.parse_amount(words[-1], currency=currency)
-    return text, None
-
-
 def deal_move(call: Call, rest: str) -> None:
-    words = require(rest, U["move"]).split()
-    if len(words) < 2:
-        raise UsageError("Tell me the deal and the stage to move it to.", usage=U["move"])
-    if words[0].startswith("#"):
-        ref, stage_words = words[0], words[1:]
-    else:
-        ref_words = words[:-1]
-        ref, stage_words = " ".join(ref_words), words[-1:]
-        if ref_words[-1].lower() == "to" and len(ref_words) > 1:
-            ref = " ".join(ref_words[:-1])
-    if stage_words and stage_words[0].lower() == "to" and len(stage_words) > 1:
-        stage_words = stage_words[1:]
+    ref, stage = grammar.move_args(require(rest, U["move"]), what="deal", usage=U["move"])
     with call.deps.db.transaction() as s:
-        change = deals.move_deal(s, team=call.team, ref=parse.unescape(ref),
-                                 stage=" ".join(stage_words), actor=call.user, now=call.now)
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.move_deal(s, team=call.team, number=number, stage=stage, actor=call.user,
+                                 now=call.now)
     show_change(call, change)
 
 
 def deal_won(call: Call, rest: str) -> None:
     ref = require(rest, U["won"], "Which deal was won?")
     with call.deps.db.transaction() as s:
-        change = deals.win_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        change = deals.win_deal(s, team=call.team, number=number, actor=call.user,
                                 now=call.now)
     show_change(call, change)
 
 
 def deal_lost(call: Call, rest: str) -> None:
-    rest, options = parse.extract_options(rest, {"reason"})
+    rest, options = grammar.extract_options(rest, {"reason"})
     ref = require(rest, U["lost"], "Which deal was lost?")
     with call.deps.db.transaction() as s:
-        change = deals.lose_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        change = deals.lose_deal(s, team=call.team, number=number, actor=call.user,
                                  now=call.now,
-                                 reason=parse.optional_text(options.get("reason")))
+                                 reason=grammar.optional_text(options.get("reason")))
     show_change(call, change)
 
 
 def deal_reopen(call: Call, rest: str) -> None:
-    words = require(rest, U["reopen"], "Which deal should reopen?").split()
-    ref, stage = (words[0], " ".join(words[1:]) or None) if words[0].startswith("#") else (
-        " ".join(words), None)
+    ref, stage = grammar.reopen_args(require(rest, U["reopen"], "Which deal should reopen?"))
     with call.deps.db.transaction() as s:
-        change = deals.reopen_deal(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
-                                   now=call.now, stage=stage)
+        number = resolve_deal(s, team=call.team, ref=ref)
+        change = deals.reopen_deal(s, team=call.team, number=number, actor=call.user, now=call.now,
+                                   stage=stage)
     show_change(call, change)
 
 
 def deal_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which deal should I show?")
     with call.deps.db.transaction() as s:
-        deal = deal_queries.show_deal(s, team=call.team, ref=parse.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        deal = deal_queries.show_deal(s, team=call.team, number=number)
     ephemeral(call.respond, deal_card(deal), card_text(deal))
 
 
 def deal_list(call: Call, rest: str) -> None:
-    filters = parse.parse_list_filters(rest, me=call.user)
+    filters = grammar.parse_list_filters(rest, me=call.user)
     with call.deps.db.transaction() as s:
         found = deal_queries.list_deals(s, team=call.team, stage=filters.stage,
                                         owner=filters.owner, tag=filters.tag)
@@ -123,7 +105,8 @@ def deal_list(call: Call, rest: str) -> None:
 def deal_history(call: Call, rest: str) -> None:
     ref = require(rest, U["history"], "Which deal's history?")
     with call.deps.db.transaction() as s:
-        deal, events = deal_queries.deal_history(s, team=call.team, ref=parse.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        deal, events = deal_queries.deal_history(s, team=call.team, number=number)
     ephemeral(call.respond, history_blocks(deal, events), f"History of #{deal.id} {deal.name}")
 
 
@@ -143,7 +126,7 @@ def route_deal_command(ack: Ack, command: dict, respond: Respond, client: WebCli
                        deps: Deps) -> None:
     ack()
     with answering_errors(respond):
-        word, rest = parse.split_command(command.get("text") or "")
+        word, rest = grammar.split_command(command.get("text") or "")
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="deal", word=word),

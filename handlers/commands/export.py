@@ -9,7 +9,7 @@ from handlers import messages
 from handlers.blocks.format import section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
-from storage import exports
+from storage.imports import exports
 
 
 def deal_export(call: Call, rest: str) -> None:

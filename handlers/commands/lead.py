@@ -3,14 +3,13 @@ Parse, one storage call, render."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import messages, parse
+from handlers import grammar, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
 from handlers.blocks.history import describe
@@ -18,18 +17,17 @@ from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
 from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
-from handlers.commands.deal import split_amount
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
-from storage import lead_queries, leads
+from storage import values
 from storage.errors import UsageError
-from storage.lead_views import LeadChange
-from storage.lookup import split_reference
+from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
+from storage.leads.views import LeadChange
+from storage.lookup import resolve_lead, split_reference
 from storage.workspaces import workspace_settings
 
 U = messages.LEAD_USAGE
-COMPANY = re.compile(r"^(?P<name>.*?)\s*\((?P<company>[^()]*)\)\s*$")
-LINKED_CONTACT = re.compile(r"^<(?:mailto|tel):(?P<target>[^|>]+)(?:\|[^>]*)?>$")
 
 
 def show_lead_change(call: Call, change: LeadChange) -> None:
@@ -38,59 +36,38 @@ def show_lead_change(call: Call, change: LeadChange) -> None:
                lead_card_text(change.lead))
 
 
-def split_company(text: str) -> tuple[str, str | None]:
-    """`Jane Roe (Globex)` -> ("Jane Roe", "Globex"); without parentheses, no company."""
-    match = COMPANY.match(text)
-    if match is None:
-        return text, None
-    return match.group("name"), match.group("company")
-
-
-def contact_of(text: str | None) -> str | None:
-    """Slack turns typed addresses into `<mailto:a@b.c|a@b.c>` links: keep the address."""
-    if not text:
-        return None
-    match = LINKED_CONTACT.match(text.strip())
-    return parse.unescape(match.group("target") if match else text)
-
-
 def lead_add(call: Call, rest: str) -> None:
-    rest, options = parse.extract_options(rest, {"source", "stage", "owner", "contact"})
-    rest, tags = parse.extract_tags(rest)
-    name, company = split_company(parse.unescape(require(rest, U["add"], "A lead needs a name.")))
-    owner = parse.parse_user_mention(options["owner"]) if options.get("owner") else None
+    rest, options = grammar.extract_options(rest, {"source", "stage", "owner", "contact"})
+    rest, tags = grammar.extract_tags(rest)
+    name, company = grammar.split_company(values.unescape(require(rest, U["add"], "A lead needs a name.")))
+    owner = values.parse_user_mention(options["owner"]) if options.get("owner") else None
     with call.deps.db.transaction() as s:
         change = leads.add_lead(
             s, team=call.team, name=name, actor=call.user, now=call.now, company=company,
-            contact=contact_of(options.get("contact")),
-            source=parse.optional_text(options.get("source")), stage=options.get("stage"),
+            contact=grammar.contact_of(options.get("contact")),
+            source=grammar.optional_text(options.get("source")), stage=options.get("stage"),
             owner=owner, tags=tags)
     show_lead_change(call, change)
 
 
 def lead_move(call: Call, rest: str) -> None:
-    words = require(rest, U["move"]).split()
-    if len(words) < 2:
-        raise UsageError("Tell me the lead and the stage to move it to.", usage=U["move"])
-    ref_words, stage = (words[:1], words[1:]) if words[0].startswith("#") else (words[:-1], words[-1:])
-    if len(ref_words) > 1 and ref_words[-1].lower() == "to":
-        ref_words = ref_words[:-1]
-    if len(stage) > 1 and stage[0].lower() == "to":
-        stage = stage[1:]
+    ref, stage = grammar.move_args(require(rest, U["move"]), what="lead", usage=U["move"])
     with call.deps.db.transaction() as s:
-        change = leads.move_lead(s, team=call.team, ref=parse.unescape(" ".join(ref_words)),
-                                 stage=" ".join(stage), actor=call.user, now=call.now)
+        number = resolve_lead(s, team=call.team, ref=ref)
+        change = leads.move_lead(s, team=call.team, number=number, stage=stage, actor=call.user,
+                                 now=call.now)
     show_lead_change(call, change)
 
 
 def lead_convert(call: Call, rest: str) -> None:
-    rest, options = parse.extract_options(rest, {"stage", "owner"})
+    rest, options = grammar.extract_options(rest, {"stage", "owner"})
     rest = require(rest, U["convert"], "Which lead should become a deal?")
-    owner = parse.parse_user_mention(options["owner"]) if options.get("owner") else None
+    owner = values.parse_user_mention(options["owner"]) if options.get("owner") else None
     with call.deps.db.transaction() as s:
         currency = workspace_settings(s, team=call.team, now=call.now).currency
-        ref, amount = split_amount(rest, currency)
-        done = leads.convert_lead(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+        ref, amount = grammar.split_amount(rest, currency)
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,
                                   now=call.now, value=amount, stage=options.get("stage"),
                                   owner=owner)
     note = (f"<@{call.user}> converted lead #{done.lead.id} into this deal; the lead is in "
@@ -99,22 +76,23 @@ def lead_convert(call: Call, rest: str) -> None:
 
 
 def lead_drop(call: Call, rest: str) -> None:
-    rest, options = parse.extract_options(rest, {"reason"})
+    rest, options = grammar.extract_options(rest, {"reason"})
     ref = require(rest, U["drop"], "Which lead should be dropped?")
     with call.deps.db.transaction() as s:
-        change = leads.drop_lead(s, team=call.team, ref=parse.unescape(ref), actor=call.user,
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        change = leads.drop_lead(s, team=call.team, number=number, actor=call.user,
                                  now=call.now,
-                                 reason=parse.optional_text(options.get("reason")))
+                                 reason=grammar.optional_text(options.get("reason")))
     show_lead_change(call, change)
 
 
 def lead_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the lead and the note.")
     with call.deps.db.transaction() as s:
-        ref, note = split_reference(s, team=call.team, text=parse.unescape(text), kind="lead")
+        number, note = split_reference(s, team=call.team, text=values.unescape(text), kind="lead")
         if not note:
             raise UsageError("The note is empty: write it after the lead.", usage=U["note"])
-        change = leads.add_lead_note(s, team=call.team, ref=ref, text=note, actor=call.user,
+        change = leads.add_lead_note(s, team=call.team, number=number, text=note, actor=call.user,
                                      now=call.now)
     show_lead_change(call, change)
 
@@ -122,16 +100,17 @@ def lead_note(call: Call, rest: str) -> None:
 def lead_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which lead should I show?")
     with call.deps.db.transaction() as s:
-        lead, events = lead_queries.lead_history(s, team=call.team, ref=parse.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        lead, events = lead_queries.lead_history(s, team=call.team, number=number)
     ephemeral(call.respond, lead_journey(lead, events), lead_card_text(lead))
 
 
 def lead_list(call: Call, rest: str) -> None:
-    rest, options = parse.extract_options(rest, {"source"})
-    filters = parse.parse_list_filters(rest, me=call.user)
+    rest, options = grammar.extract_options(rest, {"source"})
+    filters = grammar.parse_list_filters(rest, me=call.user)
     with call.deps.db.transaction() as s:
         found = lead_queries.list_leads(s, team=call.team, stage=filters.stage,
-                                        source=parse.optional_text(options.get("source")),
+                                        source=grammar.optional_text(options.get("source")),
                                         owner=filters.owner, tag=filters.tag)
     ephemeral(call.respond, lead_list_blocks(found), f"{found.total} leads")
 
@@ -139,7 +118,8 @@ def lead_list(call: Call, rest: str) -> None:
 def lead_history(call: Call, rest: str) -> None:
     ref = require(rest, U["history"], "Which lead's history?")
     with call.deps.db.transaction() as s:
-        lead, events = lead_queries.lead_history(s, team=call.team, ref=parse.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        lead, events = lead_queries.lead_history(s, team=call.team, number=number)
     ephemeral(call.respond, lead_history_blocks(lead, events), f"History of lead #{lead.id}")
 
 
@@ -159,7 +139,7 @@ def route_lead_command(ack: Ack, command: dict, respond: Respond, client: WebCli
                        deps: Deps) -> None:
     ack()
     with answering_errors(respond):
-        word, rest = parse.split_command(command.get("text") or "")
+        word, rest = grammar.split_command(command.get("text") or "")
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="lead", word=word),

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from handlers import ids, messages, parse
+from handlers import grammar, ids, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
 from handlers.blocks.format import context
@@ -24,7 +23,7 @@ from handlers.commands import spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
-from storage import deal_queries
+from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
@@ -46,21 +45,9 @@ def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) 
     with call.deps.db.transaction() as s:
         zone = zone or workspace_settings(s, team=call.team, now=call.now).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
-                               week=_week(words, call.now, zone))
+                               week=grammar.report_week(words, week_containing(call.now, zone),
+                                                         messages.FUNNEL_USAGE))
     return funnel_blocks(report, share=share), funnel_text(report)
-
-
-def _week(words: str, now: datetime, zone: str) -> date:
-    words = " ".join(words.lower().split())
-    this_week = week_containing(now, zone)
-    if words in ("", "this week"):
-        return this_week
-    if words == "last week":
-        return this_week - timedelta(days=7)
-    try:
-        return parse.parse_iso_week(words)
-    except UsageError as error:
-        raise UsageError(error.message, usage=messages.FUNNEL_USAGE) from None
 
 
 def _help(lines: tuple[str, ...], title: str) -> Subcommand:
@@ -106,7 +93,7 @@ def route(subcommands: dict[str, Subcommand], otherwise: Subcommand, ack: Ack, c
     ack()
     with answering_errors(respond):
         text = command.get("text") or ""
-        word, rest = parse.split_command(text)
+        word, rest = grammar.split_command(text)
         call = Call.of(command, deps, respond, client)
         handler = subcommands.get(word)
         if handler is not None:
@@ -134,7 +121,7 @@ def on_open_deal(ack: Ack, body: dict, action: dict, respond: Respond, client: W
     with answering_errors(respond):
         call = Call.of(_command_of(body), deps, respond, client)
         with deps.db.transaction() as s:
-            deal = deal_queries.show_deal(s, team=call.team, ref=f"#{action['value']}")
+            deal = deal_queries.show_deal(s, team=call.team, number=_deal_number(action))
         ephemeral(respond, deal_card(deal), card_text(deal))
 
 
@@ -149,3 +136,11 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.REPORT_SHARE)(partial(on_share, deps=deps))
     app.action(re.compile(rf"^{re.escape(ids.REPORT_DEAL)}(\.\w+)?({re.escape(ids.PER_ITEM)}\d+)?$"))(
         partial(on_open_deal, deps=deps))
+
+
+def _deal_number(action: dict) -> int:
+    """The deal number an **Open** button of a report carries."""
+    value = str(action.get("value") or "")
+    if not value.isdigit():
+        raise UsageError(messages.NOT_A_DEAL_CARD)
+    return int(value)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from handlers import messages, parse
+from handlers import grammar, messages
 from handlers.blocks.format import context, section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
+from storage import values
 from storage.errors import UsageError
 from storage.workspaces import WorkspaceSettings, update_settings, workspace_settings
 
@@ -16,7 +17,7 @@ OFF = frozenset({"off", "none", "stop"})
 
 
 def deal_settings(call: Call, rest: str) -> None:
-    word, args = parse.split_command(rest)
+    word, args = grammar.split_command(rest)
     if not word:
         with call.deps.db.transaction() as s:
             current = workspace_settings(s, team=call.team, now=call.now)
@@ -24,7 +25,7 @@ def deal_settings(call: Call, rest: str) -> None:
         return
     if word != "channel" or len(args.split()) != 1:
         raise UsageError(f"I could not read `/deal settings {rest.strip()}`.", usage=USAGE)
-    channel = None if args.strip().lower() in OFF else parse.parse_channel_mention(args)
+    channel = None if args.strip().lower() in OFF else values.parse_channel_mention(args)
     call.require_admin("the activity channel")
     with call.deps.db.transaction() as s:
         update_settings(s, team=call.team, now=call.now, activity_channel=channel)

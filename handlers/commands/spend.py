@@ -3,38 +3,27 @@ Admins only; recording a week and source again replaces the amount (a correction
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
-from handlers import messages, parse
+from handlers import grammar, messages
 from handlers.blocks.format import escape, money, section
 from handlers.commands.common import Call, require
 from handlers.replies import ephemeral
+from storage import values
 from storage.spend import record_spend
 from storage.workspaces import workspace_settings
 
 USAGE = messages.FUNNEL_SPEND_USAGE
-ISO_WEEK = re.compile(r"\d{4}-?W\d{1,2}", re.IGNORECASE)
-
-
-def parse_week(text: str, today: date) -> date:
-    """A day in the week meant: `2026-W47` or any date `parse_date` reads (`2026-11-18`,
-    `today` ...)."""
-    if ISO_WEEK.fullmatch(text.strip()):
-        return parse.parse_iso_week(text)
-    return parse.parse_date(text, today=today)
 
 
 def funnel_spend(call: Call, rest: str) -> None:
-    rest, options = parse.extract_options(rest, {"source", "week"})
+    rest, options = grammar.extract_options(rest, {"source", "week"})
     text = require(rest, USAGE, "How much was spent? Give the amount.")
     call.require_admin("marketing spend")
     with call.deps.db.transaction() as s:
         ws = workspace_settings(s, team=call.team, now=call.now)
-        amount = parse.parse_amount(text, currency=ws.currency)
-        week = parse_week(options["week"], call.today(ws.timezone)) if options.get("week") else None
+        amount = values.parse_amount(text, currency=ws.currency)
+        week = grammar.day_in_week(options["week"], call.today(ws.timezone)) if options.get("week") else None
         recorded = record_spend(s, team=call.team, amount=amount, actor=call.user, now=call.now,
-                                week=week, source=parse.unescape(options.get("source") or ""))
+                                week=week, source=values.unescape(options.get("source") or ""))
     line = messages.SPEND_RECORDED.format(
         amount=money(recorded.amount, recorded.currency),
         source=f" from *{escape(recorded.source)}*" if recorded.source else "",

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import messages, parse
+from handlers import grammar, messages
 from handlers.blocks.deal_lists import stages_blocks
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
-from storage import stages
+from storage import stages, values
 from storage.errors import UsageError
 from storage.workspaces import ensure_workspace
 
@@ -14,7 +14,7 @@ USAGE = messages.DEAL_USAGE["stages"]
 
 
 def deal_stages(call: Call, rest: str) -> None:
-    word, args = parse.split_command(rest)
+    word, args = grammar.split_command(rest)
     if word:
         call.require_admin("the pipeline's stages")
     with call.deps.db.transaction() as s:
@@ -25,13 +25,13 @@ def deal_stages(call: Call, rest: str) -> None:
 
 
 def _change(session, team: str, word: str, args: str) -> str:
-    args, options = parse.extract_options(args, {"after"})
+    args, options = grammar.extract_options(args, {"after"})
     words = args.split()
     if word == "rename" and len(words) >= 2:
         view = stages.rename_stage(session, team=team, stage=words[0], new_name=" ".join(words[1:]))
         return f"Renamed to *{view.name}*. Deals and history in it kept their place."
     if word == "add" and words:
-        percent = parse.parse_percent(words[-1]) if len(words) > 1 and _is_number(words[-1]) else None
+        percent = values.parse_percent(words[-1]) if len(words) > 1 and _is_number(words[-1]) else None
         name = " ".join(words[:-1] if percent is not None else words)
         view = stages.add_stage(session, team=team, name=name, after=options.get("after"),
                                 probability=percent)
@@ -42,7 +42,7 @@ def _change(session, team: str, word: str, args: str) -> str:
         return f"Moved *{view.name}*."
     if word in ("weight", "probability") and len(words) == 2:
         view = stages.set_stage_probability(session, team=team, stage=words[0],
-                                            probability=parse.parse_percent(words[1]))
+                                            probability=values.parse_percent(words[1]))
         return f"*{view.name}* now weighs {view.probability}%."
     if word == "rotting" and len(words) == 2 and words[1].isdigit():
         view = stages.set_stage_rotting(session, team=team, stage=words[0], days=int(words[1]))

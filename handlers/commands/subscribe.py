@@ -8,61 +8,28 @@ every day unless `weekdays` is given, a funnel digest on Mondays unless a weekda
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
-from handlers import messages, parse
+from handlers import grammar, messages
 from handlers.blocks.format import escape, moment, section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
-from storage import subscriptions
-from storage.digest_times import next_due
-from storage.errors import UsageError
-from storage.subscriptions import WEEKDAYS, SubscriptionView
+from storage import values
+from storage.digests import subscriptions
+from storage.digests.subscriptions import WEEKDAYS, SubscriptionView
+from storage.digests.times import next_due
 
-log = logging.getLogger(__name__)
 DAILY = WEEKDAYS
 WORKDAYS = WEEKDAYS[:5]
-DEFAULT_TIME = "09:00"
 
-
-@dataclass(frozen=True)
-class Wanted:
-    channel: str
-    days: tuple[str, ...]
-    at_time: str
-    timezone: str | None
-
-
-def parse_subscribe(call: Call, kind: str, rest: str) -> Wanted:
-    rest, options = parse.extract_options(rest, {"tz"})
-    channel, days, at_time = call.channel, None, DEFAULT_TIME
-    words = rest.split()
-    while words:
-        word = words.pop(0)
-        lower = word.lower()
-        if word.startswith("<#"):
-            channel = parse.parse_channel_mention(word)
-        elif lower == "at" and words:
-            at_time = parse.parse_time_of_day(words.pop(0)).strftime("%H:%M")
-        elif lower[:1].isdigit():
-            at_time = parse.parse_time_of_day(word).strftime("%H:%M")
-        elif kind == "pipeline" and lower in ("daily", "weekdays"):
-            days = DAILY if lower == "daily" else WORKDAYS
-        elif kind == "funnel":
-            days = (parse.parse_weekday(word),)
-        else:
-            raise UsageError(f"I did not understand `{word}`.",
-                             usage=messages.SUBSCRIBE_USAGE[kind])
-    default = DAILY if kind == "pipeline" else ("mon",)
-    zone = parse.parse_timezone(options["tz"]) if options.get("tz") else None
-    return Wanted(channel, days or default, at_time, zone)
+log = logging.getLogger(__name__)
 
 
 def subscribe(call: Call, kind: str, rest: str) -> None:
-    wanted = parse_subscribe(call, kind, rest)
+    wanted = grammar.parse_subscribe(rest, kind=kind, channel=call.channel,
+                                     usage=messages.SUBSCRIBE_USAGE[kind])
     call.require_admin("digests")
     zone = wanted.timezone or _user_zone(call)
     with call.deps.db.transaction() as s:
@@ -79,7 +46,7 @@ def subscribe(call: Call, kind: str, rest: str) -> None:
 
 def unsubscribe(call: Call, kind: str, rest: str) -> None:
     word = rest.strip()
-    channel = parse.parse_channel_mention(word) if word else call.channel
+    channel = values.parse_channel_mention(word) if word else call.channel
     call.require_admin("digests")
     with call.deps.db.transaction() as s:
         sub = subscriptions.unsubscribe(s, team=call.team, channel=channel, kind=kind)

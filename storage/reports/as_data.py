@@ -4,7 +4,7 @@ data": money as decimal strings with two decimals, rates and shares as plain num
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ def money_text(value: Decimal | None) -> str | None:
 
 
 def utc_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _deal(deal: AttentionDeal) -> dict[str, Any]:

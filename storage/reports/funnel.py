@@ -17,10 +17,14 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from storage.reports import funnel_outcomes as outcomes
-from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
 from storage.reports.funnel_outcomes import Closed, SourceLine, ratio
+from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
 from storage.reports.weeks import (
-    iso_week, local_midnight, monday_of, week_bounds, week_containing,
+    iso_week,
+    local_midnight,
+    monday_of,
+    week_bounds,
+    week_containing,
 )
 from storage.stages import stages_of
 from storage.workspaces import ensure_workspace

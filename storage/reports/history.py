@@ -13,16 +13,28 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, String, Subquery, case, cast, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    String,
+    Subquery,
+    case,
+    cast,
+    func,
+    select,
+)
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from storage.models import Deal, DealEvent, Stage
 
 CENT = Decimal("0.01")
+SqlExpr = ColumnElement[Any] | InstrumentedAttribute[Any]  # a column or an expression
 
 
-def cents(column: ColumnElement) -> ColumnElement:
+def cents(column: SqlExpr) -> SqlExpr:
     """A money column as whole cents (exact on both databases)."""
     return cast(func.round(column * 100), BigInteger)
 
@@ -31,8 +43,8 @@ def money(total_cents: int | None) -> Decimal:
     return (Decimal(total_cents or 0) / 100).quantize(CENT)
 
 
-def field_at(deal_id: ColumnElement, field: str, current: ColumnElement,
-             at: datetime) -> ColumnElement:
+def field_at(deal_id: SqlExpr, field: str, current: SqlExpr,
+             at: datetime) -> SqlExpr:
     """The text of `field` of the deal at `at` (NULL when it had none); see the module doc."""
     before, after = aliased(DealEvent), aliased(DealEvent)
     new_value = (select(func.coalesce(before.new_value, ""))
@@ -44,11 +56,11 @@ def field_at(deal_id: ColumnElement, field: str, current: ColumnElement,
     return func.nullif(func.coalesce(new_value, old_value, cast(current, String), ""), "")
 
 
-def _latest(deal_id: ColumnElement, column: ColumnElement, at: datetime,
-            *kinds: str) -> ColumnElement:
+def _latest(deal_id: SqlExpr, column: SqlExpr, at: datetime,
+            *kinds: str) -> SqlExpr:
     """`column` of the deal's latest event (of `kinds`, when given) at or before `at`."""
     event = aliased(DealEvent)
-    query = select(getattr(event, column.key)).where(event.deal_id == deal_id, event.at <= at)
+    query = select(getattr(event, str(column.key))).where(event.deal_id == deal_id, event.at <= at)
     if kinds:
         query = query.where(event.kind.in_(kinds))
     return query.order_by(event.at.desc(), event.id.desc()).limit(1).scalar_subquery()
@@ -67,10 +79,10 @@ def deals_at(team: str, at: datetime) -> Subquery:
               .where(DealEvent.team_id == team).group_by(DealEvent.deal_id).subquery("latest"))
     settled = latest.c.latest_at <= at  # nothing happened to the deal after `at`
 
-    def then(now: ColumnElement, past: ColumnElement) -> ColumnElement:
+    def then(now: SqlExpr, past: SqlExpr) -> SqlExpr:
         return case((settled, now), else_=past)
 
-    def field(name: str, current: ColumnElement) -> ColumnElement:
+    def field(name: str, current: SqlExpr) -> SqlExpr:
         return then(func.nullif(func.coalesce(cast(current, String), ""), ""),
                     field_at(Deal.id, name, current, at))
 
@@ -88,7 +100,7 @@ def deals_at(team: str, at: datetime) -> Subquery:
     return select(rows).where(rows.c.stage_id.is_not(None)).subquery("deals_at")
 
 
-def weight(deals: Subquery, stage: type[Stage] | object) -> ColumnElement:
+def weight(deals: Subquery, stage: type[Stage] | object) -> SqlExpr:
     """The probability a deal is weighted with: its own when set, else its stage's."""
     return case((deals.c.own_probability.is_(None), stage.probability),  # type: ignore[union-attr]
                 else_=cast(deals.c.own_probability, Integer))

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Stage
-from storage.reports.attention import Attention, attention_at
 from storage.reports.activity import Activity, activity_between
+from storage.reports.attention import Attention, attention_at
 from storage.reports.history import deals_at, money, weight
 from storage.workspaces import ensure_workspace, pipeline_of
 
@@ -92,7 +92,7 @@ def stage_lines(session: Session, *, team: str, at: datetime) -> tuple[StageLine
     Archived open stages appear only while they still hold deals."""
     deals = deals_at(team, at)
     totals = {row.stage_id: row for row in session.execute(
-        select(deals.c.stage_id, func.count().label("count"),
+        select(deals.c.stage_id, func.count().label("deals"),
                func.sum(deals.c.value_cents).label("value"),
                func.sum(deals.c.value_cents * weight(deals, Stage)).label("weighted"))
         .join(Stage, Stage.id == deals.c.stage_id).group_by(deals.c.stage_id))}
@@ -105,7 +105,7 @@ def stage_lines(session: Session, *, team: str, at: datetime) -> tuple[StageLine
         if stage.archived and row is None:
             continue
         lines.append(StageLine(
-            stage.name, stage.probability, row.count if row else 0,
+            stage.name, stage.probability, row.deals if row else 0,
             money(row.value if row else 0),
             (money(row.weighted if row else 0) / 100).quantize(Decimal("0.01"))))
     return tuple(lines)

@@ -3,7 +3,7 @@ time, so in a zone with daylight saving a week can last 167 or 169 hours."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -20,7 +20,7 @@ def local_midnight(day: date, zone: str) -> datetime:
     """The UTC instant at which `day` starts in `zone`. On the rare days a zone skips
     midnight, zoneinfo reads the missing time with the offset before the gap, which is the
     first instant of the day."""
-    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
 def week_bounds(monday: date, zone: str) -> tuple[datetime, datetime]:

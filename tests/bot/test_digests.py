@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.app import web_client
 from bot.config import Settings
 from bot.digests import run_due_digests
-from storage.subscriptions import list_subscriptions, subscribe, unsubscribe
+from storage.digests.subscriptions import list_subscriptions, subscribe, unsubscribe
 from tests.slackkit import validate_blocks
 
-DAY = datetime(2026, 11, 18, tzinfo=timezone.utc)  # a Wednesday
+DAY = datetime(2026, 11, 18, tzinfo=UTC)  # a Wednesday
 
 
 def utc(hour: int, minute: int = 0, day: datetime = DAY) -> datetime:
@@ -28,7 +28,8 @@ def clients(slack):
 
 
 def add(db, *, channel="CSALES", kind="pipeline", days=("mon", "tue", "wed", "thu", "fri"),
-        at="09:00", zone="Europe/Oslo", when=utc(0, 0, DAY - timedelta(days=7))):
+        at="09:00", zone="Europe/Oslo", when=None):
+    when = when or utc(0, 0, DAY - timedelta(days=7))
     with db.transaction() as s:
         return subscribe(s, team="T1", channel=channel, kind=kind, days=days, at_time=at,
                          timezone=zone, actor="UBOSS", now=when)
@@ -84,8 +85,8 @@ def test_weekdays_only_skip_the_weekend(db, slack, clients):
 
 
 @pytest.mark.parametrize(("day", "expected_utc"), [
-    (datetime(2026, 3, 29, tzinfo=timezone.utc), datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc)),
-    (datetime(2026, 10, 25, tzinfo=timezone.utc), datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc)),
+    (datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),
+    (datetime(2026, 10, 25, tzinfo=UTC), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
 ])
 def test_daylight_saving_changes_neither_skip_nor_double_a_digest(db, slack, clients, day,
                                                                   expected_utc):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from bot import scheduler
 from bot.config import Settings
-from storage.subscriptions import subscribe
+from storage.digests.subscriptions import subscribe
 
 
 def test_the_scheduler_has_one_minute_job_in_utc_with_deliberate_misfire_rules(db):
     built = scheduler.build_scheduler(Settings(database_url=db.url), db)
     [job] = built.get_jobs()
     assert job.id == scheduler.JOB_ID and job.func is scheduler.digest_tick
-    assert job.trigger.timezone == timezone.utc and str(job.trigger).startswith("cron[")
+    assert job.trigger.timezone == UTC and str(job.trigger).startswith("cron[")
     assert job.coalesce is True and job.misfire_grace_time == scheduler.MISFIRE_GRACE_SECONDS
     assert job.max_instances == 1
 

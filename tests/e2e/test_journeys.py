@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -129,7 +129,7 @@ def test_two_scheduler_processes_post_a_subscribed_digest_once(postgres, slack, 
         assert server.command(slack, "new Acme 50k", "new")[0] == 200
         reply(slack, "new")
         slack.users["U1"] = {"is_admin": True, "tz": "Europe/Oslo"}
-        due = (datetime.now(timezone.utc) + timedelta(minutes=1)).replace(second=0,
+        due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0,
                                                                           microsecond=0)
         at = due.astimezone(ZoneInfo("Europe/Oslo")).strftime("%H:%M")
         assert server.command(slack, f"subscribe <#CSALES|sales> daily at {at}", "sub",
@@ -142,7 +142,7 @@ def test_two_scheduler_processes_post_a_subscribed_digest_once(postgres, slack, 
             return [c for c in slack.calls("chat.postMessage") if c.body.get("channel") == "CSALES"]
 
         # a process that starts after `due` posts at its first tick, a minute later at most
-        slack.wait_for(in_sales, timeout=(due - datetime.now(timezone.utc)).total_seconds() + 75)
+        slack.wait_for(in_sales, timeout=(due - datetime.now(UTC)).total_seconds() + 75)
         time.sleep(5)  # both processes ran that minute's tick; nothing else may arrive
         posted = in_sales()
         assert len(posted) == 1

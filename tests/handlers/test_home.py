@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from handlers import ids
-from storage import deals
+from storage.deals import operations as deals
 from tests.driver import SIGNING_SECRET
 from tests.slackkit import event_callback, text_of
 

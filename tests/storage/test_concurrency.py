@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from storage import deal_queries, deals
+from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
 from storage.errors import StaleVersion
 
 
@@ -38,13 +39,13 @@ def test_two_concurrent_moves_of_one_deal_apply_one_and_refuse_the_other(db, now
     def second_writer() -> None:
         try:
             with db.transaction() as s:
-                deals.move_deal(s, team="T1", ref="#1", stage="proposal", actor="U2", now=now)
+                deals.move_deal(s, team="T1", number=1, stage="proposal", actor="U2", now=now)
             outcome["second"] = "applied"
         except StaleVersion as error:
             outcome["second"] = error
 
     with db.transaction() as s:
-        deals.move_deal(s, team="T1", ref="#1", stage="meeting", actor="U1", now=now)
+        deals.move_deal(s, team="T1", number=1, stage="meeting", actor="U1", now=now)
         thread = threading.Thread(target=second_writer)
         thread.start()
         _wait_until_blocked_on_a_lock(db)
@@ -53,7 +54,7 @@ def test_two_concurrent_moves_of_one_deal_apply_one_and_refuse_the_other(db, now
     assert isinstance(outcome["second"], StaleVersion)
     assert "nothing was changed" in outcome["second"].message
     with db.transaction() as s:
-        deal, history = deal_queries.deal_history(s, team="T1", ref="#1")
+        deal, history = deal_queries.deal_history(s, team="T1", number=1)
     assert deal.stage.name == "Meeting" and deal.version == 2
     assert [(e.kind, e.to_stage, e.actor) for e in history] == [
         ("created", "Prospecting", "U1"), ("stage", "Meeting", "U1")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -36,7 +36,7 @@ def test_the_current_week_is_the_workspaces_own(db, now):
     with db.transaction() as s:
         ensure_workspace(s, team="T1", now=now)
         update_settings(s, team="T1", now=now, timezone="Pacific/Auckland")
-    late_sunday_utc = datetime(2026, 11, 22, 13, 0, tzinfo=timezone.utc)  # Monday in Auckland
+    late_sunday_utc = datetime(2026, 11, 22, 13, 0, tzinfo=UTC)  # Monday in Auckland
     assert _record(db, late_sunday_utc, "1").week_start == date(2026, 11, 23)
 
 

@@ -1,0 +1,112 @@
+"""`dealbot import deals|leads|spend FILE.csv` and `dealbot export deals|leads|spend|events`:
+the command line side of bringing history in and out (bot/importer.py, bot/exporter.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.config import Settings
+from storage.db import Database
+from storage.models import Workspace
+
+
+class TeamError(Exception):
+    """Which workspace a command is about cannot be told; the message says what to do."""
+
+
+def resolve_team(db: Database, team: str | None, *, create: bool = False) -> str:
+    """`--team`, or the only workspace in the database. With `create`, an empty database
+    accepts the `--team` given (the import creates it)."""
+    with db.transaction() as session:
+        teams = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+    if team is not None:
+        if team in teams or (create and not teams):
+            return team
+        known = ", ".join(teams) or "none yet"
+        raise TeamError(f"There is no workspace {team} in this database (there are: {known}).")
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise TeamError("The database has no workspace yet: name the one to import into with "
+                        "--team T0123ABCD (its Slack team id).")
+    raise TeamError(f"The database holds several workspaces ({', '.join(teams)}): "
+                    "choose one with --team.")
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import open_database
+    from bot.imports.importer import ImportRefused, import_numbered, read_csv
+
+    db = open_database(settings)
+    try:
+        team = resolve_team(db, args.team, create=True)
+        rows = read_csv(args.file)
+        bar = _progress_bar(len(rows) - 1) if sys.stderr.isatty() else None
+        result = import_numbered(db, args.kind, rows, team=team,
+                                 now=datetime.now(UTC), progress=bar)
+    except (TeamError, OSError, UnicodeDecodeError) as error:
+        print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    except ImportRefused as refused:
+        print(f"dealbot: {args.file} was not imported: {len(refused.errors)} bad rows, and "
+              "nothing was changed.", file=sys.stderr)
+        for line, reason in refused.errors:
+            print(f"  line {line}: {reason}", file=sys.stderr)
+        return 2
+    if bar is not None:
+        sys.stderr.write("\n")
+    print(f"Imported {result.rows} {args.kind} rows into {team}: {result.created} created, "
+          f"{result.updated} updated.")
+    if result.ignored_columns:
+        print("Columns not imported: " + ", ".join(result.ignored_columns))
+    return 0
+
+
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import open_database
+    from bot.imports.exporter import export
+
+    db = open_database(settings)
+    try:
+        team = resolve_team(db, args.team)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as out:
+                count = export(db, args.kind, out, team=team, fmt=args.format)
+            print(f"Wrote {count} {args.kind} to {args.output}.", file=sys.stderr)
+        else:
+            export(db, args.kind, sys.stdout, team=team, fmt=args.format)
+    except (TeamError, OSError) as error:
+        print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _progress_bar(total: int) -> Callable[[int], None]:
+    def draw(done: int) -> None:
+        share = min(done / total, 1.0) if total else 1.0
+        filled = int(share * 30)
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {share:4.0%} "
+                         f"{done:,}/{total:,} rows")
+        sys.stderr.flush()
+    return draw
+
+
+def add_parsers(sub: Any) -> None:
+    """Adds `import` and `export` to the `dealbot` command line."""
+    imp = sub.add_parser("import", help="bring deals, leads or spend in from a CSV file")
+    imp.add_argument("kind", choices=("deals", "leads", "spend"))
+    imp.add_argument("file", help="the CSV file (UTF-8; `,` or `;` separated)")
+    imp.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
+    imp.set_defaults(run=cmd_import)
+    exp = sub.add_parser("export", help="write deals, leads, spend or the events out")
+    exp.add_argument("kind", choices=("deals", "leads", "spend", "events"))
+    exp.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    exp.add_argument("--output", "-o", help="write to this file instead of stdout")
+    exp.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
+    exp.set_defaults(run=cmd_export)

@@ -1,0 +1,115 @@
+"""`dealbot`: the command line. Each command loads the settings, builds what it needs, runs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.cli import history as cli_history
+from bot.cli import reports as cli_reports
+from bot.config import ConfigError, Settings, configure_logging, load_settings
+from bot.database import SchemaError, open_database
+from bot.manifest import manifest_json
+from storage.db import Database
+
+log = logging.getLogger("dealbot")
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import create_app
+
+    if args.socket:
+        settings.require_socket()
+    else:
+        settings.require_http()
+    db = open_database(settings)
+    app = create_app(settings, db)
+    if not args.no_scheduler:  # digests in this process; the ledger keeps replicas apart
+        from bot.scheduler import start_in_background
+
+        start_in_background(settings, db)
+    if args.socket:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, settings.slack_app_token).start()
+        return 0
+    from bot.web import serve_http
+
+    serve_http(app, db, port=args.port or settings.port)
+    return 0
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    db = Database(settings.database_url)
+    db.upgrade()
+    if settings.oauth:
+        from bot.oauth import ensure_oauth_tables
+
+        ensure_oauth_tables(settings, db)
+    current, _ = db.schema_state()
+    print(f"The database schema is at revision {current}.")
+    return 0
+
+
+def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
+    sys.stdout.write(manifest_json(args.url))
+    return 0
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    # The terminal is the console's screen: only warnings and errors go to the log there.
+    logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
+    logging.getLogger("dealbot.bolt").setLevel(logging.ERROR)
+    db = open_database(settings)
+    return run_console(settings, db, demo=args.demo, seed=args.seed, user=args.user,
+                       force=args.force)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dealbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = sub.add_parser("serve", help="run the Slack app over HTTP (or Socket Mode)")
+    serve.add_argument("--socket", action="store_true", help="use Socket Mode instead of HTTP")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="leave the digests to a separate `dealbot scheduler`")
+    serve.add_argument("--port", type=int, help="HTTP port (default $PORT or 3000)")
+    serve.set_defaults(run=cmd_serve)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply the database migrations").set_defaults(run=cmd_db)
+    man = sub.add_parser("manifest", help="print the Slack app manifest for a deployment")
+    man.add_argument("--url", required=True, help="the public base URL, e.g. https://dealbot.example.com")
+    man.set_defaults(run=cmd_manifest)
+    con = sub.add_parser("console", help="try everything in a terminal, with no Slack workspace")
+    con.add_argument("--demo", action="store_true",
+                     help="first fill an empty database with a demo team's history")
+    con.add_argument("--seed", type=int, default=1, help="the demo's random seed (default 1)")
+    con.add_argument("--user", help="the local user to act as (default: ann)")
+    con.add_argument("--force", action="store_true",
+                     help="with --demo: add the demo even if the database has data")
+    con.set_defaults(run=cmd_console)
+    cli_history.add_parsers(sub)
+    cli_reports.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    run: Callable[[Settings, argparse.Namespace], int] = args.run
+    try:
+        settings = load_settings()
+        configure_logging(settings)
+        return run(settings, args)
+    except (ConfigError, SchemaError) as error:
+        print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

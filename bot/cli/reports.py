@@ -1,0 +1,139 @@
+"""`dealbot report`, `dealbot digest send` and `dealbot scheduler`: reports and digests from
+the command line, through the same code as Slack and the scheduler."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.app import utc_now
+from bot.cli.history import TeamError, resolve_team
+from bot.config import Settings
+
+
+class ArgumentProblem(Exception):
+    """A malformed --as-of, --week or --tz."""
+
+
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import report_text
+    from bot.database import open_database
+    from storage.reports.as_data import funnel_data, pipeline_data
+    from storage.reports.funnel import funnel_report
+    from storage.reports.pipeline import pipeline_summary
+
+    db = open_database(settings)
+    try:
+        team = resolve_team(db, args.team)
+        now = utc_now()
+        data: Callable[[Any], dict[str, Any]]
+        text: Callable[[Any], str]
+        with db.transaction() as s:
+            if args.kind == "pipeline":
+                report: Any = pipeline_summary(s, team=team, now=now, as_of=_as_of(args.as_of),
+                                               timezone=_zone(args.tz), attention_limit=None)
+                data, text = pipeline_data, report_text.pipeline_text
+            else:
+                report = funnel_report(s, team=team, now=now, week=_week(args.week),
+                                       timezone=_zone(args.tz))
+                data, text = funnel_data, report_text.funnel_text
+    except (TeamError, ArgumentProblem) as error:
+        print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(data(report), indent=2) if args.format == "json" else text(report))
+    return 0
+
+
+def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import open_database
+    from bot.scheduler import client_factory
+    from handlers.digests import post_digest, preview_digest
+
+    db = open_database(settings)
+    try:
+        team = resolve_team(db, args.team)
+    except TeamError as error:
+        print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    blocks, text = preview_digest(db, kind=args.kind, team=team, now=utc_now())
+    if args.dry_run:
+        print(json.dumps({"channel": args.channel, "text": text, "blocks": blocks}, indent=2,
+                         ensure_ascii=False))
+        return 0
+    outcome = post_digest(client_factory(settings, db)(team), args.channel, blocks, text)
+    if outcome != "posted":
+        print(f"dealbot: the digest for {args.channel} was not posted: {outcome}",
+              file=sys.stderr)
+        return 1
+    print(f"Posted the {args.kind} digest to {args.channel}.")
+    return 0
+
+
+def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.database import open_database
+    from bot.scheduler import build_scheduler
+
+    db = open_database(settings)
+    print("Dealbot digest scheduler running; Ctrl-C stops it.", file=sys.stderr)
+    build_scheduler(settings, db, blocking=True).start()
+    return 0
+
+
+def _as_of(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ArgumentProblem(f"--as-of {text!r} is not an ISO date-time like "
+                              "2026-11-20T09:00:00Z.") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _week(text: str | None) -> date | None:
+    if text is None:
+        return None
+    from storage.errors import UsageError
+    from storage.values import parse_iso_week
+
+    try:
+        return parse_iso_week(text)
+    except UsageError:
+        raise ArgumentProblem(f"--week {text!r} is not an ISO week like 2026-W47.") from None
+
+
+def _zone(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ArgumentProblem(f"--tz {text!r} is not a time zone like Europe/Oslo.") from None
+    return text
+
+
+def add_parsers(sub: Any) -> None:
+    """Adds `report`, `digest send` and `scheduler` to the `dealbot` command line."""
+    rep = sub.add_parser("report", help="print the pipeline summary or the funnel report")
+    rep.add_argument("kind", choices=("pipeline", "funnel"))
+    rep.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
+    rep.add_argument("--format", choices=("text", "json"), default="text")
+    rep.add_argument("--as-of", help="pipeline: the time of the report (ISO, default now)")
+    rep.add_argument("--week", help="funnel: the ISO week, like 2026-W47 (default this week)")
+    rep.add_argument("--tz", help="the time zone (default the workspace's)")
+    rep.set_defaults(run=cmd_report)
+    dig = sub.add_parser("digest", help="post a digest now")
+    dig_sub = dig.add_subparsers(dest="digest_command", required=True, metavar="ACTION")
+    send = dig_sub.add_parser("send", help="post (or print) one digest now")
+    send.add_argument("kind", choices=("pipeline", "funnel"))
+    send.add_argument("--channel", required=True, help="the channel id, like C0123ABCD")
+    send.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
+    send.add_argument("--dry-run", action="store_true", help="print the message instead")
+    send.set_defaults(run=cmd_digest)
+    sub.add_parser("scheduler", help="run only the digest scheduler").set_defaults(
+        run=cmd_scheduler)

@@ -1,0 +1,109 @@
+"""Reading deals: one deal, filtered lists, and a deal's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from storage.deals.views import DealView, EventView, deal_view, deal_views, event_view
+from storage.lookup import deal_by_number
+from storage.models import Deal, DealEvent, Stage
+from storage.stages import find_stage
+from storage.workspaces import find_pipeline
+
+LIST_LIMIT = 40
+PICKABLE_REASON = 75  # longer reasons do not fit a pick list's option text
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    """How many open deals an open stage holds, and their value."""
+
+    stage: str
+    count: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class DealList:
+    """A page of deals and how many matched in all."""
+
+    deals: tuple[DealView, ...]
+    total: int
+
+
+def show_deal(session: Session, *, team: str, number: int) -> DealView:
+    return deal_view(session, deal_by_number(session, team=team, number=number))
+
+
+def list_deals(session: Session, *, team: str, stage: str | None = None,
+               owner: str | None = None, tag: str | None = None,
+               limit: int = LIST_LIMIT) -> DealList:
+    """Open deals (or the deals in `stage`, closed ones included), in stage order, largest
+    value first."""
+    query = select(Deal).join(Stage, Stage.id == Deal.stage_id).where(Deal.team_id == team)
+    if stage:
+        query = query.where(Deal.stage_id == find_stage(session, team=team, name=stage).id)
+    else:
+        query = query.where(Stage.kind == "open")
+    if owner:
+        query = query.where(Deal.owner == owner)
+    if tag:
+        padded = " " + Deal.tags + " "
+        query = query.where(padded.contains(f" {tag} ", autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Stage.position, Deal.value.desc(), Deal.number)
+                           .limit(limit))
+    return DealList(deal_views(session, team, list(rows)), total)
+
+
+def deal_history(session: Session, *, team: str, number: int,
+                 limit: int = 100) -> tuple[DealView, tuple[EventView, ...]]:
+    """The deal and its history, oldest first (the newest `limit` entries)."""
+    deal = deal_by_number(session, team=team, number=number)
+    events = list(session.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id)
+                                  .order_by(DealEvent.at.desc(), DealEvent.id.desc())
+                                  .limit(limit)))
+    return deal_view(session, deal), tuple(event_view(session, e) for e in reversed(events))
+
+
+def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> DealList:
+    """The owner's open deals by expected close, earliest (so overdue) first, undated last."""
+    query = (select(Deal).join(Stage, Stage.id == Deal.stage_id)
+             .where(Deal.team_id == team, Deal.owner == owner, Stage.kind == "open"))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Deal.expected_close.is_(None), Deal.expected_close,
+                                          Deal.number).limit(limit))
+    return DealList(deal_views(session, team, list(rows)), total)
+
+
+def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
+    """Count and value of the open deals in each open stage, in pipeline order (empty
+    stages included): one GROUP BY over the deals."""
+    pipeline = find_pipeline(session, team=team, kind="deal")
+    if pipeline is None:
+        return ()
+    rows = session.execute(
+        select(Stage.name, func.count(Deal.id), func.coalesce(func.sum(Deal.value), 0))
+        .select_from(Stage)
+        .outerjoin(Deal, and_(Deal.stage_id == Stage.id, Deal.team_id == team))
+        .where(Stage.pipeline_id == pipeline.id, Stage.kind == "open",
+               Stage.archived.is_(False))
+        .group_by(Stage.id, Stage.name, Stage.position).order_by(Stage.position))
+    return tuple(StageTotal(name, count, Decimal(value).quantize(Decimal("0.01")))
+                 for name, count, value in rows)
+
+
+def recent_lost_reasons(session: Session, *, team: str, limit: int = 10) -> tuple[str, ...]:
+    """The distinct reasons of the team's lost deals, most recently lost first; only those
+    short enough to offer in a pick list."""
+    last_lost = func.max(Deal.closed_at)
+    rows = session.scalars(
+        select(Deal.lost_reason).join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.team_id == team, Stage.kind == "lost", Deal.lost_reason.is_not(None),
+               func.length(Deal.lost_reason) <= PICKABLE_REASON)
+        .group_by(Deal.lost_reason).order_by(last_lost.desc(), Deal.lost_reason).limit(limit))
+    return tuple(reason for reason in rows if reason is not None)

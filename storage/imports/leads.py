@@ -1,0 +1,154 @@
+"""Importing leads: check every row against the workspace, then write all of them at once.
+
+A row updates the lead with the same `id` (its `external_id`) or creates one with the next
+number, and replaces its history with the one the row describes (see
+storage.import_records.rebuild_history), plus a `convert` event when its deal exists. A
+lead's `deal` names a deal by its `id`: linked now when that deal was imported already,
+otherwise remembered (`leads.deal_ref`) and linked when a deals import brings it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.errors import DealbotError
+from storage.imports.records import (
+    ACTIVITY,
+    ImportRefused,
+    ImportResult,
+    LeadRecord,
+    Problems,
+    Rebuilt,
+    StageIndex,
+    later_activity,
+)
+from storage.imports.write import (
+    check_unique,
+    delete_events,
+    external_ids,
+    history_of,
+    insert_many,
+    keep_latest_activity,
+    update_many,
+)
+from storage.leads.checks import check_lead_name
+from storage.models import Deal, Lead, LeadEvent, table_of
+from storage.stages import stages_of
+from storage.values.sources import normalise_source
+from storage.workspaces import ensure_workspace, next_number, pipeline_of
+
+LEADS, EVENTS = table_of(Lead), table_of(LeadEvent)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    record: LeadRecord
+    history: Rebuilt
+    values: dict[str, Any]
+    deal: tuple[int, int, str, datetime] | None  # the linked deal: id, number, name, created
+
+
+def import_leads(session: Session, *, team: str, records: list[LeadRecord], now: datetime,
+                 problems: Problems | None = None) -> ImportResult:
+    """Checks every record, refuses with every problem (with `problems` found while reading
+    the file), or writes them all in the caller's transaction."""
+    ensure_workspace(session, team=team, now=now)
+    found = list(problems or [])
+    plans = _plans(session, team, records, now, found)
+    if found:
+        raise ImportRefused(found)
+    existing = external_ids(session, LEADS, team)
+    new = [p for p in plans if p.record.external_id not in existing]
+    old = [p for p in plans if p.record.external_id in existing]
+    old_ids = [existing[p.record.external_id][0] for p in old]
+    pipeline_id = pipeline_of(session, team=team, kind="lead").id
+    number = next_number(session, team=team, kind="lead", count=len(new)) if new else 0
+    insert_many(session, LEADS, [
+        {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
+         "pipeline_id": pipeline_id, "contact": None, "created_by": None, "version": 1}
+        for i, p in enumerate(new)])
+    update_many(session, LEADS, [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old, strict=False)],
+                version=LEADS.c.version + 1)  # cards drawn before the import are stale now
+    ids = external_ids(session, LEADS, team)
+    delete_events(session, EVENTS, "lead_id", old_ids)
+    events = [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": step.at,
+               "kind": "stage" if step.from_id else "created", "from_stage_id": step.from_id,
+               "to_stage_id": step.to_id, "field": None, "new_value": None}
+              for p in plans for step in p.history.steps]
+    events += [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": p.deal[3],
+                "kind": "convert", "from_stage_id": None, "to_stage_id": None,
+                "field": "deal", "new_value": f"#{p.deal[1]} {p.deal[2]}"}
+               for p in plans if p.deal is not None]
+    events += [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": at,
+                "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None, "field": None,
+                "new_value": None}
+               for p in plans if (at := later_activity(p.history, p.values)) is not None]
+    insert_many(session, EVENTS, [{**event, "actor": None} for event in events])
+    keep_latest_activity(session, LEADS, EVENTS, "lead_id", old_ids)
+    links = [{"id": p.deal[0], "lead_id": ids[p.record.external_id][0]}
+             for p in plans if p.deal is not None]
+    update_many(session, table_of(Deal), links, version=table_of(Deal).c.version + 1)
+    return ImportResult("leads", len(records), len(new), len(old))
+
+
+def _plans(session: Session, team: str, records: list[LeadRecord], now: datetime,
+           found: Problems) -> list[_Plan]:
+    check_unique(records, found)
+    stages = StageIndex(stages_of(session, team=team, kind="lead"))
+    dropped = stages.of_kind("dropped")
+    rows = session.execute(
+        select(Deal.external_id, Deal.id, Deal.number, Deal.name, Deal.created_at,
+               Lead.external_id).outerjoin(Lead, Lead.id == Deal.lead_id)
+        .where(Deal.team_id == team,
+               Deal.external_id.is_not(None) | Deal.lead_id.is_not(None))).all()
+    deals = {row[0]: row[1:] for row in rows if row[0] is not None}
+    by_lead = {row[5]: row[1:] for row in rows if row[5] is not None}  # linked already
+    claimed: dict[str, int] = {}
+    plans = []
+    for record in records:
+        reasons: list[str] = []
+        history = history_of(record, stages, "stage", [(dropped, record.dropped_at)], now,
+                             reasons)
+        deal = deals.get(record.deal) if record.deal else by_lead.get(record.external_id)
+        if deal is not None and deal[4] not in (None, record.external_id):
+            reasons.append(f"`deal` `{record.deal}` came from another lead (`{deal[4]}`)")
+        if record.deal and record.deal in claimed:
+            reasons.append(f"`deal` `{record.deal}` is also the deal of line "
+                           f"{claimed[record.deal]}")
+        if record.deal:
+            claimed.setdefault(record.deal, record.line)
+        values = _values(record, history, reasons, deal) if history else None
+        if reasons or values is None:
+            found.append((record.line, "; ".join(reasons)))
+        else:
+            assert history is not None  # values are read from a history only
+            plans.append(_Plan(record, history, values, deal[:4] if deal else None))
+    return plans
+
+
+def _values(record: LeadRecord, history: Rebuilt, reasons: list[str],
+            deal: tuple[int, int, str, datetime, str | None] | None) -> dict[str, Any] | None:
+    """The lead's columns as the row sets them, or None (with reasons) when one is bad."""
+    try:
+        values = {"name": check_lead_name(record.name), "source": normalise_source(record.source)}
+    except DealbotError as error:
+        reasons.append(error.message)
+        return None
+    tags = " ".join(record.tags)
+    for column, text, limit in (("company", record.company, 200), ("tags", tags, 500),
+                                ("drop_reason", record.drop_reason, 500)):
+        if text and len(text) > limit:
+            reasons.append(f"`{column}` is longer than {limit} characters")
+    last = history.steps[-1].at
+    dropped = history.closed_at is not None
+    return {**values, "stage_id": history.stage_id, "company": record.company,
+            "owner": record.owner, "tags": tags, "created_at": history.created,
+            "dropped_at": history.closed_at,
+            "drop_reason": record.drop_reason if dropped else None,
+            "converted_at": deal[3] if deal else None, "deal_ref": record.deal,
+            "last_activity_at": max(last, record.last_activity or last)}

@@ -1,0 +1,32 @@
+"""The value grammar both floors use: amounts and money, percentages, dates, weeks, times of
+day, time zones, mentions, Slack's text entities and the checks on free text.
+
+Pure functions: no clock (`today` is a parameter), no database, no Slack client. Bad input
+raises `UsageError` whose message says what was wrong and how to write it. The command
+grammar (which words of a command are what) is the Slack floor's: handlers/grammar.py.
+"""
+
+from storage.values.amounts import format_money, looks_like_amount, parse_amount, parse_percent
+from storage.values.dates import (
+    iso_week_label,
+    parse_date,
+    parse_iso_week,
+    parse_time_of_day,
+    parse_timezone,
+    parse_weekday,
+)
+from storage.values.text import (
+    check_text,
+    escape,
+    parse_channel_mention,
+    parse_user_mention,
+    quoted,
+    unescape,
+)
+
+__all__ = [
+    "check_text", "escape", "format_money", "iso_week_label", "looks_like_amount",
+    "parse_amount", "parse_channel_mention", "parse_date", "parse_iso_week", "parse_percent",
+    "parse_time_of_day", "parse_timezone", "parse_user_mention", "parse_weekday", "quoted",
+    "unescape",
+]

@@ -1,0 +1,77 @@
+"""`dealbot report` and `dealbot digest send` on a database with a small history."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.cli.main import main
+from storage.deals import operations as deals
+from storage.leads import operations as leads
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def team(db, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.delenv("SLACK_API_URL", raising=False)
+    with db.transaction() as s:
+        deals.create_deal(s, team="T1", name="Acme", actor="U1", now=NOW - timedelta(days=2),
+                          value=Decimal("1200.50"), stage="proposal")
+        leads.add_lead(s, team="T1", name="Jane", actor="U1", now=NOW - timedelta(hours=1),
+                       source="webinar")
+    return "T1"
+
+
+def run_json(capsys, *argv: str) -> dict:
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_report_pipeline_prints_the_json_contract(team, capsys):
+    data = run_json(capsys, "report", "pipeline", "--format", "json")
+    assert data["team"] == "T1" and data["totals"]["value"] == "1200.50"
+    past = run_json(capsys, "report", "pipeline", "--format", "json", "--as-of",
+                    (NOW - timedelta(days=3)).isoformat())
+    assert past["totals"] == {"count": 0, "value": "0.00", "weighted": "0.00"}
+
+
+def test_report_funnel_for_a_week_in_a_zone(team, capsys):
+    data = run_json(capsys, "report", "funnel", "--format", "json", "--week", "2026-W47",
+                    "--tz", "Europe/Oslo")
+    assert (data["week"], data["timezone"], data["start"]) == (
+        "2026-W47", "Europe/Oslo", "2026-11-15T23:00:00Z")
+    assert main(["report", "funnel"]) == 0
+    assert "Awareness" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--week", "2026-W60"], ["--tz", "Mars/Base"],
+                                  ["--team", "T404"]])
+def test_bad_report_arguments_say_what_is_wrong(team, capsys, argv):
+    assert main(["report", "funnel", *argv]) == 2
+    assert "dealbot:" in capsys.readouterr().err
+
+
+def test_digest_send_posts_through_the_same_code_and_dry_run_prints(team, capsys, slack,
+                                                                    monkeypatch):
+    assert main(["digest", "send", "pipeline", "--channel", "C1", "--dry-run"]) == 0
+    assert json.loads(capsys.readouterr().out)["channel"] == "C1"
+    assert slack.calls("chat.postMessage") == []
+    monkeypatch.setenv("SLACK_API_URL", slack.api_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    assert main(["digest", "send", "funnel", "--channel", "C1"]) == 0
+    assert [c.body["channel"] for c in slack.calls("chat.postMessage")] == ["C1"]
+
+
+def test_digest_send_with_slack_unreachable_says_so_in_one_line(team, capsys, monkeypatch):
+    from tests.e2e.serving import free_port
+
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{free_port()}/api/")  # nobody there
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    assert main(["digest", "send", "pipeline", "--channel", "C1"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "dealbot: the digest for C1 was not posted: connection_error"

@@ -1,0 +1,177 @@
+"""The console: scripted sessions through stdin drive the real app and print a transcript."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import Settings
+from bot.console import run_console
+from bot.console.mrkdwn import Style, to_text
+from bot.console.people import LocalUsers
+
+ROOT = Path(__file__).parents[2]
+
+
+def session(db, clock, script: str, **options) -> str:
+    """The transcript of a console session typed as `script`."""
+    out = io.StringIO()
+    status = run_console(Settings(database_url=db.url), db, stdin=io.StringIO(script), out=out,
+                         clock=clock, color=False, **options)
+    assert status == 0, out.getvalue()
+    return out.getvalue()
+
+
+def after(transcript: str, typed: str) -> str:
+    """What the console drew after the line `typed` was echoed (up to the next prompt)."""
+    part = transcript.split(f"> {typed}\n", 1)[1]
+    return re.split(r"\n\w+> ", part, maxsplit=1)[0]
+
+
+def test_a_slash_command_goes_through_the_app_and_its_card_is_drawn_with_numbered_buttons(db, clock):
+    transcript = session(db, clock, "/deal new Acme Corp 50k owner:@bob #q4\n")
+    card = after(transcript, "/deal new Acme Corp 50k owner:@bob #q4")
+    assert "in #sales · message 1" in card
+    assert "#1 Acme Corp" in card and "@bob" in card and "$50,000" in card
+    assert "[1] → Qualification" in card
+    assert "@ann created this in Prospecting" in card
+
+
+def test_a_bad_line_gets_the_same_answer_the_slack_user_would_see(db, clock, driver):
+    transcript = session(db, clock, "/deal new Acme 50k\n/deal move acme nowhere\n")
+    answer = after(transcript, "/deal move acme nowhere")
+    assert "only visible to you" in answer
+    slack_reply = driver.one("move acme nowhere", team="T0CONSOLE")
+    expected = to_text(slack_reply.blocks[0]["text"]["text"], Style())
+    assert " ".join(expected.split()) in " ".join(answer.split())
+
+
+def test_a_line_that_is_neither_command_nor_number_is_answered_with_a_hint(db, clock):
+    transcript = session(db, clock, "hello\n7\n/nothing here\n")
+    assert "Type a slash command like /deal help" in after(transcript, "hello")
+    assert "There is no [7] on screen" in after(transcript, "7")
+    assert "/nothing is not a valid command" in after(transcript, "/nothing here")
+
+
+def test_typing_a_number_clicks_the_button_and_the_card_is_updated_in_place(db, clock):
+    transcript = session(db, clock, "/lead add Jane Roe (Globex) source:webinar\n1\n")
+    click = after(transcript, "1")
+    assert "updated message 1" in click
+    assert "Interest" in click
+
+
+def test_a_menu_option_is_clicked_by_its_number(db, clock):
+    transcript = session(db, clock, "/lead add Jane Roe (Globex)\n:replay 1\n")
+    card = after(transcript, ":replay 1")
+    number = re.search(r"\[(\d+)\] Engagement", card).group(1)
+    moved = session(db, clock, f"/lead show #1\n{number}\n")
+    assert "Engagement" in after(moved, number).split("\n", 2)[1] + after(moved, number)
+
+
+def test_a_modal_is_asked_field_by_field_and_submitted(db, clock):
+    script = "/lead add Jane Roe (Globex)\n:replay 1\n"
+    card = after(session(db, clock, script), ":replay 1")
+    drop = re.search(r"\[(\d+)\] Drop", card).group(1)
+    transcript = session(db, clock, f"/lead show #1\n{drop}\nwent with a competitor\n")
+    assert "Modal: Drop lead" in transcript
+    assert "Reason (optional): went with a competitor" in transcript
+    assert "Dropped" in transcript.split("Reason (optional)")[1]
+
+
+def test_a_field_the_app_refuses_is_shown_with_its_error_and_asked_again(db, clock):
+    card = after(session(db, clock, "/lead add Jane Roe (Globex)\n:replay 1\n"), ":replay 1")
+    convert = re.search(r"\[(\d+)\] Convert to deal", card).group(1)
+    script = f"/lead show #1\n{convert}\nlots\n2\nbob\n20k\n"
+    transcript = session(db, clock, script)
+    assert "Value" in transcript and "⚠" in transcript.split("Value (optional): lots")[1]
+    assert "Value (optional): 20k" in transcript
+    assert "$20,000" in transcript and "@bob" in transcript
+
+
+def test_a_modal_can_be_cancelled_and_nothing_is_sent(db, clock):
+    from storage.leads.queries import show_lead
+
+    card = after(session(db, clock, "/lead add Jane Roe\n:replay 1\n"), ":replay 1")
+    drop = re.search(r"\[(\d+)\] Drop", card).group(1)
+    transcript = session(db, clock, f"/lead show #1\n{drop}\n:cancel\n")
+    assert "Modal: Drop lead" in transcript and "(modal closed, nothing sent)" in transcript
+    with db.transaction() as s:
+        assert show_lead(s, team="T0CONSOLE", number=1).stage.name == "Awareness"
+
+
+def test_switching_user_changes_who_acts(db, clock):
+    transcript = session(db, clock, ":user bob\n/deal new Globex 10k\n:user\n")
+    assert "You are @bob" in transcript
+    assert "@bob created this" in transcript
+    assert "*bob" in after(transcript, ":user")
+
+
+def test_messages_are_listed_and_replayed_with_fresh_numbers(db, clock):
+    transcript = session(db, clock, "/deal new Acme 50k\n/deal list\n:messages\n:replay 1\n")
+    listing = after(transcript, ":messages")
+    assert "1  #sales" in listing and "2  only you" in listing
+    assert "[1] → Qualification" in after(transcript, ":replay 1")
+
+
+def test_every_line_fits_an_80_column_terminal(db, clock):
+    transcript = session(db, clock, "/deal help\n/deal new Acme Corporation International "
+                                    "Holdings 1.2m close:friday #q4 #enterprise\n/lead help\n")
+    drawn = [line for line in transcript.splitlines() if not line.startswith("ann> ")]
+    too_wide = [line for line in drawn if len(line) > 80]
+    assert too_wide == []
+
+
+def test_mrkdwn_reads_as_plain_text_when_piped():
+    users = LocalUsers(["ann"])
+    style = Style(color=False, name_of=users.name)
+    text = "*Bold* <@U0ANN> and <@U9|zed> said &lt;hi&gt; &amp; <https://x.io|docs>"
+    assert to_text(text, style) == "Bold @ann and @zed said <hi> & docs (https://x.io)"
+    assert "\x1b[1mBold\x1b[0m" in to_text("*Bold*", Style(color=True))
+
+
+def test_dates_are_shown_in_the_console_zone(clock):
+    from zoneinfo import ZoneInfo
+
+    style = Style(zone=ZoneInfo("Europe/Oslo"), now=clock)
+    ts = int(clock().timestamp())
+    assert to_text(f"<!date^{ts}^{{date_short_pretty}} at {{time}}|fallback>", style) == \
+        "today at 13:00"
+    assert to_text(f"<!date^{ts - 86400 * 3}^{{date_short}}|x>", style) == "Nov 19, 2026"
+
+
+def test_typed_mentions_arrive_as_slack_sends_them():
+    users = LocalUsers(["ann", "bob"])
+    assert users.as_slack_text("move A&B to @bob <x>") == \
+        "move A&amp;B to <@U0BOB|bob> &lt;x&gt;"
+    assert users.as_slack_text("mail ann@example.com @nobody") == "mail ann@example.com @nobody"
+
+
+def test_the_cli_console_runs_a_piped_script_with_the_demo(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}", "NO_COLOR": "1"}
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CLIENT_ID",
+                 "SLACK_CLIENT_SECRET", "SLACK_APP_TOKEN"):
+        env.pop(name, None)
+    script = "/deal list\n/deal show #1\n:quit\n"
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "console", "--demo"], input=script,
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Demo team added" in done.stdout
+    assert "ann> /deal list" in done.stdout and "deals" in after(done.stdout, "/deal list")
+    assert "#1 " in after(done.stdout, "/deal show #1")
+    assert "\x1b[" not in done.stdout
+    again = subprocess.run([sys.executable, "-m", "bot.cli", "console", "--demo"], input="",
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    assert again.returncode == 0 and "already in this database" in again.stdout
+
+
+def test_digest_posts_in_sales_what_the_scheduler_would_post_now(db, clock):
+    transcript = session(db, clock, "/deal new Acme 50k\n:digest pipeline\n:digest funnel\n")
+    pipeline = after(transcript, ":digest pipeline")
+    assert "in #sales · message 2" in pipeline and "only visible to you" not in pipeline
+    assert "$50,000" in pipeline and "Share" not in pipeline  # a digest, not /pipeline's answer
+    funnel = after(transcript, ":digest funnel")
+    assert "in #sales · message 3" in funnel and "Awareness" in funnel

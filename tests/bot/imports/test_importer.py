@@ -1,0 +1,205 @@
+"""Importing deals, leads and spend: files as CRMs and spreadsheets write them, every kind of
+bad row refused with its line and nothing written, re-imports that update and never
+duplicate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.imports.importer import ImportRefused, import_file, import_rows
+from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
+from storage.leads import operations as leads_ops
+from storage.leads import queries as lead_queries
+from storage.lookup import resolve_deal, resolve_lead
+from storage.models import Deal, DealEvent, Lead, LeadEvent, Spend
+from storage.workspaces import ensure_workspace, update_settings
+from tests.bot.imports.history import histories
+
+UTC = UTC
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def count(db, model) -> int:
+    with db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_a_spreadsheet_file_with_bom_crlf_semicolons_and_nordic_names_imports(db, now, tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_bytes("\ufeffRecord ID;Deal name;Amount;Deal stage;Create date;Deal owner\r\n"
+                     "1;Blåbær Ærlig AS;1.234,50;Proposal;01.09.2026 10:00;U1\r\n"
+                     "2;Müller & Söhne GmbH;50 000;Negotiation;2026-09-02;U2\r\n"
+                     .encode("utf-8"))
+    result = import_file(db, "deals", path, team="T1", now=now)
+    assert (result.rows, result.created, result.updated) == (2, 2, 0)
+    with db.transaction() as s:
+        deals = {d.name: d.value for d in s.scalars(select(Deal))}
+    assert deals == {"Blåbær Ærlig AS": Decimal("1234.50"),
+                     "Müller & Söhne GmbH": Decimal("50000.00")}
+
+
+def test_crm_column_names_and_entered_columns_rebuild_the_history(db, now):
+    row = {"Record ID": "D1", "Deal Name": "Globex", "Amount": "$12,000",
+           "Create date": "2026-09-01T09:00:00Z",
+           'Date entered "Qualification (Sales Pipeline)"': "2026-09-03T09:00:00Z",
+           "entered:Proposal": "2026-09-10 12:00:00+02:00", "Closed Won Date": "2026-10-01T08:00Z",
+           "Hubspot Score": "40"}
+    result = import_rows(db, "deals", [row], team="T1", now=now)
+    assert result.ignored_columns == ("Hubspot Score",)
+    assert histories(db, "T1")["D1"] == [
+        (at("2026-09-01T09:00"), "created", None, "Prospecting"),
+        (at("2026-09-03T09:00"), "stage", "Prospecting", "Qualification"),
+        (at("2026-09-10T10:00"), "stage", "Qualification", "Proposal"),
+        (at("2026-10-01T08:00"), "stage", "Proposal", "Won")]
+
+
+def test_times_without_a_zone_are_in_the_workspace_time_zone(db, now):
+    with db.transaction() as s:
+        ensure_workspace(s, team="T1", now=now)
+        update_settings(s, team="T1", now=now, timezone="Europe/Oslo")
+    import_rows(db, "deals", [{"id": "D1", "name": "Fjord", "created": "2026-09-01 10:00",
+                               "entered:Meeting": "2026-09-02"}], team="T1", now=now)
+    assert [e[0] for e in histories(db, "T1")["D1"]] == [at("2026-09-01T08:00"),
+                                                         at("2026-09-01T22:00")]
+
+
+def test_reimporting_a_file_updates_the_same_records_and_never_duplicates(db, now):
+    rows = [{"id": "D1", "name": "Acme", "value": "10k", "created": "2026-09-01",
+             "entered:Meeting": "2026-09-05", "stage": "Meeting"},
+            {"id": "D2", "name": "Initech", "value": "5k", "created": "2026-09-02",
+             "lost_at": "2026-09-20", "lost_reason": "price"}]
+    first = import_rows(db, "deals", rows, team="T1", now=now)
+    before = histories(db, "T1")
+    rows[0] = {**rows[0], "value": "12k", "stage": "Proposal", "entered:Proposal": "2026-09-09"}
+    again = import_rows(db, "deals", rows, team="T1", now=now)
+    assert (first.created, again.created, again.updated) == (2, 0, 2)
+    assert count(db, Deal) == 2
+    after = histories(db, "T1")
+    assert after["D2"] == before["D2"]
+    assert [e[3] for e in after["D1"]] == ["Prospecting", "Meeting", "Proposal"]
+    with db.transaction() as s:
+        acme = s.scalars(select(Deal).where(Deal.external_id == "D1")).one()
+        assert (acme.number, acme.value) == (1, Decimal("12000.00"))
+        assert s.scalar(select(func.count()).select_from(DealEvent)) == 5
+
+
+def test_notes_logged_in_dealbot_survive_a_reimport_of_the_file(db, now):
+    rows = [{"id": "D1", "name": "Acme", "value": "10k", "created": "2026-09-01",
+             "stage": "Meeting", "entered:Meeting": "2026-09-05"}]
+    leads = [{"id": "L1", "name": "Kari Nordmann", "created": "2026-09-01"}]
+    import_rows(db, "deals", rows, team="T1", now=now)
+    import_rows(db, "leads", leads, team="T1", now=now)
+    with db.transaction() as s:
+        deals.add_note(s, team="T1", number=resolve_deal(s, team="T1", ref="Acme"), text="called Kari", actor="U1", now=now)
+        leads_ops.add_lead_note(s, team="T1", number=resolve_lead(s, team="T1", ref="Kari"), text="met at the fair", actor="U1",
+                                now=now)
+    import_rows(db, "deals", [{**rows[0], "value": "12k"}], team="T1", now=now)
+    import_rows(db, "leads", leads, team="T1", now=now)
+    with db.transaction() as s:
+        shown, events = deal_queries.deal_history(s, team="T1", number=resolve_deal(s, team="T1", ref="Acme"))
+        assert [e.new_value for e in events if e.kind == "note"] == ["called Kari"]
+        assert shown.value == Decimal("12000.00") and shown.last_activity_at == now
+        _, lead_events = lead_queries.lead_history(s, team="T1", number=resolve_lead(s, team="T1", ref="Kari"))
+        assert [e.new_value for e in lead_events if e.kind == "note"] == ["met at the fair"]
+
+
+def test_a_lead_names_a_deal_that_a_later_deals_file_brings_and_they_link(db, now):
+    import_rows(db, "leads", [{"id": "L1", "name": "Kari Nordmann", "source": "Webinar",
+                               "created": "2026-09-01", "entered:Engagement": "2026-09-08",
+                               "deal": "D9"}], team="T1", now=now)
+    import_rows(db, "deals", [{"id": "D9", "name": "Nordmann AS", "created": "2026-09-08"}],
+                team="T1", now=now)
+    with db.transaction() as s:
+        lead = s.scalars(select(Lead)).one()
+        deal = s.scalars(select(Deal)).one()
+        assert deal.lead_id == lead.id and lead.converted_at == at("2026-09-08T00:00")
+        kinds = list(s.scalars(select(LeadEvent.kind).order_by(LeadEvent.at, LeadEvent.id)))
+    assert kinds == ["created", "stage", "convert"]
+
+
+def test_a_deal_names_its_lead_by_the_leads_id(db, now):
+    import_rows(db, "leads", [{"id": "L1", "name": "Jürgen Groß", "created": "2026-09-01"}],
+                team="T1", now=now)
+    import_rows(db, "deals", [{"id": "D1", "name": "Groß GmbH", "created": "2026-09-03",
+                               "lead": "L1"}], team="T1", now=now)
+    with db.transaction() as s:
+        assert s.scalars(select(Deal)).one().lead_id == s.scalars(select(Lead)).one().id
+
+
+def test_spend_imports_by_iso_week_or_date_and_a_second_import_replaces(db, now):
+    rows = [{"week": "2026-W40", "amount": "2.5k", "source": "Webinar"},
+            {"week": "2026-10-07", "amount": "300", "source": ""}]
+    first = import_rows(db, "spend", rows, team="T1", now=now)
+    second = import_rows(db, "spend", [{**rows[0], "amount": "2000"}], team="T1", now=now)
+    assert (first.created, second.updated) == (2, 1)
+    with db.transaction() as s:
+        assert [(r.week_start.isoformat(), r.source, r.amount) for r in s.scalars(
+            select(Spend).order_by(Spend.week_start))] == [
+            ("2026-09-28", "webinar", Decimal("2000.00")), ("2026-10-05", "", Decimal("300.00"))]
+
+
+GOOD = {"id": "D1", "name": "Acme", "value": "10k", "created": "2026-09-01"}
+
+
+@pytest.mark.parametrize(("bad", "words"), [
+    ({"name": ""}, "`name` is empty"),
+    ({"id": ""}, "`id` is empty"),
+    ({"stage": "Closing"}, "`Closing` is not a stage here; the stages are `Prospecting`"),
+    ({"value": "lots"}, "`value`: `lots` is not an amount"),
+    ({"value": "-5"}, "negative"),
+    ({"created": "yesterday-ish"}, "`created`"),
+    ({"won_at": "3/4/2026"}, "could be read more than one way"),
+    ({"lead": "L404"}, "`lead` `L404` is not a lead imported before"),
+    ({"entered:Proposal": "2026-10-05", "won_at": "2026-10-01"},
+     "`entered:Proposal` (2026-10-05 00:00) is after `won_at`"),
+    ({"entered:Qualification": "2026-08-01"}, "is before `created`"),
+    ({"entered:Closing": "2026-09-05"}, "`entered:Closing` names no stage"),
+    ({"won_at": "2026-10-01", "lost_at": "2026-10-02"}, "are both set"),
+    ({"stage": "Won"}, "stage `Won` needs the time in `won_at`"),
+    ({"stage": "Proposal", "lost_at": "2026-10-02"}, "stage is `Proposal` but `lost_at`"),
+])
+def test_every_kind_of_bad_deal_row_refuses_the_file_with_its_line_and_writes_nothing(
+        db, now, bad, words):
+    rows = [dict(GOOD), {**GOOD, "id": "D2", **bad}, {**GOOD, "id": "D3"}]
+    with pytest.raises(ImportRefused) as refused:
+        import_rows(db, "deals", rows, team="T1", now=now)
+    assert [line for line, _ in refused.value.errors] == [3]
+    assert words in refused.value.errors[0][1]
+    assert count(db, Deal) == 0 and count(db, DealEvent) == 0
+
+
+def test_every_bad_row_is_listed_at_once_with_the_files_line_numbers(db, now, tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_text('id,name,stage,created\nL1,Ola,Interest,2026-09-01\n'
+                    'L2,,Interest,2026-09-01\nL3,"Per\nHansen",Nowhere,2026-09-01\n'
+                    'L1,Kari,Interest,2026-09-02\n', encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_file(db, "leads", path, team="T1", now=now)
+    assert [line for line, _ in refused.value.errors] == [3, 4, 6]
+    assert "is also on line 2" in refused.value.errors[2][1]
+    assert count(db, Lead) == 0
+
+
+def test_a_file_without_a_required_column_is_refused_at_the_header(db, now):
+    with pytest.raises(ImportRefused) as refused:
+        import_rows(db, "deals", [{"Deal name": "Acme"}], team="T1", now=now)
+    assert refused.value.errors == [
+        (1, "the file has no `id` column (it may be called `id`, `record id`, `deal id`)")]
+
+
+def test_bad_spend_rows_are_refused(db, now):
+    rows = [{"week": "2026-W60", "amount": "5"}, {"week": "2027-01-04", "amount": "5"},
+            {"week": "2026-W40", "amount": "x"}, {"week": "2026-W41", "amount": "1"},
+            {"week": "2026-10-06", "amount": "2"}]
+    with pytest.raises(ImportRefused) as refused:
+        import_rows(db, "spend", rows, team="T1", now=now)
+    assert [line for line, _ in refused.value.errors] == [2, 3, 4, 6]
+    assert count(db, Spend) == 0
