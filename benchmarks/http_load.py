@@ -31,11 +31,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from _load import history, postgres as pg, servers, stats
+from _load import history, servers, stats
+from _load import postgres as pg
 from _load.generator import Load, Result, run_in_child
 from _load.standin import StandIn
 
@@ -60,7 +61,7 @@ def database(args: argparse.Namespace, work: Path) -> Iterator[str]:
         pg.dealbot(url, "db", "upgrade", cwd=work)
         if pg.count(url, "deals") == 0:
             path = history.deals_csv(work / "deals.csv", count=args.deals,
-                                     now=datetime.now(timezone.utc))
+                                     now=datetime.now(UTC))
             seconds = pg.import_file(url, "deals", path, cwd=work)
             print(f"imported {args.deals:,} deals with `dealbot import deals` in {seconds:.0f} s")
         else:

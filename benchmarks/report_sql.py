@@ -28,20 +28,20 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
-
-from _load import history, postgres as pg, reference
+from _load import history, reference
+from _load import postgres as pg
 
 LEADS_PER_DEAL = 0.25
 
 
 def grow(url: str, size: int, work: Path) -> None:
     """Imports what the database lacks to hold about `size` deal events."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     deals = round(size / history.EVENTS_PER_DEAL)
     leads = round(deals * LEADS_PER_DEAL)
     have_deals, have_leads = pg.count(url, "deals"), pg.count(url, "leads")
@@ -90,7 +90,7 @@ def timed(runs: int, once: Any) -> tuple[list[float], Any]:
 
 
 def measure(url: str, runs: int, work: Path, startup: float) -> list[dict[str, Any]]:
-    t = datetime.now(timezone.utc).replace(microsecond=0)
+    t = datetime.now(UTC).replace(microsecond=0)
     monday = (t - timedelta(days=t.weekday())).replace(hour=0, minute=0, second=0)
     year, week, _ = monday.isocalendar()
     naive = {"t": t.replace(tzinfo=None), "start": monday.replace(tzinfo=None),

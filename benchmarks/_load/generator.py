@@ -23,6 +23,7 @@ import resource
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,10 +94,11 @@ class _Cards:
             return card
 
 
-def _requests(load: Load, cards: _Cards, rng: random.Random, lock: threading.Lock):  # noqa: ANN202
+def _requests(load: Load, cards: _Cards, rng: random.Random,
+              lock: threading.Lock) -> Callable[[str], tuple[str, str]]:
     movable = sorted(load.open_stages)
     clickable = [n for n, stage in load.open_stages.items() if stage != OPEN[-1]]
-    kinds, weights = zip(*MIX)
+    kinds, weights = zip(*MIX, strict=True)
 
     def build(rid: str) -> tuple[str, str]:
         kind = rng.choices(kinds, weights)[0] if load.scenario == "mix" else load.scenario

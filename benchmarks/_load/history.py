@@ -67,7 +67,7 @@ def deal_row(rng: random.Random, key: str, now: datetime) -> dict[str, str]:
         row["expected_close"] = (now + timedelta(days=rng.randint(-20, 90))).date().isoformat()
     times = _steps(rng, last, entered)
     row["created"] = iso(times[0])
-    for stage, at in zip(OPEN, times):
+    for stage, at in zip(OPEN, times, strict=False):  # as many as it entered
         row[f"entered:{stage}"] = iso(at)
     return row
 
@@ -81,7 +81,7 @@ def lead_row(rng: random.Random, key: str, now: datetime) -> dict[str, str]:
     row = {"id": key, "name": f"Lead {key}", "company": rng.choice(COMPANIES),
            "source": rng.choice(SOURCES), "owner": rng.choice(OWNERS), "created": iso(times[0]),
            "stage": FUNNEL[reached - 1]}
-    for stage, at in zip(FUNNEL, times):
+    for stage, at in zip(FUNNEL, times, strict=False):  # as many as it reached
         row[f"entered:{stage}"] = iso(at)
     if rng.random() < 0.2:
         row["stage"] = "Dropped"
