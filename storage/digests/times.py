@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.digests.subscriptions import SubscriptionView
+from storage.values import iso_week_label
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,7 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def period_of(kind: str, day: date) -> str:
     if kind == "funnel":
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
+        return iso_week_label(day)
     return day.isoformat()
 
 

@@ -20,13 +20,13 @@ from storage.reports import funnel_outcomes as outcomes
 from storage.reports.funnel_outcomes import Closed, SourceLine, ratio
 from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
 from storage.reports.weeks import (
-    iso_week,
     local_midnight,
     monday_of,
     week_bounds,
     week_containing,
 )
 from storage.stages import stages_of
+from storage.values import iso_week_label
 from storage.workspaces import ensure_workspace
 
 COHORT_DAYS = 28
@@ -91,7 +91,7 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
     cohort_start = local_midnight(monday + timedelta(days=7 - COHORT_DAYS), zone)
     spend = outcomes.spend_by_source(session, team=team, monday=monday)
     return FunnelReport(
-        team=team, week=iso_week(monday), monday=monday, start=start, end=end, timezone=zone,
+        team=team, week=iso_week_label(monday), monday=monday, start=start, end=end, timezone=zone,
         currency=workspace.currency,
         stages=_stages(session, team, prev_start, start, end, cohort_start),
         cohort_start=cohort_start,
