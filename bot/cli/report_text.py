@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
+from storage.values import format_money
 
 
 def _rate(value: float | None) -> str:
@@ -17,7 +18,7 @@ def _number(value: float | None) -> str:
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    return "-" if value is None else f"{value:,.2f} {currency}"
+    return "-" if value is None else format_money(value, currency)
 
 
 def pipeline_text(r: PipelineSummary) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from handlers.blocks.format import clip, escape, money, user
+from handlers.blocks.format import clip, escape, format_money, user
 from storage.deals.views import DealView, EventView
 
 
 def activity_line(deal: DealView, event: EventView) -> str:
     """Wins are celebrated; every other move says from where to where."""
     who = user(event.actor)
-    subject = f"*#{deal.id} {escape(clip(deal.name, 200))}* ({money(deal.value, deal.currency)})"
+    subject = f"*#{deal.id} {escape(clip(deal.name, 200))}* ({format_money(deal.value, deal.currency)})"
     if deal.stage.kind == "won":
         return f":tada: {who} won {subject}! :trophy:"
     if deal.stage.kind == "lost":

@@ -9,8 +9,8 @@ from handlers.blocks.format import (
     day,
     escape,
     fields,
+    format_money,
     moment,
-    money,
     option,
     section,
     user,
@@ -39,7 +39,7 @@ def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
 def card_text(deal: DealView) -> str:
     """The notification fallback: readable without the blocks."""
     return (f"#{deal.id} {deal.name} — {deal.stage.name}, "
-            f"{money(deal.value, deal.currency)}")
+            f"{format_money(deal.value, deal.currency)}")
 
 
 def _title(deal: DealView) -> str:
@@ -58,8 +58,8 @@ def _facts(deal: DealView) -> list[tuple[str, str]]:
         next_action += f" (due {day(deal.next_action_due)})"
     return [
         ("Stage", escape(stage)),
-        ("Value", f"{money(deal.value, deal.currency)} · weighted "
-                  f"{money(deal.weighted, deal.currency)}"),
+        ("Value", f"{format_money(deal.value, deal.currency)} · weighted "
+                  f"{format_money(deal.weighted, deal.currency)}"),
         ("Owner", user(deal.owner)),
         ("Expected close", day(deal.expected_close) if deal.expected_close else "—"),
         ("Probability", weight),

@@ -8,8 +8,8 @@ from handlers.blocks.format import (
     day,
     divider,
     escape,
+    format_money,
     listing,
-    money,
     section,
     user,
 )
@@ -24,7 +24,7 @@ MAX_LIST_BLOCKS = 45
 def deal_line(deal: DealView) -> str:
     close = f" · closes {day(deal.expected_close)}" if deal.expected_close else ""
     return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage.name)}, "
-            f"{money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
+            f"{format_money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
 
 
 def deal_list_blocks(found: DealList) -> list[dict]:
@@ -35,7 +35,7 @@ def deal_list_blocks(found: DealList) -> list[dict]:
 
 
 def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:
-    lines = history_lines(events)
+    lines = history_lines(events, currency=deal.currency)
     blocks = [section(f"*History of #{deal.id} {escape(deal.name)}*")]
     chunk: list[str] = []
     for line in lines:  # pack lines into sections of at most 3000 characters

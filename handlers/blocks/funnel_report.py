@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.blocks.format import clip, context, day, escape, fields, money
+from handlers.blocks.format import clip, context, day, escape, fields, format_money
 from handlers.blocks.report_parts import bar, change, name_cell, percent, table
 from handlers.blocks.reports import share_actions
 from storage.reports.funnel import FunnelReport
@@ -26,7 +26,7 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                 f"{escape(report.timezone)} · vs the week before"),
         {"type": "section", "text": {"type": "mrkdwn", "text": _stage_table(report)}},
         fields(("New leads", _sources(report)),
-               ("Deals", f"🏆 {report.deals.won} won ({money(report.deals.won_value, c)}) "
+               ("Deals", f"🏆 {report.deals.won} won ({format_money(report.deals.won_value, c)}) "
                          f"{change(report.deals.won, report.deals_prev.won)}\n"
                          f"❌ {report.deals.lost} lost · win rate "
                          f"{percent(report.deals.win_rate)}"),
@@ -70,10 +70,10 @@ def _sources(report: FunnelReport) -> str:
 
 def _cac(report: FunnelReport) -> str:
     c = report.currency
-    cac = money(report.cac, c) if report.cac is not None else "– (no deals won)"
-    lines = [f"Spend {money(report.spend, c)} · CAC {cac}"]
+    cac = format_money(report.cac, c) if report.cac is not None else "– (no deals won)"
+    lines = [f"Spend {format_money(report.spend, c)} · CAC {cac}"]
     for source, value in list(report.cac_by_source.items())[:SOURCES_SHOWN]:
-        lines.append(f"{escape(clip(source, 40))}: {money(value, c) if value is not None else '–'}")
+        lines.append(f"{escape(clip(source, 40))}: {format_money(value, c) if value is not None else '–'}")
     return "\n".join(lines)
 
 

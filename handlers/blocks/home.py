@@ -20,7 +20,7 @@ from handlers.blocks.format import (
     divider,
     escape,
     fields,
-    money,
+    format_money,
     section,
 )
 from storage.deals.queries import DealList, StageTotal
@@ -59,11 +59,11 @@ def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, 
 
 def pipeline_glance(totals: tuple[StageTotal, ...], currency: str) -> list[dict]:
     """Count and value per open stage, ten stages a section (Slack's limit on fields)."""
-    pairs = [(escape(t.stage), f"{t.count} · {money(t.value, currency)}") for t in totals]
+    pairs = [(escape(t.stage), f"{t.count} · {format_money(t.value, currency)}") for t in totals]
     count = sum(t.count for t in totals)
     value = sum((t.value for t in totals), Decimal("0"))
     blocks = [section(f"*Pipeline* — {count} open deal{'s' if count != 1 else ''}, "
-                      f"{money(value, currency)}")]
+                      f"{format_money(value, currency)}")]
     blocks += [fields(*pairs[i:i + 10]) for i in range(0, len(pairs), 10)]
     return blocks
 
@@ -74,7 +74,7 @@ def _deal_line(deal: DealView, today: date) -> str:
         late = " :warning: *overdue*" if deal.expected_close < today else ""
         close = f" · closes {day(deal.expected_close)}{late}"
     return (f"`#{deal.id}` *{escape(clip(deal.name, 120))}* — {escape(deal.stage.name)}, "
-            f"{money(deal.value, deal.currency)}{close}")
+            f"{format_money(deal.value, deal.currency)}{close}")
 
 
 def _deal_buttons(deal: DealView) -> dict:

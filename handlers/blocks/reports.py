@@ -14,8 +14,8 @@ from handlers.blocks.format import (
     day,
     divider,
     escape,
+    format_money,
     moment,
-    money,
     section,
     user,
 )
@@ -39,8 +39,8 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
                                     "text": clip(f"📊 Pipeline — {report.pipeline}", 150)}},
         context(f"As of {moment(report.as_of)} · changes since {moment(report.activity.since)}"),
         section(_stage_table(report)),
-        section(f"*Open:* {report.count:,} deals · *{money(report.value, c)}* · "
-                f"weighted {money(report.weighted, c)}"),
+        section(f"*Open:* {report.count:,} deals · *{format_money(report.value, c)}* · "
+                f"weighted {format_money(report.weighted, c)}"),
         section(_activity_line(report)),
     ]
     attention = report.attention
@@ -59,8 +59,8 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
 def pipeline_text(report: PipelineSummary) -> str:
     """The notification fallback: the gist in one readable line."""
     a, c = report.activity, report.currency
-    return (f"Pipeline: {report.count:,} open deals, {money(report.value, c)} "
-            f"({money(report.weighted, c)} weighted). Since the last summary: {a.new_count} new, "
+    return (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
+            f"({format_money(report.weighted, c)} weighted). Since the last summary: {a.new_count} new, "
             f"{a.won_count} won, {a.lost_count} lost.")
 
 
@@ -72,16 +72,16 @@ def _stage_table(report: PipelineSummary) -> str:
         before = previous.get(stage.name)
         rows.append([name_cell(stage.name), bar(float(stage.value), float(most)),
                      f"{stage.count:,}", change(stage.count, before.count if before else 0),
-                     money(stage.value, report.currency), money(stage.weighted, report.currency)])
+                     format_money(stage.value, report.currency), format_money(stage.weighted, report.currency)])
     return table(rows)
 
 
 def _activity_line(report: PipelineSummary) -> str:
     a, c = report.activity, report.currency
-    parts = [f"🆕 {a.new_count} new ({money(a.new_value, c)})",
+    parts = [f"🆕 {a.new_count} new ({format_money(a.new_value, c)})",
              f"⏩ {a.advanced} moved forward", f"⏪ {a.moved_back} moved back",
-             f"🏆 {a.won_count} won ({money(a.won_value, c)})",
-             f"❌ {a.lost_count} lost ({money(a.lost_value, c)})"]
+             f"🏆 {a.won_count} won ({format_money(a.won_value, c)})",
+             f"❌ {a.lost_count} lost ({format_money(a.lost_value, c)})"]
     line = "*Since the last summary:* " + " · ".join(parts)
     if a.lost_reasons:
         reasons = ", ".join(f"{escape(clip(r, 60))} ×{n}" for r, n in a.lost_reasons[:5])
@@ -105,4 +105,4 @@ def _deal_line(deal: AttentionDeal, why: str, currency: str) -> str:
     detail = (f"idle {deal.days_idle} days" if why == "stale" else
               f"expected {day(deal.expected_close)}" if deal.expected_close else "")
     return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
-            f"{money(deal.value, currency)}, {user(deal.owner)} · {detail}")
+            f"{format_money(deal.value, currency)}, {user(deal.owner)} · {detail}")
