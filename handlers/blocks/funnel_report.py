@@ -12,9 +12,9 @@ from storage.reports.funnel import FunnelReport
 SOURCES_SHOWN = 8
 FOOTER = ("Entered: leads that reached a stage (or a later one) for the first time this week. "
           "→ next: entered next ÷ entered here (can exceed 100%). Cohort: leads created in the "
-          "4 weeks ending this week, share that reached each stage by its end. Win rate: won ÷ "
-          "(won + lost) this week. CAC: spend ÷ deals won. Lead→deal: median days from a lead "
-          "to its deal, for deals created this week; deal→won: for deals won this week.")
+          "{weeks} weeks ending this week, share that reached each stage by its end. Win rate: "
+          "won ÷ (won + lost) this week. CAC: spend ÷ deals won. Lead→deal: median days from a "
+          "lead to its deal, for deals created this week; deal→won: for deals won this week.")
 
 
 def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
@@ -33,8 +33,8 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                ("Spend and CAC", _cac(report)),
                ("Median days", f"lead → deal: {_days(report.median_days_lead_to_deal)}\n"
                                f"deal → won: {_days(report.median_days_deal_to_won)}")),
-        context(f"Cohort: {report.cohort_size:,} leads created since {day(report.monday - timedelta(days=21))}. "
-                + FOOTER),
+        context(f"Cohort: {report.cohort_size:,} leads created since "
+                f"{day(report.cohort_first_day)}. " + FOOTER.format(weeks=report.cohort_weeks)),
     ]
     if share:
         blocks.append(share_actions(f"funnel:{report.week}:{report.timezone}"))
