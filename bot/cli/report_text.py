@@ -38,7 +38,7 @@ def pipeline_text(r: PipelineSummary) -> str:
     for title, found in (("Stale", r.attention.stale), ("Overdue", r.attention.overdue),
                          ("Closing within 7 days", r.attention.closing_soon)):
         lines.append(f"{title}: {found.total}")
-        lines += [f"  #{d.id} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
+        lines += [f"  #{d.number} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
                   f"days, close {d.expected_close or '-'}" for d in found.deals]
     return "\n".join(lines)
 

@@ -22,7 +22,7 @@ STAGE_EMOJI = {"won": ":trophy:", "lost": ":x:"}
 
 def card_value(deal: DealView, extra: str = "") -> str:
     """What every button carries: the deal and the version the card was drawn from."""
-    return f"{deal.id}:{deal.version}" + (f":{extra}" if extra else "")
+    return f"{deal.number}:{deal.version}" + (f":{extra}" if extra else "")
 
 
 def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
@@ -38,14 +38,14 @@ def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
 
 def card_text(deal: DealView) -> str:
     """The notification fallback: readable without the blocks."""
-    return (f"#{deal.id} {deal.name} — {deal.stage.name}, "
+    return (f"#{deal.number} {deal.name} — {deal.stage.name}, "
             f"{format_money(deal.value, deal.currency)}")
 
 
 def _title(deal: DealView) -> str:
     emoji = STAGE_EMOJI.get(deal.stage.kind, ":briefcase:")
     company = f" · {escape(deal.company)}" if deal.company else ""
-    return f"{emoji} *#{deal.id} {escape(deal.name)}*{company}"
+    return f"{emoji} *#{deal.number} {escape(deal.name)}*{company}"
 
 
 def _facts(deal: DealView) -> list[tuple[str, str]]:

@@ -31,7 +31,7 @@ LIST_SECTION = 2900  # characters packed into one section of a list
 
 
 def per_item(action_id: str, deal: DealView) -> str:
-    return f"{action_id}{ids.PER_ITEM}{deal.id}"
+    return f"{action_id}{ids.PER_ITEM}{deal.number}"
 
 
 def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, today: date,
@@ -73,7 +73,7 @@ def _deal_line(deal: DealView, today: date) -> str:
     if deal.expected_close:
         late = " :warning: *overdue*" if deal.expected_close < today else ""
         close = f" · closes {day(deal.expected_close)}{late}"
-    return (f"`#{deal.id}` *{escape(clip(deal.name, 120))}* — {escape(deal.stage.name)}, "
+    return (f"`#{deal.number}` *{escape(clip(deal.name, 120))}* — {escape(deal.stage.name)}, "
             f"{format_money(deal.value, deal.currency)}{close}")
 
 
@@ -87,7 +87,7 @@ def _deal_buttons(deal: DealView) -> dict:
                  button("Lost", per_item(ids.DEAL_LOST, deal), value, "danger"),
                  button("Add note", per_item(ids.DEAL_ADD_NOTE, deal), value),
                  button("Edit", per_item(ids.DEAL_EDIT, deal), value)]
-    return {"type": "actions", "block_id": f"{ids.HOME_DEAL_ACTIONS}{ids.PER_ITEM}{deal.id}",
+    return {"type": "actions", "block_id": f"{ids.HOME_DEAL_ACTIONS}{ids.PER_ITEM}{deal.number}",
             "elements": elements}
 
 

@@ -94,7 +94,7 @@ def _attention(title: str, found: AttentionList, why: str, currency: str) -> lis
     for deal in found.deals[:ATTENTION_SHOWN]:
         # a deal can be in two lists (stale and overdue): the list makes its action_id unique
         blocks.append(section(_deal_line(deal, why, currency), accessory=button(
-            "Open", f"{ids.REPORT_DEAL}.{why}{ids.PER_ITEM}{deal.id}", str(deal.id))))
+            "Open", f"{ids.REPORT_DEAL}.{why}{ids.PER_ITEM}{deal.number}", str(deal.number))))
     hidden = found.total - min(len(found.deals), ATTENTION_SHOWN)
     if hidden > 0:
         blocks.append(context(f"… and {hidden:,} more. `/deal list` shows them all."))
@@ -104,5 +104,5 @@ def _attention(title: str, found: AttentionList, why: str, currency: str) -> lis
 def _deal_line(deal: AttentionDeal, why: str, currency: str) -> str:
     detail = (f"idle {deal.days_idle} days" if why == "stale" else
               f"expected {day(deal.expected_close)}" if deal.expected_close else "")
-    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
+    return (f"`#{deal.number}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
             f"{format_money(deal.value, currency)}, {user(deal.owner)} · {detail}")
