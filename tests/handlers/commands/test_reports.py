@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
+from bot.slack_standin import validate_blocks
 from storage.digests.subscriptions import list_subscriptions
 from storage.models import Deal, DealEvent
 from storage.stages import stages_of
 from storage.workspaces import ensure_workspace
-from tests.slackkit import validate_blocks
 
 
 def insert_open_deals(db, count: int, *, at) -> None:
