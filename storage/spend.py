@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import UsageError
 from storage.models import Spend
+from storage.values import iso_week_label
 from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace
 
@@ -39,8 +40,7 @@ class SpendView:
 
     @property
     def iso_week(self) -> str:
-        year, week, _ = self.week_start.isocalendar()
-        return f"{year}-W{week:02d}"
+        return iso_week_label(self.week_start)
 
 
 def week_start(day: date) -> date:

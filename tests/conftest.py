@@ -96,7 +96,7 @@ def _no_slack_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture
 def slack():
-    from tests.slackkit import FakeSlack
+    from bot.slack_standin import FakeSlack
 
     with FakeSlack() as fake:
         yield fake

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from slack_bolt import App
 
-from tests.slackkit import (
+from bot.slack_standin import (
     FakeSlack,
     click,
     event_callback,
@@ -110,7 +110,7 @@ class Driver:
         """Submits a modal the app opened; returns the ack body ({} when it closed). Inputs
         not in `values` keep what the app filled in, as in Slack."""
         request = submit_view(signing_secret=SIGNING_SECRET, view=view,
-                              values={**initial_values(view), **values},
+                              values=values,
                               team_id=team, user_id=user)
         response = self.app.dispatch(request.to_bolt())
         assert response.status == 200, response.body
@@ -149,17 +149,3 @@ class Driver:
                 validate_blocks(reply.blocks)
         return replies
 
-
-_INITIAL = {"initial_value": "value", "initial_date": "selected_date",
-            "initial_user": "selected_user", "initial_option": "selected_option"}
-
-
-def initial_values(view: dict) -> dict:
-    """What Slack submits for inputs the user did not touch: their initial values."""
-    values: dict = {}
-    for block in view.get("blocks", []):
-        element = block.get("element", {})
-        given = {key: element[initial] for initial, key in _INITIAL.items() if initial in element}
-        if block.get("type") == "input" and given:
-            values[block["block_id"]] = {element["action_id"]: given}
-    return values

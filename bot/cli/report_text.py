@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
+from storage.values import format_money
 
 
 def _rate(value: float | None) -> str:
@@ -17,7 +18,7 @@ def _number(value: float | None) -> str:
 
 
 def _money(value: Decimal | None, currency: str) -> str:
-    return "-" if value is None else f"{value:,.2f} {currency}"
+    return "-" if value is None else format_money(value, currency)
 
 
 def pipeline_text(r: PipelineSummary) -> str:
@@ -37,7 +38,7 @@ def pipeline_text(r: PipelineSummary) -> str:
     for title, found in (("Stale", r.attention.stale), ("Overdue", r.attention.overdue),
                          ("Closing within 7 days", r.attention.closing_soon)):
         lines.append(f"{title}: {found.total}")
-        lines += [f"  #{d.id} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
+        lines += [f"  #{d.number} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
                   f"days, close {d.expected_close or '-'}" for d in found.deals]
     return "\n".join(lines)
 

@@ -1,9 +1,10 @@
 """The console's engine: the real Bolt app, fed signed requests as Slack would send them.
 
 Nothing is re-implemented here. A slash command, a click or a modal submission becomes the
-request Slack would send; `app.dispatch` runs the same listeners as production; what the app
-sends back (response_url posts, Web API calls) is captured by `Capture` and turned into
-`Shown` items: messages posted, updated or deleted, modals opened, Home tabs published.
+request Slack would send (bot.slack_standin); `app.dispatch` runs the same listeners as
+production; what the app sends back (response_url posts, Web API calls) is recorded by the
+Slack stand-in and turned into `Shown` items: messages posted, updated or deleted, modals
+opened, Home tabs published, and a notice for anything Slack would refuse.
 """
 
 from __future__ import annotations
@@ -21,15 +22,27 @@ from slack_sdk import WebClient
 
 from bot.app import create_app, utc_now
 from bot.config import Settings
-from bot.console import payloads
-from bot.console.capture import Capture, Captured
 from bot.console.people import LocalUsers
+from bot.slack_standin import (
+    FakeSlack,
+    Recorded,
+    SignedRequest,
+    SlackWouldRefuse,
+    click,
+    event_callback,
+    slash_command,
+    submit_view,
+    validate_blocks,
+    validate_view,
+)
+from bot.slack_standin.identity import LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
 from storage.db import Database
 from storage.kinds import DigestKind
 
-TEAM, CHANNEL, CHANNEL_NAME = "T0CONSOLE", "C0CONSOLE", "sales"
+TEAM, CHANNEL, CHANNEL_NAME = LOCAL_TEAM, "C0CONSOLE", "sales"
+MESSAGE_CALLS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 
 
 @dataclass
@@ -42,10 +55,6 @@ class Message:
     text: str
     ephemeral: bool
     deleted: bool = False
-
-    def as_slack(self) -> dict[str, Any]:
-        return {"type": "message", "ts": self.ts, "user": "U0DEALBOT", "text": self.text,
-                "blocks": self.blocks}
 
 
 @dataclass(frozen=True)
@@ -86,80 +95,93 @@ class Engine:
         self._secret = secrets.token_hex(16)  # a fresh signing secret for each session
         self._ids = itertools.count(1)
         self._sources: dict[str, Message | None] = {}
-        self.capture = Capture(self.users.info)
+        # the local users own their workspace, so users.info says they are admins
+        self.slack = FakeSlack(team_id=TEAM, person=self.users.info)
 
     def __enter__(self) -> Engine:
-        self.capture.__enter__()
+        self.slack.start()
         settings = dataclasses.replace(
-            self.settings, slack_signing_secret=self._secret, slack_api_url=self.capture.api_url,
+            self.settings, slack_signing_secret=self._secret, slack_api_url=self.slack.api_url,
             slack_bot_token="xoxb-console", slack_client_id=None, slack_client_secret=None)
-        client = WebClient(token="xoxb-console", base_url=self.capture.api_url)
+        client = WebClient(token="xoxb-console", base_url=self.slack.api_url)
         self.app: App = create_app(settings, self.db, clock=self.clock,
                                    process_before_response=True, client=client)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.capture.__exit__(*exc)
+        self.slack.stop()
 
     # What the user does
 
     def command(self, line: str) -> list[Shown]:
         """Runs a typed `/command text` as a slash command from the acting user."""
         command, _, text = line.strip().partition(" ")
-        url = self._response_url(None)
-        request = payloads.slash_command(
-            secret=self._secret, command=command, text=self.users.as_slack_text(text.strip()),
-            team=TEAM, user=self.user, user_name=self.users.name(self.user), channel=CHANNEL,
-            channel_name=CHANNEL_NAME, response_url=url, trigger_id=self._trigger())
+        request = slash_command(
+            signing_secret=self._secret, command=command,
+            text=self.users.as_slack_text(text.strip()), response_url=self._response_url(None),
+            channel_id=CHANNEL, channel_name=CHANNEL_NAME, trigger_id=self._trigger(),
+            **self._acting())
         return self._send(request, None, missing=f"{command} is not a valid command. The app "
                                                   "has /deal, /lead, /pipeline and /funnel.")
 
     def click(self, target: Target, *, user: str | None = None, date: str | None = None) -> list[Shown]:
         """Clicks a drawn element (a menu with the option it stands for, or a picked user or
         date), with the response_url of the message it is on."""
-        act = payloads.action(target.block, target.element, option=target.option, user=user,
-                              date=date)
-        common: dict[str, Any] = dict(secret=self._secret, team=TEAM, user=self.user,
-                      user_name=self.users.name(self.user), trigger_id=self._trigger(), act=act)
-        if target.view is not None:
-            return self._send(payloads.block_actions(view=target.view, **common), None)
         message = target.message
-        assert message is not None
-        request = payloads.block_actions(
-            message=message.as_slack(), channel=CHANNEL, channel_name=CHANNEL_NAME,
-            response_url=self._response_url(message), ephemeral=message.ephemeral, **common)
-        return self._send(request, message)
+        where: dict[str, Any] = (
+            {"view": target.view} if target.view is not None or message is None else
+            {"message_blocks": message.blocks, "message_ts": message.ts,
+             "ephemeral": message.ephemeral, "response_url": self._response_url(message),
+             "channel_id": CHANNEL, "channel_name": CHANNEL_NAME})
+        try:
+            request = click(
+                signing_secret=self._secret, action_id=target.element.get("action_id", ""),
+                selected_option_value=target.option.get("value") if target.option else None,
+                value=user or date, trigger_id=self._trigger(), **where, **self._acting())
+        except (SlackWouldRefuse, NotImplementedError) as refused:
+            return [Shown("notice", text=f"Slack would not send that click: {refused}")]
+        return self._send(request, message if target.view is None else None)
 
     def submit(self, view: dict, values: dict[str, dict[str, dict]]) -> tuple[dict, list[Shown]]:
         """Submits the modal; returns the app's answer (`response_action` ...) and what it sent."""
-        request = payloads.view_submission(
-            secret=self._secret, team=TEAM, user=self.user, user_name=self.users.name(self.user),
-            trigger_id=self._trigger(), view=view, values=values)
-        mark = len(self.capture.records)
-        response = self.app.dispatch(request)
+        try:
+            request = submit_view(signing_secret=self._secret, view=view, values=values,
+                                  trigger_id=self._trigger(), **self._acting())
+        except SlackWouldRefuse as refused:
+            return {}, [Shown("notice", text=f"Slack would not submit that: {refused}")]
+        mark = len(self.slack.received())
+        response = self.app.dispatch(request.to_bolt())
         answer = json.loads(response.body) if response.body.strip().startswith("{") else {}
         return answer, self._collect(mark, None)
 
     def open_home(self) -> list[Shown]:
         """Opens the acting user's Home tab: the app gets `app_home_opened`, as in Slack."""
-        request = payloads.app_home_opened(secret=self._secret, team=TEAM, user=self.user,
-                                           event_id=f"Ev{uuid.uuid4().hex[:12].upper()}",
-                                           view=self.homes.get(self.user))
+        event: dict[str, Any] = {"type": "app_home_opened", "user": self.user,
+                                 "channel": f"D{self.user}", "tab": "home",
+                                 "event_ts": f"{self.clock().timestamp():.6f}"}
+        if self.user in self.homes:
+            event["view"] = self.homes[self.user]
+        request = event_callback(signing_secret=self._secret, event=event, team_id=TEAM,
+                                 event_id=f"Ev{uuid.uuid4().hex[:12].upper()}")
         return self._send(request, None, missing="The app has no Home tab yet.")
 
     def post_digest(self, kind: DigestKind) -> list[Shown]:
         """Posts in #sales what a scheduled `kind` digest would post now, through the code
         the scheduler uses."""
-        mark = len(self.capture.records)
+        mark = len(self.slack.received())
         blocks, text = preview_digest(self.db, kind=kind, team=TEAM, now=self.clock())
         post_digest(self.app.client, CHANNEL, blocks, text)
         return self._collect(mark, None)
 
+    def _acting(self) -> dict[str, Any]:
+        return {"team_id": TEAM, "user_id": self.user, "user_name": self.users.name(self.user)}
+
     # What the app sends
 
-    def _send(self, request: Any, source: Message | None, missing: str = "") -> list[Shown]:
-        mark = len(self.capture.records)
-        response = self.app.dispatch(request)
+    def _send(self, request: SignedRequest, source: Message | None,
+              missing: str = "") -> list[Shown]:
+        mark = len(self.slack.received())
+        response = self.app.dispatch(request.to_bolt())
         shown = self._collect(mark, source)
         if response.status == 404 and not shown:
             shown.append(Shown("notice", text=missing or "Nothing in the app answers that."))
@@ -169,14 +191,15 @@ class Engine:
 
     def _collect(self, mark: int, source: Message | None) -> list[Shown]:
         shown: list[Shown] = []
-        for record in self.capture.since(mark):
+        for record in self.slack.received(mark):
+            shown += _refusal(record)
             if record.kind == "response":
                 shown += self._on_response(record)
-            else:
+            elif record.kind == "api":
                 shown += self._on_api(record)
         return shown
 
-    def _on_response(self, record: Captured) -> list[Shown]:
+    def _on_response(self, record: Recorded) -> list[Shown]:
         body, source = record.body, self._sources.get(record.name)
         if source is not None and body.get("delete_original"):
             source.deleted = True
@@ -187,10 +210,11 @@ class Engine:
         ephemeral = body.get("response_type", "ephemeral") != "in_channel"
         return [Shown("message", self._new_message(body, ephemeral))]
 
-    def _on_api(self, record: Captured) -> list[Shown]:
+    def _on_api(self, record: Recorded) -> list[Shown]:
         method, body = record.name, record.body
         if method in ("chat.postMessage", "chat.postEphemeral"):
-            ts = (record.answer or {}).get("ts", "")
+            answer = record.answer or {}
+            ts = answer.get("ts") or answer.get("message_ts") or ""
             return [Shown("message", self._new_message(body, method == "chat.postEphemeral", ts))]
         if method in ("chat.update", "chat.delete"):
             return self._on_chat_change(method, body)
@@ -207,9 +231,9 @@ class Engine:
             view = {**(body.get("view") or {}), "id": f"H{body.get('user_id', '')}"}
             self.homes[str(body.get("user_id", ""))] = view
             return [Shown("home", view=view, text=str(body.get("user_id", "")))]
-        if method.startswith("files."):
-            title = body.get("title") or body.get("filename") or "a file"
-            return [Shown("notice", text=f"Dealbot shared {title}.")] if "complete" in method else []
+        if method == "files.completeUploadExternal":
+            titles = [f.get("title") for f in body.get("files") or [] if isinstance(f, dict)]
+            return [Shown("notice", text=f"Dealbot shared {', '.join(filter(None, titles)) or 'a file'}.")]
         return []
 
     def _on_chat_change(self, method: str, body: dict) -> list[Shown]:
@@ -232,7 +256,21 @@ class Engine:
     def _response_url(self, source: Message | None) -> str:
         name = f"r{next(self._ids)}"
         self._sources[name] = source
-        return self.capture.response_url(name)
+        return self.slack.response_url(name)
 
     def _trigger(self) -> str:
         return f"{next(self._ids)}.{secrets.randbelow(10**9)}.{secrets.token_hex(8)}"
+
+
+def _refusal(record: Recorded) -> list[Shown]:
+    """A notice when Slack would refuse the Block Kit the app sent (the console still draws
+    it, so the developer sees what was wrong)."""
+    body = record.body
+    try:
+        if record.kind == "api" and record.name.startswith("views.") and body.get("view"):
+            validate_view(body["view"])
+        elif (record.kind == "response" or record.name in MESSAGE_CALLS) and body.get("blocks"):
+            validate_blocks(body["blocks"])
+    except SlackWouldRefuse as refused:
+        return [Shown("notice", text=f"Slack would refuse this: {refused}")]
+    return []

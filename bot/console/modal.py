@@ -15,6 +15,7 @@ from typing import Any
 from bot.console.mrkdwn import Style
 from bot.console.people import LocalUsers
 from bot.console.render import text_of
+from bot.slack_standin.blockkit import options
 
 TEXT_INPUTS = ("plain_text_input", "number_input", "email_text_input", "url_text_input")
 Ask = Callable[[str], str | None]  # a prompt; None when the input has ended
@@ -54,8 +55,7 @@ def _ask_one(element: dict, label: str, optional: bool, ask: Ask, say: Say, styl
         say(f"  ({label}: a {kind} cannot be filled in the console; left empty)")
         return {"type": kind}
     if kind in ("static_select", "radio_buttons", "multi_static_select", "checkboxes"):
-        options = _options(element)
-        for number, option in enumerate(options, 1):
+        for number, option in enumerate(options(element), 1):
             say(f"    {style.paint(f'[{number}]', 'number')} {text_of(option.get('text'), style)}")
     while True:
         typed = ask(f"  {label}{_default_note(element, users)}{'' if not optional else ' (optional)'}: ")
@@ -84,13 +84,6 @@ def _default_note(element: dict, users: LocalUsers) -> str:
     return form + (f" [{initial}]" if initial else "")
 
 
-def _options(element: dict) -> list[dict]:
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options += group.get("options", [])
-    return options
-
-
 def _read_text(element: dict, typed: str, users: LocalUsers) -> dict | None:
     text = typed or element.get("initial_value") or ""
     if not text:
@@ -115,14 +108,14 @@ def _read_select(element: dict, typed: str, users: LocalUsers) -> dict | None:
     if not typed:
         initial = element.get("initial_option")
         return {"selected_option": initial} if initial else None
-    return {"selected_option": _pick(_options(element), typed)}
+    return {"selected_option": _pick(options(element), typed)}
 
 
 def _read_multi(element: dict, typed: str, users: LocalUsers) -> dict | None:
     words = typed.replace(",", " ").split()
     if not words:
         return {"selected_options": element["initial_options"]} if element.get("initial_options") else None
-    return {"selected_options": [_pick(_options(element), w) for w in words]}
+    return {"selected_options": [_pick(options(element), w) for w in words]}
 
 
 def _read_date(element: dict, typed: str, users: LocalUsers) -> dict | None:

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.slack_standin.identity import LOCAL_TEAM
+
 NAME = re.compile(r"^[a-z][a-z0-9]{0,20}$")
 TYPED_MENTION = re.compile(r"(?<![\w<|@])@([a-z][a-z0-9]{0,20})\b", re.IGNORECASE)
 
@@ -56,7 +58,7 @@ class LocalUsers:
         """What `users.info` answers: local users own their workspace, so they are admins."""
         name = self.name(user_id)
         offset = datetime.now(ZoneInfo(self.timezone)).utcoffset()
-        return {"id": user_id, "team_id": "T0CONSOLE", "name": name,
+        return {"id": user_id, "team_id": LOCAL_TEAM, "name": name,
                 "real_name": name.title(), "tz": self.timezone,
                 "tz_offset": int(offset.total_seconds()) if offset else 0,
                 "is_admin": True, "is_owner": False, "is_bot": False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.console.engine import Message, Target
 from bot.console.mrkdwn import Style, to_text, visible_len, wrap
+from bot.slack_standin.blockkit import options
 
 MENUS = ("static_select", "overflow", "radio_buttons", "checkboxes", "multi_static_select")
 PICKERS = {"users_select": "pick a user", "multi_users_select": "pick a user",
@@ -111,14 +112,11 @@ def _wrap_items(items: list[str], width: int) -> list[str]:
 def _menu(block: dict, element: dict, style: Style, targets: list[Target],
           where: dict) -> list[str]:
     """The menu's label, then its options, each numbered."""
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options += group.get("options", [])
     label = text_of(element.get("placeholder"), style) or (
         "More" if element["type"] == "overflow" else "Choose")
     return [f"{label} ▾".replace(" ", "\u00a0")] + [
         _numbered(targets, Target(block, element, option=o, **where),
-                  text_of(o.get("text"), style), style) for o in options]
+                  text_of(o.get("text"), style), style) for o in options(element)]
 
 
 def _numbered(targets: list[Target], target: Target, label: str, style: Style,

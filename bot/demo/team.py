@@ -38,13 +38,14 @@ from bot.demo.names import (
     WIN_ODDS,
 )
 from bot.imports.importer import import_rows
+from bot.slack_standin.identity import LOCAL_TEAM
 from storage.db import Database
 from storage.deals import operations as deal_ops
 from storage.imports.inventory import teams_with_records
 
 __all__ = ["USERS", "TEAM", "Demo", "generate", "fill"]
 
-TEAM = "T0CONSOLE"
+TEAM = LOCAL_TEAM
 WEEKS = 10
 FUNNEL = ("Awareness", "Interest", "Consideration", "Engagement", "Conversion")
 PIPELINE = ("Prospecting", "Qualification", "Meeting", "Proposal", "Negotiation")

@@ -63,7 +63,7 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
                 stage=read.stage, expected_close=f.expected_close, owner=f.owner, tags=f.tags)
             deal = created.deal
             if f.next_action:
-                deal = deals.set_next_action(s, team=team, number=deal.id, text=f.next_action,
+                deal = deals.set_next_action(s, team=team, number=deal.number, text=f.next_action,
                                              due=f.next_action_due, actor=actor,
                                              now=deps.clock()).deal
     except DealbotError as error:

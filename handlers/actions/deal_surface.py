@@ -78,7 +78,8 @@ def show_stale(surface: Surface, click: CardClick) -> None:
     changed since, and who changed it."""
     with surface.deps.db.transaction() as s:
         current, events = deal_queries.deal_history(s, team=click.team, number=click.number, limit=1)
-    what = describe(events[-1], subject=f"#{current.id}") if events else "it changed"
+    what = (describe(events[-1], subject=f"#{current.number}", currency=current.currency)
+            if events else "it changed")
     surface.show(current)
     surface.tell(":information_source: " + messages.STALE_DEAL_CLICK.format(
-        what=what, id=current.id))
+        what=what, id=current.number))

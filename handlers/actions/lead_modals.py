@@ -77,7 +77,7 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     ack()
     if respond is not None:
         replace_card(respond, done.lead, describe(done.event))
-        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.id}"),
+        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}"),
                    card_text(done.deal))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.blocks.format import clip, escape, money, user
+from handlers.blocks.format import clip, escape, format_money, user
 from storage.deals.views import DealView, EventView
 from storage.kinds import StageKind
 
@@ -10,7 +10,7 @@ from storage.kinds import StageKind
 def activity_line(deal: DealView, event: EventView) -> str:
     """Wins are celebrated; every other move says from where to where."""
     who = user(event.actor)
-    subject = f"*#{deal.id} {escape(clip(deal.name, 200))}* ({money(deal.value, deal.currency)})"
+    subject = f"*#{deal.number} {escape(clip(deal.name, 200))}* ({format_money(deal.value, deal.currency)})"
     if deal.stage.kind == StageKind.WON:
         return f":tada: {who} won {subject}! :trophy:"
     if deal.stage.kind == StageKind.LOST:

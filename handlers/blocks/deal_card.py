@@ -9,8 +9,8 @@ from handlers.blocks.format import (
     day,
     escape,
     fields,
+    format_money,
     moment,
-    money,
     option,
     section,
     user,
@@ -23,7 +23,7 @@ STAGE_EMOJI = {StageKind.WON: ":trophy:", StageKind.LOST: ":x:"}
 
 def card_value(deal: DealView, extra: str = "") -> str:
     """What every button carries: the deal and the version the card was drawn from."""
-    return f"{deal.id}:{deal.version}" + (f":{extra}" if extra else "")
+    return f"{deal.number}:{deal.version}" + (f":{extra}" if extra else "")
 
 
 def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
@@ -39,14 +39,14 @@ def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
 
 def card_text(deal: DealView) -> str:
     """The notification fallback: readable without the blocks."""
-    return (f"#{deal.id} {deal.name} — {deal.stage.name}, "
-            f"{money(deal.value, deal.currency)}")
+    return (f"#{deal.number} {deal.name} — {deal.stage.name}, "
+            f"{format_money(deal.value, deal.currency)}")
 
 
 def _title(deal: DealView) -> str:
     emoji = STAGE_EMOJI.get(deal.stage.kind, ":briefcase:")
     company = f" · {escape(deal.company)}" if deal.company else ""
-    return f"{emoji} *#{deal.id} {escape(deal.name)}*{company}"
+    return f"{emoji} *#{deal.number} {escape(deal.name)}*{company}"
 
 
 def _facts(deal: DealView) -> list[tuple[str, str]]:
@@ -59,8 +59,8 @@ def _facts(deal: DealView) -> list[tuple[str, str]]:
         next_action += f" (due {day(deal.next_action_due)})"
     return [
         ("Stage", escape(stage)),
-        ("Value", f"{money(deal.value, deal.currency)} · weighted "
-                  f"{money(deal.weighted, deal.currency)}"),
+        ("Value", f"{format_money(deal.value, deal.currency)} · weighted "
+                  f"{format_money(deal.weighted, deal.currency)}"),
         ("Owner", user(deal.owner)),
         ("Expected close", day(deal.expected_close) if deal.expected_close else "—"),
         ("Probability", weight),

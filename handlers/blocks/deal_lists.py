@@ -8,8 +8,8 @@ from handlers.blocks.format import (
     day,
     divider,
     escape,
+    format_money,
     listing,
-    money,
     section,
     user,
 )
@@ -24,8 +24,8 @@ MAX_LIST_BLOCKS = 45
 
 def deal_line(deal: DealView) -> str:
     close = f" · closes {day(deal.expected_close)}" if deal.expected_close else ""
-    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage.name)}, "
-            f"{money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
+    return (f"`#{deal.number}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage.name)}, "
+            f"{format_money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
 
 
 def deal_list_blocks(found: DealList) -> list[dict]:
@@ -36,8 +36,8 @@ def deal_list_blocks(found: DealList) -> list[dict]:
 
 
 def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:
-    lines = history_lines(events)
-    blocks = [section(f"*History of #{deal.id} {escape(deal.name)}*")]
+    lines = history_lines(events, currency=deal.currency)
+    blocks = [section(f"*History of #{deal.number} {escape(deal.name)}*")]
     chunk: list[str] = []
     for line in lines:  # pack lines into sections of at most 3000 characters
         if sum(len(x) + 1 for x in chunk) + len(line) > 2900:

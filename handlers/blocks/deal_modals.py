@@ -52,7 +52,7 @@ def _date(initial: object | None) -> dict:
 
 
 def _subject(deal: DealView) -> str:
-    return f"*#{deal.id} {escape(clip(deal.name, 200))}*"
+    return f"*#{deal.number} {escape(clip(deal.name, 200))}*"
 
 
 def lost_modal(deal: DealView, reasons: tuple[str, ...], metadata: str) -> dict:
@@ -80,7 +80,7 @@ def note_modal(deal: DealView, metadata: str) -> dict:
 
 def edit_modal(deal: DealView, metadata: str) -> dict:
     """Every field of the deal a person edits, filled in with what it holds now."""
-    return modal(ids.DEAL_EDIT_MODAL, f"Edit deal #{deal.id}", "Save", metadata,
+    return modal(ids.DEAL_EDIT_MODAL, f"Edit deal #{deal.number}", "Save", metadata,
                  _form_inputs(deal, None))
 
 

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
-from storage.values import escape  # noqa: F401  the one escaping rule, re-exported for the builders
+# The one escaping rule and the one money formatter, re-exported for the builders.
+from storage.values import escape, format_money  # noqa: F401
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def money(value: Decimal, currency: str) -> str:
-    """`$50,000` or `$1,250.50`; currencies without a symbol get their code: `50,000 NOK`."""
-    amount = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
 def day(value: date) -> str:

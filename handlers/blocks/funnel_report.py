@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.blocks.format import clip, context, day, escape, fields, money
+from handlers.blocks.format import clip, context, day, escape, fields, format_money
 from handlers.blocks.report_parts import bar, change, name_cell, percent, table
 from handlers.blocks.reports import share_actions
 from storage.kinds import DigestKind
@@ -13,9 +13,9 @@ from storage.reports.funnel import FunnelReport
 SOURCES_SHOWN = 8
 FOOTER = ("Entered: leads that reached a stage (or a later one) for the first time this week. "
           "→ next: entered next ÷ entered here (can exceed 100%). Cohort: leads created in the "
-          "4 weeks ending this week, share that reached each stage by its end. Win rate: won ÷ "
-          "(won + lost) this week. CAC: spend ÷ deals won. Lead→deal: median days from a lead "
-          "to its deal, for deals created this week; deal→won: for deals won this week.")
+          "{weeks} weeks ending this week, share that reached each stage by its end. Win rate: "
+          "won ÷ (won + lost) this week. CAC: spend ÷ deals won. Lead→deal: median days from a "
+          "lead to its deal, for deals created this week; deal→won: for deals won this week.")
 
 
 def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
@@ -27,15 +27,15 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                 f"{escape(report.timezone)} · vs the week before"),
         {"type": "section", "text": {"type": "mrkdwn", "text": _stage_table(report)}},
         fields(("New leads", _sources(report)),
-               ("Deals", f"🏆 {report.deals.won} won ({money(report.deals.won_value, c)}) "
+               ("Deals", f"🏆 {report.deals.won} won ({format_money(report.deals.won_value, c)}) "
                          f"{change(report.deals.won, report.deals_prev.won)}\n"
                          f"❌ {report.deals.lost} lost · win rate "
                          f"{percent(report.deals.win_rate)}"),
                ("Spend and CAC", _cac(report)),
                ("Median days", f"lead → deal: {_days(report.median_days_lead_to_deal)}\n"
                                f"deal → won: {_days(report.median_days_deal_to_won)}")),
-        context(f"Cohort: {report.cohort_size:,} leads created since {day(report.monday - timedelta(days=21))}. "
-                + FOOTER),
+        context(f"Cohort: {report.cohort_size:,} leads created since "
+                f"{day(report.cohort_first_day)}. " + FOOTER.format(weeks=report.cohort_weeks)),
     ]
     if share:
         blocks.append(share_actions(f"{DigestKind.FUNNEL}:{report.week}:{report.timezone}"))
@@ -71,10 +71,10 @@ def _sources(report: FunnelReport) -> str:
 
 def _cac(report: FunnelReport) -> str:
     c = report.currency
-    cac = money(report.cac, c) if report.cac is not None else "– (no deals won)"
-    lines = [f"Spend {money(report.spend, c)} · CAC {cac}"]
+    cac = format_money(report.cac, c) if report.cac is not None else "– (no deals won)"
+    lines = [f"Spend {format_money(report.spend, c)} · CAC {cac}"]
     for source, value in list(report.cac_by_source.items())[:SOURCES_SHOWN]:
-        lines.append(f"{escape(clip(source, 40))}: {money(value, c) if value is not None else '–'}")
+        lines.append(f"{escape(clip(source, 40))}: {format_money(value, c) if value is not None else '–'}")
     return "\n".join(lines)
 
 

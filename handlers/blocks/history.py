@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from handlers.blocks.format import clip, day, escape, moment, user
+from handlers.blocks.format import clip, day, escape, format_money, moment, user
 from storage.deals.views import EventView
 from storage.kinds import EventKind
 
@@ -12,8 +13,9 @@ FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
                "next_action_due": "next action due date", "probability": "probability"}
 
 
-def describe(event: EventView, *, subject: str = "this") -> str:
-    """One line: who did what. `subject` names the deal or lead ("this", "#12 Acme")."""
+def describe(event: EventView, *, subject: str = "this", currency: str | None = None) -> str:
+    """One line: who did what. `subject` names the deal or lead ("this", "#12 Acme");
+    `currency` is the deal's, for a change of its value."""
     who = user(event.actor)
     if event.kind == EventKind.CREATED:
         return f"{who} created {subject} in {escape(event.to_stage or '')}"
@@ -30,12 +32,15 @@ def describe(event: EventView, *, subject: str = "this") -> str:
     if event.kind == EventKind.CONVERT:
         return f"{who} converted {subject} into deal {escape(event.new_value or '')}"
     name = FIELD_NAMES.get(event.field or "", event.field or "details")
-    return f"{who} changed the {name} of {subject} to {_shown(event.field, event.new_value)}"
+    shown = _shown(event.field, event.new_value, currency)
+    return f"{who} changed the {name} of {subject} to {shown}"
 
 
-def _shown(field: str | None, value: str | None) -> str:
+def _shown(field: str | None, value: str | None, currency: str | None) -> str:
     if value is None or value == "":
         return "nothing"
+    if field == "value" and currency:
+        return format_money(Decimal(value), currency)
     if field in ("expected_close", "next_action_due"):
         return day(date.fromisoformat(value))
     if field == "owner":
@@ -45,5 +50,7 @@ def _shown(field: str | None, value: str | None) -> str:
     return escape(clip(value, 300))
 
 
-def history_lines(events: tuple[EventView, ...], *, subject: str = "it") -> list[str]:
-    return [f"{moment(e.at)} — {describe(e, subject=subject)}" for e in events]
+def history_lines(events: tuple[EventView, ...], *, subject: str = "it",
+                  currency: str | None = None) -> list[str]:
+    return [f"{moment(e.at)} — {describe(e, subject=subject, currency=currency)}"
+            for e in events]

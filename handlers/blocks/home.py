@@ -20,7 +20,7 @@ from handlers.blocks.format import (
     divider,
     escape,
     fields,
-    money,
+    format_money,
     section,
 )
 from storage.deals.queries import DealList, StageTotal
@@ -31,7 +31,7 @@ LIST_SECTION = 2900  # characters packed into one section of a list
 
 
 def per_item(action_id: str, deal: DealView) -> str:
-    return f"{action_id}{ids.PER_ITEM}{deal.id}"
+    return f"{action_id}{ids.PER_ITEM}{deal.number}"
 
 
 def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, today: date,
@@ -59,11 +59,11 @@ def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, 
 
 def pipeline_glance(totals: tuple[StageTotal, ...], currency: str) -> list[dict]:
     """Count and value per open stage, ten stages a section (Slack's limit on fields)."""
-    pairs = [(escape(t.stage), f"{t.count} · {money(t.value, currency)}") for t in totals]
+    pairs = [(escape(t.stage), f"{t.count} · {format_money(t.value, currency)}") for t in totals]
     count = sum(t.count for t in totals)
     value = sum((t.value for t in totals), Decimal("0"))
     blocks = [section(f"*Pipeline* — {count} open deal{'s' if count != 1 else ''}, "
-                      f"{money(value, currency)}")]
+                      f"{format_money(value, currency)}")]
     blocks += [fields(*pairs[i:i + 10]) for i in range(0, len(pairs), 10)]
     return blocks
 
@@ -73,8 +73,8 @@ def _deal_line(deal: DealView, today: date) -> str:
     if deal.expected_close:
         late = " :warning: *overdue*" if deal.expected_close < today else ""
         close = f" · closes {day(deal.expected_close)}{late}"
-    return (f"`#{deal.id}` *{escape(clip(deal.name, 120))}* — {escape(deal.stage.name)}, "
-            f"{money(deal.value, deal.currency)}{close}")
+    return (f"`#{deal.number}` *{escape(clip(deal.name, 120))}* — {escape(deal.stage.name)}, "
+            f"{format_money(deal.value, deal.currency)}{close}")
 
 
 def _deal_buttons(deal: DealView) -> dict:
@@ -87,7 +87,7 @@ def _deal_buttons(deal: DealView) -> dict:
                  button("Lost", per_item(ids.DEAL_LOST, deal), value, "danger"),
                  button("Add note", per_item(ids.DEAL_ADD_NOTE, deal), value),
                  button("Edit", per_item(ids.DEAL_EDIT, deal), value)]
-    return {"type": "actions", "block_id": f"{ids.HOME_DEAL_ACTIONS}{ids.PER_ITEM}{deal.id}",
+    return {"type": "actions", "block_id": f"{ids.HOME_DEAL_ACTIONS}{ids.PER_ITEM}{deal.number}",
             "elements": elements}
 
 

@@ -24,7 +24,7 @@ MAX_JOURNEY_LINES = 30
 
 def lead_card_value(lead: LeadView, extra: str = "") -> str:
     """What every button carries: the lead and the version the card was drawn from."""
-    return f"{lead.id}:{lead.version}" + (f":{extra}" if extra else "")
+    return f"{lead.number}:{lead.version}" + (f":{extra}" if extra else "")
 
 
 def lead_card(lead: LeadView, *, note: str | None = None) -> list[dict]:
@@ -48,13 +48,13 @@ def lead_journey(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
 
 def lead_card_text(lead: LeadView) -> str:
     """The notification fallback: readable without the blocks."""
-    return f"Lead #{lead.id} {lead.name} — {lead.stage.name}"
+    return f"Lead #{lead.number} {lead.name} — {lead.stage.name}"
 
 
 def _title(lead: LeadView) -> str:
     emoji = ":wastebasket:" if lead.is_dropped else ":seedling:"
     company = f" · {escape(lead.company)}" if lead.company else ""
-    return f"{emoji} *Lead #{lead.id} {escape(lead.name)}*{company}"
+    return f"{emoji} *Lead #{lead.number} {escape(lead.name)}*{company}"
 
 
 def _facts(lead: LeadView) -> list[tuple[str, str]]:

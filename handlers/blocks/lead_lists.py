@@ -15,7 +15,7 @@ def lead_line(lead: LeadView) -> str:
     company = f" ({escape(clip(lead.company, 60))})" if lead.company else ""
     source = f", {escape(lead.source)}" if lead.source else ""
     deal = f" → deal #{lead.deal[0]}" if lead.deal else ""
-    return (f"`#{lead.id}` *{escape(clip(lead.name, 80))}*{company} — {escape(lead.stage.name)}"
+    return (f"`#{lead.number}` *{escape(clip(lead.name, 80))}*{company} — {escape(lead.stage.name)}"
             f"{source}, {user(lead.owner)}{deal}")
 
 
@@ -28,7 +28,7 @@ def lead_list_blocks(found: LeadList) -> list[dict]:
 
 def lead_history_blocks(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
     """The history in sections of at most ~2900 characters, within the message block limit."""
-    blocks = [section(f"*History of lead #{lead.id} {escape(lead.name)}*")]
+    blocks = [section(f"*History of lead #{lead.number} {escape(lead.name)}*")]
     chunk: list[str] = []
     for line in history_lines(events):
         if sum(len(x) + 1 for x in chunk) + len(line) > 2900:

@@ -25,7 +25,7 @@ def convert_modal(lead: LeadView, deal_stages: list[StageView], metadata: str) -
     if lead.owner:
         owner["initial_user"] = lead.owner
     return _modal(ids.LEAD_CONVERT_MODAL, "Convert to deal", "Create deal", metadata, [
-        section(f"Lead *#{lead.id} {escape(clip(lead.name, 200))}* becomes a deal in the "
+        section(f"Lead *#{lead.number} {escape(clip(lead.name, 200))}* becomes a deal in the "
                 "pipeline. It enters Conversion when the deal is won."),
         {"type": "input", "block_id": ids.LEAD_CONVERT_VALUE_BLOCK, "optional": True,
          "label": {"type": "plain_text", "text": "Value"},
@@ -43,7 +43,7 @@ def convert_modal(lead: LeadView, deal_stages: list[StageView], metadata: str) -
 def drop_modal(lead: LeadView, metadata: str) -> dict:
     """Asks why the lead leaves the funnel (optional)."""
     return _modal(ids.LEAD_DROP_MODAL, "Drop lead", "Drop", metadata, [
-        section(f"Lead *#{lead.id} {escape(clip(lead.name, 200))}* leaves the funnel."),
+        section(f"Lead *#{lead.number} {escape(clip(lead.name, 200))}* leaves the funnel."),
         {"type": "input", "block_id": ids.LEAD_DROP_REASON_BLOCK, "optional": True,
          "label": {"type": "plain_text", "text": "Reason"},
          "element": {"type": "plain_text_input", "action_id": ids.LEAD_DROP_REASON,

@@ -14,8 +14,8 @@ from handlers.blocks.format import (
     day,
     divider,
     escape,
+    format_money,
     moment,
-    money,
     section,
     user,
 )
@@ -40,8 +40,8 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
                                     "text": clip(f"📊 Pipeline — {report.pipeline}", 150)}},
         context(f"As of {moment(report.as_of)} · changes since {moment(report.activity.since)}"),
         section(_stage_table(report)),
-        section(f"*Open:* {report.count:,} deals · *{money(report.value, c)}* · "
-                f"weighted {money(report.weighted, c)}"),
+        section(f"*Open:* {report.count:,} deals · *{format_money(report.value, c)}* · "
+                f"weighted {format_money(report.weighted, c)}"),
         section(_activity_line(report)),
     ]
     attention = report.attention
@@ -60,8 +60,8 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
 def pipeline_text(report: PipelineSummary) -> str:
     """The notification fallback: the gist in one readable line."""
     a, c = report.activity, report.currency
-    return (f"Pipeline: {report.count:,} open deals, {money(report.value, c)} "
-            f"({money(report.weighted, c)} weighted). Since the last summary: {a.new_count} new, "
+    return (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
+            f"({format_money(report.weighted, c)} weighted). Since the last summary: {a.new_count} new, "
             f"{a.won_count} won, {a.lost_count} lost.")
 
 
@@ -73,16 +73,16 @@ def _stage_table(report: PipelineSummary) -> str:
         before = previous.get(stage.name)
         rows.append([name_cell(stage.name), bar(float(stage.value), float(most)),
                      f"{stage.count:,}", change(stage.count, before.count if before else 0),
-                     money(stage.value, report.currency), money(stage.weighted, report.currency)])
+                     format_money(stage.value, report.currency), format_money(stage.weighted, report.currency)])
     return table(rows)
 
 
 def _activity_line(report: PipelineSummary) -> str:
     a, c = report.activity, report.currency
-    parts = [f"🆕 {a.new_count} new ({money(a.new_value, c)})",
+    parts = [f"🆕 {a.new_count} new ({format_money(a.new_value, c)})",
              f"⏩ {a.advanced} moved forward", f"⏪ {a.moved_back} moved back",
-             f"🏆 {a.won_count} won ({money(a.won_value, c)})",
-             f"❌ {a.lost_count} lost ({money(a.lost_value, c)})"]
+             f"🏆 {a.won_count} won ({format_money(a.won_value, c)})",
+             f"❌ {a.lost_count} lost ({format_money(a.lost_value, c)})"]
     line = "*Since the last summary:* " + " · ".join(parts)
     if a.lost_reasons:
         reasons = ", ".join(f"{escape(clip(r, 60))} ×{n}" for r, n in a.lost_reasons[:5])
@@ -95,7 +95,7 @@ def _attention(title: str, found: AttentionList, why: str, currency: str) -> lis
     for deal in found.deals[:ATTENTION_SHOWN]:
         # a deal can be in two lists (stale and overdue): the list makes its action_id unique
         blocks.append(section(_deal_line(deal, why, currency), accessory=button(
-            "Open", f"{ids.REPORT_DEAL}.{why}{ids.PER_ITEM}{deal.id}", str(deal.id))))
+            "Open", f"{ids.REPORT_DEAL}.{why}{ids.PER_ITEM}{deal.number}", str(deal.number))))
     hidden = found.total - min(len(found.deals), ATTENTION_SHOWN)
     if hidden > 0:
         blocks.append(context(f"… and {hidden:,} more. `/deal list` shows them all."))
@@ -105,5 +105,5 @@ def _attention(title: str, found: AttentionList, why: str, currency: str) -> lis
 def _deal_line(deal: AttentionDeal, why: str, currency: str) -> str:
     detail = (f"idle {deal.days_idle} days" if why == "stale" else
               f"expected {day(deal.expected_close)}" if deal.expected_close else "")
-    return (f"`#{deal.id}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
-            f"{money(deal.value, currency)}, {user(deal.owner)} · {detail}")
+    return (f"`#{deal.number}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
+            f"{format_money(deal.value, currency)}, {user(deal.owner)} · {detail}")

@@ -55,7 +55,7 @@ class Call:
 def show_change(call: Call, change: DealChange) -> None:
     """Posts the changed deal's card in the channel, with a line saying what happened; then
     the activity channel hears of stage changes and the caller's Home tab is refreshed."""
-    note = describe(change.event)
+    note = describe(change.event, currency=change.deal.currency)
     in_channel(call.respond, deal_card(change.deal, note=note), card_text(change.deal))
     after_change(call.client, call.deps, call.team, call.user, change.deal, change.event)
 

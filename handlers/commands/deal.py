@@ -107,7 +107,7 @@ def deal_history(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
         deal, events = deal_queries.deal_history(s, team=call.team, number=number)
-    ephemeral(call.respond, history_blocks(deal, events), f"History of #{deal.id} {deal.name}")
+    ephemeral(call.respond, history_blocks(deal, events), f"History of #{deal.number} {deal.name}")
 
 
 def deal_help(call: Call, rest: str) -> None:

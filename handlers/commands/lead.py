@@ -71,7 +71,7 @@ def lead_convert(call: Call, rest: str) -> None:
         done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,
                                   now=call.now, value=amount, stage=options.get("stage"),
                                   owner=owner)
-    note = (f"<@{call.user}> converted lead #{done.lead.id} into this deal; the lead is in "
+    note = (f"<@{call.user}> converted lead #{done.lead.number} into this deal; the lead is in "
             f"{done.lead.stage.name} and enters {done.lead.conversion_stage.name} when it is won.")
     in_channel(call.respond, deal_card(done.deal, note=note), card_text(done.deal))
 
@@ -122,7 +122,7 @@ def lead_history(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
         lead, events = lead_queries.lead_history(s, team=call.team, number=number)
-    ephemeral(call.respond, lead_history_blocks(lead, events), f"History of lead #{lead.id}")
+    ephemeral(call.respond, lead_history_blocks(lead, events), f"History of lead #{lead.number}")
 
 
 def lead_help(call: Call, rest: str) -> None:

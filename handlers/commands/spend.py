@@ -4,7 +4,7 @@ Admins only; recording a week and source again replaces the amount (a correction
 from __future__ import annotations
 
 from handlers import grammar, messages
-from handlers.blocks.format import escape, money, section
+from handlers.blocks.format import escape, format_money, section
 from handlers.commands.common import Call, require
 from handlers.replies import ephemeral
 from storage import values
@@ -25,9 +25,9 @@ def funnel_spend(call: Call, rest: str) -> None:
         recorded = record_spend(s, team=call.team, amount=amount, actor=call.user, now=call.now,
                                 week=week, source=values.unescape(options.get("source") or ""))
     line = messages.SPEND_RECORDED.format(
-        amount=money(recorded.amount, recorded.currency),
+        amount=format_money(recorded.amount, recorded.currency),
         source=f" from *{escape(recorded.source)}*" if recorded.source else "",
         week=recorded.iso_week, monday=recorded.week_start.isoformat())
     if recorded.replaced is not None:
-        line += messages.SPEND_REPLACED.format(old=money(recorded.replaced, recorded.currency))
+        line += messages.SPEND_REPLACED.format(old=format_money(recorded.replaced, recorded.currency))
     ephemeral(call.respond, [section(f":white_check_mark: {line}")], line)

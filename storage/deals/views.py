@@ -17,9 +17,9 @@ from storage.stages import StageView, stage_view, stages_of
 
 @dataclass(frozen=True)
 class DealView:
-    """A deal as a card shows it. `id` is the team's deal number (`#id`)."""
+    """A deal as a card shows it. `number` is the team's deal number (`#12`)."""
 
-    id: int
+    number: int
     name: str
     company: str | None
     stage: StageView
@@ -102,7 +102,7 @@ def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[Deal
     leads = {row.id: (row.number, row.name) for row in session.execute(
         select(Lead.id, Lead.number, Lead.name).where(Lead.id.in_(lead_ids)))} if lead_ids else {}
     return tuple(DealView(
-        id=deal.number, name=deal.name, company=deal.company,
+        number=deal.number, name=deal.name, company=deal.company,
         # an archived stage may still hold a deal
         stage=by_id.get(deal.stage_id) or stage_view(session.get_one(Stage, deal.stage_id)),
         value=deal.value, currency=currency or "USD", owner=deal.owner,

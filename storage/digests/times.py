@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from storage.digests.subscriptions import SubscriptionView
 from storage.kinds import DigestKind
+from storage.values import iso_week_label
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,7 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def period_of(kind: DigestKind, day: date) -> str:
     if kind == DigestKind.FUNNEL:
-        year, week, _ = day.isocalendar()
-        return f"{year}-W{week:02d}"
+        return iso_week_label(day)
     return day.isoformat()
 
 

@@ -145,7 +145,7 @@ def convert_lead(session: Session, *, team: str, number: int, actor: str, now: d
     lead.last_activity_at = now
     session.flush()
     event = record_lead_event(session, lead, actor, now, EventKind.CONVERT, field="deal",
-                              new_value=f"#{change.deal.id} {change.deal.name}")
+                              new_value=f"#{change.deal.number} {change.deal.name}")
     engagement = engagement_stage(session, team)
     if session.get_one(Stage, lead.stage_id).position < engagement.position:
         enter_stage(session, lead, engagement, actor, now)

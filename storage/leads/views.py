@@ -16,10 +16,10 @@ from storage.stages import StageView, stage_view, stages_of
 
 @dataclass(frozen=True)
 class LeadView:
-    """A lead as a card shows it. `id` is the team's lead number (`#id`); `deal` is the
+    """A lead as a card shows it. `number` is the team's lead number (`#3`); `deal` is the
     (number, name) of the deal it was converted into, and `converted_at` when that happened."""
 
-    id: int
+    number: int
     name: str
     company: str | None
     contact: str | None
@@ -96,7 +96,7 @@ def lead_view(session: Session, lead: Lead) -> LeadView:
         current = stage_view(session.get_one(Stage, lead.stage_id))
     deal = session.execute(select(Deal.number, Deal.name).where(Deal.lead_id == lead.id)).first()
     return LeadView(
-        id=lead.number, name=lead.name, company=lead.company, contact=lead.contact,
+        number=lead.number, name=lead.name, company=lead.company, contact=lead.contact,
         stage=current, source=lead.source, owner=lead.owner, tags=lead.tags,
         deal=(deal.number, deal.name) if deal else None, converted_at=lead.converted_at,
         dropped_at=lead.dropped_at, drop_reason=lead.drop_reason, created_at=lead.created_at,

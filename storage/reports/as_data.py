@@ -23,7 +23,7 @@ def utc_text(moment: datetime) -> str:
 
 
 def _deal(deal: AttentionDeal) -> dict[str, Any]:
-    return {"id": deal.id, "name": deal.name, "stage": deal.stage,
+    return {"id": deal.number, "name": deal.name, "stage": deal.stage,
             "value": money_text(deal.value), "owner": deal.owner, "days_idle": deal.days_idle,
             "expected_close": deal.expected_close.isoformat() if deal.expected_close else None}
 

@@ -25,7 +25,7 @@ CLOSING_SOON_DAYS = 7
 
 @dataclass(frozen=True)
 class AttentionDeal:
-    id: int  # the team's deal number
+    number: int  # the team's deal number
     name: str
     stage: str
     value: Decimal

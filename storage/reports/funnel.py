@@ -21,13 +21,13 @@ from storage.reports import funnel_outcomes as outcomes
 from storage.reports.funnel_outcomes import Closed, SourceLine, ratio
 from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
 from storage.reports.weeks import (
-    iso_week,
     local_midnight,
     monday_of,
     week_bounds,
     week_containing,
 )
 from storage.stages import stages_of
+from storage.values import iso_week_label
 from storage.workspaces import ensure_workspace
 
 COHORT_DAYS = 28
@@ -56,6 +56,8 @@ class FunnelReport:
     currency: str
     stages: tuple[FunnelStage, ...]
     cohort_start: datetime
+    cohort_first_day: date  # the local date cohort_start begins
+    cohort_weeks: int  # the cohort: leads created in these weeks, ending with W
     cohort_size: int
     sources: tuple[SourceLine, ...]
     deals: Closed
@@ -89,13 +91,15 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
     monday = monday_of(week) if week else week_containing(now, zone)
     start, end = week_bounds(monday, zone)
     prev_start, _ = week_bounds(monday - timedelta(days=7), zone)
-    cohort_start = local_midnight(monday + timedelta(days=7 - COHORT_DAYS), zone)
+    cohort_monday = monday + timedelta(days=7 - COHORT_DAYS)
+    cohort_start = local_midnight(cohort_monday, zone)
     spend = outcomes.spend_by_source(session, team=team, monday=monday)
     return FunnelReport(
-        team=team, week=iso_week(monday), monday=monday, start=start, end=end, timezone=zone,
+        team=team, week=iso_week_label(monday), monday=monday, start=start, end=end, timezone=zone,
         currency=workspace.currency,
         stages=_stages(session, team, prev_start, start, end, cohort_start),
-        cohort_start=cohort_start,
+        cohort_start=cohort_start, cohort_first_day=cohort_monday,
+        cohort_weeks=COHORT_DAYS // 7,
         cohort_size=cohort_size(session, team=team, start=cohort_start, end=end),
         sources=outcomes.sources(session, team=team, start=start, end=end),
         deals=outcomes.closed(session, team=team, start=start, end=end),

@@ -7,11 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
-def iso_week(monday: date) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

@@ -11,8 +11,8 @@ import pytest
 from bot.app import web_client
 from bot.config import Settings
 from bot.digests import run_due_digests
+from bot.slack_standin import validate_blocks
 from storage.digests.subscriptions import list_subscriptions, subscribe, unsubscribe
-from tests.slackkit import validate_blocks
 
 DAY = datetime(2026, 11, 18, tzinfo=UTC)  # a Wednesday
 

@@ -11,9 +11,9 @@ import pytest
 
 from bot.app import create_app
 from bot.oauth import bot_token_for
+from bot.slack_standin import slash_command
 from bot.web import wsgi_app
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import slash_command
 
 
 def _get(application, path: str, query: dict[str, str] | None = None,

@@ -14,8 +14,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bot.slack_standin import FakeSlack, SignedRequest, slash_command, validate_blocks
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import FakeSlack, SignedRequest, slash_command, validate_blocks
 
 BOT_TOKEN = "xoxb-e2e-token"
 

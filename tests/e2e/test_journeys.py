@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from bot.slack_standin import click, event_callback, submit_view, text_of, validate_view
 from handlers import ids
 from storage.db import Database
 from storage.models import DigestLedger
 from tests.conftest import postgres_database
-from tests.driver import SIGNING_SECRET, initial_values
+from tests.driver import SIGNING_SECRET
 from tests.e2e.serving import Server, ack_body, dealbot_env, reply, start, stop
-from tests.slackkit import click, event_callback, submit_view, text_of, validate_view
 
 
 @pytest.fixture
@@ -66,8 +66,7 @@ def test_cards_buttons_lost_modal_stale_click_and_home_over_http(server, slack):
     validate_view(view)
     block = ids.DEAL_LOST_REASON_BLOCK
     reason = {block: {block: {"value": "went with Globex"}}}
-    submitted = submit_view(signing_secret=SIGNING_SECRET, view=view,
-                            values={**initial_values(view), **reason})
+    submitted = submit_view(signing_secret=SIGNING_SECRET, view=view, values=reason)
     assert ack_body(server.send(submitted)) == {}  # the modal closes
     lost = reply(slack, "lost")
     assert lost["replace_original"] and "LOST — went with Globex" in str(lost["blocks"])

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.slack_standin import slash_command, text_of
 from storage.db import Database
 from tests.driver import SIGNING_SECRET
 from tests.e2e.serving import BOT_TOKEN, Server, get_status, reply
-from tests.slackkit import slash_command, text_of
 
 
 @pytest.fixture

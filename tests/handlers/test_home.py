@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from bot.slack_standin import event_callback, text_of
 from handlers import ids
 from storage.deals import operations as deals
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import event_callback, text_of
 
 pytestmark = pytest.mark.usefixtures("db")
 

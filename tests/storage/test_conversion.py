@@ -33,7 +33,7 @@ def test_converting_creates_a_deal_carrying_the_leads_details(db, now):
     _add(db, now, owner="U3")
     conversion = _convert(db, now, value=Decimal("20000"), stage="meeting")
     deal = conversion.deal
-    assert (deal.id, deal.name, deal.company, deal.owner) == (1, "Jane Roe", "Globex", "U3")
+    assert (deal.number, deal.name, deal.company, deal.owner) == (1, "Jane Roe", "Globex", "U3")
     assert (deal.source, deal.tags, deal.value) == ("webinar", ("q4",), Decimal("20000.00"))
     assert deal.stage.name == "Meeting" and deal.lead == (1, "Jane Roe")
     assert conversion.lead.deal == (1, "Jane Roe") and conversion.lead.converted_at == now

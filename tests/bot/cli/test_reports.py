@@ -40,6 +40,12 @@ def test_report_pipeline_prints_the_json_contract(team, capsys):
     assert past["totals"] == {"count": 0, "value": "0.00", "weighted": "0.00"}
 
 
+def test_the_text_report_writes_money_as_slack_messages_do(team, capsys):
+    assert main(["report", "pipeline"]) == 0
+    out = capsys.readouterr().out
+    assert "$1,200.50" in out and "1,200.50 USD" not in out
+
+
 def test_report_funnel_for_a_week_in_a_zone(team, capsys):
     data = run_json(capsys, "report", "funnel", "--format", "json", "--week", "2026-W47",
                     "--tz", "Europe/Oslo")

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.console import run_console
 from bot.console.mrkdwn import Style, to_text
 from bot.console.people import LocalUsers
+from bot.slack_standin.identity import LOCAL_TEAM
 
 ROOT = Path(__file__).parents[2]
 
@@ -45,7 +46,7 @@ def test_a_bad_line_gets_the_same_answer_the_slack_user_would_see(db, clock, dri
     transcript = session(db, clock, "/deal new Acme 50k\n/deal move acme nowhere\n")
     answer = after(transcript, "/deal move acme nowhere")
     assert "only visible to you" in answer
-    slack_reply = driver.one("move acme nowhere", team="T0CONSOLE")
+    slack_reply = driver.one("move acme nowhere", team=LOCAL_TEAM)
     expected = to_text(slack_reply.blocks[0]["text"]["text"], Style())
     assert " ".join(expected.split()) in " ".join(answer.split())
 
@@ -100,7 +101,7 @@ def test_a_modal_can_be_cancelled_and_nothing_is_sent(db, clock):
     transcript = session(db, clock, f"/lead show #1\n{drop}\n:cancel\n")
     assert "Modal: Drop lead" in transcript and "(modal closed, nothing sent)" in transcript
     with db.transaction() as s:
-        assert show_lead(s, team="T0CONSOLE", number=1).stage.name == "Awareness"
+        assert show_lead(s, team=LOCAL_TEAM, number=1).stage.name == "Awareness"
 
 
 def test_switching_user_changes_who_acts(db, clock):
@@ -175,3 +176,18 @@ def test_digest_posts_in_sales_what_the_scheduler_would_post_now(db, clock):
     assert "$50,000" in pipeline and "Share" not in pipeline  # a digest, not /pipeline's answer
     funnel = after(transcript, ":digest funnel")
     assert "in #sales · message 3" in funnel and "Awareness" in funnel
+
+
+def test_block_kit_slack_would_refuse_is_drawn_with_a_notice_saying_why(db, clock, monkeypatch):
+    header = {"type": "header", "text": {"type": "mrkdwn", "text": "*Pipeline*"}}
+    monkeypatch.setattr("bot.console.engine.preview_digest",
+                        lambda db, **_: ([header], "Pipeline"))
+    digest = after(session(db, clock, ":digest pipeline\n"), ":digest pipeline")
+    assert "Slack would refuse this" in digest and "header text must be plain_text" in digest
+    drawn = digest.split("in #sales · message 1", 1)[1]  # drawn all the same
+    assert "Pipeline" in drawn
+
+
+def test_the_files_the_app_shares_are_named(db, clock):
+    transcript = session(db, clock, "/deal new Acme 50k\n/deal export\n")
+    assert "Dealbot shared Dealbot deals, " in after(transcript, "/deal export")

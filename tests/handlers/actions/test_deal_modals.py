@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.slack_standin import text_of
 from handlers import ids
-from tests.slackkit import text_of
 
 pytestmark = pytest.mark.usefixtures("db")
 F = ids

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from bot.slack_standin import submit_view, text_of, validate_view
 from handlers import ids
 from tests.driver import SIGNING_SECRET
-from tests.slackkit import submit_view, text_of, validate_view
 
 pytestmark = pytest.mark.usefixtures("db")
 

@@ -44,6 +44,12 @@ def test_every_change_subcommand_updates_the_card(driver):
     assert "send the proposal (due Fri 27 Nov 2026)" in nxt.text
 
 
+def test_a_value_change_is_told_as_money_on_the_card_and_in_the_history(driver):
+    driver.one("new Acme 50k")
+    assert "changed the value of this to $75,500" in driver.one("value Acme 75.5k").text
+    assert "changed the value of it to $75,500" in driver.one("history Acme").text
+
+
 def test_won_lost_and_reopen(driver):
     driver.one("new Acme 50k")
     driver.one("new Globex 10k")

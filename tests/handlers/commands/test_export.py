@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.slackkit import FakeSlack
+from bot.slack_standin import FakeSlack
 
 
 def uploaded(slack: FakeSlack) -> str:

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
+from bot.slack_standin import validate_blocks
 from storage.digests.subscriptions import list_subscriptions
 from storage.models import Deal, DealEvent
 from storage.stages import stages_of
 from storage.workspaces import ensure_workspace
-from tests.slackkit import validate_blocks
 
 
 def insert_open_deals(db, count: int, *, at) -> None:
@@ -48,7 +48,9 @@ def test_an_unknown_pipeline_word_is_answered_with_the_usage(driver):
 def test_funnel_shows_this_week_last_week_and_a_named_week(driver):
     assert "2026-W47" in driver.one("", command="/funnel").text
     assert "2026-W46" in driver.one("last week", command="/funnel").text
-    assert "2026-W40" in driver.one("2026-W40", command="/funnel").text
+    w40 = driver.one("2026-W40", command="/funnel").text
+    assert "2026-W40" in w40 and "leads created since Mon 7 Sep 2026" in w40
+    assert "leads created in the 4 weeks ending this week" in w40
     bad = driver.one("someday", command="/funnel")
     assert "not a week" in bad.text and "/funnel last week" in bad.text
 

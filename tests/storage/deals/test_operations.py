@@ -23,7 +23,7 @@ def _new(db, now, name="Acme", value="50000", team="T1", **kw):
 
 def test_a_new_deal_starts_in_the_first_stage_with_its_stage_weight(db, now):
     deal = _new(db, now)
-    assert (deal.id, deal.stage.name, deal.value, deal.probability) == (1, "Prospecting", Decimal("50000.00"), 10)
+    assert (deal.number, deal.stage.name, deal.value, deal.probability) == (1, "Prospecting", Decimal("50000.00"), 10)
     assert deal.weighted == Decimal("5000.00")
     assert deal.owner == "U1" and deal.next_stage.name == "Qualification"
 
@@ -31,7 +31,7 @@ def test_a_new_deal_starts_in_the_first_stage_with_its_stage_weight(db, now):
 def test_deal_numbers_count_per_workspace(db, now):
     _new(db, now, team="T1")
     other = _new(db, now, team="T2")
-    assert other.id == 1
+    assert other.number == 1
 
 
 def test_moving_records_the_stage_change_in_the_history(db, now):

@@ -26,7 +26,7 @@ def _history(db, number=1):
 def test_a_new_lead_starts_in_awareness_owned_by_its_creator(db, now):
     lead = _add(db, now, company="Globex", source="Webinar", contact="jane@globex.com",
                 tags=["q4", "emea", "q4"])
-    assert (lead.id, lead.name, lead.company, lead.stage.name) == (1, "Jane Roe", "Globex", "Awareness")
+    assert (lead.number, lead.name, lead.company, lead.stage.name) == (1, "Jane Roe", "Globex", "Awareness")
     assert (lead.owner, lead.contact, lead.tags) == ("U1", "jane@globex.com", ("emea", "q4"))
     assert lead.next_stage.name == "Interest" and lead.deal is None
     assert [e.kind for e in _history(db)] == ["created"]
@@ -45,7 +45,7 @@ def test_sources_are_one_whatever_their_case_and_spacing(db, now):
 
 def test_lead_numbers_count_per_workspace_and_apart_from_deals(db, now):
     _add(db, now, team="T1")
-    assert _add(db, now, team="T2").id == 1
+    assert _add(db, now, team="T2").number == 1
 
 
 def test_moving_records_the_stage_change(db, now):

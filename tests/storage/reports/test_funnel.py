@@ -81,6 +81,8 @@ def test_the_cohort_is_the_leads_created_in_the_four_weeks_ending_with_the_week(
                               "size": 4}
     assert [(s["cohort_reached"], s["cohort_share"]) for s in data["stages"]] == [
         (4, 1.0), (4, 1.0), (2, 0.5), (1, 0.25), (1, 0.25)]
+    found = report(history)
+    assert (found.cohort_first_day, found.cohort_weeks) == (date(2026, 10, 5), 4)
 
 
 def test_sources_deals_spend_cac_and_medians(history):

@@ -258,7 +258,7 @@ class History:
         change = deals.create_deal(s, team=TEAM, name=name, actor="U1", now=self.t, value=value,
                                    stage=stage.name if stage else None, expected_close=close,
                                    owner=owner, source=source)
-        assert change.deal.id == number
+        assert change.deal.number == number
         self._log_deal(number, name, (stage or self.open_deal_stages[0]).id,
                        (value or Decimal(0)).quantize(CENT), close, owner or "U1", source, None)
 
@@ -366,7 +366,7 @@ class History:
         owner = r.choice(OWNERS) if r.random() < 0.3 else None
         change = leads.add_lead(s, team=TEAM, name=f"Lead {number}", actor="U1", now=self.t,
                                 source=source, stage=stage.name if stage else None, owner=owner)
-        assert change.lead.id == number
+        assert change.lead.number == number
         self.leads.append(LeadLog(number, self.t, source_key(source), owner or "U1",
                                   [(self.t, (stage or self.funnel[0]).id)]))
 
@@ -396,7 +396,7 @@ class History:
         owner = r.choice(OWNERS) if r.random() < 0.3 else None
         done = leads.convert_lead(s, team=TEAM, number=lead.number, actor="U1", now=self.t,
                                   value=value, stage=stage.name if stage else None, owner=owner)
-        assert done.deal.id == number
+        assert done.deal.number == number
         deal = self._log_deal(number, f"Lead {lead.number}",
                               (stage or self.open_deal_stages[0]).id,
                               (value or Decimal(0)).quantize(CENT), None, owner or lead.owner,

@@ -91,12 +91,12 @@ def test_activity_counts_skips_moves_back_wins_reopenings_and_losses(history):
 
 def test_stale_overdue_and_closing_soon_are_judged_at_the_time_of_the_report(history):
     early = summary(history, at(13, 1), timezone="UTC").attention
-    assert [d.id for d in early.closing_soon.deals] == [1]
+    assert [d.number for d in early.closing_soon.deals] == [1]
     assert early.stale.total == 0 and early.overdue.total == 0
     late = summary(history, at(20, 1), timezone="UTC").attention
-    assert [(d.id, d.days_idle, d.stage) for d in late.stale.deals] == [
+    assert [(d.number, d.days_idle, d.stage) for d in late.stale.deals] == [
         (2, 16, "Meeting"), (1, 14, "Qualify")]  # most idle first
-    assert [d.id for d in late.overdue.deals] == [1]
+    assert [d.number for d in late.overdue.deals] == [1]
     limited = summary(history, at(20, 1), timezone="UTC", attention_limit=1).attention
     assert limited.stale.total == 2 and len(limited.stale.deals) == 1
 

@@ -1,0 +1,30 @@
+"""A local stand-in for Slack, for the console and the tests.
+
+- `FakeSlack` (server.py, webapi.py): the Web API, `response_url`s and file upload URLs on
+  127.0.0.1, recording every request and answering like Slack (scriptable, including HTTP
+  errors such as 429).
+- Signed requests (signed.py): `slash_command`, `block_actions`, `view_submission`,
+  `event_callback`: the exact bodies and headers Slack sends, for `app.dispatch` or HTTP.
+- What a user does with what the app rendered (interactions.py): `click`, `submit_view`.
+- Block Kit (blockkit.py): `validate_blocks` / `validate_view`, slack-sdk's models plus the
+  limits they leave unchecked; `text_of`, the visible text of blocks.
+
+Anything Slack would not accept or let a user do raises `SlackWouldRefuse`.
+"""
+
+from bot.slack_standin.blockkit import SlackWouldRefuse, text_of, validate_blocks, validate_view
+from bot.slack_standin.interactions import click, submit_view
+from bot.slack_standin.server import FakeSlack, HttpAnswer, Recorded
+from bot.slack_standin.signed import (
+    SignedRequest,
+    block_actions,
+    event_callback,
+    interactive,
+    sign,
+    slash_command,
+    view_submission,
+)
+
+__all__ = ["FakeSlack", "HttpAnswer", "Recorded", "SignedRequest", "SlackWouldRefuse",
+           "block_actions", "click", "event_callback", "interactive", "sign", "slash_command",
+           "submit_view", "text_of", "validate_blocks", "validate_view", "view_submission"]

@@ -1,0 +1,267 @@
+"""`FakeSlack`: Slack's Web API, `response_url`s and file upload URLs on 127.0.0.1.
+
+Every request is recorded, in order, and answered like Slack (see `webapi.WebApi`), or with
+answers scripted ahead (any HTTP status, e.g. 429 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from bot.slack_standin.blockkit import require
+from bot.slack_standin.webapi import Person, WebApi
+
+T = TypeVar("T")
+
+DECODED_FIELDS = ("blocks", "attachments", "view", "files")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One request that reached `FakeSlack`.
+
+    `kind` is "api" (a Web API call), "response" (a post to a response_url) or "upload" (the
+    bytes sent to an upload_url given by files.getUploadURLExternal). `name` is the API method,
+    the response_url's name, or the uploaded file's id. `headers` has lowercased names.
+    `body`: a JSON body as sent; a form body and the query string flattened to one value per
+    name, with `blocks`, `attachments`, `view` and `files` JSON strings decoded; for an upload
+    `{"file_id", "filename", "content": bytes}`. `token` is the Authorization bearer token, or
+    None when the request carried none. `answer` is the JSON body answered, if any.
+    """
+
+    kind: str
+    name: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+    token: str | None
+    answer: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    """A scripted HTTP answer: `body` None sends an empty body, a dict is sent as JSON."""
+
+    status: int
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Answer = dict[str, Any] | HttpAnswer
+
+
+def _parse_body(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
+    text = raw.decode("utf-8")
+    if content_type.startswith("application/json"):
+        body: dict[str, Any] = json.loads(text) if text else {}
+    else:
+        body = {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    body.update({k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()})
+    for key in DECODED_FIELDS:
+        if isinstance(body.get(key), str):
+            try:
+                body[key] = json.loads(body[key])
+            except ValueError:
+                pass  # kept as sent: the app's own test will see what it sent
+    return body
+
+
+class _Server(ThreadingHTTPServer):
+    def __init__(self, fake: FakeSlack) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.fake = fake
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, *args: Any) -> None:
+        """Keeps test output and the console's screen quiet."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        url = urlsplit(self.path)
+        kind, _, name = url.path.strip("/").partition("/")
+        if kind not in ("api", "response", "upload") or not name:
+            self._send(HttpAnswer(404, {"ok": False, "error": "unknown_path"}))
+            return
+        self._send(self.server.fake._handle(kind, name, headers, raw, url.query))
+
+    def _send(self, answer: Answer) -> None:
+        if isinstance(answer, dict):
+            answer = HttpAnswer(200, answer)
+        payload = b"" if answer.body is None else json.dumps(answer.body).encode()
+        self.send_response(answer.status)
+        for key, value in answer.headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+class FakeSlack:
+    """Slack's Web API, response_urls and upload URLs on 127.0.0.1, on an ephemeral port, for
+    the workspace `team_id`.
+
+    Records every request (see `Recorded`). API calls without `Authorization: Bearer ...` are
+    recorded and answered `not_authed` (except oauth.v2.access, which authenticates the app
+    with Basic auth). Answers come from `script()` queues first, then from defaults shaped like
+    Slack's. users.info answers `person(user_id)` over a plain member's fields, and `users`
+    overrides fields per user id. Thread-safe.
+    """
+
+    def __init__(self, *, team_id: str = "T1", person: Person | None = None) -> None:
+        self.users: dict[str, dict[str, Any]] = {}
+        self._records: list[Recorded] = []
+        self._scripts: dict[tuple[str, str], list[Answer]] = {}
+        self._lock = threading.Lock()
+        self._server = _Server(self)
+        self._thread: threading.Thread | None = None
+        self.port: int = self._server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.api_url = f"{self.base_url}/api/"
+        self._web_api = WebApi(team_id=team_id, base_url=self.base_url, person=person,
+                               users=self.users)
+
+    # lifecycle
+
+    def start(self) -> FakeSlack:
+        """Serves in a daemon thread; returns self."""
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stops serving and frees the port."""
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # addresses and scripts
+
+    def response_url(self, name: str = "r1") -> str:
+        """A response_url whose posts are recorded under `name`."""
+        return f"{self.base_url}/response/{name}"
+
+    @staticmethod
+    def http(status: int, body: dict[str, Any] | None = None,
+             headers: dict[str, str] | None = None) -> HttpAnswer:
+        """A scripted answer with any status, e.g. `http(429, headers={"Retry-After": "1"})`."""
+        return HttpAnswer(status, body, headers or {})
+
+    def script(self, method: str, *answers: Answer) -> None:
+        """Queues answers for API `method`, each used once, in order, before the defaults.
+
+        A dict is answered with HTTP 200 as JSON; use `FakeSlack.http(...)` for other statuses.
+        """
+        with self._lock:
+            self._scripts.setdefault(("api", method), []).extend(answers)
+
+    def script_response(self, name: str, *answers: Answer) -> None:
+        """Queues answers for posts to `response_url(name)` (default: 200 `{"ok": true}`)."""
+        with self._lock:
+            self._scripts.setdefault(("response", name), []).extend(answers)
+
+    # what was received
+
+    def received(self, since: int = 0) -> list[Recorded]:
+        """Every request received, oldest first, from the `since`-th on (a count taken
+        earlier with `len(received())`)."""
+        with self._lock:
+            return self._records[since:]
+
+    def calls(self, method: str | None = None) -> list[Recorded]:
+        """The API calls received so far, oldest first, optionally only those of `method`."""
+        return self._select("api", method)
+
+    def responses(self, name: str | None = None) -> list[Recorded]:
+        """The posts to response_urls so far, oldest first, optionally only to `name`."""
+        return self._select("response", name)
+
+    def uploads(self) -> list[Recorded]:
+        """The file contents uploaded so far (body: file_id, filename, content bytes)."""
+        return self._select("upload", None)
+
+    def last_response(self) -> Recorded:
+        """The latest post to any response_url; fails if there was none."""
+        responses = self.responses()
+        require(responses, "nothing was posted to a response_url")
+        return responses[-1]
+
+    def clear(self) -> None:
+        """Forgets the recorded requests (scripts and `users` stay)."""
+        with self._lock:
+            self._records.clear()
+
+    def wait_for(self, predicate: Callable[[], T], timeout: float = 5) -> T:
+        """Polls `predicate` until it returns something truthy, and returns that; fails after
+        `timeout` seconds. Only for work the app does after acking, in another thread."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = predicate()
+            if result:
+                return result
+            if time.monotonic() >= deadline:
+                received = [(r.kind, r.name) for r in self.received()]
+                raise AssertionError(f"the expected Slack traffic did not arrive within "
+                                     f"{timeout} s; received: {received}")
+            time.sleep(0.02)
+
+    # serving
+
+    def _select(self, kind: str | None, name: str | None) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self._records
+                    if kind in (None, r.kind) and name in (None, r.name)]
+
+    def _handle(self, kind: str, name: str, headers: dict[str, str], raw: bytes,
+                query: str) -> Answer:
+        authorization = headers.get("authorization", "")
+        token = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else None
+        if kind == "upload":
+            filename = self._web_api.upload_name(name)
+            body: dict[str, Any] = {"file_id": name, "filename": filename, "content": raw}
+        else:
+            body = _parse_body(raw, headers.get("content-type", ""), query)
+        answer = self._answer(kind, name, body, token, authorization)
+        json_answer = answer.body if isinstance(answer, HttpAnswer) else answer
+        with self._lock:
+            self._records.append(Recorded(kind, name, headers, body, token, json_answer))
+        return answer
+
+    def _answer(self, kind: str, name: str, body: dict[str, Any], token: str | None,
+                authorization: str) -> Answer:
+        if kind == "upload":
+            return {"ok": True} if body["filename"] is not None else HttpAnswer(404)
+        if kind == "api" and token is None and not (
+                name == "oauth.v2.access" and authorization.startswith("Basic ")):
+            return {"ok": False, "error": "not_authed"}
+        with self._lock:
+            queue = self._scripts.get((kind, name))
+            scripted = queue.pop(0) if queue else None
+        if scripted is not None:
+            return scripted
+        return self._web_api.answer(name, body) if kind == "api" else {"ok": True}
