@@ -17,6 +17,7 @@ from handlers.blocks.format import section
 from handlers.deps import Deps
 from handlers.home import publish_home
 from storage.deals.views import DealView, EventView
+from storage.kinds import EventKind
 from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def after_change(client: WebClient, deps: Deps, team: str, actor: str, deal: DealView,
                  event: EventView | None) -> None:
-    if event is not None and event.kind == "stage":
+    if event is not None and event.kind == EventKind.STAGE:
         post_activity(client, deps, team, deal, event)
     publish_home(client, deps, team, actor)
 

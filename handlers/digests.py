@@ -16,6 +16,7 @@ from handlers.blocks.funnel_report import funnel_blocks, funnel_text
 from handlers.blocks.reports import pipeline_blocks, pipeline_text
 from storage.db import Database
 from storage.digests.subscriptions import SubscriptionView
+from storage.kinds import DigestKind
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.reports.weeks import monday_of
@@ -33,14 +34,14 @@ TRANSIENT = frozenset({"ratelimited", "server_error", "internal_error", "fatal_e
                        "service_unavailable", "request_timeout", "connection_error"})
 
 
-def digest_message(db: Database, *, kind: str, team: str, now: datetime, timezone: str,
+def digest_message(db: Database, *, kind: DigestKind, team: str, now: datetime, timezone: str,
                    since: datetime | None = None,
                    due_day: date | None = None) -> tuple[list[dict], str]:
     """The digest's blocks and fallback text. A weekly funnel digest reports the last complete
     week before the day it is due; a pipeline digest, the state now and what changed since
     the previous digest."""
     with db.transaction() as session:
-        if kind == "funnel":
+        if kind == DigestKind.FUNNEL:
             local_day = due_day or now.astimezone(ZoneInfo(timezone)).date()
             report = funnel_report(session, team=team, now=now, timezone=timezone,
                                    week=monday_of(local_day) - timedelta(days=7))
@@ -49,7 +50,7 @@ def digest_message(db: Database, *, kind: str, team: str, now: datetime, timezon
     return pipeline_blocks(summary), pipeline_text(summary)
 
 
-def preview_digest(db: Database, *, kind: str, team: str,
+def preview_digest(db: Database, *, kind: DigestKind, team: str,
                    now: datetime) -> tuple[list[dict], str]:
     """What a digest of `kind` would post now, in the workspace's time zone (for `dealbot
     digest send` and the console)."""

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from storage.digests.subscriptions import WEEKDAYS
 from storage.errors import UsageError
+from storage.kinds import DigestKind
 from storage.values import (
     looks_like_amount,
     parse_amount,
@@ -310,7 +311,7 @@ class Wanted:
     timezone: str | None
 
 
-def parse_subscribe(rest: str, *, kind: str, channel: str, usage: str) -> Wanted:
+def parse_subscribe(rest: str, *, kind: DigestKind, channel: str, usage: str) -> Wanted:
     """`<#C1> weekdays at 9am tz:Europe/Oslo` (pipeline) or `<#C1> tuesday 08:00` (funnel);
     `channel` is where the command was typed."""
     rest, options = extract_options(rest, {"tz"})
@@ -326,13 +327,13 @@ def parse_subscribe(rest: str, *, kind: str, channel: str, usage: str) -> Wanted
             at_time = parse_time_of_day(words.pop(0)).strftime("%H:%M")
         elif lower[:1].isdigit():
             at_time = parse_time_of_day(word).strftime("%H:%M")
-        elif kind == "pipeline" and lower in ("daily", "weekdays"):
+        elif kind == DigestKind.PIPELINE and lower in ("daily", "weekdays"):
             days = WEEKDAYS if lower == "daily" else WEEKDAYS[:5]
-        elif kind == "funnel":
+        elif kind == DigestKind.FUNNEL:
             days = (parse_weekday(word),)
         else:
             raise UsageError(f"I did not understand `{word}`.", usage=usage)
-    default = WEEKDAYS if kind == "pipeline" else ("mon",)
+    default = WEEKDAYS if kind == DigestKind.PIPELINE else ("mon",)
     zone = parse_timezone(options["tz"]) if options.get("tz") else None
     return Wanted(channel, days or default, at_time, zone)
 

@@ -13,6 +13,7 @@ from storage.errors import (
     NoSuchRecord,
     StageGone,
 )
+from storage.kinds import DigestKind, PipelineKind
 
 DEAL_USAGE: dict[str, str] = {
     "new": "`/deal new <name> [<amount>] [stage:<stage>] [close:<date>] [owner:@user] [#tag ...]`"
@@ -123,13 +124,15 @@ CHANNEL_PROBLEMS = {
     "method_not_supported_for_channel_type": "I cannot join that kind of channel by myself.",
     "restricted_action": "posting there is restricted to some members.",
 }
-DIGEST_NAMES = {"pipeline": "the daily pipeline summary",
-                "funnel": "the weekly funnel report"}
+DIGEST_NAMES = {DigestKind.PIPELINE: "the daily pipeline summary",
+                DigestKind.FUNNEL: "the weekly funnel report"}
 SUBSCRIBE_USAGE = {
-    "pipeline": "`/pipeline subscribe [#channel] [daily|weekdays] [at HH:MM] [tz:Area/City]` — "
-                "for example `/pipeline subscribe #sales weekdays at 8:30 tz:Europe/Oslo`",
-    "funnel": "`/funnel subscribe [#channel] [<weekday>] [at HH:MM] [tz:Area/City]` — "
-              "for example `/funnel subscribe #leadership monday at 9:00`",
+    DigestKind.PIPELINE:
+        "`/pipeline subscribe [#channel] [daily|weekdays] [at HH:MM] [tz:Area/City]` — "
+        "for example `/pipeline subscribe #sales weekdays at 8:30 tz:Europe/Oslo`",
+    DigestKind.FUNNEL:
+        "`/funnel subscribe [#channel] [<weekday>] [at HH:MM] [tz:Area/City]` — "
+        "for example `/funnel subscribe #leadership monday at 9:00`",
 }
 SUBSCRIBED = ("<#{channel}> gets {what} {when}. The first one arrives {first} "
               "({local} {zone}).")
@@ -137,13 +140,13 @@ UNSUBSCRIBED = "<#{channel}> no longer gets {what}."
 PIPELINE_HELP_LINES: tuple[str, ...] = (
     "*`/pipeline`* — the pipeline summary now: deals and value per stage, what changed in the "
     "last 24 hours, and the deals that need attention. *Share in channel* posts it for everyone.",
-    "*Daily digest* (admins)\n• " + SUBSCRIBE_USAGE["pipeline"] +
+    "*Daily digest* (admins)\n• " + SUBSCRIBE_USAGE[DigestKind.PIPELINE] +
     "\n• `/pipeline unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
 )
 FUNNEL_HELP_LINES: tuple[str, ...] = (
     "*`/funnel [this week | last week | 2026-W47]`* — the funnel conversion report for a week: "
     "leads entering each stage, conversion rates, cohort, sources, deals won, spend and CAC.",
-    "*Weekly digest* (admins)\n• " + SUBSCRIBE_USAGE["funnel"] +
+    "*Weekly digest* (admins)\n• " + SUBSCRIBE_USAGE[DigestKind.FUNNEL] +
     "\n• `/funnel unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
     "Marketing spend (admins): " + FUNNEL_SPEND_USAGE,
 )
@@ -157,7 +160,7 @@ def error_text(error: DealbotError) -> str:
     match error:
         case NoSuchRecord(kind=kind):
             return f"{error.message} `/{kind} list` shows them."
-        case StageGone(kind="deal"):
+        case StageGone(kind=PipelineKind.DEAL):
             return f"{error.message} `/deal stages` shows them."
         case StageGone():
             return f"{error.message} `/lead help` shows how to move."

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.models import Deal, Lead, LeadEvent, Stage
 from storage.stages import stages_of
 
@@ -32,11 +33,13 @@ def engagement_stage(session: Session, team: str) -> Stage:
 
 
 def dropped_stage(session: Session, team: str) -> Stage:
-    return next(s for s in stages_of(session, team=team, kind="lead") if s.kind == "dropped")
+    return next(s for s in stages_of(session, team=team, kind=PipelineKind.LEAD)
+                if s.kind == StageKind.DROPPED)
 
 
 def _open_stages(session: Session, team: str) -> list[Stage]:
-    return [s for s in stages_of(session, team=team, kind="lead") if s.kind == "open"]
+    return [s for s in stages_of(session, team=team, kind=PipelineKind.LEAD)
+            if s.kind == StageKind.OPEN]
 
 
 def enter_stage(session: Session, lead: Lead, target: Stage, actor: str | None, now: datetime,
@@ -46,12 +49,12 @@ def enter_stage(session: Session, lead: Lead, target: Stage, actor: str | None, 
     lead.stage_id = target.id
     lead.last_activity_at = now
     session.flush()
-    return record_lead_event(session, lead, actor, now, "stage", from_stage_id=previous,
+    return record_lead_event(session, lead, actor, now, EventKind.STAGE, from_stage_id=previous,
                              to_stage_id=target.id, **fields)
 
 
-def record_lead_event(session: Session, lead: Lead, actor: str | None, now: datetime, kind: str,
-                      **fields: object) -> LeadEvent:
+def record_lead_event(session: Session, lead: Lead, actor: str | None, now: datetime,
+                      kind: EventKind, **fields: object) -> LeadEvent:
     """Appends one entry to the lead's history (kinds: created, stage, edit, note, convert)."""
     event = LeadEvent(team_id=lead.team_id, lead_id=lead.id, at=now, actor=actor, kind=kind,
                       **fields)
@@ -68,7 +71,7 @@ def follow_deal_stage(session: Session, deal: Deal, target: Stage, actor: str | 
         return
     lead = session.get_one(Lead, deal.lead_id)
     conversion = conversion_stage(session, deal.team_id)
-    if target.kind == "won" and lead.stage_id != conversion.id:
+    if target.kind == StageKind.WON and lead.stage_id != conversion.id:
         enter_stage(session, lead, conversion, actor, now)
-    elif target.kind != "won" and lead.stage_id == conversion.id:
+    elif target.kind != StageKind.WON and lead.stage_id == conversion.id:
         enter_stage(session, lead, engagement_stage(session, deal.team_id), actor, now)

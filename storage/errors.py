@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.kinds import DigestKind, PipelineKind
+
 
 class DealbotError(Exception):
     """Root of every error a user may see. `message` is plain text (backticks may mark
@@ -53,7 +55,7 @@ class DatabaseUnavailable(DealbotError):
 class NoSuchRecord(NotFound):
     """No deal or lead is named `ref` (`#12` or a part of a name) in this workspace."""
 
-    def __init__(self, *, kind: str, ref: str) -> None:
+    def __init__(self, *, kind: PipelineKind, ref: str) -> None:
         number = ref.startswith("#")
         super().__init__(f"There is no {kind} {ref}." if number
                          else f"No {kind} matches `{ref}`.")
@@ -64,8 +66,8 @@ class NoSuchRecord(NotFound):
 class StageGone(NotFound):
     """A card named a stage that is no longer in the team's pipeline (`kind` deal) or funnel."""
 
-    def __init__(self, *, kind: str) -> None:
-        place = "pipeline" if kind == "deal" else "funnel"
+    def __init__(self, *, kind: PipelineKind) -> None:
+        place = "pipeline" if kind == PipelineKind.DEAL else "funnel"
         super().__init__(f"That stage is no longer in the {place}.")
         self.kind = kind
 
@@ -120,6 +122,6 @@ class ConversionByHand(RuleViolation):
 class NoSubscription(NotFound):
     """The channel has no digest of that kind."""
 
-    def __init__(self, *, channel: str, kind: str) -> None:
+    def __init__(self, *, channel: str, kind: DigestKind) -> None:
         super().__init__(f"<#{channel}> has no {kind} digest.")
         self.channel, self.kind = channel, kind

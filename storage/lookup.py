@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.errors import Ambiguous, NoSuchRecord, UsageError
+from storage.kinds import PipelineKind
 from storage.models import Deal, Lead
 
 NUMBER_REF = re.compile(r"#?(\d{1,9})")
@@ -24,25 +25,25 @@ Record = TypeVar("Record", Deal, Lead)
 
 def deal_by_number(session: Session, *, team: str, number: int) -> Deal:
     """The team's deal `number`; raises NoSuchRecord."""
-    return _by_number(session, Deal, "deal", team, number)
+    return _by_number(session, Deal, PipelineKind.DEAL, team, number)
 
 
 def lead_by_number(session: Session, *, team: str, number: int) -> Lead:
     """The team's lead `number`; raises NoSuchRecord."""
-    return _by_number(session, Lead, "lead", team, number)
+    return _by_number(session, Lead, PipelineKind.LEAD, team, number)
 
 
 def resolve_deal(session: Session, *, team: str, ref: str) -> int:
     """The number of the deal `ref` names; raises NoSuchRecord or Ambiguous (candidates)."""
-    return _find(session, Deal, "deal", team, ref).number
+    return _find(session, Deal, PipelineKind.DEAL, team, ref).number
 
 
 def resolve_lead(session: Session, *, team: str, ref: str) -> int:
     """The number of the lead `ref` names; raises NoSuchRecord or Ambiguous (candidates)."""
-    return _find(session, Lead, "lead", team, ref).number
+    return _find(session, Lead, PipelineKind.LEAD, team, ref).number
 
 
-def _by_number(session: Session, model: type[Record], word: str, team: str,
+def _by_number(session: Session, model: type[Record], word: PipelineKind, team: str,
                number: int) -> Record:
     found = session.scalars(select(model).where(
         model.team_id == team, model.number == number)).first()
@@ -51,7 +52,8 @@ def _by_number(session: Session, model: type[Record], word: str, team: str,
     return found
 
 
-def _find(session: Session, model: type[Record], word: str, team: str, ref: str) -> Record:
+def _find(session: Session, model: type[Record], word: PipelineKind, team: str,
+          ref: str) -> Record:
     ref = ref.strip()
     if not ref:
         raise UsageError(f"Which {word}? Name it by `#id` or by a part of its name.")
@@ -80,13 +82,13 @@ def _find(session: Session, model: type[Record], word: str, team: str, ref: str)
 
 
 def split_reference(session: Session, *, team: str, text: str,
-                    kind: str = "deal") -> tuple[int, str]:
+                    kind: PipelineKind = PipelineKind.DEAL) -> tuple[int, str]:
     """Splits `Acme North called them` into the number of the deal (or lead) it starts with
     and the rest: the longest leading run of up to 6 words naming exactly one record wins.
     When none does, raises what looking up the first word raises (NoSuchRecord or
     Ambiguous)."""
     def find(ref: str) -> int:
-        if kind == "deal":
+        if kind == PipelineKind.DEAL:
             return _find(session, Deal, kind, team, ref).number
         return _find(session, Lead, kind, team, ref).number
 

@@ -6,8 +6,11 @@ and `leads` are a convenience for cards and lists, the reports read the historie
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -23,8 +26,12 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    type_coerce,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.kinds import DigestKind, EventKind, PipelineKind, StageKind
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -52,6 +59,60 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+K = TypeVar("K", bound=StrEnum)
+
+
+class KindColumn(TypeDecorator[K]):
+    """A kind (storage.kinds) stored as its plain string and read back as the enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, kinds: type[K], length: int) -> None:
+        super().__init__(length)
+        self.kinds = kinds
+
+    def process_bind_param(self, value: K | None, dialect: object) -> str | None:
+        return None if value is None else self.kinds(value).value
+
+    def process_result_value(self, value: str | None, dialect: object) -> K | None:
+        return None if value is None else self.kinds(value)
+
+
+Tags = tuple[str, ...]
+MAX_TAGS_TEXT = 500  # the column's length: all of a record's tags, space-separated
+
+
+def sorted_tags(tags: Iterable[str]) -> Tags:
+    """Tags as a record holds them: sorted, each once."""
+    return tuple(sorted(set(tags)))
+
+
+def tags_text(tags: Iterable[str]) -> str:
+    """The tags as stored (and exported, and shown in a history): `sorted_tags` with single
+    spaces between them. A tag never holds a space (handlers.grammar.parse_tag)."""
+    return " ".join(sorted_tags(tags))
+
+
+class TagList(TypeDecorator[Tags]):
+    """A record's tags: a sorted tuple in Python, `tags_text` in the column."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Iterable[str] | None, dialect: object) -> str:
+        return tags_text(value or ())
+
+    def process_result_value(self, value: str | None, dialect: object) -> Tags:
+        return sorted_tags((value or "").split())
+
+
+def has_tag(column: ColumnElement[Tags] | Mapped[Tags], tag: str) -> ColumnElement[bool]:
+    """SQL: the record's tags include `tag` itself (`#q4` does not match `q4-renewal`)."""
+    padded = " " + type_coerce(column, String) + " "
+    return padded.contains(f" {tag} ", autoescape=True)
 
 
 class Base(DeclarativeBase):
@@ -88,7 +149,7 @@ class Pipeline(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[PipelineKind] = mapped_column(KindColumn(PipelineKind, 8))
     name: Mapped[str] = mapped_column(String(80))
 
 
@@ -106,7 +167,7 @@ class Stage(Base):
     pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
     name: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(8), default="open")
+    kind: Mapped[StageKind] = mapped_column(KindColumn(StageKind, 8), default=StageKind.OPEN)
     probability: Mapped[int] = mapped_column(Integer, default=0)
     rotting_days: Mapped[int | None] = mapped_column(Integer)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -138,7 +199,7 @@ class Deal(Base):
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_action: Mapped[str | None] = mapped_column(String(500))
     next_action_due: Mapped[date | None] = mapped_column(Date)
-    tags: Mapped[str] = mapped_column(String(500), default="")
+    tags: Mapped[Tags] = mapped_column(TagList(MAX_TAGS_TEXT), default=())
     source: Mapped[str | None] = mapped_column(String(80))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), unique=True)
     lost_reason: Mapped[str | None] = mapped_column(String(500))
@@ -169,7 +230,7 @@ class DealEvent(Base):
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str | None] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[EventKind] = mapped_column(KindColumn(EventKind, 16))
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     field: Mapped[str | None] = mapped_column(String(32))
@@ -201,7 +262,7 @@ class Lead(Base):
     contact: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str | None] = mapped_column(String(80))
     owner: Mapped[str | None] = mapped_column(String(32))
-    tags: Mapped[str] = mapped_column(String(500), default="")
+    tags: Mapped[Tags] = mapped_column(TagList(MAX_TAGS_TEXT), default=())
     converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     drop_reason: Mapped[str | None] = mapped_column(String(500))
@@ -230,7 +291,7 @@ class LeadEvent(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str | None] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[EventKind] = mapped_column(KindColumn(EventKind, 16))
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     field: Mapped[str | None] = mapped_column(String(32))
@@ -262,7 +323,7 @@ class Subscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     channel_id: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[DigestKind] = mapped_column(KindColumn(DigestKind, 16))
     days: Mapped[str] = mapped_column(String(40))
     at_time: Mapped[str] = mapped_column(String(5))
     timezone: Mapped[str] = mapped_column(String(64))

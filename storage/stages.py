@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFound, RuleViolation, UsageError
+from storage.kinds import PipelineKind, StageKind
 from storage.models import Stage
 from storage.workspaces import pipeline_of
 
@@ -23,13 +24,13 @@ class StageView:
     id: int
     name: str
     position: int
-    kind: str
+    kind: StageKind
     probability: int
     rotting_days: int | None
 
     @property
     def is_open(self) -> bool:
-        return self.kind == "open"
+        return self.kind == StageKind.OPEN
 
 
 def stage_view(stage: Stage) -> StageView:
@@ -37,18 +38,21 @@ def stage_view(stage: Stage) -> StageView:
                      stage.rotting_days)
 
 
-def stages_of(session: Session, *, team: str, kind: str = "deal") -> list[Stage]:
+def stages_of(session: Session, *, team: str,
+              kind: PipelineKind = PipelineKind.DEAL) -> list[Stage]:
     """The stages of the team's pipeline (or funnel), in order."""
     pipeline = pipeline_of(session, team=team, kind=kind)
     return list(session.scalars(select(Stage).where(
         Stage.pipeline_id == pipeline.id, Stage.archived.is_(False)).order_by(Stage.position)))
 
 
-def stage_views(session: Session, *, team: str, kind: str = "deal") -> list[StageView]:
+def stage_views(session: Session, *, team: str,
+                kind: PipelineKind = PipelineKind.DEAL) -> list[StageView]:
     return [stage_view(s) for s in stages_of(session, team=team, kind=kind)]
 
 
-def find_stage(session: Session, *, team: str, name: str, kind: str = "deal") -> Stage:
+def find_stage(session: Session, *, team: str, name: str,
+               kind: PipelineKind = PipelineKind.DEAL) -> Stage:
     """The stage named `name`, or the only one that starts with it (case-insensitive)."""
     wanted = name.strip().casefold()
     stages = stages_of(session, team=team, kind=kind)
@@ -63,7 +67,7 @@ def find_stage(session: Session, *, team: str, name: str, kind: str = "deal") ->
     raise UsageError(f"`{name}` could be {found}. Type more of the stage name.")
 
 
-def _check_name(session: Session, team: str, kind: str, name: str,
+def _check_name(session: Session, team: str, kind: PipelineKind, name: str,
                 exclude: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
@@ -77,23 +81,23 @@ def _check_name(session: Session, team: str, kind: str, name: str,
 
 
 def rename_stage(session: Session, *, team: str, stage: str, new_name: str,
-                 kind: str = "deal") -> StageView:
+                 kind: PipelineKind = PipelineKind.DEAL) -> StageView:
     target = find_stage(session, team=team, name=stage, kind=kind)
     target.name = _check_name(session, team, kind, new_name, exclude=target.id)
     return stage_view(target)
 
 
 def set_stage_probability(session: Session, *, team: str, stage: str, probability: int,
-                          kind: str = "deal") -> StageView:
+                          kind: PipelineKind = PipelineKind.DEAL) -> StageView:
     target = find_stage(session, team=team, name=stage, kind=kind)
-    if target.kind != "open":
+    if target.kind != StageKind.OPEN:
         raise RuleViolation(f"`{target.name}` is a closing stage; its weight is fixed.")
     target.probability = probability
     return stage_view(target)
 
 
 def set_stage_rotting(session: Session, *, team: str, stage: str, days: int | None,
-                      kind: str = "deal") -> StageView:
+                      kind: PipelineKind = PipelineKind.DEAL) -> StageView:
     target = find_stage(session, team=team, name=stage, kind=kind)
     if days is not None and not 1 <= days <= 365:
         raise UsageError("A rotting limit is a number of days from 1 to 365.")
@@ -102,17 +106,17 @@ def set_stage_rotting(session: Session, *, team: str, stage: str, days: int | No
 
 
 def add_stage(session: Session, *, team: str, name: str, after: str | None = None,
-              probability: int | None = None, kind: str = "deal") -> StageView:
+              probability: int | None = None, kind: PipelineKind = PipelineKind.DEAL) -> StageView:
     """Adds an open stage after `after`. By default it goes after the last open stage of the
     pipeline, and before Conversion in the funnel (Conversion stays last: a won deal's lead
     enters it)."""
     stages = stages_of(session, team=team, kind=kind)
-    open_stages = [s for s in stages if s.kind == "open"]
+    open_stages = [s for s in stages if s.kind == StageKind.OPEN]
     if len(stages) >= 20:
         raise RuleViolation("A pipeline can have at most 20 stages.")
-    default = open_stages[-1] if kind == "deal" else open_stages[-2]
+    default = open_stages[-1] if kind == PipelineKind.DEAL else open_stages[-2]
     anchor = find_stage(session, team=team, name=after, kind=kind) if after else default
-    if anchor.kind != "open":
+    if anchor.kind != StageKind.OPEN:
         raise RuleViolation("New stages go among the open stages, before the closing ones.")
     clean = _check_name(session, team, kind, name)
     for stage in stages:
@@ -120,19 +124,19 @@ def add_stage(session: Session, *, team: str, name: str, after: str | None = Non
             stage.position += 1
     weight = anchor.probability if probability is None else probability
     new = Stage(pipeline_id=anchor.pipeline_id, name=clean, position=anchor.position + 1,
-                kind="open", probability=weight)
+                kind=StageKind.OPEN, probability=weight)
     session.add(new)
     session.flush()
     return stage_view(new)
 
 
 def move_stage(session: Session, *, team: str, stage: str, after: str | None,
-               kind: str = "deal") -> StageView:
+               kind: PipelineKind = PipelineKind.DEAL) -> StageView:
     """Puts an open stage right after another open stage, or first when `after` is None."""
     stages = stages_of(session, team=team, kind=kind)
     target = find_stage(session, team=team, name=stage, kind=kind)
     anchor = find_stage(session, team=team, name=after, kind=kind) if after else None
-    if target.kind != "open" or (anchor is not None and anchor.kind != "open"):
+    if target.kind != StageKind.OPEN or (anchor is not None and anchor.kind != StageKind.OPEN):
         raise RuleViolation("Only open stages can be reordered; closing stages stay last.")
     order = [s for s in stages if s.id != target.id]
     index = order.index(anchor) + 1 if anchor is not None else 0

@@ -9,16 +9,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
+from storage.kinds import PipelineKind, StageKind
 from storage.models import Pipeline, Stage, Workspace
 
-DEFAULT_DEAL_STAGES: tuple[tuple[str, int, str], ...] = (
-    ("Prospecting", 10, "open"), ("Qualification", 20, "open"), ("Meeting", 40, "open"),
-    ("Proposal", 60, "open"), ("Negotiation", 80, "open"), ("Won", 100, "won"),
-    ("Lost", 0, "lost"),
+DEFAULT_DEAL_STAGES: tuple[tuple[str, int, StageKind], ...] = (
+    ("Prospecting", 10, StageKind.OPEN), ("Qualification", 20, StageKind.OPEN),
+    ("Meeting", 40, StageKind.OPEN), ("Proposal", 60, StageKind.OPEN),
+    ("Negotiation", 80, StageKind.OPEN), ("Won", 100, StageKind.WON), ("Lost", 0, StageKind.LOST),
 )
-DEFAULT_LEAD_STAGES: tuple[tuple[str, int, str], ...] = (
-    ("Awareness", 0, "open"), ("Interest", 0, "open"), ("Consideration", 0, "open"),
-    ("Engagement", 0, "open"), ("Conversion", 0, "open"), ("Dropped", 0, "dropped"),
+DEFAULT_LEAD_STAGES: tuple[tuple[str, int, StageKind], ...] = (
+    ("Awareness", 0, StageKind.OPEN), ("Interest", 0, StageKind.OPEN),
+    ("Consideration", 0, StageKind.OPEN), ("Engagement", 0, StageKind.OPEN),
+    ("Conversion", 0, StageKind.OPEN), ("Dropped", 0, StageKind.DROPPED),
 )
 DEFAULT_PIPELINE = "Sales"
 DEFAULT_FUNNEL = "Funnel"
@@ -43,13 +45,13 @@ def ensure_workspace(session: Session, *, team: str, now: datetime,
     if insert_if_absent(session, Workspace, team_id=team, currency="USD", timezone=timezone,
                         rotting_days=14, next_deal_number=1, next_lead_number=1,
                         created_at=now):
-        _create_pipeline(session, team, "deal", DEFAULT_PIPELINE, DEFAULT_DEAL_STAGES)
-        _create_pipeline(session, team, "lead", DEFAULT_FUNNEL, DEFAULT_LEAD_STAGES)
+        _create_pipeline(session, team, PipelineKind.DEAL, DEFAULT_PIPELINE, DEFAULT_DEAL_STAGES)
+        _create_pipeline(session, team, PipelineKind.LEAD, DEFAULT_FUNNEL, DEFAULT_LEAD_STAGES)
     return session.get_one(Workspace, team, populate_existing=True)
 
 
-def _create_pipeline(session: Session, team: str, kind: str, name: str,
-                     stages: tuple[tuple[str, int, str], ...]) -> None:
+def _create_pipeline(session: Session, team: str, kind: PipelineKind, name: str,
+                     stages: tuple[tuple[str, int, StageKind], ...]) -> None:
     pipeline = Pipeline(team_id=team, kind=kind, name=name)
     session.add(pipeline)
     session.flush()
@@ -77,13 +79,13 @@ def update_settings(session: Session, *, team: str, now: datetime,
     return workspace_settings(session, team=team, now=now)
 
 
-def find_pipeline(session: Session, *, team: str, kind: str) -> Pipeline | None:
+def find_pipeline(session: Session, *, team: str, kind: PipelineKind) -> Pipeline | None:
     """The team's pipeline of that kind (`deal` or `lead`), if the workspace has one yet."""
     return session.scalars(select(Pipeline).where(
         Pipeline.team_id == team, Pipeline.kind == kind).order_by(Pipeline.id)).first()
 
 
-def pipeline_of(session: Session, *, team: str, kind: str) -> Pipeline:
+def pipeline_of(session: Session, *, team: str, kind: PipelineKind) -> Pipeline:
     """The team's pipeline of that kind (`deal` or `lead`), made with the workspace."""
     pipeline = find_pipeline(session, team=team, kind=kind)
     if pipeline is None:
@@ -91,10 +93,10 @@ def pipeline_of(session: Session, *, team: str, kind: str) -> Pipeline:
     return pipeline
 
 
-def next_number(session: Session, *, team: str, kind: str, count: int = 1) -> int:
+def next_number(session: Session, *, team: str, kind: PipelineKind, count: int = 1) -> int:
     """Allocates the team's next deal or lead number (the first of `count` consecutive ones,
     for imports); the row lock serializes creators."""
-    column = Workspace.next_deal_number if kind == "deal" else Workspace.next_lead_number
+    column = Workspace.next_deal_number if kind == PipelineKind.DEAL else Workspace.next_lead_number
     number = session.execute(
         update(Workspace).where(Workspace.team_id == team).values({column: column + count})
         .returning(column)).scalar_one()

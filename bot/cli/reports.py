@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.app import utc_now
 from bot.cli.history import TeamError, resolve_team
 from bot.config import Settings
+from storage.kinds import DigestKind
 
 
 class ArgumentProblem(Exception):
@@ -34,7 +35,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         data: Callable[[Any], dict[str, Any]]
         text: Callable[[Any], str]
         with db.transaction() as s:
-            if args.kind == "pipeline":
+            if args.kind == DigestKind.PIPELINE:
                 report: Any = pipeline_summary(s, team=team, now=now, as_of=_as_of(args.as_of),
                                                timezone=_zone(args.tz), attention_limit=None)
                 data, text = pipeline_data, report_text.pipeline_text
@@ -120,7 +121,7 @@ def _zone(text: str | None) -> str | None:
 def add_parsers(sub: Any) -> None:
     """Adds `report`, `digest send` and `scheduler` to the `dealbot` command line."""
     rep = sub.add_parser("report", help="print the pipeline summary or the funnel report")
-    rep.add_argument("kind", choices=("pipeline", "funnel"))
+    rep.add_argument("kind", type=DigestKind, choices=list(DigestKind))
     rep.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     rep.add_argument("--format", choices=("text", "json"), default="text")
     rep.add_argument("--as-of", help="pipeline: the time of the report (ISO, default now)")
@@ -130,7 +131,7 @@ def add_parsers(sub: Any) -> None:
     dig = sub.add_parser("digest", help="post a digest now")
     dig_sub = dig.add_subparsers(dest="digest_command", required=True, metavar="ACTION")
     send = dig_sub.add_parser("send", help="post (or print) one digest now")
-    send.add_argument("kind", choices=("pipeline", "funnel"))
+    send.add_argument("kind", type=DigestKind, choices=list(DigestKind))
     send.add_argument("--channel", required=True, help="the channel id, like C0123ABCD")
     send.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     send.add_argument("--dry-run", action="store_true", help="print the message instead")

@@ -20,11 +20,12 @@ from bot.console.people import LocalUsers
 from bot.console.session import Console
 from handlers.deps import Clock
 from storage.db import Database
+from storage.kinds import DigestKind
 
 DEFAULT_USERS = ["ann", "bob"]
 
 
-def scheduled_digest(engine: Engine, kind: str) -> list[Shown]:
+def scheduled_digest(engine: Engine, kind: DigestKind) -> list[Shown]:
     """What a scheduled digest of `kind` would post in #sales now."""
     return engine.post_digest(kind)
 

@@ -39,6 +39,7 @@ from bot.slack_standin.identity import LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
 from storage.db import Database
+from storage.kinds import DigestKind
 
 TEAM, CHANNEL, CHANNEL_NAME = LOCAL_TEAM, "C0CONSOLE", "sales"
 MESSAGE_CALLS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
@@ -165,7 +166,7 @@ class Engine:
                                  event_id=f"Ev{uuid.uuid4().hex[:12].upper()}")
         return self._send(request, None, missing="The app has no Home tab yet.")
 
-    def post_digest(self, kind: str) -> list[Shown]:
+    def post_digest(self, kind: DigestKind) -> list[Shown]:
         """Posts in #sales what a scheduled `kind` digest would post now, through the code
         the scheduler uses."""
         mark = len(self.slack.received())

@@ -10,6 +10,7 @@ from bot.console import modal
 from bot.console.engine import Engine, Shown, Target
 from bot.console.mrkdwn import Style
 from bot.console.render import draw_blocks, text_of
+from storage.kinds import DigestKind
 
 HELP = """\
 Type what you would type in Slack, and the real app answers:
@@ -22,7 +23,7 @@ A number clicks the button or menu option drawn with it: [3]. Console commands:
   :help             this help          :quit   leave (or Ctrl-D)
 In a modal, answer each field; Enter keeps the [default]; :cancel closes it."""
 
-Digest = Callable[[Engine, str], list[Shown]]
+Digest = Callable[[Engine, DigestKind], list[Shown]]
 
 
 class Console:
@@ -67,8 +68,8 @@ class Console:
             self.switch_user(args)
         elif word == "home":
             self.show(self.engine.open_home())
-        elif word == "digest" and args and args[0] in ("pipeline", "funnel"):
-            self.show(self.digest(self.engine, args[0]))
+        elif word == "digest" and args and args[0] in tuple(DigestKind):
+            self.show(self.digest(self.engine, DigestKind(args[0])))
         elif word == "messages":
             self.list_messages()
         elif word == "replay" and args and args[0].isdigit():

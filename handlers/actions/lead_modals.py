@@ -25,6 +25,7 @@ from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, in_channel
 from storage import values
 from storage.errors import DealbotError
+from storage.kinds import PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.stages import stage_views
@@ -48,7 +49,7 @@ def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: We
         click = card_click(body, action)
         with deps.db.transaction() as s:
             lead = lead_queries.show_lead(s, team=click.team, number=click.number)
-            stages = stage_views(s, team=click.team, kind="deal")
+            stages = stage_views(s, team=click.team, kind=PipelineKind.DEAL)
         if lead.version != click.version:
             redraw_stale(respond, deps, click)
             return

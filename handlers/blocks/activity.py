@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.blocks.format import clip, escape, format_money, user
 from storage.deals.views import DealView, EventView
+from storage.kinds import StageKind
 
 
 def activity_line(deal: DealView, event: EventView) -> str:
@@ -11,9 +12,9 @@ def activity_line(deal: DealView, event: EventView) -> str:
     who = user(event.actor)
     subject = (f"*#{deal.number} {escape(clip(deal.name, 200))}* "
                f"({format_money(deal.value, deal.currency)})")
-    if deal.stage.kind == "won":
+    if deal.stage.kind == StageKind.WON:
         return f":tada: {who} won {subject}! :trophy:"
-    if deal.stage.kind == "lost":
+    if deal.stage.kind == StageKind.LOST:
         reason = f" — {escape(deal.lost_reason)}" if deal.lost_reason else ""
         return f":x: {who} lost {subject}{reason}"
     return (f":arrow_right: {who} moved {subject} from {escape(event.from_stage or '?')} "

@@ -16,8 +16,9 @@ from handlers.blocks.format import (
     user,
 )
 from storage.deals.views import DealView
+from storage.kinds import StageKind
 
-STAGE_EMOJI = {"won": ":trophy:", "lost": ":x:"}
+STAGE_EMOJI = {StageKind.WON: ":trophy:", StageKind.LOST: ":x:"}
 
 
 def card_value(deal: DealView, extra: str = "") -> str:

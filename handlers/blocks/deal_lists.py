@@ -16,6 +16,7 @@ from handlers.blocks.format import (
 from handlers.blocks.history import history_lines
 from storage.deals.queries import DealList
 from storage.deals.views import DealView, EventView
+from storage.kinds import StageKind
 from storage.stages import StageView
 
 MAX_LIST_BLOCKS = 45
@@ -52,7 +53,8 @@ def stages_blocks(stages: list[StageView], *, note: str | None = None) -> list[d
     lines = []
     for stage in stages:
         rot = f", stale after {stage.rotting_days} days" if stage.rotting_days else ""
-        label = {"won": " (closes as won)", "lost": " (closes as lost)"}.get(stage.kind, "")
+        label = {StageKind.WON: " (closes as won)",
+                 StageKind.LOST: " (closes as lost)"}.get(stage.kind, "")
         lines.append(f"{stage.position + 1}. *{escape(stage.name)}* — "
                      f"{stage.probability}%{rot}{label}")
     blocks = [section("*The pipeline's stages*\n" + "\n".join(lines))]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from handlers.blocks.format import clip, context, day, escape, fields, format_money
 from handlers.blocks.report_parts import bar, change, name_cell, percent, table
 from handlers.blocks.reports import share_actions
+from storage.kinds import DigestKind
 from storage.reports.funnel import FunnelReport
 
 SOURCES_SHOWN = 8
@@ -37,7 +38,7 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                 f"{day(report.cohort_first_day)}. " + FOOTER.format(weeks=report.cohort_weeks)),
     ]
     if share:
-        blocks.append(share_actions(f"funnel:{report.week}:{report.timezone}"))
+        blocks.append(share_actions(f"{DigestKind.FUNNEL}:{report.week}:{report.timezone}"))
     return blocks
 
 

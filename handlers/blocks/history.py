@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from handlers.blocks.format import clip, day, escape, format_money, moment, user
 from storage.deals.views import EventView
+from storage.kinds import EventKind
 
 FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
                "next_action_due": "next action due date", "probability": "probability"}
@@ -16,20 +17,20 @@ def describe(event: EventView, *, subject: str = "this", currency: str | None = 
     """One line: who did what. `subject` names the deal or lead ("this", "#12 Acme");
     `currency` is the deal's, for a change of its value."""
     who = user(event.actor)
-    if event.kind == "created":
+    if event.kind == EventKind.CREATED:
         return f"{who} created {subject} in {escape(event.to_stage or '')}"
-    if event.kind == "stage":
+    if event.kind == EventKind.STAGE:
         return (f"{who} moved {subject} from {escape(event.from_stage or '?')} "
                 f"to {escape(event.to_stage or '?')}")
-    if event.kind == "note":
+    if event.kind == EventKind.NOTE:
         return f"{who} logged a contact: “{escape(clip(event.new_value or '', 300))}”"
-    if event.kind == "assign":
+    if event.kind == EventKind.ASSIGN:
         return f"{who} assigned {subject} to {user(event.new_value)}"
-    if event.kind == "next":
+    if event.kind == EventKind.NEXT:
         return f"{who} set the next action: {escape(event.new_value or '—')}"
-    if event.kind == "activity":
+    if event.kind == EventKind.ACTIVITY:
         return f"Last activity in the system {subject} was imported from"
-    if event.kind == "convert":
+    if event.kind == EventKind.CONVERT:
         return f"{who} converted {subject} into deal {escape(event.new_value or '')}"
     name = FIELD_NAMES.get(event.field or "", event.field or "details")
     shown = _shown(event.field, event.new_value, currency)

@@ -15,9 +15,10 @@ from handlers.blocks.format import (
 )
 from handlers.blocks.history import history_lines
 from storage.deals.views import EventView
+from storage.kinds import EventKind
 from storage.leads.views import LeadView
 
-JOURNEY_KINDS = ("created", "stage", "convert")
+JOURNEY_KINDS = (EventKind.CREATED, EventKind.STAGE, EventKind.CONVERT)
 MAX_JOURNEY_LINES = 30
 
 

@@ -20,6 +20,7 @@ from handlers.blocks.format import (
     user,
 )
 from handlers.blocks.report_parts import bar, change, name_cell, table
+from storage.kinds import DigestKind
 from storage.reports.attention import AttentionDeal, AttentionList
 from storage.reports.pipeline import PipelineSummary
 
@@ -52,7 +53,7 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
     if not (attention.stale.total or attention.overdue.total or attention.closing_soon.total):
         blocks.append(context("✅ No stale, overdue or soon-closing deals."))
     if share:
-        blocks.append(share_actions("pipeline"))
+        blocks.append(share_actions(DigestKind.PIPELINE))
     return blocks
 
 

@@ -21,6 +21,7 @@ from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
 from storage import values
 from storage.errors import UsageError
+from storage.kinds import PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.leads.views import LeadChange
@@ -90,7 +91,8 @@ def lead_drop(call: Call, rest: str) -> None:
 def lead_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the lead and the note.")
     with call.deps.db.transaction() as s:
-        number, note = split_reference(s, team=call.team, text=values.unescape(text), kind="lead")
+        number, note = split_reference(s, team=call.team, text=values.unescape(text),
+                                       kind=PipelineKind.LEAD)
         if not note:
             raise UsageError("The note is empty: write it after the lead.", usage=U["note"])
         change = leads.add_lead_note(s, team=call.team, number=number, text=note, actor=call.user,

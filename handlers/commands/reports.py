@@ -25,6 +25,7 @@ from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, ephemeral, in_channel
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
+from storage.kinds import DigestKind
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.reports.weeks import week_containing
@@ -54,22 +55,22 @@ def _help(lines: tuple[str, ...], title: str) -> Subcommand:
     return lambda call, rest: ephemeral(call.respond, help_blocks(lines), title)
 
 
-def _for(kind: str, operation: Callable[[Call, str, str], None]) -> Subcommand:
+def _for(kind: DigestKind, operation: Callable[[Call, DigestKind, str], None]) -> Subcommand:
     return lambda call, rest: operation(call, kind, rest)
 
 
 PIPELINE_SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help(messages.PIPELINE_HELP_LINES, "How to use /pipeline"),
-    "subscribe": _for("pipeline", subscribe.subscribe),
-    "unsubscribe": _for("pipeline", subscribe.unsubscribe),
+    "subscribe": _for(DigestKind.PIPELINE, subscribe.subscribe),
+    "unsubscribe": _for(DigestKind.PIPELINE, subscribe.unsubscribe),
     "subscriptions": subscribe.list_all,
 }
 # /funnel's subcommands; any other text names a week. Features add theirs here: `spend`
 # belongs to the lead funnel (handlers/commands/spend.py).
 FUNNEL_SUBCOMMANDS: dict[str, Subcommand] = {
     "help": _help(messages.FUNNEL_HELP_LINES, "How to use /funnel"),
-    "subscribe": _for("funnel", subscribe.subscribe),
-    "unsubscribe": _for("funnel", subscribe.unsubscribe),
+    "subscribe": _for(DigestKind.FUNNEL, subscribe.subscribe),
+    "unsubscribe": _for(DigestKind.FUNNEL, subscribe.unsubscribe),
     "subscriptions": subscribe.list_all,
     "spend": spend.funnel_spend,
 }
@@ -110,7 +111,7 @@ def on_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCl
         call = Call.of(_command_of(body), deps, respond, client)
         kind, _, rest = action["value"].partition(":")
         week, _, zone = rest.partition(":")
-        blocks, text = (pipeline_now(call, share=False) if kind == "pipeline"
+        blocks, text = (pipeline_now(call, share=False) if kind == DigestKind.PIPELINE
                         else funnel_for(call, week, share=False, zone=zone or None))
         in_channel(respond, [*blocks, context(f"Shared by <@{call.user}>")], text)
 

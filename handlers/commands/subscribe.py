@@ -20,6 +20,7 @@ from storage import values
 from storage.digests import subscriptions
 from storage.digests.subscriptions import WEEKDAYS, SubscriptionView
 from storage.digests.times import next_due
+from storage.kinds import DigestKind
 
 DAILY = WEEKDAYS
 WORKDAYS = WEEKDAYS[:5]
@@ -27,7 +28,7 @@ WORKDAYS = WEEKDAYS[:5]
 log = logging.getLogger(__name__)
 
 
-def subscribe(call: Call, kind: str, rest: str) -> None:
+def subscribe(call: Call, kind: DigestKind, rest: str) -> None:
     wanted = grammar.parse_subscribe(rest, kind=kind, channel=call.channel,
                                      usage=messages.SUBSCRIBE_USAGE[kind])
     call.require_admin("digests")
@@ -44,7 +45,7 @@ def subscribe(call: Call, kind: str, rest: str) -> None:
     ephemeral(call.respond, [section(f":white_check_mark: {line}")], line)
 
 
-def unsubscribe(call: Call, kind: str, rest: str) -> None:
+def unsubscribe(call: Call, kind: DigestKind, rest: str) -> None:
     word = rest.strip()
     channel = values.parse_channel_mention(word) if word else call.channel
     call.require_admin("digests")

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from storage.conversion import follow_deal_stage
 from storage.deals.views import DealChange, DealView, deal_view, event_view
 from storage.errors import ClosedDeal, RuleViolation, StageGone, StaleVersion, UsageError
+from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.lookup import deal_by_number
-from storage.models import LOST_REASON, Deal, DealEvent, Stage
+from storage.models import LOST_REASON, Deal, DealEvent, Stage, sorted_tags, tags_text
 from storage.stages import find_stage, stages_of
 from storage.values import check_text
 from storage.values.sources import normalise_source
@@ -38,20 +39,20 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     `lead_id` links it to the lead it came from (unique: a lead becomes one deal at most)."""
     ensure_workspace(session, team=team, now=now)
     name = check_name(name)
-    pipeline = pipeline_of(session, team=team, kind="deal")
+    pipeline = pipeline_of(session, team=team, kind=PipelineKind.DEAL)
     target = (find_stage(session, team=team, name=stage) if stage
               else stages_of(session, team=team)[0])
-    if target.kind != "open":
+    if target.kind != StageKind.OPEN:
         raise RuleViolation(f"A new deal starts in an open stage, not in `{target.name}`.")
-    deal = Deal(team_id=team, number=next_number(session, team=team, kind="deal"),
+    deal = Deal(team_id=team, number=next_number(session, team=team, kind=PipelineKind.DEAL),
                 pipeline_id=pipeline.id, stage_id=target.id, name=name, company=company,
                 value=check_value(value or Decimal("0")), owner=owner or actor,
-                expected_close=expected_close, tags=" ".join(sorted(set(tags))),
+                expected_close=expected_close, tags=sorted_tags(tags),
                 source=normalise_source(source), lead_id=lead_id, created_at=now,
                 created_by=actor, last_activity_at=now)
     session.add(deal)
     session.flush()
-    event = _record(session, deal, actor, now, "created", to_stage_id=target.id)
+    event = _record(session, deal, actor, now, EventKind.CREATED, to_stage_id=target.id)
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 
@@ -71,7 +72,7 @@ def move_deal(session: Session, *, team: str, number: int, stage: str | None = N
 def win_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
              expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
-    return _change_stage(session, deal, _closing_stage(session, team, "won"), actor, now)
+    return _change_stage(session, deal, _closing_stage(session, team, StageKind.WON), actor, now)
 
 
 def lose_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
@@ -79,7 +80,7 @@ def lose_deal(session: Session, *, team: str, number: int, actor: str, now: date
     deal = _open_deal(session, team, number, expected_version)
     deal.lost_reason = check_text(reason, MAX_NEXT_ACTION, "A lost reason") if reason else None
     # the reason goes on the event too: reports of past weeks name the reason given then
-    return _change_stage(session, deal, _closing_stage(session, team, "lost"), actor, now,
+    return _change_stage(session, deal, _closing_stage(session, team, StageKind.LOST), actor, now,
                          field=LOST_REASON if deal.lost_reason else None,
                          new_value=deal.lost_reason)
 
@@ -90,11 +91,11 @@ def reopen_deal(session: Session, *, team: str, number: int, actor: str, now: da
     deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
     current = session.get_one(Stage, deal.stage_id)
-    if current.kind == "open":
+    if current.kind == StageKind.OPEN:
         raise RuleViolation(f"#{deal.number} {deal.name} is open already (in {current.name}).")
     target = find_stage(session, team=team, name=stage) if stage else _stage_before_close(
         session, deal)
-    if target.kind != "open":
+    if target.kind != StageKind.OPEN:
         raise RuleViolation(f"A deal reopens into an open stage, not into `{target.name}`.")
     deal.lost_reason = None
     return _change_stage(session, deal, target, actor, now)
@@ -105,7 +106,7 @@ def assign_deal(session: Session, *, team: str, number: int, owner: str, actor: 
     deal = _open_deal(session, team, number, expected_version)
     if deal.owner == owner:
         raise RuleViolation(f"#{deal.number} {deal.name} has that owner already.")
-    return _set_field(session, deal, "owner", owner, actor, now, kind="assign")
+    return _set_field(session, deal, "owner", owner, actor, now, kind=EventKind.ASSIGN)
 
 
 def set_value(session: Session, *, team: str, number: int, value: Decimal, actor: str,
@@ -135,7 +136,7 @@ def set_next_action(session: Session, *, team: str, number: int, text: str, due:
     deal = _open_deal(session, team, number, expected_version)
     deal.next_action_due = due
     clean = check_text(text, MAX_NEXT_ACTION, "A next action")
-    return _set_field(session, deal, "next_action", clean, actor, now, kind="next")
+    return _set_field(session, deal, "next_action", clean, actor, now, kind=EventKind.NEXT)
 
 
 def add_note(session: Session, *, team: str, number: int, text: str, actor: str, now: datetime,
@@ -148,7 +149,7 @@ def add_note(session: Session, *, team: str, number: int, text: str, actor: str,
     deal.last_contact_at = now
     deal.last_activity_at = now
     session.flush()
-    event = _record(session, deal, actor, now, "note", new_value=clean)
+    event = _record(session, deal, actor, now, EventKind.NOTE, new_value=clean)
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 
@@ -172,13 +173,13 @@ def edit_deal(session: Session, *, team: str, number: int, actor: str, now: date
     cleaners: dict[str, Callable[[Any], object]] = {
         "name": check_name, "value": check_value,
         "next_action": lambda v: check_text(v, MAX_NEXT_ACTION, "A next action") if v else None,
-        "tags": lambda v: " ".join(sorted(set(v)))}
+        "tags": sorted_tags}
     for field in dataclasses.fields(fields):
         raw = getattr(fields, field.name)
         value = cleaners[field.name](raw) if field.name in cleaners else raw
         if getattr(deal, field.name) != value:
             _set_field(session, deal, field.name, value, actor, now,
-                       kind="assign" if field.name == "owner" else "edit")
+                       kind=EventKind.ASSIGN if field.name == "owner" else EventKind.EDIT)
     return deal_view(session, deal)
 
 
@@ -209,7 +210,7 @@ def _open_deal(session: Session, team: str, number: int, expected_version: int |
     deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
     stage = session.get_one(Stage, deal.stage_id)
-    if stage.kind != "open":
+    if stage.kind != StageKind.OPEN:
         raise ClosedDeal(number=deal.number, name=deal.name, stage=stage.name)
     return deal
 
@@ -218,17 +219,17 @@ def _pipeline_stage(session: Session, team: str, stage_id: int) -> Stage:
     """A stage of the team's own pipeline by id: another team's stage id is not found."""
     found = next((s for s in stages_of(session, team=team) if s.id == stage_id), None)
     if found is None:
-        raise StageGone(kind="deal")
+        raise StageGone(kind=PipelineKind.DEAL)
     return found
 
 
-def _closing_stage(session: Session, team: str, kind: str) -> Stage:
+def _closing_stage(session: Session, team: str, kind: StageKind) -> Stage:
     return next(s for s in stages_of(session, team=team) if s.kind == kind)
 
 
 def _stage_before_close(session: Session, deal: Deal) -> Stage:
     last = session.scalars(select(DealEvent).where(
-        DealEvent.deal_id == deal.id, DealEvent.kind == "stage",
+        DealEvent.deal_id == deal.id, DealEvent.kind == EventKind.STAGE,
         DealEvent.to_stage_id == deal.stage_id).order_by(DealEvent.at.desc(),
                                                          DealEvent.id.desc())).first()
     stage_id = last.from_stage_id if last is not None and last.from_stage_id else None
@@ -241,17 +242,17 @@ def _change_stage(session: Session, deal: Deal, target: Stage, actor: str, now: 
                   **details: object) -> DealChange:
     previous = deal.stage_id
     deal.stage_id = target.id
-    deal.closed_at = now if target.kind != "open" else None
+    deal.closed_at = now if target.kind != StageKind.OPEN else None
     deal.last_activity_at = now
     session.flush()
-    event = _record(session, deal, actor, now, "stage", from_stage_id=previous,
+    event = _record(session, deal, actor, now, EventKind.STAGE, from_stage_id=previous,
                     to_stage_id=target.id, **details)
     follow_deal_stage(session, deal, target, actor, now)  # a won deal's lead enters Conversion
     return DealChange(deal_view(session, deal), event_view(session, event))
 
 
 def _set_field(session: Session, deal: Deal, field: str, value: object, actor: str, now: datetime,
-               *, kind: str = "edit") -> DealChange:
+               *, kind: EventKind = EventKind.EDIT) -> DealChange:
     old = getattr(deal, field)
     setattr(deal, field, value)
     deal.last_activity_at = now
@@ -264,10 +265,12 @@ def _set_field(session: Session, deal: Deal, field: str, value: object, actor: s
 def _text(value: object) -> str | None:
     if value is None:
         return None
+    if isinstance(value, tuple):  # tags
+        return tags_text(value)
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _record(session: Session, deal: Deal, actor: str | None, now: datetime, kind: str,
+def _record(session: Session, deal: Deal, actor: str | None, now: datetime, kind: EventKind,
             **fields: object) -> DealEvent:
     event = DealEvent(team_id=deal.team_id, deal_id=deal.id, at=now, actor=actor, kind=kind,
                       amount=deal.value, **fields)

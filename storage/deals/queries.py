@@ -9,8 +9,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from storage.deals.views import DealView, EventView, deal_view, deal_views, event_view
+from storage.kinds import PipelineKind, StageKind
 from storage.lookup import deal_by_number
-from storage.models import Deal, DealEvent, Stage
+from storage.models import Deal, DealEvent, Stage, has_tag
 from storage.stages import find_stage
 from storage.workspaces import find_pipeline
 
@@ -48,12 +49,11 @@ def list_deals(session: Session, *, team: str, stage: str | None = None,
     if stage:
         query = query.where(Deal.stage_id == find_stage(session, team=team, name=stage).id)
     else:
-        query = query.where(Stage.kind == "open")
+        query = query.where(Stage.kind == StageKind.OPEN)
     if owner:
         query = query.where(Deal.owner == owner)
     if tag:
-        padded = " " + Deal.tags + " "
-        query = query.where(padded.contains(f" {tag} ", autoescape=True))
+        query = query.where(has_tag(Deal.tags, tag))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Stage.position, Deal.value.desc(), Deal.number)
                            .limit(limit))
@@ -73,7 +73,7 @@ def deal_history(session: Session, *, team: str, number: int,
 def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> DealList:
     """The owner's open deals by expected close, earliest (so overdue) first, undated last."""
     query = (select(Deal).join(Stage, Stage.id == Deal.stage_id)
-             .where(Deal.team_id == team, Deal.owner == owner, Stage.kind == "open"))
+             .where(Deal.team_id == team, Deal.owner == owner, Stage.kind == StageKind.OPEN))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Deal.expected_close.is_(None), Deal.expected_close,
                                           Deal.number).limit(limit))
@@ -83,14 +83,14 @@ def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> Dea
 def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
     """Count and value of the open deals in each open stage, in pipeline order (empty
     stages included): one GROUP BY over the deals."""
-    pipeline = find_pipeline(session, team=team, kind="deal")
+    pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
     if pipeline is None:
         return ()
     rows = session.execute(
         select(Stage.name, func.count(Deal.id), func.coalesce(func.sum(Deal.value), 0))
         .select_from(Stage)
         .outerjoin(Deal, and_(Deal.stage_id == Stage.id, Deal.team_id == team))
-        .where(Stage.pipeline_id == pipeline.id, Stage.kind == "open",
+        .where(Stage.pipeline_id == pipeline.id, Stage.kind == StageKind.OPEN,
                Stage.archived.is_(False))
         .group_by(Stage.id, Stage.name, Stage.position).order_by(Stage.position))
     return tuple(StageTotal(name, count, Decimal(value).quantize(Decimal("0.01")))
@@ -103,7 +103,7 @@ def recent_lost_reasons(session: Session, *, team: str, limit: int = 10) -> tupl
     last_lost = func.max(Deal.closed_at)
     rows = session.scalars(
         select(Deal.lost_reason).join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.team_id == team, Stage.kind == "lost", Deal.lost_reason.is_not(None),
+        .where(Deal.team_id == team, Stage.kind == StageKind.LOST, Deal.lost_reason.is_not(None),
                func.length(Deal.lost_reason) <= PICKABLE_REASON)
         .group_by(Deal.lost_reason).order_by(last_lost.desc(), Deal.lost_reason).limit(limit))
     return tuple(reason for reason in rows if reason is not None)

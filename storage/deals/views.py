@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.models import Deal, DealEvent, Lead, Stage, Workspace
 from storage.stages import StageView, stage_view, stages_of
 
@@ -51,14 +52,15 @@ class DealView:
 
     @property
     def is_open(self) -> bool:
-        return self.stage.kind == "open"
+        return self.stage.kind == StageKind.OPEN
 
     @property
     def next_stage(self) -> StageView | None:
         """The open stage after this one; None at the last open stage or when closed."""
         if not self.is_open:
             return None
-        later = [s for s in self.stages if s.kind == "open" and s.position > self.stage.position]
+        later = [s for s in self.stages
+                 if s.kind == StageKind.OPEN and s.position > self.stage.position]
         return later[0] if later else None
 
 
@@ -68,7 +70,7 @@ class EventView:
 
     at: datetime
     actor: str | None
-    kind: str
+    kind: EventKind
     from_stage: str | None
     to_stage: str | None
     field: str | None
@@ -93,7 +95,7 @@ def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[Deal
     once for all of them, not once a deal."""
     if not deals:
         return ()
-    stages = tuple(stage_view(s) for s in stages_of(session, team=team, kind="deal"))
+    stages = tuple(stage_view(s) for s in stages_of(session, team=team, kind=PipelineKind.DEAL))
     by_id = {s.id: s for s in stages}
     currency = session.scalar(select(Workspace.currency).where(Workspace.team_id == team))
     lead_ids = {d.lead_id for d in deals if d.lead_id is not None}
@@ -106,7 +108,7 @@ def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[Deal
         value=deal.value, currency=currency or "USD", owner=deal.owner,
         expected_close=deal.expected_close, own_probability=deal.probability,
         last_contact_at=deal.last_contact_at, next_action=deal.next_action,
-        next_action_due=deal.next_action_due, tags=tuple(deal.tags.split()),
+        next_action_due=deal.next_action_due, tags=deal.tags,
         source=deal.source, lead=leads.get(deal.lead_id) if deal.lead_id else None,
         lost_reason=deal.lost_reason, created_at=deal.created_at, closed_at=deal.closed_at,
         last_activity_at=deal.last_activity_at, version=deal.version, stages=stages)

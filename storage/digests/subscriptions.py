@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.errors import NoSubscription, UsageError
+from storage.kinds import DigestKind
 from storage.models import Subscription
 from storage.workspaces import ensure_workspace
 
-KINDS = ("pipeline", "funnel")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_PER_TEAM = 50
 
@@ -29,7 +29,7 @@ class SubscriptionView:
     id: int
     team: str
     channel: str
-    kind: str
+    kind: DigestKind
     days: tuple[str, ...]  # three-letter weekday names, Monday first
     at_time: str  # HH:MM, local time in `timezone`
     timezone: str
@@ -50,11 +50,12 @@ def subscription_view(row: Subscription) -> SubscriptionView:
                             row.created_at)
 
 
-def subscribe(session: Session, *, team: str, channel: str, kind: str, days: tuple[str, ...],
-              at_time: str, timezone: str, actor: str, now: datetime) -> SubscriptionView:
+def subscribe(session: Session, *, team: str, channel: str, kind: DigestKind,
+              days: tuple[str, ...], at_time: str, timezone: str, actor: str,
+              now: datetime) -> SubscriptionView:
     """Creates or changes the channel's subscription to `kind`; a paused one resumes."""
     ensure_workspace(session, team=team, now=now)
-    values = _checked(kind, days, at_time, timezone)
+    values = _checked(days, at_time, timezone)
     row = session.scalar(select(Subscription).where(
         Subscription.team_id == team, Subscription.channel_id == channel,
         Subscription.kind == kind))
@@ -73,7 +74,8 @@ def subscribe(session: Session, *, team: str, channel: str, kind: str, days: tup
     return subscription_view(row)
 
 
-def unsubscribe(session: Session, *, team: str, channel: str, kind: str) -> SubscriptionView:
+def unsubscribe(session: Session, *, team: str, channel: str,
+                kind: DigestKind) -> SubscriptionView:
     row = session.scalar(select(Subscription).where(
         Subscription.team_id == team, Subscription.channel_id == channel,
         Subscription.kind == kind))
@@ -103,9 +105,7 @@ def pause_subscription(session: Session, *, subscription_id: int, reason: str) -
         row.paused_reason = reason[:200]
 
 
-def _checked(kind: str, days: tuple[str, ...], at_time: str, timezone: str) -> dict[str, str]:
-    if kind not in KINDS:
-        raise UsageError(f"A digest is one of {', '.join(KINDS)}, not `{kind}`.")
+def _checked(days: tuple[str, ...], at_time: str, timezone: str) -> dict[str, str]:
     if not days or any(d not in WEEKDAYS for d in days):
         raise UsageError("A digest needs days of the week, like `mon` or `mon,tue,wed`.")
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at_time):

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.digests.subscriptions import SubscriptionView
+from storage.kinds import DigestKind
 from storage.values import iso_week_label
 
 
@@ -35,8 +36,8 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     raise ValueError(f"no valid local time after {wall} in {zone}")  # no zone skips a day
 
 
-def period_of(kind: str, day: date) -> str:
-    if kind == "funnel":
+def period_of(kind: DigestKind, day: date) -> str:
+    if kind == DigestKind.FUNNEL:
         return iso_week_label(day)
     return day.isoformat()
 

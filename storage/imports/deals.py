@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from storage.deals.operations import MAX_NEXT_ACTION, check_name, check_value
 from storage.errors import DealbotError
 from storage.imports.records import (
-    ACTIVITY,
     DealRecord,
     ImportRefused,
     ImportResult,
@@ -38,7 +37,18 @@ from storage.imports.write import (
     keep_latest_activity,
     update_many,
 )
-from storage.models import LOST_REASON, Deal, DealEvent, Lead, LeadEvent, table_of
+from storage.kinds import EventKind, PipelineKind, StageKind
+from storage.models import (
+    LOST_REASON,
+    MAX_TAGS_TEXT,
+    Deal,
+    DealEvent,
+    Lead,
+    LeadEvent,
+    sorted_tags,
+    table_of,
+    tags_text,
+)
 from storage.stages import stages_of
 from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
@@ -68,8 +78,8 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
     old_ids = [existing[p.record.external_id][0] for p in old]
     # a lead may pass from one deal to another within the file: unlink first, link after
     update_many(session, DEALS, [{"id": deal_id, "lead_id": None} for deal_id in old_ids])
-    pipeline_id = pipeline_of(session, team=team, kind="deal").id
-    number = next_number(session, team=team, kind="deal", count=len(new)) if new else 0
+    pipeline_id = pipeline_of(session, team=team, kind=PipelineKind.DEAL).id
+    number = next_number(session, team=team, kind=PipelineKind.DEAL, count=len(new)) if new else 0
     insert_many(session, DEALS, [
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "created_by": None, "version": 1}
@@ -81,12 +91,12 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
     delete_events(session, EVENTS, "deal_id", old_ids)
     insert_many(session, EVENTS, [
         {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": step.at,
-         "actor": None, "kind": "stage" if step.from_id else "created",
+         "actor": None, "kind": EventKind.STAGE if step.from_id else EventKind.CREATED,
          "from_stage_id": step.from_id, "to_stage_id": step.to_id, "amount": p.values["value"],
          **_reason_of(p, step)}
         for p in plans for step in p.history.steps] + [
         {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": at, "actor": None,
-         "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None,
+         "kind": EventKind.ACTIVITY, "from_stage_id": None, "to_stage_id": None,
          "amount": p.values["value"], "field": None, "new_value": None}
         for p in plans if (at := later_activity(p.history, p.values)) is not None])
     keep_latest_activity(session, DEALS, EVENTS, "deal_id", old_ids)
@@ -104,7 +114,7 @@ def _plans(session: Session, team: str, records: list[DealRecord], now: datetime
            found: Problems) -> list[_Plan]:
     check_unique(records, found)
     stages = StageIndex(stages_of(session, team=team))
-    closings = (stages.of_kind("won"), stages.of_kind("lost"))
+    closings = (stages.of_kind(StageKind.WON), stages.of_kind(StageKind.LOST))
     leads = dict(session.execute(select(Lead.external_id, Lead.id).where(
         Lead.team_id == team, Lead.external_id.is_not(None))).all())
     waiting = dict(session.execute(select(Lead.deal_ref, Lead.id).where(
@@ -149,15 +159,16 @@ def _values(record: DealRecord, history: Rebuilt, stages: StageIndex,
     except DealbotError as error:
         reasons.append(error.message)
         return None
-    tags = " ".join(record.tags)
-    for column, text, limit in (("company", record.company, 200), ("tags", tags, 500),
+    for column, text, limit in (("company", record.company, 200),
+                                ("tags", tags_text(record.tags), MAX_TAGS_TEXT),
                                 ("lost_reason", record.lost_reason, MAX_NEXT_ACTION)):
         if text and len(text) > limit:
             reasons.append(f"`{column}` is longer than {limit} characters")
-    lost = next(s for s in stages.stages if s.id == history.stage_id).kind == "lost"
+    lost = next(s for s in stages.stages if s.id == history.stage_id).kind == StageKind.LOST
     last = history.steps[-1].at
     return {**values, "stage_id": history.stage_id, "company": record.company,
-            "owner": record.owner, "expected_close": record.expected_close, "tags": tags,
+            "owner": record.owner, "expected_close": record.expected_close,
+            "tags": sorted_tags(record.tags),
             "lost_reason": record.lost_reason if lost else None,
             "created_at": history.created, "closed_at": history.closed_at,
             "last_activity_at": max(last, record.last_activity or last)}
@@ -172,8 +183,8 @@ def _link_leads(session: Session, team: str, plans: list[_Plan],
         {"id": p.values["lead_id"], "converted_at": p.history.created,
          "deal_ref": p.record.external_id} for p in plans],
         version=table_of(Lead).c.version + 1)
-    delete_events(session, table_of(LeadEvent), "lead_id", leads, kind="convert")
+    delete_events(session, table_of(LeadEvent), "lead_id", leads, kind=EventKind.CONVERT)
     insert_many(session, table_of(LeadEvent), [
         {"team_id": team, "lead_id": p.values["lead_id"], "at": p.history.created,
-         "actor": None, "kind": "convert", "field": "deal",
+         "actor": None, "kind": EventKind.CONVERT, "field": "deal",
          "new_value": f"#{ids[p.record.external_id][1]} {p.values['name']}"} for p in plans])

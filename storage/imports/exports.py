@@ -19,7 +19,8 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import Deal, DealEvent, Lead, LeadEvent, Pipeline, Spend, Stage
+from storage.kinds import EventKind, PipelineKind, StageKind
+from storage.models import Deal, DealEvent, Lead, LeadEvent, Pipeline, Spend, Stage, tags_text
 from storage.stages import stages_of
 
 Row = dict[str, str]
@@ -50,8 +51,9 @@ def columns_of(session: Session, *, team: str, kind: str) -> list[str]:
     if kind in ("events", "spend"):
         return list(EVENT_COLUMNS if kind == "events" else SPEND_COLUMNS)
     fixed = DEAL_COLUMNS if kind == "deals" else LEAD_COLUMNS
-    stages = stages_of(session, team=team, kind="deal" if kind == "deals" else "lead")
-    return [*fixed, *(f"entered:{s.name}" for s in stages if s.kind == "open")]
+    pipeline = PipelineKind.DEAL if kind == "deals" else PipelineKind.LEAD
+    stages = stages_of(session, team=team, kind=pipeline)
+    return [*fixed, *(f"entered:{s.name}" for s in stages if s.kind == StageKind.OPEN)]
 
 
 def rows_of(session: Session, *, team: str, kind: str) -> Iterator[Row]:
@@ -85,7 +87,7 @@ def _entries(session: Session, team: str, event: type[DealEvent] | type[LeadEven
     owner_column = getattr(event, owner)
     for record_id, stage_id, at in session.execute(
             select(owner_column, event.to_stage_id, event.at).where(
-                event.team_id == team, event.kind.in_(("created", "stage")),
+                event.team_id == team, event.kind.in_((EventKind.CREATED, EventKind.STAGE)),
                 event.to_stage_id.is_not(None)).order_by(owner_column, event.at, event.id)):
         found.setdefault(record_id, []).append((stage_id, at))
     return found
@@ -94,7 +96,7 @@ def _entries(session: Session, team: str, event: type[DealEvent] | type[LeadEven
 def _records(session: Session, team: str, model: type[Deal] | type[Lead],
              event: type[DealEvent] | type[LeadEvent], owner: str,
              build: Callable[[Any, Stage, str | None], Row]) -> Iterator[Row]:
-    kind = "deal" if model is Deal else "lead"
+    kind = PipelineKind.DEAL if model is Deal else PipelineKind.LEAD
     stages = {s.id: s for s in session.scalars(  # archived ones too: records may sit there
         select(Stage).join(Pipeline, Pipeline.id == Stage.pipeline_id).where(
             Pipeline.team_id == team, Pipeline.kind == kind))}
@@ -112,18 +114,18 @@ def _records(session: Session, team: str, model: type[Deal] | type[Lead],
         row["stage_changed"] = text(current[-1] if current else None)
         row["last_activity"] = text(record.last_activity_at)
         for stage_id, at in first.items():
-            if stages.get(stage_id) is not None and stages[stage_id].kind == "open":
+            if stages.get(stage_id) is not None and stages[stage_id].kind == StageKind.OPEN:
                 row[f"entered:{stages[stage_id].name}"] = text(at)
         yield row
 
 
-def _links(session: Session, team: str, kind: str) -> dict[int, str]:
+def _links(session: Session, team: str, kind: PipelineKind) -> dict[int, str]:
     """deal id -> its lead's id as exported (for deals), or lead id -> its deal's."""
     lead = aliased(Lead)
     pairs = session.execute(select(Deal.id, Deal.external_id, Deal.number, lead.id,
                                    lead.external_id, lead.number)
                             .join(lead, lead.id == Deal.lead_id).where(Deal.team_id == team))
-    if kind == "deal":
+    if kind == PipelineKind.DEAL:
         return {d: l_ext or f"#{l_num}" for d, _, _, _, l_ext, l_num in pairs}
     return {l_id: d_ext or f"#{d_num}" for _, d_ext, d_num, l_id, _, _ in pairs}
 
@@ -133,9 +135,9 @@ def _deal_row(deal: Deal, stage: Stage, lead: str | None) -> Row:
             "value": text(deal.value), "stage": stage.name, "owner": text(deal.owner),
             "company": text(deal.company), "created": text(deal.created_at),
             "expected_close": text(deal.expected_close),
-            "won_at": text(deal.closed_at if stage.kind == "won" else None),
-            "lost_at": text(deal.closed_at if stage.kind == "lost" else None),
-            "lost_reason": text(deal.lost_reason), "tags": deal.tags,
+            "won_at": text(deal.closed_at if stage.kind == StageKind.WON else None),
+            "lost_at": text(deal.closed_at if stage.kind == StageKind.LOST else None),
+            "lost_reason": text(deal.lost_reason), "tags": tags_text(deal.tags),
             "source": text(deal.source), "lead": text(lead)}
 
 
@@ -143,9 +145,9 @@ def _lead_row(lead: Lead, stage: Stage, deal: str | None) -> Row:
     return {"id": lead.external_id or f"#{lead.number}", "name": lead.name,
             "company": text(lead.company), "source": text(lead.source), "stage": stage.name,
             "owner": text(lead.owner), "created": text(lead.created_at),
-            "dropped_at": text(lead.dropped_at if stage.kind == "dropped" else None),
+            "dropped_at": text(lead.dropped_at if stage.kind == StageKind.DROPPED else None),
             "drop_reason": text(lead.drop_reason), "deal": text(deal or lead.deal_ref),
-            "tags": lead.tags}
+            "tags": tags_text(lead.tags)}
 
 
 def _spend(session: Session, team: str) -> Iterator[Row]:
@@ -159,7 +161,8 @@ def _events(session: Session, team: str) -> Iterator[Row]:
     names = dict(session.execute(select(Stage.id, Stage.name).join(
         Pipeline, Pipeline.id == Stage.pipeline_id).where(Pipeline.team_id == team)).all())
     pairs: tuple[tuple[str, Any, Any, Any], ...] = (
-        ("deal", Deal, DealEvent, DealEvent.deal_id), ("lead", Lead, LeadEvent, LeadEvent.lead_id))
+        (PipelineKind.DEAL, Deal, DealEvent, DealEvent.deal_id),
+        (PipelineKind.LEAD, Lead, LeadEvent, LeadEvent.lead_id))
     for record, model, event, owner in pairs:
         query = select(event, model.external_id, model.number).join(
             model, model.id == owner).where(event.team_id == team).order_by(event.at, event.id)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from storage.errors import DealbotError
 from storage.imports.records import (
-    ACTIVITY,
     ImportRefused,
     ImportResult,
     LeadRecord,
@@ -36,8 +35,9 @@ from storage.imports.write import (
     keep_latest_activity,
     update_many,
 )
+from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.leads.checks import check_lead_name
-from storage.models import Deal, Lead, LeadEvent, table_of
+from storage.models import MAX_TAGS_TEXT, Deal, Lead, LeadEvent, sorted_tags, table_of, tags_text
 from storage.stages import stages_of
 from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
@@ -66,8 +66,8 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
     new = [p for p in plans if p.record.external_id not in existing]
     old = [p for p in plans if p.record.external_id in existing]
     old_ids = [existing[p.record.external_id][0] for p in old]
-    pipeline_id = pipeline_of(session, team=team, kind="lead").id
-    number = next_number(session, team=team, kind="lead", count=len(new)) if new else 0
+    pipeline_id = pipeline_of(session, team=team, kind=PipelineKind.LEAD).id
+    number = next_number(session, team=team, kind=PipelineKind.LEAD, count=len(new)) if new else 0
     insert_many(session, LEADS, [
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "contact": None, "created_by": None, "version": 1}
@@ -78,16 +78,17 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
     ids = external_ids(session, LEADS, team)
     delete_events(session, EVENTS, "lead_id", old_ids)
     events = [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": step.at,
-               "kind": "stage" if step.from_id else "created", "from_stage_id": step.from_id,
+               "kind": EventKind.STAGE if step.from_id else EventKind.CREATED,
+               "from_stage_id": step.from_id,
                "to_stage_id": step.to_id, "field": None, "new_value": None}
               for p in plans for step in p.history.steps]
     events += [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": p.deal[3],
-                "kind": "convert", "from_stage_id": None, "to_stage_id": None,
+                "kind": EventKind.CONVERT, "from_stage_id": None, "to_stage_id": None,
                 "field": "deal", "new_value": f"#{p.deal[1]} {p.deal[2]}"}
                for p in plans if p.deal is not None]
     events += [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": at,
-                "kind": ACTIVITY, "from_stage_id": None, "to_stage_id": None, "field": None,
-                "new_value": None}
+                "kind": EventKind.ACTIVITY, "from_stage_id": None, "to_stage_id": None,
+                "field": None, "new_value": None}
                for p in plans if (at := later_activity(p.history, p.values)) is not None]
     insert_many(session, EVENTS, [{**event, "actor": None} for event in events])
     keep_latest_activity(session, LEADS, EVENTS, "lead_id", old_ids)
@@ -100,8 +101,8 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
 def _plans(session: Session, team: str, records: list[LeadRecord], now: datetime,
            found: Problems) -> list[_Plan]:
     check_unique(records, found)
-    stages = StageIndex(stages_of(session, team=team, kind="lead"))
-    dropped = stages.of_kind("dropped")
+    stages = StageIndex(stages_of(session, team=team, kind=PipelineKind.LEAD))
+    dropped = stages.of_kind(StageKind.DROPPED)
     rows = session.execute(
         select(Deal.external_id, Deal.id, Deal.number, Deal.name, Deal.created_at,
                Lead.external_id).outerjoin(Lead, Lead.id == Deal.lead_id)
@@ -140,15 +141,15 @@ def _values(record: LeadRecord, history: Rebuilt, reasons: list[str],
     except DealbotError as error:
         reasons.append(error.message)
         return None
-    tags = " ".join(record.tags)
-    for column, text, limit in (("company", record.company, 200), ("tags", tags, 500),
+    for column, text, limit in (("company", record.company, 200),
+                                ("tags", tags_text(record.tags), MAX_TAGS_TEXT),
                                 ("drop_reason", record.drop_reason, 500)):
         if text and len(text) > limit:
             reasons.append(f"`{column}` is longer than {limit} characters")
     last = history.steps[-1].at
     dropped = history.closed_at is not None
     return {**values, "stage_id": history.stage_id, "company": record.company,
-            "owner": record.owner, "tags": tags, "created_at": history.created,
+            "owner": record.owner, "tags": sorted_tags(record.tags), "created_at": history.created,
             "dropped_at": history.closed_at,
             "drop_reason": record.drop_reason if dropped else None,
             "converted_at": deal[3] if deal else None, "deal_ref": record.deal,

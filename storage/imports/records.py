@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from storage.errors import DealbotError
+from storage.kinds import StageKind
 from storage.models import Stage
 
 Problems = list[tuple[int, str]]
@@ -106,7 +107,7 @@ class StageIndex:
         prefix = [s for s in self.stages if wanted and s.name.casefold().startswith(wanted)]
         return prefix[0] if len(prefix) == 1 else None
 
-    def of_kind(self, kind: str) -> Stage:
+    def of_kind(self, kind: StageKind) -> Stage:
         return next(s for s in self.stages if s.kind == kind)
 
 
@@ -128,9 +129,6 @@ class Rebuilt:
     closed_at: datetime | None
 
 
-ACTIVITY = "activity"  # the event for a row's `last_activity`, later than its stage history
-
-
 def later_activity(history: Rebuilt, values: dict) -> datetime | None:
     """When the row's last activity (a contact, a note) came after its last stage change, the
     time of it: an `activity` event then keeps reports of idle days right after the import."""
@@ -141,7 +139,7 @@ def later_activity(history: Rebuilt, values: dict) -> datetime | None:
 def rebuild_history(*, created: datetime | None, entered: list[tuple[Stage, datetime]],
                     stage: Stage | None, close: tuple[Stage, datetime] | None,
                     stage_changed: datetime | None, first: Stage, now: datetime,
-                    names: dict[str, str]) -> Rebuilt | str:
+                    names: dict[StageKind, str]) -> Rebuilt | str:
     """The stage history a row describes, or the reason it cannot be one.
 
     Creation at `created` (else the earliest time given, else `now`) into the open stage
@@ -149,7 +147,7 @@ def rebuild_history(*, created: datetime | None, entered: list[tuple[Stage, date
     into each other entered open stage, ordered by time; then, when the current `stage` is not
     the last one entered, a move back into it at `stage_changed` (else at the last move); then
     the close. `names` spells the columns for the reasons ("won_at")."""
-    opens = sorted(((at, s.position, s) for s, at in entered if s.kind == "open"),
+    opens = sorted(((at, s.position, s) for s, at in entered if s.kind == StageKind.OPEN),
                    key=lambda item: (item[0], item[1]))
     times = [at for at, _, _ in opens] + ([close[1]] if close else [])
     start = created or (min(times) if times else now)
@@ -161,7 +159,7 @@ def rebuild_history(*, created: datetime | None, entered: list[tuple[Stage, date
                 f"`{names[close[0].kind]}` ({close[1]:%Y-%m-%d %H:%M})")
     if close and close[1] < start:
         return f"`{names[close[0].kind]}` is before `created`"
-    current = stage if stage is not None and stage.kind == "open" else None
+    current = stage if stage is not None and stage.kind == StageKind.OPEN else None
     if opens and opens[0][0] > start and opens[0][2].id != first.id:
         opens.insert(0, (start, first.position, first))  # where it was before the first entry
     first_stage = opens[0][2] if opens else (current or first)
@@ -178,7 +176,7 @@ def rebuild_history(*, created: datetime | None, entered: list[tuple[Stage, date
 
 
 def closing_of(*, stage: Stage | None, explicit: list[tuple[Stage, datetime | None]],
-               entered: list[tuple[Stage, datetime]], names: dict[str, str]
+               entered: list[tuple[Stage, datetime]], names: dict[StageKind, str]
                ) -> tuple[Stage, datetime] | None | str:
     """The closing stage and time a row gives (won_at, lost_at, dropped_at, or an
     `entered:` column of a closing stage), or the reason the row contradicts itself."""
@@ -186,8 +184,8 @@ def closing_of(*, stage: Stage | None, explicit: list[tuple[Stage, datetime | No
     if len(given) > 1:
         return " and ".join(f"`{names[s.kind]}`" for s, _ in given) + " are both set"
     if not given:
-        by_column = [(s, at) for s, at in entered if s.kind != "open"]
-        if stage is not None and stage.kind != "open":
+        by_column = [(s, at) for s, at in entered if s.kind != StageKind.OPEN]
+        if stage is not None and stage.kind != StageKind.OPEN:
             given = [(s, at) for s, at in by_column if s.id == stage.id]
             if not given:
                 return f"stage `{stage.name}` needs the time in `{names[stage.kind]}`"

@@ -11,11 +11,13 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage.imports.records import Problems, Rebuilt, StageIndex, closing_of, rebuild_history
+from storage.kinds import EventKind, StageKind
 from storage.models import Stage
 
 CHUNK = 5000  # parameters per statement stay far below SQLite's and PostgreSQL's limits
 T = TypeVar("T")
-CLOSE_COLUMNS = {"won": "won_at", "lost": "lost_at", "dropped": "dropped_at"}
+CLOSE_COLUMNS = {StageKind.WON: "won_at", StageKind.LOST: "lost_at",
+                 StageKind.DROPPED: "dropped_at"}
 
 
 def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -41,18 +43,18 @@ def update_many(session: Session, table: Table, rows: list[dict[str, Any]],
         session.execute(statement, [{f"_{k}": v for k, v in row.items()} for row in part])
 
 
-KEPT = ("note",)  # what people logged in Dealbot stays when a re-import rebuilds a history
+KEPT = (EventKind.NOTE,)  # what people logged in Dealbot stays when a re-import rebuilds a history
 
 
 def delete_events(session: Session, table: Table, owner: str, ids: Iterable[int],
-                  **where: str) -> None:
+                  kind: EventKind | None = None) -> None:
     """Deletes the rebuilt part of the history of the records `ids` (or only its events of
-    kind `where['kind']`): the notes logged in Dealbot are kept."""
+    `kind`): the notes logged in Dealbot are kept."""
     id_list = list(ids)
     for part in chunks(id_list):
         statement = delete(table).where(table.c[owner].in_(part), table.c.kind.not_in(KEPT))
-        for column, value in where.items():
-            statement = statement.where(table.c[column] == value)
+        if kind is not None:
+            statement = statement.where(table.c.kind == kind)
         session.execute(statement)
 
 

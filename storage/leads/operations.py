@@ -33,10 +33,11 @@ from storage.errors import (
     StageGone,
     StaleVersion,
 )
+from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.leads.checks import check_company, check_contact, check_lead_name
 from storage.leads.views import LeadChange, LeadConversion, lead_event_view, lead_view
 from storage.lookup import lead_by_number
-from storage.models import Lead, Stage
+from storage.models import Lead, Stage, sorted_tags
 from storage.stages import find_stage, stages_of
 from storage.values import check_text
 from storage.values.sources import normalise_source
@@ -54,20 +55,21 @@ def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetim
     Conversion nor Dropped). `source` is stored as its canonical key (see storage.sources)."""
     ensure_workspace(session, team=team, now=now)
     clean_name = check_lead_name(name)
-    target = (find_stage(session, team=team, name=stage, kind="lead") if stage
-              else stages_of(session, team=team, kind="lead")[0])
+    target = (find_stage(session, team=team, name=stage, kind=PipelineKind.LEAD) if stage
+              else stages_of(session, team=team, kind=PipelineKind.LEAD)[0])
     _check_reachable_by_hand(session, team, target)
-    if target.kind != "open":
+    if target.kind != StageKind.OPEN:
         raise RuleViolation(f"A new lead starts in an open stage, not in `{target.name}`.")
-    lead = Lead(team_id=team, number=next_number(session, team=team, kind="lead"),
-                pipeline_id=pipeline_of(session, team=team, kind="lead").id, stage_id=target.id,
+    lead = Lead(team_id=team, number=next_number(session, team=team, kind=PipelineKind.LEAD),
+                pipeline_id=pipeline_of(session, team=team, kind=PipelineKind.LEAD).id,
+                stage_id=target.id,
                 name=clean_name, company=check_company(company), contact=check_contact(contact),
                 source=normalise_source(source), owner=owner or actor,
-                tags=" ".join(sorted(set(tags))), created_at=now, created_by=actor,
+                tags=sorted_tags(tags), created_at=now, created_by=actor,
                 last_activity_at=now)
     session.add(lead)
     session.flush()
-    event = record_lead_event(session, lead, actor, now, "created", to_stage_id=target.id)
+    event = record_lead_event(session, lead, actor, now, EventKind.CREATED, to_stage_id=target.id)
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
@@ -83,7 +85,7 @@ def move_lead(session: Session, *, team: str, number: int, actor: str, now: date
     if target.id == lead.stage_id:
         raise RuleViolation(f"#{lead.number} {lead.name} is already in {target.name}.")
     _check_reachable_by_hand(session, team, target)
-    if target.kind == "dropped":
+    if target.kind == StageKind.DROPPED:
         return _drop(session, lead, None, actor, now)
     lead.dropped_at = None
     lead.drop_reason = None
@@ -118,7 +120,7 @@ def add_lead_note(session: Session, *, team: str, number: int, text: str, actor:
     clean = check_text(text, MAX_NOTE, "A note")
     lead.last_activity_at = now
     session.flush()
-    event = record_lead_event(session, lead, actor, now, "note", new_value=clean)
+    event = record_lead_event(session, lead, actor, now, EventKind.NOTE, new_value=clean)
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
@@ -135,14 +137,14 @@ def convert_lead(session: Session, *, team: str, number: int, actor: str, now: d
         with session.begin_nested():  # a concurrent conversion fails here, not at commit
             change = deals.create_deal(
                 session, team=team, name=lead.name, actor=actor, now=now, value=value,
-                stage=stage, owner=owner or lead.owner, tags=lead.tags.split(),
+                stage=stage, owner=owner or lead.owner, tags=lead.tags,
                 company=lead.company, source=lead.source, lead_id=lead.id)
     except IntegrityError as exc:
         raise ConvertedMeanwhile(number=lead.number, name=lead.name) from exc
     lead.converted_at = now
     lead.last_activity_at = now
     session.flush()
-    event = record_lead_event(session, lead, actor, now, "convert", field="deal",
+    event = record_lead_event(session, lead, actor, now, EventKind.CONVERT, field="deal",
                               new_value=f"#{change.deal.number} {change.deal.name}")
     engagement = engagement_stage(session, team)
     if session.get_one(Stage, lead.stage_id).position < engagement.position:
@@ -159,10 +161,11 @@ def _lead(session: Session, team: str, number: int, expected_version: int | None
 
 def _funnel_stage(session: Session, team: str, name: str | None, stage_id: int | None) -> Stage:
     if stage_id is None:
-        return find_stage(session, team=team, name=name or "", kind="lead")
-    found = next((s for s in stages_of(session, team=team, kind="lead") if s.id == stage_id), None)
+        return find_stage(session, team=team, name=name or "", kind=PipelineKind.LEAD)
+    found = next((s for s in stages_of(session, team=team, kind=PipelineKind.LEAD)
+                  if s.id == stage_id), None)
     if found is None:  # another team's stage, or one archived since the card was drawn
-        raise StageGone(kind="lead")
+        raise StageGone(kind=PipelineKind.LEAD)
     return found
 
 

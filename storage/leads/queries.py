@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.deals.views import EventView
+from storage.kinds import PipelineKind, StageKind
 from storage.leads.views import LeadView, lead_event_view, lead_view
 from storage.lookup import lead_by_number
-from storage.models import Lead, LeadEvent, Stage
+from storage.models import Lead, LeadEvent, Stage, has_tag
 from storage.stages import find_stage
 from storage.values.sources import normalise_source
 
@@ -37,16 +38,15 @@ def list_leads(session: Session, *, team: str, stage: str | None = None,
     query = select(Lead).join(Stage, Stage.id == Lead.stage_id).where(Lead.team_id == team)
     if stage:
         query = query.where(Lead.stage_id == find_stage(session, team=team, name=stage,
-                                                        kind="lead").id)
+                                                        kind=PipelineKind.LEAD).id)
     else:
-        query = query.where(Stage.kind == "open")
+        query = query.where(Stage.kind == StageKind.OPEN)
     if source:
         query = query.where(Lead.source == normalise_source(source))
     if owner:
         query = query.where(Lead.owner == owner)
     if tag:
-        padded = " " + Lead.tags + " "
-        query = query.where(padded.contains(f" {tag} ", autoescape=True))
+        query = query.where(has_tag(Lead.tags, tag))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Stage.position, Lead.created_at.desc(),
                                           Lead.number.desc()).limit(limit))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.deals.views import DealView, EventView
+from storage.kinds import PipelineKind, StageKind
 from storage.models import Deal, Lead, LeadEvent, Stage
 from storage.stages import StageView, stage_view, stages_of
 
@@ -37,7 +38,7 @@ class LeadView:
 
     @property
     def is_dropped(self) -> bool:
-        return self.stage.kind == "dropped"
+        return self.stage.kind == StageKind.DROPPED
 
     @property
     def is_converted(self) -> bool:
@@ -46,7 +47,7 @@ class LeadView:
     @property
     def conversion_stage(self) -> StageView:
         """The funnel's last open stage: a lead enters it only when its deal is won."""
-        return [s for s in self.stages if s.kind == "open"][-1]
+        return [s for s in self.stages if s.kind == StageKind.OPEN][-1]
 
     @property
     def next_stage(self) -> StageView | None:
@@ -54,7 +55,8 @@ class LeadView:
         converted (its deal leads it on), or the next stage is Conversion."""
         if self.is_dropped or self.is_converted:
             return None
-        later = [s for s in self.stages if s.kind == "open" and s.position > self.stage.position]
+        later = [s for s in self.stages
+                 if s.kind == StageKind.OPEN and s.position > self.stage.position]
         if not later or later[0].id == self.conversion_stage.id:
             return None
         return later[0]
@@ -87,14 +89,15 @@ class LeadConversion:
 
 
 def lead_view(session: Session, lead: Lead) -> LeadView:
-    stages = tuple(stage_view(s) for s in stages_of(session, team=lead.team_id, kind="lead"))
+    stages = tuple(stage_view(s)
+                   for s in stages_of(session, team=lead.team_id, kind=PipelineKind.LEAD))
     current = next((s for s in stages if s.id == lead.stage_id), None)
     if current is None:  # an archived stage still holds the lead
         current = stage_view(session.get_one(Stage, lead.stage_id))
     deal = session.execute(select(Deal.number, Deal.name).where(Deal.lead_id == lead.id)).first()
     return LeadView(
         number=lead.number, name=lead.name, company=lead.company, contact=lead.contact,
-        stage=current, source=lead.source, owner=lead.owner, tags=tuple(lead.tags.split()),
+        stage=current, source=lead.source, owner=lead.owner, tags=lead.tags,
         deal=(deal.number, deal.name) if deal else None, converted_at=lead.converted_at,
         dropped_at=lead.dropped_at, drop_reason=lead.drop_reason, created_at=lead.created_at,
         last_activity_at=lead.last_activity_at, version=lead.version, stages=stages)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from storage.kinds import EventKind, StageKind
 from storage.models import LOST_REASON, DealEvent, Stage
 from storage.reports.history import cents, money
 
@@ -44,28 +45,29 @@ def activity_between(session: Session, *, team: str, since: datetime,
     def when(condition: ColumnElement[bool], value: object = 1) -> ColumnElement:
         return func.sum(case((condition, value), else_=0))
 
+    created, moved = DealEvent.kind == EventKind.CREATED, DealEvent.kind == EventKind.STAGE
     row = session.execute(
-        select(when(DealEvent.kind == "created").label("new_count"),
-               when(DealEvent.kind == "created", cents(DealEvent.amount)).label("new_value"),
-               when(and_(DealEvent.kind == "stage", to.kind == "open",
+        select(when(created).label("new_count"),
+               when(created, cents(DealEvent.amount)).label("new_value"),
+               when(and_(moved, to.kind == StageKind.OPEN,
                          to.position > came.position)).label("advanced"),
-               when(and_(DealEvent.kind == "stage", to.kind == "open",
+               when(and_(moved, to.kind == StageKind.OPEN,
                          to.position < came.position)).label("moved_back"),
-               when(and_(DealEvent.kind == "stage", to.kind == "won")).label("won_count"),
-               when(and_(DealEvent.kind == "stage", to.kind == "won"),
+               when(and_(moved, to.kind == StageKind.WON)).label("won_count"),
+               when(and_(moved, to.kind == StageKind.WON),
                     cents(DealEvent.amount)).label("won_value"),
-               when(and_(DealEvent.kind == "stage", to.kind == "lost")).label("lost_count"),
-               when(and_(DealEvent.kind == "stage", to.kind == "lost"),
+               when(and_(moved, to.kind == StageKind.LOST)).label("lost_count"),
+               when(and_(moved, to.kind == StageKind.LOST),
                     cents(DealEvent.amount)).label("lost_value"))
         .outerjoin(to, to.id == DealEvent.to_stage_id)
         .outerjoin(came, came.id == DealEvent.from_stage_id)
-        .where(window, DealEvent.kind.in_(("created", "stage")))).one()
+        .where(window, DealEvent.kind.in_((EventKind.CREATED, EventKind.STAGE)))).one()
     given = case((DealEvent.field == LOST_REASON, func.nullif(DealEvent.new_value, "")))
     reason = func.coalesce(given, NO_REASON)  # the reason given when it was lost
     reasons = session.execute(
         select(reason, func.count()).select_from(DealEvent)
         .join(to, to.id == DealEvent.to_stage_id)
-        .where(window, DealEvent.kind == "stage", to.kind == "lost")
+        .where(window, DealEvent.kind == EventKind.STAGE, to.kind == StageKind.LOST)
         .group_by(reason).order_by(func.count().desc(), reason)).all()
     return Activity(since, until, row.new_count or 0, money(row.new_value), row.advanced or 0,
                     row.moved_back or 0, row.won_count or 0, money(row.won_value),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from storage.kinds import DigestKind
 from storage.reports.attention import AttentionDeal, AttentionList
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
@@ -34,7 +35,7 @@ def _deals(found: AttentionList) -> list[dict[str, Any]]:
 def pipeline_data(report: PipelineSummary) -> dict[str, Any]:
     act = report.activity
     return {
-        "kind": "pipeline", "team": report.team, "pipeline": report.pipeline,
+        "kind": DigestKind.PIPELINE.value, "team": report.team, "pipeline": report.pipeline,
         "as_of": utc_text(report.as_of), "currency": report.currency,
         "stages": [{"name": s.name, "probability": s.probability, "count": s.count,
                     "value": money_text(s.value), "weighted": money_text(s.weighted)}
@@ -56,7 +57,7 @@ def pipeline_data(report: PipelineSummary) -> dict[str, Any]:
 
 def funnel_data(report: FunnelReport) -> dict[str, Any]:
     return {
-        "kind": "funnel", "team": report.team, "week": report.week,
+        "kind": DigestKind.FUNNEL.value, "team": report.team, "week": report.week,
         "start": utc_text(report.start), "end": utc_text(report.end),
         "timezone": report.timezone, "currency": report.currency,
         "stages": [{"name": s.name, "entered": s.entered, "entered_prev": s.entered_prev,

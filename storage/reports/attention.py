@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import and_, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from storage.kinds import PipelineKind, StageKind
 from storage.models import Pipeline, Stage
 from storage.reports.history import deals_at, money
 
@@ -55,15 +56,15 @@ def attention_at(session: Session, *, team: str, at: datetime, today: date,
     one pass over its history, not one per list."""
     deals = deals_at(team, at)
     stages = session.scalars(select(Stage).join(Pipeline, Pipeline.id == Stage.pipeline_id)
-                             .where(Pipeline.team_id == team, Pipeline.kind == "deal",
-                                    Stage.kind == "open"))
+                             .where(Pipeline.team_id == team, Pipeline.kind == PipelineKind.DEAL,
+                                    Stage.kind == StageKind.OPEN))
     stale = or_(false(), *(and_(deals.c.stage_id == s.id, deals.c.last_at < at - timedelta(
         days=s.rotting_days or default_rotting)) for s in stages))
     soon = (today + timedelta(days=CLOSING_SOON_DAYS)).isoformat()
     open_deals = (select(deals.c.number, deals.c.name, Stage.name.label("stage"),
                          deals.c.value_cents, deals.c.owner, deals.c.last_at, deals.c.close,
                          stale.label("stale"))
-                  .join(Stage, Stage.id == deals.c.stage_id).where(Stage.kind == "open")
+                  .join(Stage, Stage.id == deals.c.stage_id).where(Stage.kind == StageKind.OPEN)
                   .cte("open_deals"))
     lists = {"stale": (open_deals.c.stale, open_deals.c.last_at),
              "overdue": (open_deals.c.close < today.isoformat(), open_deals.c.close),

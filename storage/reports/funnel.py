@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from storage.kinds import PipelineKind, StageKind
 from storage.reports import funnel_outcomes as outcomes
 from storage.reports.funnel_outcomes import Closed, SourceLine, ratio
 from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
@@ -112,7 +113,8 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
 
 def _stages(session: Session, team: str, prev_start: datetime, start: datetime, end: datetime,
             cohort_start: datetime) -> tuple[FunnelStage, ...]:
-    funnel = [s for s in stages_of(session, team=team, kind="lead") if s.kind == "open"]
+    funnel = [s for s in stages_of(session, team=team, kind=PipelineKind.LEAD)
+              if s.kind == StageKind.OPEN]
     size = cohort_size(session, team=team, start=cohort_start, end=end)
     now_in = [entered(session, team=team, position=s.position, start=start, end=end)
               for s in funnel]

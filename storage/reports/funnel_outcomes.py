@@ -23,6 +23,7 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from storage.kinds import EventKind, StageKind
 from storage.models import Deal, DealEvent, Lead, Spend, Stage
 from storage.reports.history import cents, money
 
@@ -69,12 +70,12 @@ def closed(session: Session, *, team: str, start: datetime, end: datetime) -> Cl
         select(to.kind, Deal.source, func.count(), func.sum(cents(DealEvent.amount)))
         .select_from(DealEvent).join(to, to.id == DealEvent.to_stage_id)
         .join(Deal, Deal.id == DealEvent.deal_id)
-        .where(DealEvent.team_id == team, DealEvent.kind == "stage", DealEvent.at >= start,
-               DealEvent.at < end, to.kind.in_(("won", "lost")))
+        .where(DealEvent.team_id == team, DealEvent.kind == EventKind.STAGE, DealEvent.at >= start,
+               DealEvent.at < end, to.kind.in_((StageKind.WON, StageKind.LOST)))
         .group_by(to.kind, Deal.source)).all()
-    won = [r for r in rows if r[0] == "won"]
+    won = [r for r in rows if r[0] == StageKind.WON]
     return Closed(won=sum(r[2] for r in won), won_value=money(sum(r[3] or 0 for r in won)),
-                  lost=sum(r[2] for r in rows if r[0] == "lost"),
+                  lost=sum(r[2] for r in rows if r[0] == StageKind.LOST),
                   won_by_source={r[1]: int(r[2]) for r in won})
 
 
@@ -103,7 +104,8 @@ def median_days_deal_to_won(session: Session, *, team: str, start: datetime,
     rows = session.execute(
         select(Deal.created_at, DealEvent.at).select_from(DealEvent)
         .join(to, to.id == DealEvent.to_stage_id).join(Deal, Deal.id == DealEvent.deal_id)
-        .where(DealEvent.team_id == team, DealEvent.kind == "stage", to.kind == "won",
+        .where(DealEvent.team_id == team, DealEvent.kind == EventKind.STAGE,
+               to.kind == StageKind.WON,
                DealEvent.at >= start, DealEvent.at < end)).all()
     return _median_days((a, b) for a, b in rows)
 

@@ -13,12 +13,14 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from storage.kinds import EventKind, StageKind
 from storage.models import Lead, LeadEvent, Stage
 
 
 def _reaches(event: type[LeadEvent], stage: type[Stage], position: int) -> ColumnElement[bool]:
-    return and_(stage.id == event.to_stage_id, stage.kind == "open", stage.position >= position,
-                event.kind.in_(("created", "stage")))
+    return and_(stage.id == event.to_stage_id, stage.kind == StageKind.OPEN,
+                stage.position >= position,
+                event.kind.in_((EventKind.CREATED, EventKind.STAGE)))
 
 
 def entered(session: Session, *, team: str, position: int, start: datetime,

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
+from storage.kinds import EventKind
 from storage.models import Deal, DealEvent, Stage
 
 CENT = Decimal("0.01")
@@ -57,7 +58,7 @@ def field_at(deal_id: SqlExpr, field: str, current: SqlExpr,
 
 
 def _latest(deal_id: SqlExpr, column: SqlExpr, at: datetime,
-            *kinds: str) -> SqlExpr:
+            *kinds: EventKind) -> SqlExpr:
     """`column` of the deal's latest event (of `kinds`, when given) at or before `at`."""
     event = aliased(DealEvent)
     query = select(getattr(event, str(column.key))).where(event.deal_id == deal_id, event.at <= at)
@@ -87,8 +88,9 @@ def deals_at(team: str, at: datetime) -> Subquery:
                     field_at(Deal.id, name, current, at))
 
     rows = (select(Deal.id.label("deal_id"), Deal.number, Deal.name,
-                   then(Deal.stage_id, _latest(Deal.id, DealEvent.to_stage_id, at, "created",
-                                               "stage")).label("stage_id"),
+                   then(Deal.stage_id, _latest(Deal.id, DealEvent.to_stage_id, at,
+                                               EventKind.CREATED, EventKind.STAGE)
+                        ).label("stage_id"),
                    cents(then(Deal.value, func.coalesce(_latest(Deal.id, DealEvent.amount, at),
                                                         Deal.value))).label("value_cents"),
                    then(latest.c.latest_at, _latest(Deal.id, DealEvent.at, at)).label("last_at"),

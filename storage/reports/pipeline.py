@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage.kinds import PipelineKind, StageKind
 from storage.models import Stage
 from storage.reports.activity import Activity, activity_between
 from storage.reports.attention import Attention, attention_at
@@ -78,7 +79,7 @@ def pipeline_summary(session: Session, *, team: str, now: datetime,
     zone = timezone or workspace.timezone
     today = at.astimezone(ZoneInfo(zone)).date()
     return PipelineSummary(
-        team=team, pipeline=pipeline_of(session, team=team, kind="deal").name, as_of=at,
+        team=team, pipeline=pipeline_of(session, team=team, kind=PipelineKind.DEAL).name, as_of=at,
         currency=workspace.currency, timezone=zone,
         stages=stage_lines(session, team=team, at=at),
         previous=stage_lines(session, team=team, at=start),
@@ -97,8 +98,8 @@ def stage_lines(session: Session, *, team: str, at: datetime) -> tuple[StageLine
                func.sum(deals.c.value_cents * weight(deals, Stage)).label("weighted"))
         .join(Stage, Stage.id == deals.c.stage_id).group_by(deals.c.stage_id))}
     stages = session.scalars(select(Stage).where(
-        Stage.pipeline_id == pipeline_of(session, team=team, kind="deal").id,
-        Stage.kind == "open").order_by(Stage.position, Stage.id))
+        Stage.pipeline_id == pipeline_of(session, team=team, kind=PipelineKind.DEAL).id,
+        Stage.kind == StageKind.OPEN).order_by(Stage.position, Stage.id))
     lines = []
     for stage in stages:
         row = totals.get(stage.id)
