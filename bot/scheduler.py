@@ -31,14 +31,10 @@ JOB_ID = "dealbot.digests"
 # ledger's business, not APScheduler's).
 MISFIRE_GRACE_SECONDS = 50
 
-_context: dict[str, object] = {}
 
-
-def digest_tick() -> None:
-    """The job: posts every digest due now. Module-level, so APScheduler can name it."""
-    db: Database = _context["db"]  # type: ignore[assignment]
-    settings: Settings = _context["settings"]  # type: ignore[assignment]
-    clock: Clock = _context["clock"]  # type: ignore[assignment]
+def digest_tick(*, db: Database, settings: Settings, clock: Clock) -> None:
+    """The job: posts every digest due now. Module-level, so APScheduler can name it; its
+    dependencies come as the job's kwargs."""
     sent = run_due_digests(db, client_factory(settings, db), clock())
     for item in sent:
         log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
@@ -59,10 +55,10 @@ def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClien
 def build_scheduler(settings: Settings, db: Database, *, blocking: bool = False,
                     clock: Clock = utc_now) -> BaseScheduler:
     """A scheduler (not started) with the one digest job, every minute at second 0 UTC."""
-    _context.update(db=db, settings=settings, clock=clock)
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(timezone=UTC)
     scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=UTC),
+                      kwargs={"db": db, "settings": settings, "clock": clock},
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=MISFIRE_GRACE_SECONDS)
     return scheduler

@@ -1,21 +1,27 @@
-"""When a subscription's digest is due: local times in its zone, safe across DST changes.
+"""When a subscription's digest is due: APScheduler's cron trigger in the subscription's zone.
 
 A digest's *period* is the local date for daily (pipeline) digests and the ISO week for
-weekly (funnel) ones; the ledger allows one post per period. A local time that does not
-exist that day (clocks spring forward over it) is due at the first valid instant after it;
-a local time that happens twice (clocks fall back) is due at its first occurrence, and the
-period keeps the second from posting again.
+weekly (funnel) ones; the ledger allows one post per period. Across daylight-saving changes
+the trigger's rules apply: a local time the clocks skip (02:30 when they spring forward from
+02:00 to 03:00) is due an hour later by the wall clock (03:30), still on that day; a local
+time that happens twice (clocks fall back) is due at both, and the period keeps the second
+from posting again. So no change skips or doubles a digest.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
 
 from storage.digests.subscriptions import SubscriptionView
 from storage.kinds import DigestKind
 from storage.values import iso_week_label
+
+LOOK_BACK = timedelta(days=8)  # a week's due times and one more: every weekday is in it
 
 
 @dataclass(frozen=True)
@@ -25,15 +31,20 @@ class Due:
     at: datetime  # aware UTC
 
 
-def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of local `day` `at` in `zone` (see the module doc for DST days)."""
-    wall = datetime.combine(day, at)
-    for minutes in range(0, 24 * 60):
-        candidate = wall + timedelta(minutes=minutes)
-        aware = candidate.replace(tzinfo=zone, fold=0)
-        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == candidate:
-            return aware.astimezone(UTC)
-    raise ValueError(f"no valid local time after {wall} in {zone}")  # no zone skips a day
+def trigger_of(sub: SubscriptionView) -> CronTrigger:
+    """The subscription's schedule: its weekdays (by name) at its local time in its zone."""
+    hour, minute = sub.at_time.split(":")
+    return CronTrigger(day_of_week=",".join(sub.days), hour=int(hour), minute=int(minute),
+                       second=0, timezone=ZoneInfo(sub.timezone))
+
+
+def due_times(sub: SubscriptionView, start: datetime) -> Iterator[datetime]:
+    """The subscription's due times (aware UTC) at or after `start`, in order."""
+    trigger = trigger_of(sub)
+    at: datetime | None = trigger.get_next_fire_time(None, start)
+    while at is not None:
+        yield at.astimezone(UTC)
+        at = trigger.get_next_fire_time(at, at)  # strictly after the previous one
 
 
 def period_of(kind: DigestKind, day: date) -> str:
@@ -44,28 +55,17 @@ def period_of(kind: DigestKind, day: date) -> str:
 
 def latest_due(sub: SubscriptionView, now: datetime) -> Due | None:
     """The subscription's latest due time at or before `now` (within the last 8 days)."""
-    zone = ZoneInfo(sub.timezone)
-    hour, minute = (int(part) for part in sub.at_time.split(":"))
-    today = now.astimezone(zone).date()
-    for back in range(0, 8):
-        day = today - timedelta(days=back)
-        if day.weekday() not in sub.weekdays:
-            continue
-        at = local_instant(day, time(hour, minute), zone)
-        if at <= now:
-            return Due(period_of(sub.kind, day), day, at)
-    return None
+    latest = None
+    for at in due_times(sub, now - LOOK_BACK):
+        if at > now:
+            break
+        latest = at
+    if latest is None:
+        return None
+    day = latest.astimezone(ZoneInfo(sub.timezone)).date()
+    return Due(period_of(sub.kind, day), day, latest)
 
 
 def next_due(sub: SubscriptionView, now: datetime) -> datetime:
     """The first due time after `now` (what a new subscriber is told)."""
-    zone = ZoneInfo(sub.timezone)
-    hour, minute = (int(part) for part in sub.at_time.split(":"))
-    today = now.astimezone(zone).date()
-    for ahead in range(0, 9):
-        day = today + timedelta(days=ahead)
-        if day.weekday() in sub.weekdays:
-            at = local_instant(day, time(hour, minute), zone)
-            if at > now:
-                return at
-    raise ValueError("a subscription has at least one weekday")
+    return next(at for at in due_times(sub, now) if at > now)

@@ -84,21 +84,48 @@ def test_weekdays_only_skip_the_weekend(db, slack, clients):
     assert len(posts(slack)) == 5
 
 
-@pytest.mark.parametrize(("day", "expected_utc"), [
-    (datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),
-    (datetime(2026, 10, 25, tzinfo=UTC), datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),
-])
-def test_daylight_saving_changes_neither_skip_nor_double_a_digest(db, slack, clients, day,
-                                                                  expected_utc):
-    """02:30 does not exist in Oslo on 29 March (posted at 03:00, the first valid time) and
-    happens twice on 25 October (posted at the first)."""
-    add(db, days=("sun",), at="02:30", when=day - timedelta(days=3))
+SPRING_FORWARD = datetime(2026, 3, 29, tzinfo=UTC)  # Oslo: 02:00 CET -> 03:00 CEST
+FALL_BACK = datetime(2026, 10, 25, tzinfo=UTC)  # Oslo: 03:00 CEST -> 02:00 CET
+
+
+def sent_every_five_minutes(db, clients, start: datetime, hours: int) -> list[datetime]:
+    """The times a scheduler running every five minutes from `start` posted something."""
     sent = []
-    for minutes in range(-120, 300, 5):
-        when = day + timedelta(minutes=minutes)
+    for minutes in range(0, hours * 60, 5):
+        when = start + timedelta(minutes=minutes)
         if run(db, clients, when):
             sent.append(when)
-    assert sent == [expected_utc]
+    return sent
+
+
+def test_a_digest_in_the_hour_the_clocks_skip_is_posted_once_an_hour_later(db, slack, clients):
+    """02:30 does not exist in Oslo on 29 March: the digest is posted once, at 03:30 CEST
+    (01:30 UTC), the time APScheduler's cron trigger gives it."""
+    add(db, days=("sun",), at="02:30", when=SPRING_FORWARD - timedelta(days=3))
+    sent = sent_every_five_minutes(db, clients, SPRING_FORWARD - timedelta(hours=2), 7)
+    assert sent == [datetime(2026, 3, 29, 1, 30, tzinfo=UTC)] and len(posts(slack)) == 1
+
+
+def test_a_digest_in_the_hour_that_happens_twice_is_posted_once_at_the_first(db, slack, clients):
+    """02:30 happens twice in Oslo on 25 October (00:30 and 01:30 UTC): the digest is posted
+    at the first; the second finds the day's period claimed and posts nothing."""
+    add(db, days=("sun",), at="02:30", when=FALL_BACK - timedelta(days=3))
+    sent = sent_every_five_minutes(db, clients, FALL_BACK - timedelta(hours=2), 7)
+    assert sent == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)] and len(posts(slack)) == 1
+
+
+@pytest.mark.parametrize(("change", "offsets"), [(SPRING_FORWARD, (1, 2, 2)),
+                                                  (FALL_BACK, (2, 1, 1))])
+def test_a_morning_digest_stays_at_nine_local_across_a_daylight_saving_change(
+        db, slack, clients, change, offsets):
+    """A daily 09:00 digest in Oslo, the day before, of and after the change: one post a day,
+    each at 09:00 local (08:00 or 07:00 UTC)."""
+    add(db, days=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        when=change - timedelta(days=3))
+    sent = sent_every_five_minutes(db, clients, change - timedelta(days=1), 3 * 24)
+    assert sent == [change + timedelta(days=day, hours=9 - offset)
+                    for day, offset in zip((-1, 0, 1), offsets, strict=True)]
+    assert len(posts(slack)) == 3
 
 
 def test_two_schedulers_racing_for_the_same_digest_post_it_once(db, slack, clients):

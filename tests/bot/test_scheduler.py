@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import UTC
 
 from bot import scheduler
+from bot.app import utc_now
 from bot.config import Settings
 from storage.digests.subscriptions import subscribe
 
 
 def test_the_scheduler_has_one_minute_job_in_utc_with_deliberate_misfire_rules(db):
-    built = scheduler.build_scheduler(Settings(database_url=db.url), db)
+    built_with = Settings(database_url=db.url)
+    built = scheduler.build_scheduler(built_with, db)
     [job] = built.get_jobs()
     assert job.id == scheduler.JOB_ID and job.func is scheduler.digest_tick
     assert job.trigger.timezone == UTC and str(job.trigger).startswith("cron[")
     assert job.coalesce is True and job.misfire_grace_time == scheduler.MISFIRE_GRACE_SECONDS
     assert job.max_instances == 1
+    assert job.kwargs == {"db": db, "settings": built_with, "clock": utc_now}
 
 
 def test_a_tick_posts_what_is_due_at_the_schedulers_clock(db, slack, clock, now):
@@ -24,7 +27,7 @@ def test_a_tick_posts_what_is_due_at_the_schedulers_clock(db, slack, clock, now)
                   timezone="UTC", actor="U1", now=now.replace(hour=0))
     settings = Settings(database_url=db.url, slack_api_url=slack.api_url,
                         slack_bot_token="xoxb-test")
-    scheduler.build_scheduler(settings, db, clock=clock)
-    scheduler.digest_tick()
-    scheduler.digest_tick()
+    [job] = scheduler.build_scheduler(settings, db, clock=clock).get_jobs()
+    for _ in range(2):  # as APScheduler runs the job: its function with its kwargs
+        job.func(*job.args, **job.kwargs)
     assert len(slack.calls("chat.postMessage")) == 1
