@@ -26,9 +26,9 @@ def deal_rows(count: int, now: datetime, leads: int) -> list[dict[str, str]]:
     rows = []
     for number in range(count):
         created = now - timedelta(days=rng.randint(20, 400), minutes=rng.randint(0, 1440))
-        row = {"id": f"D{number}", "name": f"Deal {number} Ærlig AS", "value": str(rng.randint(1, 500) * 100),
-               "created": created.isoformat(), "owner": f"U{rng.randint(1, 20)}",
-               "lead": f"L{number}" if number < leads else ""}
+        row = {"id": f"D{number}", "name": f"Deal {number} Ærlig AS",
+               "value": str(rng.randint(1, 500) * 100), "created": created.isoformat(),
+               "owner": f"U{rng.randint(1, 20)}", "lead": f"L{number}" if number < leads else ""}
         at = created
         for stage in OPEN[:rng.randint(1, len(OPEN))]:
             row[f"entered:{stage}"] = at.isoformat()

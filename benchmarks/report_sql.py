@@ -7,7 +7,8 @@ hand-written SQL for their core figures, as the history grows. Not a test: run i
 For each size (deal events, about 3.5 a deal, and a quarter as many leads as deals with
 their funnel history) it fills a PostgreSQL database of its own through `dealbot import
 leads` and `dealbot import deals` (--keep keeps them for the next run), runs VACUUM ANALYZE
-as autovacuum would soon after a large import, then times `dealbot report pipeline --format json --as-of T` and
+as autovacuum would soon after a large import, then times
+`dealbot report pipeline --format json --as-of T` and
 `dealbot report funnel --format json --week W --tz UTC` as processes (median of --runs; their
 peak RSS and output size), `dealbot --help` (the start-up every command pays), and the
 statements of benchmarks/_load/reference.py over an open connection. It checks that the
@@ -176,7 +177,8 @@ def main() -> None:
                 grow(url, size, work)
                 with psycopg.connect(pg.plain_url(url), autocommit=True) as conn:
                     conn.execute("VACUUM ANALYZE")
-                counts = {t: pg.count(url, t) for t in ("deals", "deal_events", "leads", "lead_events")}
+                counts = {t: pg.count(url, t)
+                          for t in ("deals", "deal_events", "leads", "lead_events")}
                 for row in measure(url, args.runs, work, startup):
                     results.append({"size": size, **counts, **row})
     machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -8,9 +8,12 @@ PLACEHOLDER_URL = "https://dealbot.example.com"
 
 COMMANDS = (
     ("/deal", "Create, move and close deals", "new Acme 50k | move Acme proposal | help"),
-    ("/lead", "Log leads and move them through the funnel", "add Jane Roe (Globex) source:webinar | help"),
-    ("/pipeline", "The pipeline summary, and its daily digest", "[subscribe | unsubscribe | subscriptions | help]"),
-    ("/funnel", "The funnel conversion report, and its weekly digest", "[this week | last week | subscribe | spend | help]"),
+    ("/lead", "Log leads and move them through the funnel",
+     "add Jane Roe (Globex) source:webinar | help"),
+    ("/pipeline", "The pipeline summary, and its daily digest",
+     "[subscribe | unsubscribe | subscriptions | help]"),
+    ("/funnel", "The funnel conversion report, and its weekly digest",
+     "[this week | last week | subscribe | spend | help]"),
 )
 
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",

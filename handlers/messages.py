@@ -30,7 +30,8 @@ DEAL_USAGE: dict[str, str] = {
     "close": "`/deal close <deal> <date>` — for example `/deal close Acme end of month`",
     "probability": "`/deal probability <deal> <percent> | stage` — for example "
                    "`/deal probability Acme 35` (or `stage` to use the stage's weight again)",
-    "note": "`/deal note <deal> <text>` — for example `/deal note Acme called Jane, demo went well`",
+    "note": "`/deal note <deal> <text>` — for example "
+            "`/deal note Acme called Jane, demo went well`",
     "next": "`/deal next <deal> <text> [due:<date>]` — for example "
             "`/deal next Acme send the proposal due:friday`",
     "history": "`/deal history <deal>` — for example `/deal history #12`",
@@ -43,8 +44,10 @@ DEAL_USAGE: dict[str, str] = {
 DEAL_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your deal pipeline in Slack.* A deal is named by `#id` or a part of its name; "
     "a stage by its name or the start of it.",
-    "*Create and move*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("new", "move", "won", "lost", "reopen")),
-    "*Change*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
+    "*Create and move*\n" + "\n".join(
+        f"• {DEAL_USAGE[k]}" for k in ("new", "move", "won", "lost", "reopen")),
+    "*Change*\n" + "\n".join(
+        f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
     "*Look*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("show", "list", "history", "stages")),
     "Amounts: `50000`, `50k`, `1.2m`, `$50,000`. Dates: `2026-12-01`, `today`, `friday`, "
     "`next week`, `in 2 weeks`, `end of month`. Reports: `/pipeline`, `/funnel`.",
@@ -124,10 +127,12 @@ CHANNEL_PROBLEMS = {
 DIGEST_NAMES = {DigestKind.PIPELINE: "the daily pipeline summary",
                 DigestKind.FUNNEL: "the weekly funnel report"}
 SUBSCRIBE_USAGE = {
-    DigestKind.PIPELINE: "`/pipeline subscribe [#channel] [daily|weekdays] [at HH:MM] [tz:Area/City]` — "
-                "for example `/pipeline subscribe #sales weekdays at 8:30 tz:Europe/Oslo`",
-    DigestKind.FUNNEL: "`/funnel subscribe [#channel] [<weekday>] [at HH:MM] [tz:Area/City]` — "
-              "for example `/funnel subscribe #leadership monday at 9:00`",
+    DigestKind.PIPELINE:
+        "`/pipeline subscribe [#channel] [daily|weekdays] [at HH:MM] [tz:Area/City]` — "
+        "for example `/pipeline subscribe #sales weekdays at 8:30 tz:Europe/Oslo`",
+    DigestKind.FUNNEL:
+        "`/funnel subscribe [#channel] [<weekday>] [at HH:MM] [tz:Area/City]` — "
+        "for example `/funnel subscribe #leadership monday at 9:00`",
 }
 SUBSCRIBED = ("<#{channel}> gets {what} {when}. The first one arrives {first} "
               "({local} {zone}).")

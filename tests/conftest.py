@@ -35,7 +35,8 @@ def postgres_database() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # any failure to reach the server means: no PostgreSQL here
         admin.dispose()
-        message = f"PostgreSQL at {make_url(POSTGRES_ADMIN_URL).host} is not reachable ({exc.__class__.__name__})"
+        message = (f"PostgreSQL at {make_url(POSTGRES_ADMIN_URL).host} is not reachable "
+                   f"({exc.__class__.__name__})")
         if os.environ.get("DEALBOT_REQUIRE_POSTGRES"):
             pytest.fail(message)
         pytest.skip(message + "; ran the SQLite half only")
@@ -48,7 +49,8 @@ def postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of an empty database of each backend, for the whole test session."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'dealbot.db'}"

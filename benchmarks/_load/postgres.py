@@ -34,7 +34,8 @@ def plain_url(url: str) -> str:
 
 def exists(name: str) -> bool:
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        return found.fetchone() is not None
 
 
 def create(name: str) -> str:
@@ -76,7 +77,8 @@ def dealbot(url: str, *args: str, cwd: str | Path, **env: str) -> subprocess.Com
     done = subprocess.run([DEALBOT, *args], env=app_env(url, **env), cwd=cwd,
                           capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(f"`dealbot {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+        sys.exit(f"`dealbot {' '.join(args)}` failed ({done.returncode}):\n"
+                 f"{done.stdout}{done.stderr}")
     return done
 
 

@@ -124,7 +124,8 @@ class Engine:
         return self._send(request, None, missing=f"{command} is not a valid command. The app "
                                                   "has /deal, /lead, /pipeline and /funnel.")
 
-    def click(self, target: Target, *, user: str | None = None, date: str | None = None) -> list[Shown]:
+    def click(self, target: Target, *, user: str | None = None,
+              date: str | None = None) -> list[Shown]:
         """Clicks a drawn element (a menu with the option it stands for, or a picked user or
         date), with the response_url of the message it is on."""
         message = target.message
@@ -186,7 +187,8 @@ class Engine:
         if response.status == 404 and not shown:
             shown.append(Shown("notice", text=missing or "Nothing in the app answers that."))
         elif response.status != 200:
-            shown.append(Shown("notice", text=f"The app answered {response.status}: {response.body}"))
+            shown.append(Shown("notice",
+                               text=f"The app answered {response.status}: {response.body}"))
         return shown
 
     def _collect(self, mark: int, source: Message | None) -> list[Shown]:
@@ -233,7 +235,8 @@ class Engine:
             return [Shown("home", view=view, text=str(body.get("user_id", "")))]
         if method == "files.completeUploadExternal":
             titles = [f.get("title") for f in body.get("files") or [] if isinstance(f, dict)]
-            return [Shown("notice", text=f"Dealbot shared {', '.join(filter(None, titles)) or 'a file'}.")]
+            named = ", ".join(filter(None, titles)) or "a file"
+            return [Shown("notice", text=f"Dealbot shared {named}.")]
         return []
 
     def _on_chat_change(self, method: str, body: dict) -> list[Shown]:

@@ -57,8 +57,9 @@ def _ask_one(element: dict, label: str, optional: bool, ask: Ask, say: Say, styl
     if kind in ("static_select", "radio_buttons", "multi_static_select", "checkboxes"):
         for number, option in enumerate(options(element), 1):
             say(f"    {style.paint(f'[{number}]', 'number')} {text_of(option.get('text'), style)}")
+    prompt = f"  {label}{_default_note(element, users)}{' (optional)' if optional else ''}: "
     while True:
-        typed = ask(f"  {label}{_default_note(element, users)}{'' if not optional else ' (optional)'}: ")
+        typed = ask(prompt)
         if typed is None or typed.strip() in (":cancel", ":quit", ":q"):
             raise Cancelled
         try:
@@ -114,7 +115,8 @@ def _read_select(element: dict, typed: str, users: LocalUsers) -> dict | None:
 def _read_multi(element: dict, typed: str, users: LocalUsers) -> dict | None:
     words = typed.replace(",", " ").split()
     if not words:
-        return {"selected_options": element["initial_options"]} if element.get("initial_options") else None
+        initial = element.get("initial_options")
+        return {"selected_options": initial} if initial else None
     return {"selected_options": [_pick(options(element), w) for w in words]}
 
 
@@ -137,7 +139,8 @@ def _read_user(element: dict, typed: str, users: LocalUsers) -> dict | None:
 def _read_users(element: dict, typed: str, users: LocalUsers) -> dict | None:
     words = typed.replace(",", " ").split()
     if not words:
-        return {"selected_users": element["initial_users"]} if element.get("initial_users") else None
+        initial = element.get("initial_users")
+        return {"selected_users": initial} if initial else None
     return {"selected_users": [_user(w, users) for w in words]}
 
 

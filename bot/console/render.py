@@ -133,8 +133,9 @@ def _rich_text(block: dict, style: Style) -> str:
         inner = "".join(_rich_piece(e, style) for e in part.get("elements", [])
                         if isinstance(e, dict) and "elements" not in e)
         if part.get("type") == "rich_text_list":
-            inner = "\n".join("• " + "".join(_rich_piece(x, style) for x in item.get("elements", []))
-                              for item in part.get("elements", []))
+            inner = "\n".join(
+                "• " + "".join(_rich_piece(x, style) for x in item.get("elements", []))
+                for item in part.get("elements", []))
         out.append(inner)
     return "\n".join(out)
 

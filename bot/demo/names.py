@@ -49,5 +49,6 @@ NOTES = ("Called {who}: demo went well, wants a proposal.",
          "Met {who} and their CTO; security review next.",
          "{who} is comparing us with two others.",
          "Follow-up call with {who}: timeline confirmed.")
-NEXT_ACTIONS = ("Send the proposal", "Book a demo with the team", "Answer the security questions",
-                "Call back about pricing", "Send the contract", "Check in after their board meeting")
+NEXT_ACTIONS = ("Send the proposal", "Book a demo with the team",
+                "Answer the security questions", "Call back about pricing", "Send the contract",
+                "Check in after their board meeting")

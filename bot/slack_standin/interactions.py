@@ -135,7 +135,8 @@ def _untouched(element: dict[str, Any]) -> dict[str, Any]:
 
 def _state_entry(block_id: str, element: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     kind = element.get("type")
-    require(given.get("type", kind) == kind, f"{block_id} holds a {kind}, not a {given.get('type')}")
+    require(given.get("type", kind) == kind,
+            f"{block_id} holds a {kind}, not a {given.get('type')}")
     entry = {"type": kind, **_EMPTY_STATE.get(str(kind), {}), **given}
     if isinstance(given.get("selected_option"), dict) and options(element):
         entry["selected_option"] = _pick_option(element, given["selected_option"].get("value"))
@@ -160,7 +161,8 @@ def submit_view(*, signing_secret: str, view: dict[str, Any],
     blocks = _with_block_ids(view.get("blocks", []))
     inputs = {b["block_id"]: b for b in blocks if b.get("type") == "input"}
     for block_id, actions in values.items():
-        require(block_id in inputs, f"no input block {block_id!r} in the view; it has {list(inputs)}")
+        require(block_id in inputs,
+                f"no input block {block_id!r} in the view; it has {list(inputs)}")
         element = inputs[block_id]["element"]
         for action_id in actions:
             require(action_id == element.get("action_id"),

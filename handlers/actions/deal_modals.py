@@ -103,7 +103,8 @@ def on_lost_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
             change = deals.lose_deal(s, team=click.team, number=click.number, actor=click.user,
                                      now=deps.clock(), reason=reason,
                                      expected_version=click.version)
-        return Saved(change.deal, change.event, describe(change.event, currency=change.deal.currency))
+        note = describe(change.event, currency=change.deal.currency)
+        return Saved(change.deal, change.event, note)
 
     _save(ack, form, ids.DEAL_LOST_REASON_BLOCK, lose)
 
@@ -117,7 +118,8 @@ def on_note_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
             change = deals.add_note(s, team=click.team, number=click.number,
                                     text=form.text(ids.DEAL_NOTE_BLOCK), actor=click.user,
                                     now=deps.clock())
-        return Saved(change.deal, change.event, describe(change.event, currency=change.deal.currency))
+        note = describe(change.event, currency=change.deal.currency)
+        return Saved(change.deal, change.event, note)
 
     _save(ack, form, ids.DEAL_NOTE_BLOCK, note)
 

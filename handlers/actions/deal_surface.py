@@ -77,7 +77,8 @@ def show_stale(surface: Surface, click: CardClick) -> None:
     """The click came from an out-of-date card: show the deal as it is now, and say what
     changed since, and who changed it."""
     with surface.deps.db.transaction() as s:
-        current, events = deal_queries.deal_history(s, team=click.team, number=click.number, limit=1)
+        current, events = deal_queries.deal_history(s, team=click.team, number=click.number,
+                                                    limit=1)
     what = (describe(events[-1], subject=f"#{current.number}", currency=current.currency)
             if events else "it changed")
     surface.show(current)

@@ -10,7 +10,8 @@ from storage.kinds import StageKind
 def activity_line(deal: DealView, event: EventView) -> str:
     """Wins are celebrated; every other move says from where to where."""
     who = user(event.actor)
-    subject = f"*#{deal.number} {escape(clip(deal.name, 200))}* ({format_money(deal.value, deal.currency)})"
+    subject = (f"*#{deal.number} {escape(clip(deal.name, 200))}* "
+               f"({format_money(deal.value, deal.currency)})")
     if deal.stage.kind == StageKind.WON:
         return f":tada: {who} won {subject}! :trophy:"
     if deal.stage.kind == StageKind.LOST:

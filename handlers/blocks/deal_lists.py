@@ -55,7 +55,8 @@ def stages_blocks(stages: list[StageView], *, note: str | None = None) -> list[d
         rot = f", stale after {stage.rotting_days} days" if stage.rotting_days else ""
         label = {StageKind.WON: " (closes as won)",
                  StageKind.LOST: " (closes as lost)"}.get(stage.kind, "")
-        lines.append(f"{stage.position + 1}. *{escape(stage.name)}* — {stage.probability}%{rot}{label}")
+        lines.append(f"{stage.position + 1}. *{escape(stage.name)}* — "
+                     f"{stage.probability}%{rot}{label}")
     blocks = [section("*The pipeline's stages*\n" + "\n".join(lines))]
     if note:
         blocks.insert(0, section(f":white_check_mark: {note}"))

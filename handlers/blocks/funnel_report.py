@@ -74,7 +74,8 @@ def _cac(report: FunnelReport) -> str:
     cac = format_money(report.cac, c) if report.cac is not None else "– (no deals won)"
     lines = [f"Spend {format_money(report.spend, c)} · CAC {cac}"]
     for source, value in list(report.cac_by_source.items())[:SOURCES_SHOWN]:
-        lines.append(f"{escape(clip(source, 40))}: {format_money(value, c) if value is not None else '–'}")
+        shown = format_money(value, c) if value is not None else "–"
+        lines.append(f"{escape(clip(source, 40))}: {shown}")
     return "\n".join(lines)
 
 

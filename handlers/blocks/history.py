@@ -20,7 +20,8 @@ def describe(event: EventView, *, subject: str = "this", currency: str | None = 
     if event.kind == EventKind.CREATED:
         return f"{who} created {subject} in {escape(event.to_stage or '')}"
     if event.kind == EventKind.STAGE:
-        return f"{who} moved {subject} from {escape(event.from_stage or '?')} to {escape(event.to_stage or '?')}"
+        return (f"{who} moved {subject} from {escape(event.from_stage or '?')} "
+                f"to {escape(event.to_stage or '?')}")
     if event.kind == EventKind.NOTE:
         return f"{who} logged a contact: “{escape(clip(event.new_value or '', 300))}”"
     if event.kind == EventKind.ASSIGN:

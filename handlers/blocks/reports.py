@@ -61,8 +61,8 @@ def pipeline_text(report: PipelineSummary) -> str:
     """The notification fallback: the gist in one readable line."""
     a, c = report.activity, report.currency
     return (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
-            f"({format_money(report.weighted, c)} weighted). Since the last summary: {a.new_count} new, "
-            f"{a.won_count} won, {a.lost_count} lost.")
+            f"({format_money(report.weighted, c)} weighted). Since the last summary: "
+            f"{a.new_count} new, {a.won_count} won, {a.lost_count} lost.")
 
 
 def _stage_table(report: PipelineSummary) -> str:
@@ -73,7 +73,8 @@ def _stage_table(report: PipelineSummary) -> str:
         before = previous.get(stage.name)
         rows.append([name_cell(stage.name), bar(float(stage.value), float(most)),
                      f"{stage.count:,}", change(stage.count, before.count if before else 0),
-                     format_money(stage.value, report.currency), format_money(stage.weighted, report.currency)])
+                     format_money(stage.value, report.currency),
+                     format_money(stage.weighted, report.currency)])
     return table(rows)
 
 

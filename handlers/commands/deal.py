@@ -39,10 +39,12 @@ def deal_new(call: Call, rest: str) -> None:
         ws = workspace_settings(s, team=call.team, now=call.now)
         name, amount = grammar.split_amount(rest, ws.currency)
         close = options.get("close")
+        today = call.today(ws.timezone)
         change = deals.create_deal(
-            s, team=call.team, name=values.unescape(require(name, U["new"], "A deal needs a name.")),
+            s, team=call.team,
+            name=values.unescape(require(name, U["new"], "A deal needs a name.")),
             actor=call.user, now=call.now, value=amount, stage=options.get("stage"),
-            expected_close=values.parse_date(close, today=call.today(ws.timezone)) if close else None,
+            expected_close=values.parse_date(close, today=today) if close else None,
             owner=values.parse_user_mention(options["owner"]) if "owner" in options else None,
             tags=tags)
     show_change(call, change)

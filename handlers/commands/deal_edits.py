@@ -16,7 +16,8 @@ U = messages.DEAL_USAGE
 
 
 def deal_assign(call: Call, rest: str) -> None:
-    ref, mention = grammar.ref_and_last(require(rest, U["assign"]), U["assign"], "the person, as an @-mention")
+    ref, mention = grammar.ref_and_last(require(rest, U["assign"]), U["assign"],
+                                        "the person, as an @-mention")
     owner = values.parse_user_mention(mention)
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=ref)
@@ -50,7 +51,8 @@ def deal_close(call: Call, rest: str) -> None:
 
 
 def deal_probability(call: Call, rest: str) -> None:
-    ref, last = grammar.ref_and_last(require(rest, U["probability"]), U["probability"], "the percent (or `stage`)")
+    ref, last = grammar.ref_and_last(require(rest, U["probability"]), U["probability"],
+                                     "the percent (or `stage`)")
     probability = None if last.lower() == "stage" else values.parse_percent(last)
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=ref)

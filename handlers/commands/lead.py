@@ -40,7 +40,8 @@ def show_lead_change(call: Call, change: LeadChange) -> None:
 def lead_add(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"source", "stage", "owner", "contact"})
     rest, tags = grammar.extract_tags(rest)
-    name, company = grammar.split_company(values.unescape(require(rest, U["add"], "A lead needs a name.")))
+    named = require(rest, U["add"], "A lead needs a name.")
+    name, company = grammar.split_company(values.unescape(named))
     owner = values.parse_user_mention(options["owner"]) if options.get("owner") else None
     with call.deps.db.transaction() as s:
         change = leads.add_lead(

@@ -21,7 +21,8 @@ def funnel_spend(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         ws = workspace_settings(s, team=call.team, now=call.now)
         amount = values.parse_amount(text, currency=ws.currency)
-        week = grammar.day_in_week(options["week"], call.today(ws.timezone)) if options.get("week") else None
+        week = (grammar.day_in_week(options["week"], call.today(ws.timezone))
+                if options.get("week") else None)
         recorded = record_spend(s, team=call.team, amount=amount, actor=call.user, now=call.now,
                                 week=week, source=values.unescape(options.get("source") or ""))
     line = messages.SPEND_RECORDED.format(
@@ -29,5 +30,6 @@ def funnel_spend(call: Call, rest: str) -> None:
         source=f" from *{escape(recorded.source)}*" if recorded.source else "",
         week=recorded.iso_week, monday=recorded.week_start.isoformat())
     if recorded.replaced is not None:
-        line += messages.SPEND_REPLACED.format(old=format_money(recorded.replaced, recorded.currency))
+        old = format_money(recorded.replaced, recorded.currency)
+        line += messages.SPEND_REPLACED.format(old=old)
     ephemeral(call.respond, [section(f":white_check_mark: {line}")], line)

@@ -31,7 +31,8 @@ def _change(session, team: str, word: str, args: str) -> str:
         view = stages.rename_stage(session, team=team, stage=words[0], new_name=" ".join(words[1:]))
         return f"Renamed to *{view.name}*. Deals and history in it kept their place."
     if word == "add" and words:
-        percent = values.parse_percent(words[-1]) if len(words) > 1 and _is_number(words[-1]) else None
+        given = len(words) > 1 and _is_number(words[-1])
+        percent = values.parse_percent(words[-1]) if given else None
         name = " ".join(words[:-1] if percent is not None else words)
         view = stages.add_stage(session, team=team, name=name, after=options.get("after"),
                                 probability=percent)

@@ -109,8 +109,8 @@ def assign_deal(session: Session, *, team: str, number: int, owner: str, actor: 
     return _set_field(session, deal, "owner", owner, actor, now, kind=EventKind.ASSIGN)
 
 
-def set_value(session: Session, *, team: str, number: int, value: Decimal, actor: str, now: datetime,
-              expected_version: int | None = None) -> DealChange:
+def set_value(session: Session, *, team: str, number: int, value: Decimal, actor: str,
+              now: datetime, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
     return _set_field(session, deal, "value", check_value(value), actor, now)
 
@@ -121,8 +121,9 @@ def set_expected_close(session: Session, *, team: str, number: int, close: date 
     return _set_field(session, deal, "expected_close", close, actor, now)
 
 
-def set_probability(session: Session, *, team: str, number: int, probability: int | None, actor: str,
-                    now: datetime, expected_version: int | None = None) -> DealChange:
+def set_probability(session: Session, *, team: str, number: int, probability: int | None,
+                    actor: str, now: datetime,
+                    expected_version: int | None = None) -> DealChange:
     """Sets the deal's own weight (0-100), or None to follow its stage's again."""
     deal = _open_deal(session, team, number, expected_version)
     if probability is not None and not 0 <= probability <= 100:

@@ -84,7 +84,8 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "created_by": None, "version": 1}
         for i, p in enumerate(new)])
-    update_many(session, DEALS, [{"id": deal_id, **p.values} for deal_id, p in zip(old_ids, old, strict=False)],
+    update_many(session, DEALS,
+                [{"id": deal_id, **p.values} for deal_id, p in zip(old_ids, old, strict=False)],
                 version=DEALS.c.version + 1)  # cards drawn before the import are stale now
     ids = external_ids(session, DEALS, team)
     delete_events(session, EVENTS, "deal_id", old_ids)

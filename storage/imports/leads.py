@@ -72,7 +72,8 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "contact": None, "created_by": None, "version": 1}
         for i, p in enumerate(new)])
-    update_many(session, LEADS, [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old, strict=False)],
+    update_many(session, LEADS,
+                [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old, strict=False)],
                 version=LEADS.c.version + 1)  # cards drawn before the import are stale now
     ids = external_ids(session, LEADS, team)
     delete_events(session, EVENTS, "lead_id", old_ids)

@@ -53,7 +53,8 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def sources(session: Session, *, team: str, start: datetime, end: datetime) -> tuple[SourceLine, ...]:
+def sources(session: Session, *, team: str, start: datetime,
+            end: datetime) -> tuple[SourceLine, ...]:
     became = func.sum(case((and_(Deal.id.is_not(None), Deal.created_at < end), 1), else_=0))
     rows = session.execute(
         select(Lead.source, func.count(Lead.id), became).outerjoin(Deal, Deal.lead_id == Lead.id)

@@ -19,8 +19,9 @@ from tests.driver import SIGNING_SECRET
 def _get(application, path: str, query: dict[str, str] | None = None,
          cookie: str = "") -> tuple[str, dict[str, str], str]:
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": urlencode(query or {}),
-               "SERVER_NAME": "localhost", "SERVER_PORT": "3000", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.input": io.BytesIO(b""),
-               "wsgi.url_scheme": "http", "CONTENT_LENGTH": "0", "HTTP_COOKIE": cookie}
+               "SERVER_NAME": "localhost", "SERVER_PORT": "3000", "SERVER_PROTOCOL": "HTTP/1.1",
+               "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http", "CONTENT_LENGTH": "0",
+               "HTTP_COOKIE": cookie}
     captured: dict[str, object] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:

@@ -55,7 +55,8 @@ def test_the_whole_journey_is_recorded_with_its_times_in_both_histories(db, now)
     _add(db, now)
     t_move, t_convert, t_won, t_reopen = (now + timedelta(days=d) for d in (1, 3, 10, 12))
     with db.transaction() as s:
-        leads.move_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="jane"), stage="interest", actor="U1", now=t_move)
+        leads.move_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="jane"),
+                        stage="interest", actor="U1", now=t_move)
     _convert(db, t_convert, value=Decimal("20000"))
     with db.transaction() as s:
         deals.win_deal(s, team="T1", number=1, actor="U3", now=t_won)
@@ -100,7 +101,8 @@ def test_converting_a_converted_or_dropped_lead_is_refused(db, now, prepare, wor
     with pytest.raises(RuleViolation, match=words):
         _convert(db, now)
     with db.transaction() as s:
-        assert s.scalar(select(func.count()).select_from(Deal)) == (1 if prepare == "convert" else 0)
+        deals_made = s.scalar(select(func.count()).select_from(Deal))
+        assert deals_made == (1 if prepare == "convert" else 0)
 
 
 def test_a_converted_lead_is_neither_dropped_nor_moved_by_hand(db, now):

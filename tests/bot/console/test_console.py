@@ -33,7 +33,7 @@ def after(transcript: str, typed: str) -> str:
     return re.split(r"\n\w+> ", part, maxsplit=1)[0]
 
 
-def test_a_slash_command_goes_through_the_app_and_its_card_is_drawn_with_numbered_buttons(db, clock):
+def test_a_slash_command_runs_in_the_app_and_its_card_is_drawn_with_numbered_buttons(db, clock):
     transcript = session(db, clock, "/deal new Acme Corp 50k owner:@bob #q4\n")
     card = after(transcript, "/deal new Acme Corp 50k owner:@bob #q4")
     assert "in #sales · message 1" in card

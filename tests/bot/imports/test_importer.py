@@ -98,16 +98,19 @@ def test_notes_logged_in_dealbot_survive_a_reimport_of_the_file(db, now):
     import_rows(db, "deals", rows, team="T1", now=now)
     import_rows(db, "leads", leads, team="T1", now=now)
     with db.transaction() as s:
-        deals.add_note(s, team="T1", number=resolve_deal(s, team="T1", ref="Acme"), text="called Kari", actor="U1", now=now)
-        leads_ops.add_lead_note(s, team="T1", number=resolve_lead(s, team="T1", ref="Kari"), text="met at the fair", actor="U1",
-                                now=now)
+        deals.add_note(s, team="T1", number=resolve_deal(s, team="T1", ref="Acme"),
+                       text="called Kari", actor="U1", now=now)
+        leads_ops.add_lead_note(s, team="T1", number=resolve_lead(s, team="T1", ref="Kari"),
+                                text="met at the fair", actor="U1", now=now)
     import_rows(db, "deals", [{**rows[0], "value": "12k"}], team="T1", now=now)
     import_rows(db, "leads", leads, team="T1", now=now)
     with db.transaction() as s:
-        shown, events = deal_queries.deal_history(s, team="T1", number=resolve_deal(s, team="T1", ref="Acme"))
+        acme = resolve_deal(s, team="T1", ref="Acme")
+        shown, events = deal_queries.deal_history(s, team="T1", number=acme)
         assert [e.new_value for e in events if e.kind == "note"] == ["called Kari"]
         assert shown.value == Decimal("12000.00") and shown.last_activity_at == now
-        _, lead_events = lead_queries.lead_history(s, team="T1", number=resolve_lead(s, team="T1", ref="Kari"))
+        kari = resolve_lead(s, team="T1", ref="Kari")
+        _, lead_events = lead_queries.lead_history(s, team="T1", number=kari)
         assert [e.new_value for e in lead_events if e.kind == "note"] == ["met at the fair"]
 
 

@@ -75,12 +75,14 @@ def test_inputs_left_untouched_submit_what_the_app_filled_in_unless_cleared():
     assert values["value"]["value.input"]["value"] == "35k"
     assert values["stage"]["stage.select"]["selected_option"]["value"] == "proposal"
     with pytest.raises(SlackWouldRefuse, match="required input 'value' is empty"):
-        submit_view(signing_secret=SECRET, view=view, values={"value": {"value.input": {"value": None}}})
+        submit_view(signing_secret=SECRET, view=view,
+                    values={"value": {"value.input": {"value": None}}})
 
 
 def test_ticking_a_checkbox_sends_the_options_now_selected():
     boxes = [{"type": "actions", "block_id": "b", "elements": [
-        {"type": "checkboxes", "action_id": "deal.flags", "options": card()[2]["elements"][1]["options"]}]}]
+        {"type": "checkboxes", "action_id": "deal.flags",
+         "options": card()[2]["elements"][1]["options"]}]}]
     payload = _payload(click(signing_secret=SECRET, message_blocks=boxes, action_id="deal.flags",
                              selected_option_value="won", response_url="http://x/response/r"))
     assert [o["value"] for o in payload["actions"][0]["selected_options"]] == ["won"]

@@ -42,7 +42,8 @@ def test_done_when_advance_picker_lost_and_a_stale_click_that_undoes_nothing(dri
     replies = driver.click(first, ids.DEAL_ADVANCE)  # the very first card, now stale
     assert [r.replaces_original for r in replies] == [True, False]
     assert "LOST" in replies[0].text and replies[1].ephemeral
-    assert "out of date" in replies[1].text and "<@U1> moved #1 from Negotiation to Lost" in replies[1].text
+    told = replies[1].text
+    assert "out of date" in told and "<@U1> moved #1 from Negotiation to Lost" in told
     assert "LOST — went with Globex" in stage_of(driver)
     assert "Acme" in str(driver.open_home())
 

@@ -70,7 +70,8 @@ def test_convert_opens_a_modal_whose_submission_creates_the_deal(driver, slack):
     view = _open_modal(driver, slack, card, ids.LEAD_CONVERT)
     answer = _submit(driver, view, {
         ids.LEAD_CONVERT_VALUE_BLOCK: {ids.LEAD_CONVERT_VALUE: {"value": "20k"}},
-        ids.LEAD_CONVERT_STAGE_BLOCK: {ids.LEAD_CONVERT_STAGE: {"selected_option": {"value": "Meeting"}}},
+        ids.LEAD_CONVERT_STAGE_BLOCK: {
+            ids.LEAD_CONVERT_STAGE: {"selected_option": {"value": "Meeting"}}},
         ids.LEAD_CONVERT_OWNER_BLOCK: {ids.LEAD_CONVERT_OWNER: {"selected_user": "U3"}}})
     assert answer == {}
     posted = [r.body for r in slack.responses()][-2:]
@@ -85,7 +86,8 @@ def test_a_bad_value_in_the_convert_modal_is_shown_beside_it_and_converts_nothin
     view = _open_modal(driver, slack, card, ids.LEAD_CONVERT)
     answer = _submit(driver, view, {
         ids.LEAD_CONVERT_VALUE_BLOCK: {ids.LEAD_CONVERT_VALUE: {"value": "lots"}},
-        ids.LEAD_CONVERT_STAGE_BLOCK: {ids.LEAD_CONVERT_STAGE: {"selected_option": {"value": "Meeting"}}},
+        ids.LEAD_CONVERT_STAGE_BLOCK: {
+            ids.LEAD_CONVERT_STAGE: {"selected_option": {"value": "Meeting"}}},
         ids.LEAD_CONVERT_OWNER_BLOCK: {ids.LEAD_CONVERT_OWNER: {"selected_user": "U1"}}})
     assert answer["response_action"] == "errors"
     assert "not an amount" in answer["errors"][ids.LEAD_CONVERT_VALUE_BLOCK]
@@ -95,7 +97,8 @@ def test_a_bad_value_in_the_convert_modal_is_shown_beside_it_and_converts_nothin
 def test_drop_asks_for_a_reason_and_redraws_the_card(driver, slack):
     card = lead(driver, "add Jane Roe")
     view = _open_modal(driver, slack, card, ids.LEAD_DROP)
-    _submit(driver, view, {ids.LEAD_DROP_REASON_BLOCK: {ids.LEAD_DROP_REASON: {"value": "no budget"}}})
+    _submit(driver, view,
+            {ids.LEAD_DROP_REASON_BLOCK: {ids.LEAD_DROP_REASON: {"value": "no budget"}}})
     redrawn = slack.responses()[-1].body
     assert redrawn["replace_original"] and "Dropped — no budget" in text_of(redrawn["blocks"])
 

@@ -37,8 +37,8 @@ def test_the_card_of_each_state_offers_only_what_makes_sense(db, now):
         fresh = leads.add_lead(s, team="T1", name="Jane <Roe>", actor="U1", now=now,
                                company="Globex & Co", source="webinar", tags=["q4"]).lead
         dropped = leads.add_lead(s, team="T1", name="Bob", actor="U1", now=now).lead
-        dropped = leads.drop_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="Bob"), actor="U1", now=now,
-                                  reason="no budget").lead
+        dropped = leads.drop_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="Bob"),
+                                  actor="U1", now=now, reason="no budget").lead
         converted = leads.convert_lead(s, team="T1", number=1, actor="U1", now=now,
                                        value=Decimal("20000")).lead
     fresh_card = _valid(lead_card(fresh))

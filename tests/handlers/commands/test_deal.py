@@ -17,7 +17,8 @@ def test_a_new_deal_is_shown_as_a_card_in_the_channel(driver):
 
 
 def test_new_takes_stage_close_owner_and_tags(driver):
-    reply = driver.one("new Globex Corp 1.2m stage:meeting close:2026-12-18 owner:<@U2|bob> #q4 #big")
+    reply = driver.one("new Globex Corp 1.2m stage:meeting close:2026-12-18 owner:<@U2|bob> "
+                       "#q4 #big")
     text = reply.text
     assert "#1 Globex Corp" in text and "Meeting" in text and "$1,200,000" in text
     assert "<@U2>" in text and "Fri 18 Dec 2026" in text and "#big" in text and "#q4" in text

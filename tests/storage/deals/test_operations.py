@@ -23,7 +23,8 @@ def _new(db, now, name="Acme", value="50000", team="T1", **kw):
 
 def test_a_new_deal_starts_in_the_first_stage_with_its_stage_weight(db, now):
     deal = _new(db, now)
-    assert (deal.number, deal.stage.name, deal.value, deal.probability) == (1, "Prospecting", Decimal("50000.00"), 10)
+    assert (deal.number, deal.stage.name, deal.value, deal.probability) == (
+        1, "Prospecting", Decimal("50000.00"), 10)
     assert deal.weighted == Decimal("5000.00")
     assert deal.owner == "U1" and deal.next_stage.name == "Qualification"
 
@@ -37,10 +38,12 @@ def test_deal_numbers_count_per_workspace(db, now):
 def test_moving_records_the_stage_change_in_the_history(db, now):
     _new(db, now)
     with db.transaction() as s:
-        change = deals.move_deal(s, team="T1", number=1, stage="prop", actor="U2", now=now + timedelta(hours=1))
+        change = deals.move_deal(s, team="T1", number=1, stage="prop", actor="U2",
+                                 now=now + timedelta(hours=1))
     assert change.deal.stage.name == "Proposal" and change.deal.version == 2
     with db.transaction() as s:
-        _, history = deal_queries.deal_history(s, team="T1", number=resolve_deal(s, team="T1", ref="acme"))
+        acme = resolve_deal(s, team="T1", ref="acme")
+        _, history = deal_queries.deal_history(s, team="T1", number=acme)
     assert [(e.kind, e.from_stage, e.to_stage, e.actor) for e in history] == [
         ("created", None, "Prospecting", "U1"), ("stage", "Prospecting", "Proposal", "U2")]
 
@@ -95,7 +98,8 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(db, now):
         deals.move_deal(s, team="T1", number=1, stage="meeting", actor="U1", now=now)
     with pytest.raises(StaleVersion):
         with db.transaction() as s:
-            deals.move_deal(s, team="T1", number=1, stage="proposal", actor="U2", now=now, expected_version=1)
+            deals.move_deal(s, team="T1", number=1, stage="proposal", actor="U2", now=now,
+                            expected_version=1)
     with db.transaction() as s:
         assert deal_queries.show_deal(s, team="T1", number=1).stage.name == "Meeting"
 
@@ -121,8 +125,10 @@ def test_the_list_filters_by_stage_owner_and_tag(db, now):
 def test_a_deals_own_probability_overrides_the_stage_weight_until_reset(db, now):
     _new(db, now)
     with db.transaction() as s:
-        own = deals.set_probability(s, team="T1", number=1, probability=35, actor="U1", now=now).deal
-        back = deals.set_probability(s, team="T1", number=1, probability=None, actor="U1", now=now).deal
+        own = deals.set_probability(s, team="T1", number=1, probability=35, actor="U1",
+                                    now=now).deal
+        back = deals.set_probability(s, team="T1", number=1, probability=None, actor="U1",
+                                     now=now).deal
     assert (own.probability, back.probability) == (35, 10)
 
 

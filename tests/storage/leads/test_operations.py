@@ -26,7 +26,8 @@ def _history(db, number=1):
 def test_a_new_lead_starts_in_awareness_owned_by_its_creator(db, now):
     lead = _add(db, now, company="Globex", source="Webinar", contact="jane@globex.com",
                 tags=["q4", "emea", "q4"])
-    assert (lead.number, lead.name, lead.company, lead.stage.name) == (1, "Jane Roe", "Globex", "Awareness")
+    assert (lead.number, lead.name, lead.company, lead.stage.name) == (
+        1, "Jane Roe", "Globex", "Awareness")
     assert (lead.owner, lead.contact, lead.tags) == ("U1", "jane@globex.com", ("emea", "q4"))
     assert lead.next_stage.name == "Interest" and lead.deal is None
     assert [e.kind for e in _history(db)] == ["created"]
@@ -51,8 +52,8 @@ def test_lead_numbers_count_per_workspace_and_apart_from_deals(db, now):
 def test_moving_records_the_stage_change(db, now):
     _add(db, now)
     with db.transaction() as s:
-        change = leads.move_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="jane"), stage="cons", actor="U2",
-                                 now=now + timedelta(hours=1))
+        change = leads.move_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="jane"),
+                                 stage="cons", actor="U2", now=now + timedelta(hours=1))
     assert change.lead.stage.name == "Consideration" and change.lead.version == 2
     assert [(e.kind, e.from_stage, e.to_stage, e.actor) for e in _history(db)] == [
         ("created", None, "Awareness", "U1"), ("stage", "Awareness", "Consideration", "U2")]
@@ -132,7 +133,8 @@ def test_the_list_filters_by_stage_source_owner_and_tag_and_hides_dropped(db, no
     _add(db, now, name="B", owner="U2", stage="interest")
     _add(db, now, name="C")
     with db.transaction() as s:
-        leads.drop_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="C"), actor="U1", now=now)
+        leads.drop_lead(s, team="T1", number=resolve_lead(s, team="T1", ref="C"), actor="U1",
+                        now=now)
         def listed(**kw):
             return [x.name for x in lead_queries.list_leads(s, team="T1", **kw).leads]
         assert listed() == ["A", "B"]
