@@ -8,13 +8,14 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.app import utc_now
 from bot.cli.history import TeamError, resolve_team
-from bot.config import Settings
 from storage.kinds import DigestKind
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 class ArgumentProblem(Exception):
@@ -31,7 +32,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings)
     try:
         team = resolve_team(db, args.team)
-        now = utc_now()
+        now = datetime.now(UTC)
         data: Callable[[Any], dict[str, Any]]
         text: Callable[[Any], str]
         with db.transaction() as s:
@@ -61,7 +62,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     except TeamError as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
-    blocks, text = preview_digest(db, kind=args.kind, team=team, now=utc_now())
+    blocks, text = preview_digest(db, kind=args.kind, team=team, now=datetime.now(UTC))
     if args.dry_run:
         print(json.dumps({"channel": args.channel, "text": text, "blocks": blocks}, indent=2,
                          ensure_ascii=False))
