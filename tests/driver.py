@@ -7,10 +7,12 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from bot.slack_standin import (
     FakeSlack,
+    Recorded,
+    SignedRequest,
     click,
     event_callback,
     slash_command,
@@ -18,6 +20,7 @@ from bot.slack_standin import (
     text_of,
     validate_blocks,
     validate_view,
+    witness,
 )
 
 SIGNING_SECRET = "test-signing-secret"
@@ -74,8 +77,7 @@ class Driver:
         request = slash_command(signing_secret=SIGNING_SECRET, text=text, command=command,
                                 team_id=team, user_id=user, channel_id=channel,
                                 response_url=self.slack.response_url(name))
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
         return self._replies(name)
 
     def one(self, text: str, **kwargs: str) -> Reply:
@@ -94,8 +96,7 @@ class Driver:
                         response_url=self.slack.response_url(name),
                         selected_option_value=selected_option_value,
                         ephemeral=reply.ephemeral, posted_in=posted_in)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
         return self._replies(name)
 
     def click_view(self, view: dict, action_id: str, *, user: str = "U1", team: str = "T1",
@@ -103,8 +104,7 @@ class Driver:
         """Clicks an element of a modal or Home tab the app published (no response_url)."""
         request = click(signing_secret=SIGNING_SECRET, view=view, action_id=action_id,
                         team_id=team, user_id=user, value=value)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
 
     def submit(self, view: dict, values: dict, *, user: str = "U1", team: str = "T1") -> dict:
         """Submits a modal the app opened; returns the ack body ({} when it closed). Inputs
@@ -112,8 +112,7 @@ class Driver:
         request = submit_view(signing_secret=SIGNING_SECRET, view=view,
                               values=values,
                               team_id=team, user_id=user)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        response = self._dispatch(request)
         return json.loads(response.body) if response.body else {}
 
     def opened_view(self) -> dict:
@@ -129,8 +128,7 @@ class Driver:
                                  event={"type": "app_home_opened", "user": user,
                                         "channel": f"D{user}", "tab": "home",
                                         "event_ts": "1700000000.000001"})
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
         return self.home(user)
 
     def home(self, user: str = "U1") -> dict:
@@ -141,6 +139,15 @@ class Driver:
         view = published[-1]["view"]
         validate_view(view)
         return view
+
+    def _dispatch(self, request: SignedRequest) -> BoltResponse:
+        """Runs `request` through the app; what it answered in the HTTP body goes to the
+        stand-in's watchers like any other message (the suite checks it for live markup)."""
+        response = self.app.dispatch(request.to_bolt())
+        assert response.status == 200, response.body
+        if response.body.strip().startswith("{"):
+            witness(Recorded("ack", "dispatch", {}, json.loads(response.body), None))
+        return response
 
     def _replies(self, name: str) -> list[Reply]:
         replies = [Reply(r.body) for r in self.slack.responses(name)]

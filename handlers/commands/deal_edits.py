@@ -29,7 +29,7 @@ def deal_assign(call: Call, rest: str) -> None:
 def deal_value(call: Call, rest: str) -> None:
     text = require(rest, U["value"])
     with call.deps.db.transaction() as s:
-        currency = workspace_settings(s, team=call.team, now=call.now).currency
+        currency = workspace_settings(s, team=call.team).currency
         ref, amount = grammar.split_value(text, currency, U["value"])
         number = resolve_deal(s, team=call.team, ref=ref)
         change = deals.set_value(s, team=call.team, number=number, value=amount, actor=call.user,
@@ -42,7 +42,7 @@ def deal_close(call: Call, rest: str) -> None:
     if len(words) < 2:
         raise UsageError("Tell me the deal and its expected close date.", usage=U["close"])
     with call.deps.db.transaction() as s:
-        today = call.today(workspace_settings(s, team=call.team, now=call.now).timezone)
+        today = call.today(workspace_settings(s, team=call.team).timezone)
         ref, close = grammar.split_date(words, today, U["close"])
         number = resolve_deal(s, team=call.team, ref=ref)
         change = deals.set_expected_close(s, team=call.team, number=number, close=close,
@@ -53,6 +53,7 @@ def deal_close(call: Call, rest: str) -> None:
 def deal_probability(call: Call, rest: str) -> None:
     ref, last = grammar.ref_and_last(require(rest, U["probability"]), U["probability"],
                                      "the percent (or `stage`)")
+    last = values.as_typed(last)
     probability = None if last.lower() == "stage" else values.parse_percent(last)
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=ref)
@@ -64,7 +65,7 @@ def deal_probability(call: Call, rest: str) -> None:
 def deal_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the deal and the note.")
     with call.deps.db.transaction() as s:
-        number, note = split_reference(s, team=call.team, text=values.unescape(text))
+        number, note = split_reference(s, team=call.team, text=values.as_typed(text))
         if not note:
             raise UsageError("The note is empty: write it after the deal.", usage=U["note"])
         change = deals.add_note(s, team=call.team, number=number, text=note, actor=call.user,
@@ -75,9 +76,10 @@ def deal_note(call: Call, rest: str) -> None:
 def deal_next(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(require(rest, U["next"]), {"due"})
     with call.deps.db.transaction() as s:
-        today = call.today(workspace_settings(s, team=call.team, now=call.now).timezone)
-        due = values.parse_date(options["due"], today=today) if options.get("due") else None
-        number, text = split_reference(s, team=call.team, text=values.unescape(rest))
+        today = call.today(workspace_settings(s, team=call.team).timezone)
+        due = (values.parse_date(values.as_typed(options["due"]), today=today)
+               if options.get("due") else None)
+        number, text = split_reference(s, team=call.team, text=values.as_typed(rest))
         if not text:
             raise UsageError("What is the next action? Write it after the deal.", usage=U["next"])
         change = deals.set_next_action(s, team=call.team, number=number, text=text, due=due,

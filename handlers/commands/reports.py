@@ -44,7 +44,7 @@ def pipeline_now(call: Call, *, share: bool) -> Rendered:
 def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
     """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
     with call.deps.db.transaction() as s:
-        zone = zone or workspace_settings(s, team=call.team, now=call.now).timezone
+        zone = zone or workspace_settings(s, team=call.team).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
                                week=grammar.report_week(words, week_containing(call.now, zone),
                                                          messages.FUNNEL_USAGE))
@@ -78,8 +78,8 @@ FUNNEL_SUBCOMMANDS: dict[str, Subcommand] = {
 
 def show_pipeline(call: Call, text: str) -> None:
     if text.strip():
-        raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="pipeline",
-                                                            word=text.split()[0]),
+        raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(
+            command="pipeline", word=grammar.split_command(text)[0]),
                          usage="`/pipeline help` lists everything; for example "
                                "`/pipeline` or `/pipeline subscribe #sales at 9:00`")
     ephemeral(call.respond, *pipeline_now(call, share=True))

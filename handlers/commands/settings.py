@@ -20,11 +20,12 @@ def deal_settings(call: Call, rest: str) -> None:
     word, args = grammar.split_command(rest)
     if not word:
         with call.deps.db.transaction() as s:
-            current = workspace_settings(s, team=call.team, now=call.now)
+            current = workspace_settings(s, team=call.team)
         ephemeral(call.respond, _settings_blocks(current), "The workspace's settings")
         return
     if word != "channel" or len(args.split()) != 1:
-        raise UsageError(f"I could not read `/deal settings {rest.strip()}`.", usage=USAGE)
+        raise UsageError(f"I could not read `/deal settings {values.as_typed(rest.strip())}`.",
+                         usage=USAGE)
     channel = None if args.strip().lower() in OFF else values.parse_channel_mention(args)
     call.require_admin("the activity channel")
     with call.deps.db.transaction() as s:

@@ -19,10 +19,15 @@ from sqlalchemy.orm import Session
 from storage.kinds import PipelineKind, StageKind
 from storage.models import Stage
 from storage.reports.activity import Activity, activity_between
-from storage.reports.attention import Attention, attention_at
+from storage.reports.attention import Attention, AttentionList, attention_at
 from storage.reports.history import CENT, money, plan_for_reports
 from storage.reports.pipeline_totals import AttentionRules, StageTotal, pipeline_totals
-from storage.workspaces import ensure_workspace, pipeline_of
+from storage.workspaces import (
+    default_pipeline_name,
+    default_stages,
+    find_pipeline,
+    workspace_settings,
+)
 
 DEFAULT_WINDOW = timedelta(hours=24)
 
@@ -74,13 +79,22 @@ def pipeline_summary(session: Session, *, team: str, now: datetime,
     subscription's previous digest); `timezone` decides which day is today for overdue and
     closing-soon deals (default the workspace's). `attention_limit` caps each attention list
     (their totals are always complete); None lists them all."""
-    workspace = ensure_workspace(session, team=team, now=now)
+    workspace = workspace_settings(session, team=team)
     plan_for_reports(session)
     at = as_of or now
     start = since if since is not None and since < at else at - DEFAULT_WINDOW
     zone = timezone or workspace.timezone
     today = at.astimezone(ZoneInfo(zone)).date()
-    pipeline = pipeline_of(session, team=team, kind=PipelineKind.DEAL)
+    pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
+    if pipeline is None:  # a team with no workspace yet: the default stages, and no deals
+        stages = [s for s in default_stages(PipelineKind.DEAL) if s.kind == StageKind.OPEN]
+        nothing = AttentionList(0, ())
+        return PipelineSummary(
+            team=team, pipeline=default_pipeline_name(PipelineKind.DEAL), as_of=at,
+            currency=workspace.currency, timezone=zone, stages=_lines(stages, {}),
+            previous=_lines(stages, {}),
+            activity=activity_between(session, team=team, since=start, until=at),
+            attention=Attention(nothing, nothing, nothing))
     stages = list(session.scalars(select(Stage).where(
         Stage.pipeline_id == pipeline.id, Stage.kind == StageKind.OPEN)
         .order_by(Stage.position, Stage.id)))
