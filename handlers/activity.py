@@ -34,7 +34,7 @@ def post_activity(client: WebClient, deps: Deps, team: str, deal: DealView,
                   event: EventView) -> None:
     """One line in the activity channel, when the workspace has one."""
     with deps.db.transaction() as s:
-        channel = workspace_settings(s, team=team, now=deps.clock()).activity_channel
+        channel = workspace_settings(s, team=team).activity_channel
     if not channel:
         return
     line = activity_line(deal, event)

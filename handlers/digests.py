@@ -55,7 +55,7 @@ def preview_digest(db: Database, *, kind: DigestKind, team: str,
     """What a digest of `kind` would post now, in the workspace's time zone (for `dealbot
     digest send` and the console)."""
     with db.transaction() as session:
-        zone = workspace_settings(session, team=team, now=now).timezone
+        zone = workspace_settings(session, team=team).timezone
     return digest_message(db, kind=kind, team=team, now=now, timezone=zone)
 
 

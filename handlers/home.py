@@ -34,7 +34,7 @@ def publish_home(client: WebClient, deps: Deps, team: str, user: str, *,
                  notice: str | None = None) -> None:
     """Publishes `user`'s Home tab: two queries, a page of deals and the stage totals."""
     with deps.db.transaction() as s:
-        ws = workspace_settings(s, team=team, now=deps.clock())
+        ws = workspace_settings(s, team=team)
         mine = deal_queries.open_deals_of(s, team=team, owner=user, limit=HOME_DEALS)
         totals = deal_queries.stage_totals(s, team=team)
     view = home_view(mine, totals, currency=ws.currency, today=_today(deps, ws.timezone),
@@ -56,7 +56,7 @@ def on_pipeline(ack: Ack, body: dict, client: WebClient, *, deps: Deps) -> None:
     ack()
     team = body["team"]["id"]
     with deps.db.transaction() as s:
-        currency = workspace_settings(s, team=team, now=deps.clock()).currency
+        currency = workspace_settings(s, team=team).currency
         totals = deal_queries.stage_totals(s, team=team)
     client.views_open(trigger_id=body["trigger_id"], view=pipeline_modal(totals, currency))
 
@@ -66,7 +66,7 @@ def on_more_deals(ack: Ack, body: dict, client: WebClient, *, deps: Deps) -> Non
     ack()
     team, user = body["team"]["id"], body["user"]["id"]
     with deps.db.transaction() as s:
-        timezone = workspace_settings(s, team=team, now=deps.clock()).timezone
+        timezone = workspace_settings(s, team=team).timezone
         mine = deal_queries.open_deals_of(s, team=team, owner=user, limit=MY_DEALS_LIMIT)
     client.views_open(trigger_id=body["trigger_id"],
                       view=my_deals_modal(mine, _today(deps, timezone)))

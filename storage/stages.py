@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from storage.errors import NotFound, RuleViolation, UsageError
 from storage.kinds import PipelineKind, StageKind
 from storage.models import Stage
-from storage.workspaces import pipeline_of
+from storage.workspaces import default_stages, find_pipeline, pipeline_of
 
 MAX_STAGE_NAME = 60
 
@@ -40,8 +40,11 @@ def stage_view(stage: Stage) -> StageView:
 
 def stages_of(session: Session, *, team: str,
               kind: PipelineKind = PipelineKind.DEAL) -> list[Stage]:
-    """The stages of the team's pipeline (or funnel), in order."""
-    pipeline = pipeline_of(session, team=team, kind=kind)
+    """The stages of the team's pipeline (or funnel), in order. A team that has no workspace
+    yet reads as the default stages, unsaved: change stages only after `ensure_workspace`."""
+    pipeline = find_pipeline(session, team=team, kind=kind)
+    if pipeline is None:
+        return default_stages(kind)
     return list(session.scalars(select(Stage).where(
         Stage.pipeline_id == pipeline.id, Stage.archived.is_(False)).order_by(Stage.position)))
 
@@ -67,6 +70,11 @@ def find_stage(session: Session, *, team: str, name: str,
     raise UsageError(f"`{name}` could be {found}. Type more of the stage name.")
 
 
+def _require_workspace(session: Session, team: str, kind: PipelineKind) -> None:
+    """Stage changes need the stored stages, not the defaults an unknown team reads as."""
+    pipeline_of(session, team=team, kind=kind)  # LookupError: call ensure_workspace first
+
+
 def _check_name(session: Session, team: str, kind: PipelineKind, name: str,
                 exclude: int | None = None) -> str:
     name = " ".join(name.split())
@@ -82,6 +90,7 @@ def _check_name(session: Session, team: str, kind: PipelineKind, name: str,
 
 def rename_stage(session: Session, *, team: str, stage: str, new_name: str,
                  kind: PipelineKind = PipelineKind.DEAL) -> StageView:
+    _require_workspace(session, team, kind)
     target = find_stage(session, team=team, name=stage, kind=kind)
     target.name = _check_name(session, team, kind, new_name, exclude=target.id)
     return stage_view(target)
@@ -89,6 +98,7 @@ def rename_stage(session: Session, *, team: str, stage: str, new_name: str,
 
 def set_stage_probability(session: Session, *, team: str, stage: str, probability: int,
                           kind: PipelineKind = PipelineKind.DEAL) -> StageView:
+    _require_workspace(session, team, kind)
     target = find_stage(session, team=team, name=stage, kind=kind)
     if target.kind != StageKind.OPEN:
         raise RuleViolation(f"`{target.name}` is a closing stage; its weight is fixed.")
@@ -98,6 +108,7 @@ def set_stage_probability(session: Session, *, team: str, stage: str, probabilit
 
 def set_stage_rotting(session: Session, *, team: str, stage: str, days: int | None,
                       kind: PipelineKind = PipelineKind.DEAL) -> StageView:
+    _require_workspace(session, team, kind)
     target = find_stage(session, team=team, name=stage, kind=kind)
     if days is not None and not 1 <= days <= 365:
         raise UsageError("A rotting limit is a number of days from 1 to 365.")
@@ -110,6 +121,7 @@ def add_stage(session: Session, *, team: str, name: str, after: str | None = Non
     """Adds an open stage after `after`. By default it goes after the last open stage of the
     pipeline, and before Conversion in the funnel (Conversion stays last: a won deal's lead
     enters it)."""
+    _require_workspace(session, team, kind)
     stages = stages_of(session, team=team, kind=kind)
     open_stages = [s for s in stages if s.kind == StageKind.OPEN]
     if len(stages) >= 20:
@@ -133,6 +145,7 @@ def add_stage(session: Session, *, team: str, name: str, after: str | None = Non
 def move_stage(session: Session, *, team: str, stage: str, after: str | None,
                kind: PipelineKind = PipelineKind.DEAL) -> StageView:
     """Puts an open stage right after another open stage, or first when `after` is None."""
+    _require_workspace(session, team, kind)
     stages = stages_of(session, team=team, kind=kind)
     target = find_stage(session, team=team, name=stage, kind=kind)
     anchor = find_stage(session, team=team, name=after, kind=kind) if after else None

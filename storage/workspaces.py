@@ -1,4 +1,9 @@
-"""Workspaces and their pipelines: created with defaults the first time a team uses the app."""
+"""Workspaces and their pipelines: created with defaults the first time a team changes
+something (creates a deal or lead, subscribes, records spend, changes a setting or a stage).
+
+Reading never creates: a team that has no workspace yet reads as the defaults it will be
+created with (settings, pipeline name and stages), so a first `/deal list` writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ DEFAULT_LEAD_STAGES: tuple[tuple[str, int, StageKind], ...] = (
 )
 DEFAULT_PIPELINE = "Sales"
 DEFAULT_FUNNEL = "Funnel"
+DEFAULT_CURRENCY = "USD"
+DEFAULT_TIMEZONE = "UTC"
+DEFAULT_ROTTING_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -36,33 +44,51 @@ class WorkspaceSettings:
 
 
 def ensure_workspace(session: Session, *, team: str, now: datetime,
-                     timezone: str = "UTC") -> Workspace:
+                     timezone: str = DEFAULT_TIMEZONE) -> Workspace:
     """The team's workspace row, created with default settings and stages on first use.
-    Safe when two first requests of a team race: the insert does nothing if it exists."""
+    Called once by each operation that is about to write, never by a read. Safe when two
+    first requests of a team race: the insert does nothing if it exists."""
     workspace = session.get(Workspace, team)
     if workspace is not None:
         return workspace
-    if insert_if_absent(session, Workspace, team_id=team, currency="USD", timezone=timezone,
-                        rotting_days=14, next_deal_number=1, next_lead_number=1,
-                        created_at=now):
-        _create_pipeline(session, team, PipelineKind.DEAL, DEFAULT_PIPELINE, DEFAULT_DEAL_STAGES)
-        _create_pipeline(session, team, PipelineKind.LEAD, DEFAULT_FUNNEL, DEFAULT_LEAD_STAGES)
+    if insert_if_absent(session, Workspace, team_id=team, currency=DEFAULT_CURRENCY,
+                        timezone=timezone, rotting_days=DEFAULT_ROTTING_DAYS,
+                        next_deal_number=1, next_lead_number=1, created_at=now):
+        _create_pipeline(session, team, PipelineKind.DEAL)
+        _create_pipeline(session, team, PipelineKind.LEAD)
     return session.get_one(Workspace, team, populate_existing=True)
 
 
-def _create_pipeline(session: Session, team: str, kind: PipelineKind, name: str,
-                     stages: tuple[tuple[str, int, StageKind], ...]) -> None:
-    pipeline = Pipeline(team_id=team, kind=kind, name=name)
+def _create_pipeline(session: Session, team: str, kind: PipelineKind) -> None:
+    pipeline = Pipeline(team_id=team, kind=kind, name=default_pipeline_name(kind))
     session.add(pipeline)
     session.flush()
-    for position, (stage_name, probability, stage_kind) in enumerate(stages):
-        session.add(Stage(pipeline_id=pipeline.id, name=stage_name, position=position,
-                          kind=stage_kind, probability=probability))
+    for stage in default_stages(kind):
+        stage.pipeline_id = pipeline.id
+        session.add(stage)
     session.flush()
 
 
-def workspace_settings(session: Session, *, team: str, now: datetime) -> WorkspaceSettings:
-    ws = ensure_workspace(session, team=team, now=now)
+def default_pipeline_name(kind: PipelineKind) -> str:
+    return DEFAULT_PIPELINE if kind == PipelineKind.DEAL else DEFAULT_FUNNEL
+
+
+def default_stages(kind: PipelineKind) -> list[Stage]:
+    """The stages a new workspace's pipeline (or funnel) starts with, as new unsaved rows
+    (no id): what a team that has no workspace yet reads as its stages."""
+    stages = DEFAULT_DEAL_STAGES if kind == PipelineKind.DEAL else DEFAULT_LEAD_STAGES
+    return [Stage(name=name, position=position, kind=stage_kind, probability=probability,
+                  rotting_days=None, archived=False)
+            for position, (name, probability, stage_kind) in enumerate(stages)]
+
+
+def workspace_settings(session: Session, *, team: str) -> WorkspaceSettings:
+    """The team's settings; a pure read. A team that has no workspace yet reads as the
+    defaults its workspace will be created with."""
+    ws = session.get(Workspace, team)
+    if ws is None:
+        return WorkspaceSettings(team, DEFAULT_CURRENCY, DEFAULT_TIMEZONE, DEFAULT_ROTTING_DAYS,
+                                 None)
     return WorkspaceSettings(ws.team_id, ws.currency, ws.timezone, ws.rotting_days,
                              ws.activity_channel)
 
@@ -76,7 +102,7 @@ def update_settings(session: Session, *, team: str, now: datetime,
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")
     session.execute(update(Workspace).where(Workspace.team_id == team).values(**changes))
-    return workspace_settings(session, team=team, now=now)
+    return workspace_settings(session, team=team)
 
 
 def find_pipeline(session: Session, *, team: str, kind: PipelineKind) -> Pipeline | None:

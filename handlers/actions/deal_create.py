@@ -23,7 +23,7 @@ from handlers.replies import in_channel
 from storage.deals import operations as deals
 from storage.errors import DealbotError
 from storage.stages import stage_views
-from storage.workspaces import ensure_workspace, workspace_settings
+from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ def open_create_modal(client: WebClient, deps: Deps, *, team: str, user: str, tr
     """Opens the form; `origin` is the command or click it came from (its response_url and
     channel say where the card goes)."""
     with deps.db.transaction() as s:
-        ensure_workspace(s, team=team, now=deps.clock())
         stages = stage_views(s, team=team)
     client.views_open(trigger_id=trigger_id,
                       view=create_modal(stages, card_metadata(None, origin), owner=user))
@@ -50,7 +49,7 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
     form = read_form(body, view, client, deps)
     team, actor = form.click.team, form.click.user
     with deps.db.transaction() as s:
-        currency = workspace_settings(s, team=team, now=deps.clock()).currency
+        currency = workspace_settings(s, team=team).currency
     read, errors = deal_fields(form, currency, with_stage=True)
     if read is None:
         ack(response_action="errors", errors=errors)

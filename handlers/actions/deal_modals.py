@@ -128,7 +128,7 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
     form = read_form(body, view, client, deps)
     click = form.click
     with deps.db.transaction() as s:
-        currency = workspace_settings(s, team=click.team, now=deps.clock()).currency
+        currency = workspace_settings(s, team=click.team).currency
     read, errors = deal_fields(form, currency)
     if read is None:
         ack(response_action="errors", errors=errors)

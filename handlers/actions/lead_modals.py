@@ -66,7 +66,7 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     owner = state[ids.LEAD_CONVERT_OWNER_BLOCK][ids.LEAD_CONVERT_OWNER].get("selected_user")
     try:
         with deps.db.transaction() as s:
-            currency = workspace_settings(s, team=click.team, now=deps.clock()).currency
+            currency = workspace_settings(s, team=click.team).currency
             amount = values.parse_amount(raw_value, currency=currency) if raw_value else None
             done = leads.convert_lead(s, team=click.team, number=click.number, actor=click.user,
                                       now=deps.clock(), value=amount, stage=stage["value"],

@@ -36,7 +36,7 @@ def deal_new(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"stage", "close", "owner"})
     rest, tags = grammar.extract_tags(rest)
     with call.deps.db.transaction() as s:
-        ws = workspace_settings(s, team=call.team, now=call.now)
+        ws = workspace_settings(s, team=call.team)
         name, amount = grammar.split_amount(rest, ws.currency)
         close = options.get("close")
         today = call.today(ws.timezone)

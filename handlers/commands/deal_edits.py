@@ -29,7 +29,7 @@ def deal_assign(call: Call, rest: str) -> None:
 def deal_value(call: Call, rest: str) -> None:
     text = require(rest, U["value"])
     with call.deps.db.transaction() as s:
-        currency = workspace_settings(s, team=call.team, now=call.now).currency
+        currency = workspace_settings(s, team=call.team).currency
         ref, amount = grammar.split_value(text, currency, U["value"])
         number = resolve_deal(s, team=call.team, ref=ref)
         change = deals.set_value(s, team=call.team, number=number, value=amount, actor=call.user,
@@ -42,7 +42,7 @@ def deal_close(call: Call, rest: str) -> None:
     if len(words) < 2:
         raise UsageError("Tell me the deal and its expected close date.", usage=U["close"])
     with call.deps.db.transaction() as s:
-        today = call.today(workspace_settings(s, team=call.team, now=call.now).timezone)
+        today = call.today(workspace_settings(s, team=call.team).timezone)
         ref, close = grammar.split_date(words, today, U["close"])
         number = resolve_deal(s, team=call.team, ref=ref)
         change = deals.set_expected_close(s, team=call.team, number=number, close=close,
@@ -75,7 +75,7 @@ def deal_note(call: Call, rest: str) -> None:
 def deal_next(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(require(rest, U["next"]), {"due"})
     with call.deps.db.transaction() as s:
-        today = call.today(workspace_settings(s, team=call.team, now=call.now).timezone)
+        today = call.today(workspace_settings(s, team=call.team).timezone)
         due = values.parse_date(options["due"], today=today) if options.get("due") else None
         number, text = split_reference(s, team=call.team, text=values.unescape(rest))
         if not text:

@@ -66,7 +66,7 @@ def lead_convert(call: Call, rest: str) -> None:
     rest = require(rest, U["convert"], "Which lead should become a deal?")
     owner = values.parse_user_mention(options["owner"]) if options.get("owner") else None
     with call.deps.db.transaction() as s:
-        currency = workspace_settings(s, team=call.team, now=call.now).currency
+        currency = workspace_settings(s, team=call.team).currency
         ref, amount = grammar.split_amount(rest, currency)
         number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
         done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,

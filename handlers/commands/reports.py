@@ -44,7 +44,7 @@ def pipeline_now(call: Call, *, share: bool) -> Rendered:
 def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
     """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
     with call.deps.db.transaction() as s:
-        zone = zone or workspace_settings(s, team=call.team, now=call.now).timezone
+        zone = zone or workspace_settings(s, team=call.team).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
                                week=grammar.report_week(words, week_containing(call.now, zone),
                                                          messages.FUNNEL_USAGE))

@@ -20,7 +20,7 @@ def deal_settings(call: Call, rest: str) -> None:
     word, args = grammar.split_command(rest)
     if not word:
         with call.deps.db.transaction() as s:
-            current = workspace_settings(s, team=call.team, now=call.now)
+            current = workspace_settings(s, team=call.team)
         ephemeral(call.respond, _settings_blocks(current), "The workspace's settings")
         return
     if word != "channel" or len(args.split()) != 1:

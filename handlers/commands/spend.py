@@ -19,7 +19,7 @@ def funnel_spend(call: Call, rest: str) -> None:
     text = require(rest, USAGE, "How much was spent? Give the amount.")
     call.require_admin("marketing spend")
     with call.deps.db.transaction() as s:
-        ws = workspace_settings(s, team=call.team, now=call.now)
+        ws = workspace_settings(s, team=call.team)
         amount = values.parse_amount(text, currency=ws.currency)
         week = (grammar.day_in_week(options["week"], call.today(ws.timezone))
                 if options.get("week") else None)

@@ -18,8 +18,10 @@ def deal_stages(call: Call, rest: str) -> None:
     if word:
         call.require_admin("the pipeline's stages")
     with call.deps.db.transaction() as s:
-        ensure_workspace(s, team=call.team, now=call.now)
-        note = _change(s, call.team, word, args) if word else None
+        note = None
+        if word:
+            ensure_workspace(s, team=call.team, now=call.now)
+            note = _change(s, call.team, word, args)
         listed = stages.stage_views(s, team=call.team)
     ephemeral(call.respond, stages_blocks(listed, note=note), "The pipeline's stages")
 

@@ -12,7 +12,7 @@ from storage.deals.views import DealView, EventView, deal_view, deal_views, even
 from storage.kinds import PipelineKind, StageKind
 from storage.lookup import deal_by_number
 from storage.models import Deal, DealEvent, Stage, has_tag
-from storage.stages import find_stage
+from storage.stages import find_stage, stages_of
 from storage.workspaces import find_pipeline
 
 LIST_LIMIT = 40
@@ -82,10 +82,12 @@ def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> Dea
 
 def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
     """Count and value of the open deals in each open stage, in pipeline order (empty
-    stages included): one GROUP BY over the deals."""
+    stages included): one GROUP BY over the deals. A team that has no workspace yet has the
+    default stages, empty."""
     pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
     if pipeline is None:
-        return ()
+        return tuple(StageTotal(s.name, 0, Decimal("0.00"))
+                     for s in stages_of(session, team=team) if s.kind == StageKind.OPEN)
     rows = session.execute(
         select(Stage.name, func.count(Deal.id), func.coalesce(func.sum(Deal.value), 0))
         .select_from(Stage)

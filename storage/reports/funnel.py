@@ -28,7 +28,7 @@ from storage.reports.weeks import (
 )
 from storage.stages import stages_of
 from storage.values import iso_week_label
-from storage.workspaces import ensure_workspace
+from storage.workspaces import workspace_settings
 
 COHORT_DAYS = 28
 
@@ -86,7 +86,7 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
                   timezone: str | None = None) -> FunnelReport:
     """The report for the ISO week containing `week` (default: the week of `now`) in
     `timezone` (default the workspace's)."""
-    workspace = ensure_workspace(session, team=team, now=now)
+    workspace = workspace_settings(session, team=team)
     zone = timezone or workspace.timezone
     monday = monday_of(week) if week else week_containing(now, zone)
     start, end = week_bounds(monday, zone)

@@ -21,7 +21,8 @@ from storage.models import Stage
 from storage.reports.activity import Activity, activity_between
 from storage.reports.attention import Attention, attention_at
 from storage.reports.history import deals_at, money, weight
-from storage.workspaces import ensure_workspace, pipeline_of
+from storage.stages import stages_of
+from storage.workspaces import default_pipeline_name, find_pipeline, workspace_settings
 
 DEFAULT_WINDOW = timedelta(hours=24)
 
@@ -73,13 +74,15 @@ def pipeline_summary(session: Session, *, team: str, now: datetime,
     subscription's previous digest); `timezone` decides which day is today for overdue and
     closing-soon deals (default the workspace's). `attention_limit` caps each attention list
     (their totals are always complete); None lists them all."""
-    workspace = ensure_workspace(session, team=team, now=now)
+    workspace = workspace_settings(session, team=team)
+    pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
     at = as_of or now
     start = since if since is not None and since < at else at - DEFAULT_WINDOW
     zone = timezone or workspace.timezone
     today = at.astimezone(ZoneInfo(zone)).date()
     return PipelineSummary(
-        team=team, pipeline=pipeline_of(session, team=team, kind=PipelineKind.DEAL).name, as_of=at,
+        team=team, as_of=at,
+        pipeline=pipeline.name if pipeline else default_pipeline_name(PipelineKind.DEAL),
         currency=workspace.currency, timezone=zone,
         stages=stage_lines(session, team=team, at=at),
         previous=stage_lines(session, team=team, at=start),
@@ -90,7 +93,12 @@ def pipeline_summary(session: Session, *, team: str, now: datetime,
 
 def stage_lines(session: Session, *, team: str, at: datetime) -> tuple[StageLine, ...]:
     """Every open stage in order, with the deals open in it at `at` (one GROUP BY query).
-    Archived open stages appear only while they still hold deals."""
+    Archived open stages appear only while they still hold deals. A team that has no
+    workspace yet has the default stages, with no deals."""
+    pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
+    if pipeline is None:
+        return tuple(StageLine(s.name, s.probability, 0, Decimal("0.00"), Decimal("0.00"))
+                     for s in stages_of(session, team=team) if s.kind == StageKind.OPEN)
     deals = deals_at(team, at)
     totals = {row.stage_id: row for row in session.execute(
         select(deals.c.stage_id, func.count().label("deals"),
@@ -98,7 +106,7 @@ def stage_lines(session: Session, *, team: str, at: datetime) -> tuple[StageLine
                func.sum(deals.c.value_cents * weight(deals, Stage)).label("weighted"))
         .join(Stage, Stage.id == deals.c.stage_id).group_by(deals.c.stage_id))}
     stages = session.scalars(select(Stage).where(
-        Stage.pipeline_id == pipeline_of(session, team=team, kind=PipelineKind.DEAL).id,
+        Stage.pipeline_id == pipeline.id,
         Stage.kind == StageKind.OPEN).order_by(Stage.position, Stage.id))
     lines = []
     for stage in stages:

@@ -1,4 +1,5 @@
-"""Lost updates are impossible: two writers on one deal at once on PostgreSQL."""
+"""Lost updates are impossible: two writers on one deal at once on PostgreSQL; and two
+first requests of a new team at once make one workspace."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import time
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
 from storage.errors import StaleVersion
+from storage.models import Pipeline, Workspace
 
 
 def _wait_until_blocked_on_a_lock(db, timeout: float = 10) -> None:
@@ -58,3 +60,30 @@ def test_two_concurrent_moves_of_one_deal_apply_one_and_refuse_the_other(db, now
     assert deal.stage.name == "Meeting" and deal.version == 2
     assert [(e.kind, e.to_stage, e.actor) for e in history] == [
         ("created", "Prospecting", "U1"), ("stage", "Meeting", "U1")]
+
+
+def test_two_first_requests_of_a_new_team_at_once_make_one_workspace_and_both_deals(db, now):
+    if db.dialect != "postgresql":
+        pytest.skip("SQLite runs one writer at a time (BEGIN IMMEDIATE): first requests are "
+                    "serialized")
+    outcome: dict[str, object] = {}
+
+    def second_request() -> None:
+        with db.transaction() as s:
+            outcome["second"] = deals.create_deal(s, team="T9", name="Globex", actor="U2",
+                                                  now=now).deal.number
+
+    with db.transaction() as s:
+        first = deals.create_deal(s, team="T9", name="Acme", actor="U1", now=now).deal.number
+        thread = threading.Thread(target=second_request)
+        thread.start()
+        _wait_until_blocked_on_a_lock(db)  # on the workspace row this transaction inserted
+    thread.join(timeout=10)
+
+    assert (first, outcome["second"]) == (1, 2)
+    with db.transaction() as s:
+        assert s.scalar(select(func.count()).select_from(Workspace)) == 1
+        kinds = s.scalars(select(Pipeline.kind).where(Pipeline.team_id == "T9"))
+        assert sorted(kinds) == ["deal", "lead"]
+        listed = deal_queries.list_deals(s, team="T9")
+    assert sorted(d.name for d in listed.deals) == ["Acme", "Globex"]

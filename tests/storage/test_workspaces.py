@@ -1,0 +1,65 @@
+"""Reading a team's workspace never creates it; the first change does, with the defaults
+the team read until then."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.kinds import PipelineKind
+from storage.models import Base, Stage
+from storage.reports.funnel import funnel_report
+from storage.reports.pipeline import pipeline_summary
+from storage.stages import rename_stage, stages_of
+from storage.workspaces import (
+    WorkspaceSettings,
+    ensure_workspace,
+    update_settings,
+    workspace_settings,
+)
+
+
+def rows(db) -> int:
+    with db.transaction() as s:
+        return sum(s.scalar(select(func.count()).select_from(t)) or 0
+                   for t in Base.metadata.sorted_tables)
+
+
+def stage_rows(stages: list[Stage]) -> list[tuple]:
+    return [(s.name, s.position, s.kind, s.probability, s.rotting_days) for s in stages]
+
+
+def test_an_unknown_team_reads_as_the_defaults_and_nothing_is_written(db, now):
+    with db.transaction() as s:
+        settings = workspace_settings(s, team="T1")
+        deal_stages = stage_rows(stages_of(s, team="T1"))
+        lead_stages = stage_rows(stages_of(s, team="T1", kind=PipelineKind.LEAD))
+        summary = pipeline_summary(s, team="T1", now=now)
+        funnel = funnel_report(s, team="T1", now=now)
+    assert settings == WorkspaceSettings("T1", "USD", "UTC", 14, None)
+    assert [line.name for line in summary.stages] == [
+        "Prospecting", "Qualification", "Meeting", "Proposal", "Negotiation"]
+    assert summary.pipeline == "Sales" and summary.count == 0 and summary.currency == "USD"
+    assert [stage.name for stage in funnel.stages][0] == "Awareness" and funnel.cohort_size == 0
+    assert rows(db) == 0
+    with db.transaction() as s:
+        ensure_workspace(s, team="T1", now=now)
+    with db.transaction() as s:  # what was read is what the workspace is created with
+        assert workspace_settings(s, team="T1") == settings
+        assert stage_rows(stages_of(s, team="T1")) == deal_stages
+        assert stage_rows(stages_of(s, team="T1", kind=PipelineKind.LEAD)) == lead_stages
+        assert pipeline_summary(s, team="T1", now=now) == summary
+
+
+def test_changing_a_setting_creates_the_workspace_and_the_read_sees_the_change(db, now):
+    with db.transaction() as s:
+        changed = update_settings(s, team="T1", now=now, activity_channel="C9")
+    with db.transaction() as s:
+        assert workspace_settings(s, team="T1") == changed
+    assert changed.activity_channel == "C9" and changed.currency == "USD"
+
+
+def test_a_stage_change_for_a_team_without_a_workspace_is_refused_not_lost(db, now):
+    with db.transaction() as s, pytest.raises(LookupError):
+        rename_stage(s, team="T1", stage="prospecting", new_name="Lead-in")
+    assert rows(db) == 0
