@@ -14,7 +14,10 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-def wsgi_app(app: App, db: Database) -> Callable[[dict, StartResponse], Iterable[bytes]]:
+WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App, db: Database) -> WSGIApplication:
     """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database."""
     slack = SlackRequestHandler(app, path="/slack/events")
 
@@ -40,10 +43,10 @@ def serve_http(app: App, db: Database, *, port: int, threads: int = 8) -> None:
     serve(wsgi_app(app, db), host="0.0.0.0", port=port, threads=threads, ident="dealbot")
 
 
-def serve_workers(*, port: int, workers: int, threads: int,
-                  in_master: Callable[[], Callable[[], None]] | None = None) -> None:
+def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: int,
+                  threads: int, in_master: Callable[[], Callable[[], None]] | None = None) -> None:
     """Serves with gunicorn until stopped: `workers` processes of `threads` threads, each
-    process with the application `bot.wsgi` builds (its own database and slow-work pools).
+    process with the application `build` makes (its own database and slow-work pools).
     `in_master` runs once in gunicorn's master before the workers start (the digest
     scheduler) and returns what each forked worker calls first (letting go of the master's
     database connections without closing them)."""
@@ -60,9 +63,7 @@ def serve_workers(*, port: int, workers: int, threads: int,
             if after_fork is not None:
                 self.cfg.set("post_fork", lambda server, worker: after_fork())
 
-        def load(self) -> Callable[[dict, StartResponse], Iterable[bytes]]:
-            from bot.wsgi import build
-
+        def load(self) -> WSGIApplication:
             return build()
 
     log.info("Dealbot listening on port %s with %s worker processes of %s threads: "

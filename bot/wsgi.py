@@ -10,11 +10,10 @@ workers, or use `dealbot serve --workers N`, which runs it once, in gunicorn's m
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
 from typing import Any
-from wsgiref.types import StartResponse
 
-WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
+from bot.web import WSGIApplication
+
 _built: list[WSGIApplication] = []
 _lock = threading.Lock()
 

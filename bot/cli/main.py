@@ -50,6 +50,7 @@ def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) ->
     gunicorn's master (never once per worker: a forked worker drops the master's database
     connections without closing them, and builds its own app)."""
     from bot.web import serve_workers as serve
+    from bot.wsgi import build
 
     def scheduler_in_master() -> Callable[[], None]:
         if not args.no_scheduler:
@@ -58,7 +59,7 @@ def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) ->
             start_in_background(settings, db)
         return lambda: db.engine.dispose(close=False)
 
-    serve(port=args.port or settings.port, workers=args.workers, threads=args.threads,
+    serve(build, port=args.port or settings.port, workers=args.workers, threads=args.threads,
           in_master=scheduler_in_master)
     return 0
 
