@@ -92,7 +92,7 @@ def answering_errors(respond: Respond) -> Iterator[None]:
     try:
         yield
     except DealbotError as error:
-        ephemeral(respond, error_blocks(error), messages.error_text(error))
+        ephemeral(respond, error_blocks(error), escape(messages.error_text(error)))
 
 
 @contextmanager

@@ -96,6 +96,18 @@ def _no_slack_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_live_markup_reaches_slack() -> Iterator[None]:
+    """Every test checks everything the app sent to any Slack stand-in (Web API calls,
+    response_url posts, and the answers drivers report from HTTP bodies): no text Slack reads
+    as mrkdwn may hold live markup that user text brought in (bot/slack_standin/markup.py).
+    It watches as requests arrive, so clearing a stand-in's records does not hide them."""
+    from bot.slack_standin import no_live_markup
+
+    with no_live_markup():
+        yield
+
+
 @pytest.fixture
 def slack():
     from bot.slack_standin import FakeSlack

@@ -8,10 +8,12 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from bot.slack_standin import (
     FakeSlack,
+    Recorded,
+    SignedRequest,
     click,
     event_callback,
     slash_command,
@@ -19,6 +21,7 @@ from bot.slack_standin import (
     text_of,
     validate_blocks,
     validate_view,
+    witness,
 )
 from handlers.slow_work import SlowWork
 
@@ -113,9 +116,7 @@ class Driver:
         request = slash_command(signing_secret=SIGNING_SECRET, text=text, command=command,
                                 team_id=team, user_id=user, channel_id=channel,
                                 response_url=self.slack.response_url(name), timestamp=sent_at)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
-        acked = ack_reply(response.body)
+        acked = ack_reply(self._dispatch(request).body)
         return (self._validated([acked])[0] if acked else None), name
 
     def one(self, text: str, **kwargs: str) -> Reply:
@@ -134,8 +135,7 @@ class Driver:
                         response_url=self.slack.response_url(name),
                         selected_option_value=selected_option_value,
                         ephemeral=reply.ephemeral, posted_in=posted_in)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
         return self.replies(name)
 
     def click_view(self, view: dict, action_id: str, *, user: str = "U1", team: str = "T1",
@@ -143,8 +143,7 @@ class Driver:
         """Clicks an element of a modal or Home tab the app published (no response_url)."""
         request = click(signing_secret=SIGNING_SECRET, view=view, action_id=action_id,
                         team_id=team, user_id=user, value=value)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
 
     def submit(self, view: dict, values: dict, *, user: str = "U1", team: str = "T1") -> dict:
         """Submits a modal the app opened; returns the ack body ({} when it closed). Inputs
@@ -152,8 +151,7 @@ class Driver:
         request = submit_view(signing_secret=SIGNING_SECRET, view=view,
                               values=values,
                               team_id=team, user_id=user)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        response = self._dispatch(request)
         return json.loads(response.body) if response.body else {}
 
     def opened_view(self) -> dict:
@@ -169,8 +167,7 @@ class Driver:
                                  event={"type": "app_home_opened", "user": user,
                                         "channel": f"D{user}", "tab": "home",
                                         "event_ts": "1700000000.000001"})
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
         return self.home(user)
 
     def home(self, user: str = "U1") -> dict:
@@ -181,6 +178,15 @@ class Driver:
         view = published[-1]["view"]
         validate_view(view)
         return view
+
+    def _dispatch(self, request: SignedRequest) -> BoltResponse:
+        """Runs `request` through the app; what it answered in the HTTP body goes to the
+        stand-in's watchers like any other message (the suite checks it for live markup)."""
+        response = self.app.dispatch(request.to_bolt())
+        assert response.status == 200, response.body
+        if response.body.strip().startswith("{"):
+            witness(Recorded("ack", "dispatch", {}, json.loads(response.body), None))
+        return response
 
     def replies(self, name: str) -> list[Reply]:
         """What reached response_url `name`, once the slow work running has finished."""

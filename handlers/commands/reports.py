@@ -78,8 +78,8 @@ FUNNEL_SUBCOMMANDS: dict[str, Subcommand] = {
 
 def show_pipeline(call: Call, text: str) -> None:
     if text.strip():
-        raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="pipeline",
-                                                            word=text.split()[0]),
+        raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(
+            command="pipeline", word=grammar.split_command(text)[0]),
                          usage="`/pipeline help` lists everything; for example "
                                "`/pipeline` or `/pipeline subscribe #sales at 9:00`")
     call.later(lambda: ephemeral(call.respond, *pipeline_now(call, share=True)))

@@ -14,7 +14,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.slack_standin import FakeSlack, SignedRequest, slash_command, validate_blocks
+from bot.slack_standin import (
+    FakeSlack,
+    Recorded,
+    SignedRequest,
+    slash_command,
+    validate_blocks,
+    witness,
+)
 from tests.driver import SIGNING_SECRET
 
 BOT_TOKEN = "xoxb-e2e-token"
@@ -76,8 +83,12 @@ class Server:
         raise AssertionError("serve did not start within 20 s")
 
     def send(self, request: SignedRequest) -> tuple[int, str]:
-        """Posts a signed request to /slack/events: the HTTP status and body."""
-        return request.post(self.base + "/slack/events")
+        """Posts a signed request to /slack/events: the HTTP status and body (which the
+        stand-in's watchers see, like every message the app sends)."""
+        status, body = request.post(self.base + "/slack/events")
+        if body.strip().startswith("{"):
+            witness(Recorded("ack", "serve", {}, json.loads(body), None))
+        return status, body
 
     def command(self, slack: FakeSlack, text: str, name: str, *, command: str = "/deal",
                 user: str = "U1", channel: str = "C1") -> tuple[int, str]:
