@@ -16,12 +16,14 @@ from bot.cli import reports as cli_reports
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from storage.db import Database
 
 log = logging.getLogger("dealbot")
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import create_app
+    from bot.config import ConfigError
     from bot.database import open_database
 
     if args.socket:
