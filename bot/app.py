@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 from handlers.deps import Clock, Deps
+from handlers.home_refresh import HomeRefresh
 from handlers.registry import register
 from storage.db import Database
 
@@ -36,9 +37,10 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
 
 def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
                process_before_response: bool = False,
-               client: WebClient | None = None) -> App:
+               client: WebClient | None = None, home_refresh: HomeRefresh | None = None) -> App:
     """The Bolt app. `process_before_response=True` runs listeners before the HTTP answer
-    (tests and the console); in production they run after the acknowledgement."""
+    (tests and the console); in production they run after the acknowledgement. Home tabs are
+    refreshed by `home_refresh` (by default a few background threads)."""
     oauth = None
     if settings.oauth:  # decided by our settings, never by Bolt reading the environment
         from bot.oauth import ensure_oauth_tables, oauth_settings
@@ -53,6 +55,7 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
         oauth_settings=oauth,
         logger=logging.getLogger("dealbot.bolt"),
     )
-    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone)
+    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone,
+                home_refresh=home_refresh or HomeRefresh())
     register(app, deps)
     return app

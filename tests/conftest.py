@@ -121,11 +121,25 @@ def settings(db: Database, slack):
                     admins=frozenset({"UADMIN"}))
 
 
+def _driver(db: Database, slack, clock, settings, name: str = "r"):
+    from bot.app import create_app
+    from handlers.home_refresh import HomeRefresh
+    from tests.driver import Driver
+
+    home_refresh = HomeRefresh(background=False)
+    app = create_app(settings, db, clock=clock, process_before_response=True,
+                     home_refresh=home_refresh)
+    return Driver(app, slack, home_refresh, name=name)
+
+
 @pytest.fixture
 def driver(db: Database, slack, clock, settings):
     """The real Bolt app on the test database, talking to the Slack stand-in."""
-    from bot.app import create_app
-    from tests.driver import Driver
+    return _driver(db, slack, clock, settings)
 
-    app = create_app(settings, db, clock=clock, process_before_response=True)
-    return Driver(app, slack)
+
+@pytest.fixture
+def other_driver(db: Database, slack, clock, settings):
+    """A second instance of the app (another process, in production) on the same database:
+    it shares nothing with `driver` but the database and Slack."""
+    return _driver(db, slack, clock, settings, name="o")

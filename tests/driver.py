@@ -19,6 +19,7 @@ from bot.slack_standin import (
     validate_blocks,
     validate_view,
 )
+from handlers.home_refresh import HomeRefresh
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -60,17 +61,22 @@ class Reply:
 
 
 class Driver:
-    """Sends slash commands and clicks through `app.dispatch`, as Slack would."""
+    """Sends slash commands and clicks through `app.dispatch`, as Slack would. Home tabs are
+    refreshed in the background in production; here `home_refresh` runs them when a test
+    looks at a Home tab (`open_home`, `home`, `refresh_homes`)."""
 
-    def __init__(self, app: App, slack: FakeSlack) -> None:
+    def __init__(self, app: App, slack: FakeSlack, home_refresh: HomeRefresh, *,
+                 name: str = "r") -> None:
         self.app = app
         self.slack = slack
+        self.home_refresh = home_refresh
+        self.name = name  # response_urls are named after it: two drivers share one stand-in
         self._ids = itertools.count(1)
 
     def command(self, text: str, *, command: str = "/deal", user: str = "U1",
                 team: str = "T1", channel: str = "C1") -> list[Reply]:
         """Every reply the command produced, each validated as Block Kit."""
-        name = f"r{next(self._ids)}"
+        name = f"{self.name}{next(self._ids)}"
         request = slash_command(signing_secret=SIGNING_SECRET, text=text, command=command,
                                 team_id=team, user_id=user, channel_id=channel,
                                 response_url=self.slack.response_url(name))
@@ -88,7 +94,7 @@ class Driver:
               posted_in: str | None = None) -> list[Reply]:
         """Clicks an element the app rendered in `reply` (posted by `posted_in`'s install,
         by default the clicker's own)."""
-        name = f"r{next(self._ids)}"
+        name = f"{self.name}{next(self._ids)}"
         request = click(signing_secret=SIGNING_SECRET, message_blocks=reply.blocks,
                         action_id=action_id, team_id=team, user_id=user, channel_id=channel,
                         response_url=self.slack.response_url(name),
@@ -133,8 +139,15 @@ class Driver:
         assert response.status == 200, response.body
         return self.home(user)
 
+    def refresh_homes(self) -> int:
+        """Runs the Home refreshes the app asked for (in production, background work after the
+        answers); returns how many ran."""
+        return self.home_refresh.flush()
+
     def home(self, user: str = "U1") -> dict:
-        """The Home view last published for `user`, validated."""
+        """The Home view last published for `user` once the refreshes asked for ran,
+        validated."""
+        self.refresh_homes()
         published = [c.body for c in self.slack.calls("views.publish")
                      if c.body.get("user_id") == user]
         assert published, f"no Home tab was published for {user}"

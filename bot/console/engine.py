@@ -38,6 +38,7 @@ from bot.slack_standin import (
 from bot.slack_standin.identity import LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
+from handlers.home_refresh import HomeRefresh
 from storage.db import Database
 from storage.kinds import DigestKind
 
@@ -104,8 +105,12 @@ class Engine:
             self.settings, slack_signing_secret=self._secret, slack_api_url=self.slack.api_url,
             slack_bot_token="xoxb-console", slack_client_id=None, slack_client_secret=None)
         client = WebClient(token="xoxb-console", base_url=self.slack.api_url)
+        # Home tabs are refreshed after each thing the user does, not by background threads,
+        # so that they are drawn in order with the rest
+        self.home_refresh = HomeRefresh(background=False)
         self.app: App = create_app(settings, self.db, clock=self.clock,
-                                   process_before_response=True, client=client)
+                                   process_before_response=True, client=client,
+                                   home_refresh=self.home_refresh)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -152,6 +157,7 @@ class Engine:
             return {}, [Shown("notice", text=f"Slack would not submit that: {refused}")]
         mark = len(self.slack.received())
         response = self.app.dispatch(request.to_bolt())
+        self.home_refresh.flush()
         answer = json.loads(response.body) if response.body.strip().startswith("{") else {}
         return answer, self._collect(mark, None)
 
@@ -183,6 +189,7 @@ class Engine:
               missing: str = "") -> list[Shown]:
         mark = len(self.slack.received())
         response = self.app.dispatch(request.to_bolt())
+        self.home_refresh.flush()
         shown = self._collect(mark, source)
         if response.status == 404 and not shown:
             shown.append(Shown("notice", text=missing or "Nothing in the app answers that."))
