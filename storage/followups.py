@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
-from storage.models import HomeTab
-from storage.workspaces import find_workspace
+from storage.models import HomeTab, Workspace
+from storage.workspaces import known_workspace, remember_workspace
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,21 @@ class Followups:
 
 
 def followups_of(session: Session, *, team: str, actor: str | None) -> Followups:
-    """Two reads by primary key; the workspace is usually read for the change already."""
-    workspace = find_workspace(session, team=team)
-    home_tab = actor is not None and session.get(HomeTab, (team, actor)) is not None
-    return Followups(workspace.activity_channel if workspace is not None else None, home_tab)
+    """One read by primary keys: the actor's Home tab, with the workspace unless the
+    transaction read it already (it is kept: the change is shown with its settings)."""
+    known = known_workspace(session, team=team)
+    if known is not None:
+        home_tab = actor is not None and session.get(HomeTab, (team, actor)) is not None
+        return Followups(known.activity_channel, home_tab)
+    row = session.execute(
+        select(Workspace, HomeTab.user_id).outerjoin(HomeTab, and_(
+            HomeTab.team_id == Workspace.team_id, HomeTab.user_id == actor))
+        .where(Workspace.team_id == team)).first()
+    if row is None:  # no workspace yet: nothing was changed
+        return Followups(None, False)
+    workspace, home_tab_user = row
+    remember_workspace(session, workspace)
+    return Followups(workspace.activity_channel, home_tab_user is not None)
 
 
 def record_home_opened(session: Session, *, team: str, user: str, now: datetime) -> None:

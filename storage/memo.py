@@ -31,6 +31,11 @@ def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     return value
 
 
+def recall(session: Session, key: Hashable) -> Any:
+    """What is remembered under `key`, or None; reads nothing."""
+    return session.info.get(_KEY, {}).get(key)
+
+
 def remember(session: Session, key: Hashable, value: object) -> None:
     session.info.setdefault(_KEY, {})[key] = value
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
 from storage.kinds import PipelineKind, StageKind
-from storage.memo import remember, remembered
+from storage.memo import recall, remember, remembered
 from storage.models import Pipeline, Stage, Workspace
 
 DEFAULT_DEAL_STAGES: tuple[tuple[str, int, StageKind], ...] = (
@@ -58,13 +58,23 @@ def ensure_workspace(session: Session, *, team: str, now: datetime,
         _create_pipeline(session, team, PipelineKind.DEAL)
         _create_pipeline(session, team, PipelineKind.LEAD)
     workspace = session.get_one(Workspace, team, populate_existing=True)
-    remember(session, ("workspace", team), workspace)
+    remember_workspace(session, workspace)
     return workspace
 
 
 def find_workspace(session: Session, *, team: str) -> Workspace | None:
     """The team's workspace row, if it has one yet; read once per transaction."""
     return remembered(session, ("workspace", team), lambda: session.get(Workspace, team))
+
+
+def known_workspace(session: Session, *, team: str) -> Workspace | None:
+    """The team's workspace row if this transaction read it already; reads nothing."""
+    return recall(session, ("workspace", team))
+
+
+def remember_workspace(session: Session, workspace: Workspace) -> None:
+    """`find_workspace` answers `workspace` for the rest of the transaction."""
+    remember(session, ("workspace", workspace.team_id), workspace)
 
 
 def _create_pipeline(session: Session, team: str, kind: PipelineKind) -> None:

@@ -23,7 +23,7 @@ from storage.models import LOST_REASON, Deal, DealEvent, Stage, sorted_tags, tag
 from storage.stages import find_stage, stages_of
 from storage.values import check_text
 from storage.values.sources import normalise_source
-from storage.workspaces import ensure_workspace, next_number, pipeline_of
+from storage.workspaces import ensure_workspace, next_number
 
 MAX_NAME = 200
 MAX_NOTE = 3000
@@ -40,13 +40,12 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     `lead_id` links it to the lead it came from (unique: a lead becomes one deal at most)."""
     ensure_workspace(session, team=team, now=now)
     name = check_name(name)
-    pipeline = pipeline_of(session, team=team, kind=PipelineKind.DEAL)
     target = (find_stage(session, team=team, name=stage) if stage
               else stages_of(session, team=team)[0])
     if target.kind != StageKind.OPEN:
         raise RuleViolation(f"A new deal starts in an open stage, not in `{target.name}`.")
     deal = Deal(team_id=team, number=next_number(session, team=team, kind=PipelineKind.DEAL),
-                pipeline_id=pipeline.id, stage_id=target.id, name=name, company=company,
+                pipeline_id=target.pipeline_id, stage_id=target.id, name=name, company=company,
                 value=check_value(value or Decimal("0")), owner=owner or actor,
                 expected_close=expected_close, tags=sorted_tags(tags),
                 source=normalise_source(source), lead_id=lead_id, created_at=now,
@@ -272,8 +271,8 @@ def _set_field(session: Session, deal: Deal, field: str, value: object, actor: s
 
 
 def _changed(session: Session, deal: Deal, event: DealEvent, actor: str) -> DealChange:
-    return DealChange(deal_view(session, deal), event_view(session, event),
-                      followups_of(session, team=deal.team_id, actor=actor))
+    followups = followups_of(session, team=deal.team_id, actor=actor)  # reads the workspace
+    return DealChange(deal_view(session, deal), event_view(session, event), followups)
 
 
 def _text(value: object) -> str | None:
