@@ -2,8 +2,10 @@
 (amounts, dates, mentions) are read by storage.values, the grammar both floors share.
 
 Pure functions: no clock (`today` is a parameter), no database, no Slack client. Bad input
-raises `UsageError` whose message says what was wrong and how to write it. Text quoted in a
-message is the raw command text, which Slack has already escaped, so it is safe mrkdwn.
+raises `UsageError` whose message says what was wrong and how to write it. Free text (names,
+references, stage words, notes, reasons) leaves the grammar as the person typed it
+(`values.as_typed`: Slack's link markup unwrapped, entities decoded); words read as mentions
+(`owner:<@U1|bob>`, `<#C1>`) stay Slack's markup until parsed into ids.
 
 Choices worth knowing (each one has a test):
 - Options: `key:value` runs to the next known key, `#` token or `<...>` mention; a mention
@@ -28,6 +30,7 @@ from storage.digests.subscriptions import WEEKDAYS
 from storage.errors import UsageError
 from storage.kinds import DigestKind
 from storage.values import (
+    as_typed,
     looks_like_amount,
     parse_amount,
     parse_channel_mention,
@@ -38,7 +41,6 @@ from storage.values import (
     parse_user_mention,
     parse_weekday,
     quoted,
-    unescape,
 )
 
 T = TypeVar("T")
@@ -57,9 +59,10 @@ _QUOTED = re.compile(r'\s*["“”]([^"“”]*)["“”]')
 
 
 def split_command(text: str) -> tuple[str, str]:
-    """`Move Acme proposal` -> (`move`, `Acme proposal`); empty text gives two empty strings."""
-    parts = text.split(None, 1)
-    return (parts[0].lower() if parts else ""), (parts[1].strip() if len(parts) > 1 else "")
+    """`Move Acme proposal` -> (`move`, `Acme proposal`); empty text gives two empty strings.
+    The word is as typed (`<!channel>` -> `@channel`), the rest still as Slack sent it."""
+    parts = text.split(None, 1) or [""]
+    return as_typed(parts[0]).lower(), (parts[1].strip() if len(parts) > 1 else "")
 
 
 def extract_options(rest: str, keys: set[str]) -> tuple[str, dict[str, str]]:
@@ -121,7 +124,7 @@ def extract_tags(rest: str) -> tuple[str, list[str]]:
     for token in _TOKEN.finditer(rest):
         word = token.group()
         if word.startswith("#") and not word[1:].isdigit():
-            if (tag := parse_tag(word)) not in tags:
+            if (tag := parse_tag(as_typed(word))) not in tags:
                 tags.append(tag)
             kept.append(rest[pos:token.start()])
             pos = token.end()
@@ -168,13 +171,13 @@ def parse_list_filters(rest: str, *, me: str) -> ListFilters:
             owner = parse_user_mention(word)
         else:
             stage_words.append(word)
-    return ListFilters(stage=" ".join(stage_words) or None, owner=owner,
+    return ListFilters(stage=as_typed(" ".join(stage_words)) or None, owner=owner,
                        tag=tags[0] if tags else None)
 
 
 def optional_text(value: str | None) -> str | None:
     """An option's value as the user typed it (entities decoded), or None when absent."""
-    return unescape(value) if value else None
+    return as_typed(value) if value else None
 
 
 # --- Values at the end of the words ---------------------------------------------------
@@ -205,7 +208,8 @@ def split_tail(words: list[str], read: Callable[[str], T | None], *, longest: in
 
 def _amount_reader(currency: str) -> Callable[[str], Decimal | None]:
     def read(tail: str) -> Decimal | None:
-        return parse_amount(tail, currency=currency) if looks_like_amount(tail) else None
+        typed = as_typed(tail)
+        return parse_amount(typed, currency=currency) if looks_like_amount(typed) else None
     return read
 
 
@@ -217,32 +221,32 @@ def split_amount(text: str, currency: str) -> tuple[str, Decimal | None]:
     if found is not None:
         return found
     if len(words) > 1 and words[-1][0] in "$€£-0123456789":  # meant as an amount, mistyped
-        parse_amount(words[-1], currency=currency)
+        parse_amount(as_typed(words[-1]), currency=currency)
     return text, None
 
 
 def split_value(text: str, currency: str, usage: str) -> tuple[str, Decimal]:
-    """`Acme North 75k` -> ("Acme North", 75000), for `/deal value`; the record unescaped."""
+    """`Acme North 75k` -> ("Acme North", 75000), for `/deal value`; the record as typed."""
     words = text.split()
     found = split_tail(words, _amount_reader(currency), longest=3)
     if found is None:
         missing = ("Tell me the deal and its new value." if len(words) < 2
-                   else f"`{words[-1]}` is not an amount.")
+                   else f"{quoted(as_typed(words[-1]))} is not an amount.")
         raise UsageError(missing, usage=usage)
-    return unescape(found[0]), found[1]
+    return as_typed(found[0]), found[1]
 
 
 def split_date(words: list[str], today: date, usage: str) -> tuple[str, date]:
     """`Acme end of month` -> ("Acme", the date): the shortest tail (up to 4 words) that is
-    a date; the words before it unescaped."""
+    a date; the words before it as typed."""
     try:
-        found = split_tail(words, lambda tail: parse_date(tail, today=today), longest=4,
-                           shortest_first=True, keep_trying=True)
+        found = split_tail(words, lambda tail: parse_date(as_typed(tail), today=today),
+                           longest=4, shortest_first=True, keep_trying=True)
     except UsageError as error:
         raise UsageError(error.message, usage=usage) from None
     if found is None:
         raise UsageError("Tell me the record and the date.", usage=usage)
-    return unescape(found[0]), found[1]
+    return as_typed(found[0]), found[1]
 
 
 def ref_and_last(text: str, usage: str, what: str) -> tuple[str, str]:
@@ -250,7 +254,7 @@ def ref_and_last(text: str, usage: str, what: str) -> tuple[str, str]:
     words = text.split()
     if len(words) < 2:
         raise UsageError(f"Tell me the deal and {what}.", usage=usage)
-    return unescape(" ".join(words[:-1])), words[-1]
+    return as_typed(" ".join(words[:-1])), words[-1]
 
 
 def move_args(text: str, *, what: str, usage: str) -> tuple[str, str]:
@@ -263,21 +267,20 @@ def move_args(text: str, *, what: str, usage: str) -> tuple[str, str]:
         ref = ref[:-1]
     if len(stage) > 1 and stage[0].lower() == "to":
         stage = stage[1:]
-    return unescape(" ".join(ref)), " ".join(stage)
+    return as_typed(" ".join(ref)), as_typed(" ".join(stage))
 
 
 def reopen_args(text: str) -> tuple[str, str | None]:
     """`#12 negotiation` -> ("#12", "negotiation"); a name takes every word: ("Acme", None)."""
     words = text.split()
     if words[0].startswith("#"):
-        return unescape(words[0]), " ".join(words[1:]) or None
-    return unescape(" ".join(words)), None
+        return as_typed(words[0]), as_typed(" ".join(words[1:])) or None
+    return as_typed(" ".join(words)), None
 
 
 # --- Leads ------------------------------------------------------------------------------
 
 _COMPANY = re.compile(r"^(?P<name>.*?)\s*\((?P<company>[^()]*)\)\s*$")
-_LINKED_CONTACT = re.compile(r"^<(?:mailto|tel):(?P<target>[^|>]+)(?:\|[^>]*)?>$")
 
 
 def split_company(text: str) -> tuple[str, str | None]:
@@ -290,10 +293,7 @@ def split_company(text: str) -> tuple[str, str | None]:
 
 def contact_of(text: str | None) -> str | None:
     """Slack turns typed addresses into `<mailto:a@b.c|a@b.c>` links: keep the address."""
-    if not text:
-        return None
-    match = _LINKED_CONTACT.match(text.strip())
-    return unescape(match.group("target") if match else text)
+    return as_typed(text.strip()) if text else None
 
 
 # --- Digests and weeks ------------------------------------------------------------------
@@ -324,23 +324,23 @@ def parse_subscribe(rest: str, *, kind: DigestKind, channel: str, usage: str) ->
         if word.startswith("<#"):
             channel = parse_channel_mention(word)
         elif lower == "at" and words:
-            at_time = parse_time_of_day(words.pop(0)).strftime("%H:%M")
+            at_time = parse_time_of_day(as_typed(words.pop(0))).strftime("%H:%M")
         elif lower[:1].isdigit():
-            at_time = parse_time_of_day(word).strftime("%H:%M")
+            at_time = parse_time_of_day(as_typed(word)).strftime("%H:%M")
         elif kind == DigestKind.PIPELINE and lower in ("daily", "weekdays"):
             days = WEEKDAYS if lower == "daily" else WEEKDAYS[:5]
         elif kind == DigestKind.FUNNEL:
-            days = (parse_weekday(word),)
+            days = (parse_weekday(as_typed(word)),)
         else:
-            raise UsageError(f"I did not understand `{word}`.", usage=usage)
+            raise UsageError(f"I did not understand {quoted(as_typed(word))}.", usage=usage)
     default = WEEKDAYS if kind == DigestKind.PIPELINE else ("mon",)
-    zone = parse_timezone(options["tz"]) if options.get("tz") else None
+    zone = parse_timezone(as_typed(options["tz"])) if options.get("tz") else None
     return Wanted(channel, days or default, at_time, zone)
 
 
 def report_week(words: str, this_week: date, usage: str) -> date:
     """The Monday of `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
-    words = " ".join(words.lower().split())
+    words = " ".join(as_typed(words).lower().split())
     if words in ("", "this week"):
         return this_week
     if words == "last week":
@@ -357,6 +357,7 @@ _ISO_WEEK = re.compile(r"\d{4}-?W\d{1,2}", re.IGNORECASE)
 def day_in_week(text: str, today: date) -> date:
     """A day in the week meant: `2026-W47` or any date `parse_date` reads (`2026-11-18`,
     `today` ...)."""
+    text = as_typed(text)
     if _ISO_WEEK.fullmatch(text.strip()):
         return parse_iso_week(text)
     return parse_date(text, today=today)

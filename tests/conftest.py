@@ -96,6 +96,18 @@ def _no_slack_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_live_markup_reaches_slack() -> Iterator[None]:
+    """Every test checks everything the app sent to any Slack stand-in (Web API calls,
+    response_url posts, and the answers drivers report from HTTP bodies): no text Slack reads
+    as mrkdwn may hold live markup that user text brought in (bot/slack_standin/markup.py).
+    It watches as requests arrive, so clearing a stand-in's records does not hide them."""
+    from bot.slack_standin import no_live_markup
+
+    with no_live_markup():
+        yield
+
+
 @pytest.fixture
 def slack():
     from bot.slack_standin import FakeSlack
@@ -121,25 +133,34 @@ def settings(db: Database, slack):
                     admins=frozenset({"UADMIN"}))
 
 
-def _driver(db: Database, slack, clock, settings, name: str = "r"):
+@pytest.fixture
+def request_clock():
+    from tests.driver import RequestClock
+
+    return RequestClock()
+
+
+def _driver(db: Database, slack, clock, settings, request_clock, name: str = "r"):
     from bot.app import create_app
     from handlers.home_refresh import HomeRefresh
+    from handlers.slow_work import SlowWork
     from tests.driver import Driver
 
-    home_refresh = HomeRefresh(background=False)
-    app = create_app(settings, db, clock=clock, process_before_response=True,
+    slow_work, home_refresh = SlowWork(), HomeRefresh(background=False)
+    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock,
                      home_refresh=home_refresh)
-    return Driver(app, slack, home_refresh, name=name)
+    yield Driver(app, slack, slow_work, home_refresh, name=name)
+    slow_work.shutdown()
 
 
 @pytest.fixture
-def driver(db: Database, slack, clock, settings):
+def driver(db: Database, slack, clock, settings, request_clock):
     """The real Bolt app on the test database, talking to the Slack stand-in."""
-    return _driver(db, slack, clock, settings)
+    yield from _driver(db, slack, clock, settings, request_clock)
 
 
 @pytest.fixture
-def other_driver(db: Database, slack, clock, settings):
+def other_driver(db: Database, slack, clock, settings, request_clock):
     """A second instance of the app (another process, in production) on the same database:
     it shares nothing with `driver` but the database and Slack."""
-    return _driver(db, slack, clock, settings, name="o")
+    yield from _driver(db, slack, clock, settings, request_clock, name="o")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 
 from bot.slack_standin import (
     FakeSlack,
+    Recorded,
+    SignedRequest,
     click,
     event_callback,
     slash_command,
@@ -18,8 +21,10 @@ from bot.slack_standin import (
     text_of,
     validate_blocks,
     validate_view,
+    witness,
 )
 from handlers.home_refresh import HomeRefresh
+from handlers.slow_work import SlowWork
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -37,9 +42,28 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+class RequestClock:
+    """The real time in seconds, which Slack's request timestamps are signed with, moved by
+    hand: `advance(5)` makes every request look as if it waited 5 s in the server's queue;
+    `stop_at(t)` makes it `t` until moved again."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.stopped: float | None = None
+
+    def __call__(self) -> float:
+        return (time.time() if self.stopped is None else self.stopped) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+    def stop_at(self, now: float | None) -> None:
+        self.stopped, self.offset = now, 0.0
+
+
 @dataclass(frozen=True)
 class Reply:
-    """One message the app sent to a response_url."""
+    """One message the app answered with: the body of its ack, or a post to a response_url."""
 
     body: dict
 
@@ -60,15 +84,25 @@ class Reply:
         return bool(self.body.get("replace_original"))
 
 
+def ack_reply(body: str) -> Reply | None:
+    """The message a slash command's ack carries, as Slack shows it (None: an empty ack)."""
+    if not body.strip():
+        return None
+    return Reply(json.loads(body) if body.lstrip().startswith("{") else {"text": body})
+
+
 class Driver:
-    """Sends slash commands and clicks through `app.dispatch`, as Slack would. Home tabs are
-    refreshed in the background in production; here `home_refresh` runs them when a test
+    """Sends slash commands and clicks through `app.dispatch`, as Slack would, and reads the
+    answers where Slack shows them: a command's ack body first, then what reached its
+    response_url once the slow work it started (reports, exports) has finished. Home tabs
+    are refreshed in the background in production; here `home_refresh` runs them when a test
     looks at a Home tab (`open_home`, `home`, `refresh_homes`)."""
 
-    def __init__(self, app: App, slack: FakeSlack, home_refresh: HomeRefresh, *,
-                 name: str = "r") -> None:
+    def __init__(self, app: App, slack: FakeSlack, slow_work: SlowWork,
+                 home_refresh: HomeRefresh, *, name: str = "r") -> None:
         self.app = app
         self.slack = slack
+        self.slow_work = slow_work
         self.home_refresh = home_refresh
         self.name = name  # response_urls are named after it: two drivers share one stand-in
         self._ids = itertools.count(1)
@@ -76,13 +110,20 @@ class Driver:
     def command(self, text: str, *, command: str = "/deal", user: str = "U1",
                 team: str = "T1", channel: str = "C1") -> list[Reply]:
         """Every reply the command produced, each validated as Block Kit."""
+        acked, name = self.ack(text, command=command, user=user, team=team, channel=channel)
+        return ([acked] if acked else []) + self.replies(name)
+
+    def ack(self, text: str, *, command: str = "/deal", user: str = "U1", team: str = "T1",
+            channel: str = "C1", sent_at: int | None = None) -> tuple[Reply | None, str]:
+        """Sends the command (signed at `sent_at`, default now); returns only what its ack
+        carried (validated), without waiting for slow work, and the name of its response_url
+        for `replies`."""
         name = f"{self.name}{next(self._ids)}"
         request = slash_command(signing_secret=SIGNING_SECRET, text=text, command=command,
                                 team_id=team, user_id=user, channel_id=channel,
-                                response_url=self.slack.response_url(name))
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
-        return self._replies(name)
+                                response_url=self.slack.response_url(name), timestamp=sent_at)
+        acked = ack_reply(self._dispatch(request).body)
+        return (self._validated([acked])[0] if acked else None), name
 
     def one(self, text: str, **kwargs: str) -> Reply:
         replies = self.command(text, **kwargs)
@@ -100,17 +141,15 @@ class Driver:
                         response_url=self.slack.response_url(name),
                         selected_option_value=selected_option_value,
                         ephemeral=reply.ephemeral, posted_in=posted_in)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
-        return self._replies(name)
+        self._dispatch(request)
+        return self.replies(name)
 
     def click_view(self, view: dict, action_id: str, *, user: str = "U1", team: str = "T1",
                    value: str | None = None) -> None:
         """Clicks an element of a modal or Home tab the app published (no response_url)."""
         request = click(signing_secret=SIGNING_SECRET, view=view, action_id=action_id,
                         team_id=team, user_id=user, value=value)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
 
     def submit(self, view: dict, values: dict, *, user: str = "U1", team: str = "T1") -> dict:
         """Submits a modal the app opened; returns the ack body ({} when it closed). Inputs
@@ -118,8 +157,7 @@ class Driver:
         request = submit_view(signing_secret=SIGNING_SECRET, view=view,
                               values=values,
                               team_id=team, user_id=user)
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        response = self._dispatch(request)
         return json.loads(response.body) if response.body else {}
 
     def opened_view(self) -> dict:
@@ -135,8 +173,7 @@ class Driver:
                                  event={"type": "app_home_opened", "user": user,
                                         "channel": f"D{user}", "tab": "home",
                                         "event_ts": "1700000000.000001"})
-        response = self.app.dispatch(request.to_bolt())
-        assert response.status == 200, response.body
+        self._dispatch(request)
         return self.home(user)
 
     def refresh_homes(self) -> int:
@@ -155,8 +192,22 @@ class Driver:
         validate_view(view)
         return view
 
-    def _replies(self, name: str) -> list[Reply]:
-        replies = [Reply(r.body) for r in self.slack.responses(name)]
+    def _dispatch(self, request: SignedRequest) -> BoltResponse:
+        """Runs `request` through the app; what it answered in the HTTP body goes to the
+        stand-in's watchers like any other message (the suite checks it for live markup)."""
+        response = self.app.dispatch(request.to_bolt())
+        assert response.status == 200, response.body
+        if response.body.strip().startswith("{"):
+            witness(Recorded("ack", "dispatch", {}, json.loads(response.body), None))
+        return response
+
+    def replies(self, name: str) -> list[Reply]:
+        """What reached response_url `name`, once the slow work running has finished."""
+        assert self.slow_work.wait_until_idle(), "slow work did not finish within 10 s"
+        return self._validated([Reply(r.body) for r in self.slack.responses(name)])
+
+    @staticmethod
+    def _validated(replies: list[Reply]) -> list[Reply]:
         for reply in replies:
             if reply.blocks:
                 validate_blocks(reply.blocks)

@@ -27,13 +27,15 @@ DECODED_FIELDS = ("blocks", "attachments", "view", "files")
 class Recorded:
     """One request that reached `FakeSlack`.
 
-    `kind` is "api" (a Web API call), "response" (a post to a response_url) or "upload" (the
-    bytes sent to an upload_url given by files.getUploadURLExternal). `name` is the API method,
-    the response_url's name, or the uploaded file's id. `headers` has lowercased names.
-    `body`: a JSON body as sent; a form body and the query string flattened to one value per
-    name, with `blocks`, `attachments`, `view` and `files` JSON strings decoded; for an upload
-    `{"file_id", "filename", "content": bytes}`. `token` is the Authorization bearer token, or
-    None when the request carried none. `answer` is the JSON body answered, if any.
+    `kind` is "api" (a Web API call), "response" (a post to a response_url), "upload" (the
+    bytes sent to an upload_url given by files.getUploadURLExternal), or "ack" (an HTTP
+    response body of the app itself, reported to `witness` by whoever dispatched the
+    request). `name` is the API method, the response_url's name, or the uploaded file's id.
+    `headers` has lowercased names. `body`: a JSON body as sent; a form body and the query
+    string flattened to one value per name, with `blocks`, `attachments`, `view` and `files`
+    JSON strings decoded; for an upload `{"file_id", "filename", "content": bytes}`. `token`
+    is the Authorization bearer token, or None when the request carried none. `answer` is the
+    JSON body answered, if any.
     """
 
     kind: str
@@ -54,6 +56,32 @@ class HttpAnswer:
 
 
 Answer = dict[str, Any] | HttpAnswer
+Watcher = Callable[[Recorded], None]
+_watchers: list[Watcher] = []
+_watchers_lock = threading.Lock()
+
+
+def watch(watcher: Watcher) -> Callable[[], None]:
+    """Calls `watcher` with every request that any `FakeSlack` records from now on (in the
+    thread that served it), and with every answer reported by `witness`; returns the function
+    that stops it. `clear()` forgets records but not what watchers saw: a test suite can check
+    all the app's output this way."""
+    with _watchers_lock:
+        _watchers.append(watcher)
+
+    def stop() -> None:
+        with _watchers_lock:
+            _watchers.remove(watcher)
+    return stop
+
+
+def witness(record: Recorded) -> None:
+    """Shows `record` to the watchers: the stand-in does it for every request it serves; a
+    driver does it for what the app answered in an HTTP response body (kind "ack")."""
+    with _watchers_lock:
+        watchers = list(_watchers)
+    for watcher in watchers:
+        watcher(record)
 
 
 def _parse_body(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
@@ -248,8 +276,10 @@ class FakeSlack:
             body = _parse_body(raw, headers.get("content-type", ""), query)
         answer = self._answer(kind, name, body, token, authorization)
         json_answer = answer.body if isinstance(answer, HttpAnswer) else answer
+        record = Recorded(kind, name, headers, body, token, json_answer)
         with self._lock:
-            self._records.append(Recorded(kind, name, headers, body, token, json_answer))
+            self._records.append(record)
+        witness(record)
         return answer
 
     def _answer(self, kind: str, name: str, body: dict[str, Any], token: str | None,

@@ -72,7 +72,7 @@ class Surface:
             if self.respond is None:
                 self.tell(f":warning: {escape(messages.error_text(error))}")
             else:
-                ephemeral(self.respond, error_blocks(error), messages.error_text(error))
+                ephemeral(self.respond, error_blocks(error), escape(messages.error_text(error)))
 
 
 def show_stale(surface: Surface, click: CardClick) -> None:

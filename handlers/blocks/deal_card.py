@@ -38,8 +38,8 @@ def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
 
 
 def card_text(deal: DealView) -> str:
-    """The notification fallback: readable without the blocks."""
-    return (f"#{deal.number} {deal.name} — {deal.stage.name}, "
+    """The notification fallback: readable without the blocks (and mrkdwn like them)."""
+    return (f"#{deal.number} {escape(deal.name)} — {escape(deal.stage.name)}, "
             f"{format_money(deal.value, deal.currency)}")
 
 
@@ -50,7 +50,7 @@ def _title(deal: DealView) -> str:
 
 
 def _facts(deal: DealView) -> list[tuple[str, str]]:
-    stage = deal.stage.name if deal.is_open else deal.stage.name.upper()
+    stage = escape(deal.stage.name if deal.is_open else deal.stage.name.upper())
     if deal.lost_reason:
         stage += f" — {escape(deal.lost_reason)}"
     weight = f"{deal.probability}%" + ("" if deal.own_probability is None else " (own)")
@@ -58,7 +58,7 @@ def _facts(deal: DealView) -> list[tuple[str, str]]:
     if deal.next_action and deal.next_action_due:
         next_action += f" (due {day(deal.next_action_due)})"
     return [
-        ("Stage", escape(stage)),
+        ("Stage", stage),
         ("Value", f"{format_money(deal.value, deal.currency)} · weighted "
                   f"{format_money(deal.weighted, deal.currency)}"),
         ("Owner", user(deal.owner)),

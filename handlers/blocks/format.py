@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
-# The one escaping rule and the one money formatter, re-exported for the builders.
+# The one escaping rule and the one money formatter, re-exported for the builders: every
+# piece of user text in a mrkdwn text object or a message's `text` goes through `escape`;
+# plain_text objects (buttons, options, headers, titles) take it as typed.
 from storage.values import escape, format_money  # noqa: F401
 
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 SECTION_LIMIT = 3000
 FIELD_LIMIT = 2000
 
@@ -27,23 +31,30 @@ def moment(value: datetime) -> str:
 
 
 def user(user_id: str | None) -> str:
-    return f"<@{user_id}>" if user_id else "nobody"
+    """A mention of a Slack user id; an owner imported as a name (not an id) is text."""
+    if not user_id:
+        return "nobody"
+    return f"<@{user_id}>" if SLACK_USER_ID.fullmatch(user_id) else escape(user_id)
+
+
+def mrkdwn(text: str, limit: int = SECTION_LIMIT) -> dict:
+    """A mrkdwn text object. `text` is mrkdwn already: user text in it went through `escape`.
+    `verbatim` keeps Slack from linking what merely looks like a URL, a #channel or an
+    @here in that text; the app's own `<@U1>` and `<!date^...>` still work."""
+    return {"type": "mrkdwn", "text": clip(text, limit), "verbatim": True}
 
 
 def section(text: str, **extra: object) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_LIMIT)},
-            **extra}
+    return {"type": "section", "text": mrkdwn(text), **extra}
 
 
 def fields(*pairs: tuple[str, str]) -> dict:
     return {"type": "section", "fields": [
-        {"type": "mrkdwn", "text": clip(f"*{label}*\n{value}", FIELD_LIMIT)}
-        for label, value in pairs]}
+        mrkdwn(f"*{label}*\n{value}", FIELD_LIMIT) for label, value in pairs]}
 
 
 def context(*texts: str) -> dict:
-    return {"type": "context", "elements": [
-        {"type": "mrkdwn", "text": clip(t, SECTION_LIMIT)} for t in texts[:10]]}
+    return {"type": "context", "elements": [mrkdwn(t) for t in texts[:10]]}
 
 
 def button(text: str, action_id: str, value: str, style: str | None = None) -> dict:

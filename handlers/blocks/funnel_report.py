@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.blocks.format import clip, context, day, escape, fields, format_money
+from handlers.blocks.format import clip, context, day, escape, fields, format_money, section
 from handlers.blocks.report_parts import bar, change, name_cell, percent, table
 from handlers.blocks.reports import share_actions
 from storage.kinds import DigestKind
@@ -25,7 +25,7 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                                     "text": f"🔻 Funnel — week {report.week}"}},
         context(f"{day(report.monday)} – {day(report.monday + timedelta(days=6))}, "
                 f"{escape(report.timezone)} · vs the week before"),
-        {"type": "section", "text": {"type": "mrkdwn", "text": _stage_table(report)}},
+        section(_stage_table(report)),
         fields(("New leads", _sources(report)),
                ("Deals", f"🏆 {report.deals.won} won ({format_money(report.deals.won_value, c)}) "
                          f"{change(report.deals.won, report.deals_prev.won)}\n"
@@ -43,7 +43,7 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
 
 
 def funnel_text(report: FunnelReport) -> str:
-    entered = ", ".join(f"{s.name} {s.entered}" for s in report.stages)
+    entered = ", ".join(f"{escape(s.name)} {s.entered}" for s in report.stages)
     return (f"Funnel, week {report.week}: entered {entered}. {report.deals.won} deals won, "
             f"win rate {percent(report.deals.win_rate)}.")
 

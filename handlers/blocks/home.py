@@ -115,8 +115,8 @@ def my_deals_modal(mine: DealList, today: date) -> dict:
         blocks.append(section("\n".join(chunk)))
     blocks = blocks[:98]
     if mine.total > len(mine.deals):
-        blocks.append(context(f"… and {mine.total - len(mine.deals)} more: "
-                              "`/deal list <stage> mine` narrows it down."))
+        blocks.append(context(escape(f"… and {mine.total - len(mine.deals)} more: "
+                                     "`/deal list <stage> mine` narrows it down.")))
     return {"type": "modal", "callback_id": ids.MY_DEALS_MODAL,
             "title": {"type": "plain_text", "text": "Your deals"},
             "close": {"type": "plain_text", "text": "Close"}, "blocks": blocks}

@@ -47,8 +47,8 @@ def lead_journey(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
 
 
 def lead_card_text(lead: LeadView) -> str:
-    """The notification fallback: readable without the blocks."""
-    return f"Lead #{lead.number} {lead.name} — {lead.stage.name}"
+    """The notification fallback: readable without the blocks (and mrkdwn like them)."""
+    return f"Lead #{lead.number} {escape(lead.name)} — {escape(lead.stage.name)}"
 
 
 def _title(lead: LeadView) -> str:
@@ -58,12 +58,12 @@ def _title(lead: LeadView) -> str:
 
 
 def _facts(lead: LeadView) -> list[tuple[str, str]]:
-    stage = lead.stage.name
+    stage = escape(lead.stage.name)
     if lead.drop_reason:
         stage += f" — {escape(lead.drop_reason)}"
     deal = f"#{lead.deal[0]} {escape(lead.deal[1])}" if lead.deal else "—"
     return [
-        ("Stage", escape(stage)),
+        ("Stage", stage),
         ("Source", escape(lead.source) if lead.source else "—"),
         ("Owner", user(lead.owner)),
         ("Contact", escape(lead.contact) if lead.contact else "—"),

@@ -21,7 +21,7 @@ def lead_line(lead: LeadView) -> str:
 
 def lead_list_blocks(found: LeadList) -> list[dict]:
     if not found.leads:
-        return [section("No leads match. `/lead add <name> source:<source>` adds one.")]
+        return [section(escape("No leads match. `/lead add <name> source:<source>` adds one."))]
     return listing([lead_line(lead) for lead in found.leads], found.total, "lead",
                    "a stage, `source:`, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
 

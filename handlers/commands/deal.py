@@ -12,11 +12,12 @@ from handlers import grammar, messages
 from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
+from handlers.blocks.format import escape
 from handlers.commands import deal_edits, settings, stages
 from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
-from handlers.replies import Respond, answering_errors, ephemeral
+from handlers.replies import Respond, answering, ephemeral
 from storage import values
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
@@ -42,9 +43,11 @@ def deal_new(call: Call, rest: str) -> None:
         today = call.today(ws.timezone)
         change = deals.create_deal(
             s, team=call.team,
-            name=values.unescape(require(name, U["new"], "A deal needs a name.")),
-            actor=call.user, now=call.now, value=amount, stage=options.get("stage"),
-            expected_close=values.parse_date(close, today=today) if close else None,
+            name=values.as_typed(require(name, U["new"], "A deal needs a name.")),
+            actor=call.user, now=call.now, value=amount,
+            stage=grammar.optional_text(options.get("stage")),
+            expected_close=(values.parse_date(values.as_typed(close), today=today)
+                            if close else None),
             owner=values.parse_user_mention(options["owner"]) if "owner" in options else None,
             tags=tags)
     show_change(call, change)
@@ -62,7 +65,7 @@ def deal_move(call: Call, rest: str) -> None:
 def deal_won(call: Call, rest: str) -> None:
     ref = require(rest, U["won"], "Which deal was won?")
     with call.deps.db.transaction() as s:
-        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.as_typed(ref))
         change = deals.win_deal(s, team=call.team, number=number, actor=call.user,
                                 now=call.now)
     show_change(call, change)
@@ -72,7 +75,7 @@ def deal_lost(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"reason"})
     ref = require(rest, U["lost"], "Which deal was lost?")
     with call.deps.db.transaction() as s:
-        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.as_typed(ref))
         change = deals.lose_deal(s, team=call.team, number=number, actor=call.user,
                                  now=call.now,
                                  reason=grammar.optional_text(options.get("reason")))
@@ -91,7 +94,7 @@ def deal_reopen(call: Call, rest: str) -> None:
 def deal_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which deal should I show?")
     with call.deps.db.transaction() as s:
-        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.as_typed(ref))
         deal = deal_queries.show_deal(s, team=call.team, number=number)
     ephemeral(call.respond, deal_card(deal), card_text(deal))
 
@@ -107,9 +110,10 @@ def deal_list(call: Call, rest: str) -> None:
 def deal_history(call: Call, rest: str) -> None:
     ref = require(rest, U["history"], "Which deal's history?")
     with call.deps.db.transaction() as s:
-        number = resolve_deal(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_deal(s, team=call.team, ref=values.as_typed(ref))
         deal, events = deal_queries.deal_history(s, team=call.team, number=number)
-    ephemeral(call.respond, history_blocks(deal, events), f"History of #{deal.number} {deal.name}")
+    ephemeral(call.respond, history_blocks(deal, events),
+              f"History of #{deal.number} {escape(deal.name)}")
 
 
 def deal_help(call: Call, rest: str) -> None:
@@ -126,15 +130,14 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
 
 def route_deal_command(ack: Ack, command: dict, respond: Respond, client: WebClient, *,
                        deps: Deps) -> None:
-    ack()
-    with answering_errors(respond):
+    with answering(ack, respond) as answer:
         word, rest = grammar.split_command(command.get("text") or "")
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="deal", word=word),
                              usage="`/deal help` lists everything; for example "
                                    "`/deal new Acme 50k` or `/deal move Acme proposal`")
-        handler(Call.of(command, deps, respond, client), rest)
+        handler(Call.of(command, deps, answer, client), rest)
 
 
 def register(app: App, deps: Deps) -> None:

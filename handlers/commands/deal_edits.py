@@ -53,6 +53,7 @@ def deal_close(call: Call, rest: str) -> None:
 def deal_probability(call: Call, rest: str) -> None:
     ref, last = grammar.ref_and_last(require(rest, U["probability"]), U["probability"],
                                      "the percent (or `stage`)")
+    last = values.as_typed(last)
     probability = None if last.lower() == "stage" else values.parse_percent(last)
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=ref)
@@ -64,7 +65,7 @@ def deal_probability(call: Call, rest: str) -> None:
 def deal_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the deal and the note.")
     with call.deps.db.transaction() as s:
-        number, note = split_reference(s, team=call.team, text=values.unescape(text))
+        number, note = split_reference(s, team=call.team, text=values.as_typed(text))
         if not note:
             raise UsageError("The note is empty: write it after the deal.", usage=U["note"])
         change = deals.add_note(s, team=call.team, number=number, text=note, actor=call.user,
@@ -76,8 +77,9 @@ def deal_next(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(require(rest, U["next"]), {"due"})
     with call.deps.db.transaction() as s:
         today = call.today(workspace_settings(s, team=call.team).timezone)
-        due = values.parse_date(options["due"], today=today) if options.get("due") else None
-        number, text = split_reference(s, team=call.team, text=values.unescape(rest))
+        due = (values.parse_date(values.as_typed(options["due"]), today=today)
+               if options.get("due") else None)
+        number, text = split_reference(s, team=call.team, text=values.as_typed(rest))
         if not text:
             raise UsageError("What is the next action? Write it after the deal.", usage=U["next"])
         change = deals.set_next_action(s, team=call.team, number=number, text=text, due=due,

@@ -12,13 +12,14 @@ from slack_sdk import WebClient
 from handlers import grammar, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
+from handlers.blocks.format import escape
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
 from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
-from handlers.replies import Respond, answering_errors, ephemeral, in_channel
+from handlers.replies import Respond, answering, ephemeral, in_channel
 from storage import values
 from storage.errors import UsageError
 from storage.kinds import PipelineKind
@@ -41,13 +42,14 @@ def lead_add(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"source", "stage", "owner", "contact"})
     rest, tags = grammar.extract_tags(rest)
     named = require(rest, U["add"], "A lead needs a name.")
-    name, company = grammar.split_company(values.unescape(named))
+    name, company = grammar.split_company(values.as_typed(named))
     owner = values.parse_user_mention(options["owner"]) if options.get("owner") else None
     with call.deps.db.transaction() as s:
         change = leads.add_lead(
             s, team=call.team, name=name, actor=call.user, now=call.now, company=company,
             contact=grammar.contact_of(options.get("contact")),
-            source=grammar.optional_text(options.get("source")), stage=options.get("stage"),
+            source=grammar.optional_text(options.get("source")),
+            stage=grammar.optional_text(options.get("stage")),
             owner=owner, tags=tags)
     show_lead_change(call, change)
 
@@ -68,12 +70,13 @@ def lead_convert(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         currency = workspace_settings(s, team=call.team).currency
         ref, amount = grammar.split_amount(rest, currency)
-        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,
-                                  now=call.now, value=amount, stage=options.get("stage"),
-                                  owner=owner)
+                                  now=call.now, value=amount, owner=owner,
+                                  stage=grammar.optional_text(options.get("stage")))
     note = (f"<@{call.user}> converted lead #{done.lead.number} into this deal; the lead is in "
-            f"{done.lead.stage.name} and enters {done.lead.conversion_stage.name} when it is won.")
+            f"{escape(done.lead.stage.name)} and enters {escape(done.lead.conversion_stage.name)} "
+            "when it is won.")
     in_channel(call.respond, deal_card(done.deal, note=note), card_text(done.deal))
 
 
@@ -81,7 +84,7 @@ def lead_drop(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(rest, {"reason"})
     ref = require(rest, U["drop"], "Which lead should be dropped?")
     with call.deps.db.transaction() as s:
-        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         change = leads.drop_lead(s, team=call.team, number=number, actor=call.user,
                                  now=call.now,
                                  reason=grammar.optional_text(options.get("reason")))
@@ -91,7 +94,7 @@ def lead_drop(call: Call, rest: str) -> None:
 def lead_note(call: Call, rest: str) -> None:
     text = require(rest, U["note"], "Tell me the lead and the note.")
     with call.deps.db.transaction() as s:
-        number, note = split_reference(s, team=call.team, text=values.unescape(text),
+        number, note = split_reference(s, team=call.team, text=values.as_typed(text),
                                        kind=PipelineKind.LEAD)
         if not note:
             raise UsageError("The note is empty: write it after the lead.", usage=U["note"])
@@ -103,7 +106,7 @@ def lead_note(call: Call, rest: str) -> None:
 def lead_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which lead should I show?")
     with call.deps.db.transaction() as s:
-        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         lead, events = lead_queries.lead_history(s, team=call.team, number=number)
     ephemeral(call.respond, lead_journey(lead, events), lead_card_text(lead))
 
@@ -121,7 +124,7 @@ def lead_list(call: Call, rest: str) -> None:
 def lead_history(call: Call, rest: str) -> None:
     ref = require(rest, U["history"], "Which lead's history?")
     with call.deps.db.transaction() as s:
-        number = resolve_lead(s, team=call.team, ref=values.unescape(ref))
+        number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         lead, events = lead_queries.lead_history(s, team=call.team, number=number)
     ephemeral(call.respond, lead_history_blocks(lead, events), f"History of lead #{lead.number}")
 
@@ -140,15 +143,14 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
 
 def route_lead_command(ack: Ack, command: dict, respond: Respond, client: WebClient, *,
                        deps: Deps) -> None:
-    ack()
-    with answering_errors(respond):
+    with answering(ack, respond) as answer:
         word, rest = grammar.split_command(command.get("text") or "")
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="lead", word=word),
                              usage="`/lead help` lists everything; for example "
                                    "`/lead add Jane Roe (Globex) source:webinar`")
-        handler(Call.of(command, deps, respond, client), rest)
+        handler(Call.of(command, deps, answer, client), rest)
 
 
 def register(app: App, deps: Deps) -> None:

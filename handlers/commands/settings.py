@@ -24,7 +24,8 @@ def deal_settings(call: Call, rest: str) -> None:
         ephemeral(call.respond, _settings_blocks(current), "The workspace's settings")
         return
     if word != "channel" or len(args.split()) != 1:
-        raise UsageError(f"I could not read `/deal settings {rest.strip()}`.", usage=USAGE)
+        raise UsageError(f"I could not read `/deal settings {values.as_typed(rest.strip())}`.",
+                         usage=USAGE)
     channel = None if args.strip().lower() in OFF else values.parse_channel_mention(args)
     call.require_admin("the activity channel")
     with call.deps.db.transaction() as s:

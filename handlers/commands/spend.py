@@ -20,11 +20,11 @@ def funnel_spend(call: Call, rest: str) -> None:
     call.require_admin("marketing spend")
     with call.deps.db.transaction() as s:
         ws = workspace_settings(s, team=call.team)
-        amount = values.parse_amount(text, currency=ws.currency)
+        amount = values.parse_amount(values.as_typed(text), currency=ws.currency)
         week = (grammar.day_in_week(options["week"], call.today(ws.timezone))
                 if options.get("week") else None)
         recorded = record_spend(s, team=call.team, amount=amount, actor=call.user, now=call.now,
-                                week=week, source=values.unescape(options.get("source") or ""))
+                                week=week, source=values.as_typed(options.get("source") or ""))
     line = messages.SPEND_RECORDED.format(
         amount=format_money(recorded.amount, recorded.currency),
         source=f" from *{escape(recorded.source)}*" if recorded.source else "",

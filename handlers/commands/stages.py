@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import grammar, messages
 from handlers.blocks.deal_lists import stages_blocks
+from handlers.blocks.format import escape
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
 from storage import stages, values
@@ -28,28 +29,30 @@ def deal_stages(call: Call, rest: str) -> None:
 
 def _change(session, team: str, word: str, args: str) -> str:
     args, options = grammar.extract_options(args, {"after"})
+    args, after = values.as_typed(args), values.as_typed(options.get("after") or "")
     words = args.split()
     if word == "rename" and len(words) >= 2:
         view = stages.rename_stage(session, team=team, stage=words[0], new_name=" ".join(words[1:]))
-        return f"Renamed to *{view.name}*. Deals and history in it kept their place."
+        return f"Renamed to *{escape(view.name)}*. Deals and history in it kept their place."
     if word == "add" and words:
         given = len(words) > 1 and _is_number(words[-1])
         percent = values.parse_percent(words[-1]) if given else None
         name = " ".join(words[:-1] if percent is not None else words)
-        view = stages.add_stage(session, team=team, name=name, after=options.get("after"),
+        view = stages.add_stage(session, team=team, name=name, after=after or None,
                                 probability=percent)
-        return f"Added *{view.name}* ({view.probability}%)."
-    if word == "move" and len(words) == 1 and options.get("after"):
-        after = None if options["after"].lower() == "first" else options["after"]
-        view = stages.move_stage(session, team=team, stage=words[0], after=after)
-        return f"Moved *{view.name}*."
+        return f"Added *{escape(view.name)}* ({view.probability}%)."
+    if word == "move" and len(words) == 1 and after:
+        view = stages.move_stage(session, team=team, stage=words[0],
+                                 after=None if after.lower() == "first" else after)
+        return f"Moved *{escape(view.name)}*."
     if word in ("weight", "probability") and len(words) == 2:
         view = stages.set_stage_probability(session, team=team, stage=words[0],
                                             probability=values.parse_percent(words[1]))
-        return f"*{view.name}* now weighs {view.probability}%."
+        return f"*{escape(view.name)}* now weighs {view.probability}%."
     if word == "rotting" and len(words) == 2 and words[1].isdigit():
         view = stages.set_stage_rotting(session, team=team, stage=words[0], days=int(words[1]))
-        return f"Deals in *{view.name}* go stale after {view.rotting_days} days without activity."
+        return (f"Deals in *{escape(view.name)}* go stale after {view.rotting_days} days "
+                "without activity.")
     raise UsageError(f"I could not read `/deal stages {word} {args}`.", usage=USAGE)
 
 

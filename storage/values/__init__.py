@@ -16,6 +16,7 @@ from storage.values.dates import (
     parse_weekday,
 )
 from storage.values.text import (
+    as_typed,
     check_text,
     escape,
     parse_channel_mention,
@@ -25,7 +26,7 @@ from storage.values.text import (
 )
 
 __all__ = [
-    "check_text", "escape", "format_money", "iso_week_label", "looks_like_amount",
+    "as_typed", "check_text", "escape", "format_money", "iso_week_label", "looks_like_amount",
     "parse_amount", "parse_channel_mention", "parse_date", "parse_iso_week", "parse_percent",
     "parse_time_of_day", "parse_timezone", "parse_user_mention", "parse_weekday", "quoted",
     "unescape",

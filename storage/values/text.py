@@ -16,8 +16,42 @@ def unescape(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Encodes exactly `&`, `<` and `>`, so text we send is shown and never interpreted."""
+    """Encodes exactly `&`, `<` and `>`, so text we send is shown and never interpreted.
+    The one rule for user text in anything Slack reads as mrkdwn (and nothing else)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKUP = re.compile(r"<([^<>]*)>")
+_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
+def as_typed(text: str) -> str:
+    """Command text as Slack sends it (escaping on) turned into what the person typed and
+    saw: every `<...>` Slack made is unwrapped, then the entities decoded.
+
+    `<http://acme.io|acme.io>` -> `acme.io`; `<mailto:j@a.test|j@a.test>` -> `j@a.test`;
+    a link whose text hides where it goes, `<https://evil.example/x|click>`, keeps both:
+    `click (https://evil.example/x)`; `<@U1|bob>` -> `@bob`, `<#C1|sales>` -> `#sales`;
+    `<!channel>`, `<!here>` -> `@channel`, `@here`; `<!subteam^S1|@sales>` -> `@sales`.
+    Use it on free text (names, notes, references, stage words), not on a word the grammar
+    reads as a mention (`owner:<@U1|bob>`, `<#C1>` in subscribe)."""
+    return unescape(_MARKUP.sub(lambda found: _unwrapped(found.group(1)), text))
+
+
+def _unwrapped(inner: str) -> str:
+    target, _, label = inner.partition("|")
+    if target[:1] in ("@", "#"):
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):
+        word, *ids = target[1:].split("^")
+        if word == "date":
+            return label
+        return "@" + (label.lstrip("@") if label else (ids or [word])[0])
+    address = target.removeprefix("mailto:").removeprefix("tel:")
+    bare = next((target[len(s):] for s in _SCHEMES if target.startswith(s)), target)
+    if not label or "".join(label.split()) in (target, bare):  # Slack's own auto-link
+        return label or address
+    return f"{label} ({address})"
 
 
 def quoted(text: str) -> str:
@@ -34,16 +68,16 @@ def parse_user_mention(token: str) -> str:
     """`<@U123|ann>` or `<@U123>` -> `U123`."""
     if found := _USER.fullmatch(token.strip()):
         return found.group(1)
-    raise UsageError(f"{quoted(token)} is not a mention of a Slack user. Type `@` and pick "
-                     "the person from the list Slack suggests.")
+    raise UsageError(f"{quoted(as_typed(token))} is not a mention of a Slack user. Type `@` "
+                     "and pick the person from the list Slack suggests.")
 
 
 def parse_channel_mention(token: str) -> str:
     """`<#C123|sales>` or `<#C123>` -> `C123` (private channels' ids start with G)."""
     if found := _CHANNEL.fullmatch(token.strip()):
         return found.group(1)
-    raise UsageError(f"{quoted(token)} is not a mention of a Slack channel. Type `#` and pick "
-                     "the channel from the list Slack suggests.")
+    raise UsageError(f"{quoted(as_typed(token))} is not a mention of a Slack channel. Type `#` "
+                     "and pick the channel from the list Slack suggests.")
 
 
 

@@ -14,7 +14,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.slack_standin import FakeSlack, SignedRequest, slash_command, validate_blocks
+from bot.slack_standin import (
+    FakeSlack,
+    Recorded,
+    SignedRequest,
+    slash_command,
+    validate_blocks,
+    witness,
+)
 from tests.driver import SIGNING_SECRET
 
 BOT_TOKEN = "xoxb-e2e-token"
@@ -76,14 +83,27 @@ class Server:
         raise AssertionError("serve did not start within 20 s")
 
     def send(self, request: SignedRequest) -> tuple[int, str]:
-        """Posts a signed request to /slack/events: the HTTP status and body."""
-        return request.post(self.base + "/slack/events")
+        """Posts a signed request to /slack/events: the HTTP status and body (which the
+        stand-in's watchers see, like every message the app sends)."""
+        status, body = request.post(self.base + "/slack/events")
+        if body.strip().startswith("{"):
+            witness(Recorded("ack", "serve", {}, json.loads(body), None))
+        return status, body
 
     def command(self, slack: FakeSlack, text: str, name: str, *, command: str = "/deal",
                 user: str = "U1", channel: str = "C1") -> tuple[int, str]:
         return self.send(slash_command(signing_secret=SIGNING_SECRET, text=text,
                                        command=command, user_id=user, channel_id=channel,
                                        response_url=slack.response_url(name)))
+
+    def ask(self, slack: FakeSlack, text: str, name: str, **options: str) -> dict:
+        """Sends a command and returns what its user sees first: the message its ack carries,
+        or, when the ack is empty (a report), the first post to response_url `name`."""
+        acked = ack_body(self.command(slack, text, name, **options))
+        if not acked:
+            return reply(slack, name)
+        validate_blocks(acked["blocks"])
+        return acked
 
     def stop(self) -> str:
         return stop(self.process)

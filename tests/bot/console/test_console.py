@@ -191,3 +191,9 @@ def test_block_kit_slack_would_refuse_is_drawn_with_a_notice_saying_why(db, cloc
 def test_the_files_the_app_shares_are_named(db, clock):
     transcript = session(db, clock, "/deal new Acme 50k\n/deal export\n")
     assert "Dealbot shared Dealbot deals, " in after(transcript, "/deal export")
+
+
+def test_names_with_entities_and_brackets_are_drawn_exactly_as_typed(db, clock):
+    typed = "/deal new R&D &amp; <x> 5k"
+    card = after(session(db, clock, typed + "\n/deal list\n"), typed)
+    assert "#1 R&D &amp; <x>" in card and "&lt;" not in card and "&amp;amp;" not in card
