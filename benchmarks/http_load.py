@@ -13,8 +13,9 @@ sends signed requests as Slack does from a load generator in its own process. Th
 a bare Bolt app that only acks (benchmarks/_load/anchor.py), is measured at the start and
 the end of the same run; Dealbot's req/s is printed as a ratio to it.
 
-Dealbot acks first and works after, so the HTTP answer alone says little: the second table
-is the work as users see it, the first response_url post of each request.
+A quick answer is the ack's own body; slow work is acked first and answered after, so the
+HTTP answer alone says little: the second table is the work as users see it, the message an
+ack carried or else the first response_url post of each request.
 The app is driven only through its command line, environment and HTTP.
 """
 
@@ -81,14 +82,17 @@ def open_deals(url: str, work: Path) -> dict[int, str]:
                 if row["id"].startswith("D") and row["stage"] in history.OPEN}
 
 
-def generate(load: Load) -> Result:
-    """Runs the load generator in a process of its own (spawned: no threads are forked)."""
+def generate(load: Load, slack: StandIn | None = None) -> Result:
+    """Runs the load generator in a process of its own (spawned: no threads are forked); the
+    answers that acks carried are handed to the stand-in as the requests' answers."""
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     child = context.Process(target=run_in_child, args=(load, results))
     child.start()
     result: Result = results.get(timeout=load.duration + load.timeout + 300)
     child.join()
+    if slack is not None:
+        slack.record_acks(result.sent, result.acked_cards or [])
     return result
 
 
@@ -121,7 +125,8 @@ def fill_cards(base: Load, url: str, slack: StandIn, work: Path, wanted: int = 3
             if len(slack.cards) >= wanted:
                 break
             result = generate(Load(**{**vars(base), "port": app.port, "scenario": "prep",
-                                      "connections": 4, "duration": 3, "tag": f"prep{round_}"}))
+                                      "connections": 4, "duration": 3, "tag": f"prep{round_}"}),
+                              slack)
             settle(slack, result, 20)
     cards = slack.card_list()
     wrong = [c["number"] for c in cards[:50] if f"D{c['number']}*" not in json.dumps(c["blocks"])]
@@ -136,11 +141,11 @@ def measure(args: argparse.Namespace, base: Load, scenario: str, url: str, slack
     with servers.dealbot(url, base.secret, slack.api_url, work) as app:
         warm = Load(**{**vars(base), "port": app.port, "scenario": scenario, "connections": 1,
                        "max_requests": 3, "tag": f"{scenario}-warm"})
-        settle(slack, generate(warm), 30)
+        settle(slack, generate(warm, slack), 30)
         time.sleep(1)  # the warm-up's Home tab publishes follow its replies
         slack.reset()
         load = Load(**{**vars(base), "port": app.port, "scenario": scenario, "tag": scenario})
-        result = generate(load)
+        result = generate(load, slack)
         drained = settle(slack, result, args.drain)
         with slack.lock:
             arrivals, outcomes = dict(slack.arrivals), dict(slack.outcomes)
@@ -210,8 +215,9 @@ def print_tables(args: argparse.Namespace, machine: dict[str, Any], deals: int, 
         + " (start, end)")
     print("\nHTTP answers (gen CPU: the load generator's own CPU, of one core)")
     print("\n".join(stats.http_table(rows)))
-    print(f"\nWork as users see it: the first response_url post of each request, from the "
-          f"request's start (never: not within the run and {args.drain:g} s after)")
+    print(f"\nWork as users see it: the message the ack carried, else the first response_url "
+          f"post of each request, from the request's start (never: not within the run and "
+          f"{args.drain:g} s after)")
     print("\n".join(stats.work_table(rows)))
     for row in rows:
         calls = ", ".join(f"{m} {n}" for m, n in row["work"]["web_api_per_request"].items())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from slack_bolt import App
@@ -16,6 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.config import Settings
 from handlers.deps import Clock, Deps
 from handlers.registry import register
+from handlers.slow_work import SlowWork
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -35,10 +38,14 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
 
 
 def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
-               process_before_response: bool = False,
-               client: WebClient | None = None) -> App:
-    """The Bolt app. `process_before_response=True` runs listeners before the HTTP answer
-    (tests and the console); in production they run after the acknowledgement."""
+               process_before_response: bool = True, client: WebClient | None = None,
+               slow_work: SlowWork | None = None,
+               request_clock: Callable[[], float] = time.time) -> App:
+    """The Bolt app. Listeners run in the thread of the request they answer
+    (`process_before_response`), so the web server's threads are the listener pool and no
+    smaller pool can starve acks: a command's answer is the ack's body, returned when its
+    listener ends. Slow work (reports, exports) runs on `slow_work`, a bounded pool of its
+    own; a full pool is answered at once that Dealbot is busy."""
     oauth = None
     if settings.oauth:  # decided by our settings, never by Bolt reading the environment
         from bot.oauth import ensure_oauth_tables, oauth_settings
@@ -53,6 +60,7 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
         oauth_settings=oauth,
         logger=logging.getLogger("dealbot.bolt"),
     )
-    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone)
+    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone,
+                slow_work=slow_work or SlowWork(), request_clock=request_clock)
     register(app, deps)
     return app

@@ -14,7 +14,10 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
-def wsgi_app(app: App, db: Database) -> Callable[[dict, StartResponse], Iterable[bytes]]:
+WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+def wsgi_app(app: App, db: Database) -> WSGIApplication:
     """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database."""
     slack = SlackRequestHandler(app, path="/slack/events")
 
@@ -32,8 +35,37 @@ def wsgi_app(app: App, db: Database) -> Callable[[dict, StartResponse], Iterable
 
 
 def serve_http(app: App, db: Database, *, port: int, threads: int = 8) -> None:
-    """Serves until interrupted, on all interfaces (a reverse proxy or Slack reaches it)."""
+    """Serves until interrupted, on all interfaces (a reverse proxy or Slack reaches it), in
+    one process: `threads` threads, each running the listeners of the request it serves."""
     from waitress import serve
 
     log.info("Dealbot listening on port %s: POST /slack/events, GET /healthz", port)
     serve(wsgi_app(app, db), host="0.0.0.0", port=port, threads=threads, ident="dealbot")
+
+
+def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: int,
+                  threads: int, in_master: Callable[[], Callable[[], None]] | None = None) -> None:
+    """Serves with gunicorn until stopped: `workers` processes of `threads` threads, each
+    process with the application `build` makes (its own database and slow-work pools).
+    `in_master` runs once in gunicorn's master before the workers start (the digest
+    scheduler) and returns what each forked worker calls first (letting go of the master's
+    database connections without closing them)."""
+    from gunicorn.app.base import BaseApplication
+
+    after_fork = in_master() if in_master else None
+    options = {"bind": f"0.0.0.0:{port}", "workers": workers, "threads": threads,
+               "worker_class": "gthread", "proc_name": "dealbot"}
+
+    class Gunicorn(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+            if after_fork is not None:
+                self.cfg.set("post_fork", lambda server, worker: after_fork())
+
+        def load(self) -> WSGIApplication:
+            return build()
+
+    log.info("Dealbot listening on port %s with %s worker processes of %s threads: "
+             "POST /slack/events, GET /healthz", port, workers, threads)
+    Gunicorn().run()

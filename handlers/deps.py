@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from handlers.slow_work import SlowWork
 from storage.db import Database
 
 Clock = Callable[[], datetime]
@@ -13,9 +15,14 @@ Clock = Callable[[], datetime]
 
 @dataclass(frozen=True)
 class Deps:
-    """The store, the clock (aware UTC), and the users named admins by configuration."""
+    """The store, the clock (aware UTC), and the users named admins by configuration.
+
+    `slow_work` runs reports and exports away from the acks; `request_clock` is the real time
+    in seconds, which Slack's request timestamps are compared with (tests move it)."""
 
     db: Database
     clock: Clock
     admins: frozenset[str] = frozenset()
     default_timezone: str = "UTC"
+    slow_work: SlowWork = field(default_factory=SlowWork)
+    request_clock: Callable[[], float] = time.time

@@ -57,6 +57,7 @@ UNKNOWN_SUBCOMMAND = "`/{command} {word}` is not something I know."
 MISSING = "Something is missing here."
 INTERNAL_ERROR = ("Something went wrong on our side and nothing was changed. "
                   "Please try again; if it keeps happening, tell your Slack admin.")
+BUSY = "Dealbot is busy, so nothing was changed. Try again in a moment."
 NOT_ADMIN = "Only workspace admins can change {what}. Ask an admin, or see `/deal stages`."
 
 LEAD_USAGE: dict[str, str] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import deliveries, home, replies
+from handlers import deadline, deliveries, home, replies
 from handlers.actions import deal_card, deal_create, deal_modals, lead_card, lead_modals
 from handlers.commands import deal, lead, reports
 from handlers.deps import Deps
@@ -12,6 +12,7 @@ from handlers.deps import Deps
 
 def register(app: App, deps: Deps) -> None:
     replies.register(app)
+    deadline.register(app, deps)  # before any other middleware does work
     deliveries.register(app, deps)
     deal.register(app, deps)
     lead.register(app, deps)

@@ -1,26 +1,70 @@
-"""Answering the user: ephemeral replies, and turning domain errors into them.
+"""Answering the user: the answer in the acknowledgement where Slack shows it, ephemeral
+replies, slow work answered later, and domain errors turned into answers.
 
-Every listener runs its work inside `answering_errors(respond)`: a DealbotError becomes an
-ephemeral reply that says what was wrong and shows the right form; anything else reaches
-Bolt's error handler (registered in `register`), which logs it and tells the user that
-nothing was changed.
+A slash command's listener runs inside `answering(ack, respond)`: its first answer is the
+ack's body (Slack shows it at once, with no second HTTP request), later ones go to
+response_url, and a DealbotError becomes an ephemeral answer that says what was wrong and
+shows the right form. Slow work (reports, exports) goes through `answer_later`: the command is
+acked with nothing, the work runs on the bounded slow-work pool and answers through
+response_url, and a full pool is answered at once with "Dealbot is busy". Interactions ack
+first and answer through response_url (`answering_errors(respond)`): Slack ignores the body
+of a click's ack. Anything else reaches Bolt's error handler (registered in `register`),
+which logs it and tells the user that nothing was changed.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
 from handlers import messages
 from handlers.blocks.format import context, escape, section
+from handlers.slow_work import SlowWork
 from storage.errors import Ambiguous, DealbotError
 
 log = logging.getLogger(__name__)
 Respond = Callable[..., Any]
+
+
+class Busy(DealbotError):
+    """The slow-work pool is full: nothing was started, the person may try again."""
+
+    def __init__(self) -> None:
+        super().__init__(messages.BUSY)
+
+
+class Answer:
+    """How a slash command answers the person who typed it, callable like Bolt's `respond`.
+
+    The first message rides on the ack; later ones, and any that edit a message, are posted
+    to response_url. Thread-safe: slow work may answer while the listener is finishing."""
+
+    def __init__(self, ack: Ack, respond: Respond) -> None:
+        self._ack, self._respond = ack, respond
+        self._acked = False
+        self._lock = threading.Lock()
+
+    def __call__(self, *, text: str = "", blocks: list[dict] | None = None,
+                 response_type: str = "ephemeral", **more: Any) -> Any:
+        with self._lock:
+            in_ack = not self._acked and not any(more.values())  # replace/delete_original
+            self._acked = True
+            if in_ack:
+                self._ack(text=text, blocks=blocks, response_type=response_type)
+                return None
+        return self._respond(text=text, blocks=blocks, response_type=response_type, **more)
+
+    def finish(self) -> None:
+        """Acks with nothing when nothing was answered yet (Slack then shows nothing)."""
+        with self._lock:
+            if not self._acked:
+                self._acked = True
+                self._ack()
 
 
 def ephemeral(respond: Respond, blocks: list[dict], text: str) -> None:
@@ -51,6 +95,35 @@ def answering_errors(respond: Respond) -> Iterator[None]:
         ephemeral(respond, error_blocks(error), escape(messages.error_text(error)))
 
 
+@contextmanager
+def answering(ack: Ack, respond: Respond) -> Iterator[Answer]:
+    """A slash command's answer (see the module's docstring); acks with nothing at the end
+    when the listener answered nothing."""
+    answer = Answer(ack, respond)
+    with answering_errors(answer):
+        yield answer
+    answer.finish()
+
+
+def answer_later(answer: Respond, slow_work: SlowWork, work: Callable[[], None]) -> None:
+    """Runs `work`, which answers through `answer`, on the slow-work pool; raises Busy at once
+    when the pool is full. A command is acked with nothing meanwhile."""
+    if not slow_work.submit(lambda: _answering_later(answer, work)):
+        raise Busy()
+    if isinstance(answer, Answer):
+        answer.finish()
+
+
+def _answering_later(answer: Respond, work: Callable[[], None]) -> None:
+    """Bolt's error handler does not see the pool's threads: this is its stand-in there."""
+    try:
+        with answering_errors(answer):
+            work()
+    except Exception:
+        log.exception("unexpected error in slow work")
+        ephemeral(answer, [section(messages.INTERNAL_ERROR)], messages.INTERNAL_ERROR)
+
+
 def _checked(response: Any) -> None:
     status = getattr(response, "status_code", 200)
     if status != 200:  # respond() never raises on an HTTP error: say it in the log
@@ -59,9 +132,17 @@ def _checked(response: Any) -> None:
 
 def register(app: App) -> None:
     @app.error
-    def unexpected_error(error: Exception, body: dict, respond: Respond | None,
-                         logger: logging.Logger) -> None:
+    def unexpected_error(error: Exception, body: dict, request: BoltRequest,
+                         respond: Respond | None, logger: logging.Logger) -> BoltResponse | None:
+        """Logs it and tells the user nothing was changed: in the ack of a command not acked
+        yet, else through response_url. An error after the ack keeps the ack's answer."""
         logger.exception("unexpected error handling a Slack request", exc_info=error)
+        acked = request.context.ack.response
+        if acked is None and body.get("command"):
+            return BoltResponse(status=200, body={"response_type": "ephemeral",
+                                                  "text": messages.INTERNAL_ERROR})
         if respond is not None and body.get("response_url"):
             respond(response_type="ephemeral", replace_original=False,
                     text=messages.INTERNAL_ERROR)
+        return None if acked is None else BoltResponse(status=acked.status, body=acked.body,
+                                                       headers=acked.headers)

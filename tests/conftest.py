@@ -134,10 +134,20 @@ def settings(db: Database, slack):
 
 
 @pytest.fixture
-def driver(db: Database, slack, clock, settings):
+def request_clock():
+    from tests.driver import RequestClock
+
+    return RequestClock()
+
+
+@pytest.fixture
+def driver(db: Database, slack, clock, settings, request_clock):
     """The real Bolt app on the test database, talking to the Slack stand-in."""
     from bot.app import create_app
+    from handlers.slow_work import SlowWork
     from tests.driver import Driver
 
-    app = create_app(settings, db, clock=clock, process_before_response=True)
-    return Driver(app, slack)
+    slow_work = SlowWork()
+    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock)
+    yield Driver(app, slack, slow_work)
+    slow_work.shutdown()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from bot.slack_standin import (
     validate_view,
     witness,
 )
+from handlers.slow_work import SlowWork
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -39,9 +41,28 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+class RequestClock:
+    """The real time in seconds, which Slack's request timestamps are signed with, moved by
+    hand: `advance(5)` makes every request look as if it waited 5 s in the server's queue;
+    `stop_at(t)` makes it `t` until moved again."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self.stopped: float | None = None
+
+    def __call__(self) -> float:
+        return (time.time() if self.stopped is None else self.stopped) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+    def stop_at(self, now: float | None) -> None:
+        self.stopped, self.offset = now, 0.0
+
+
 @dataclass(frozen=True)
 class Reply:
-    """One message the app sent to a response_url."""
+    """One message the app answered with: the body of its ack, or a post to a response_url."""
 
     body: dict
 
@@ -62,23 +83,41 @@ class Reply:
         return bool(self.body.get("replace_original"))
 
 
-class Driver:
-    """Sends slash commands and clicks through `app.dispatch`, as Slack would."""
+def ack_reply(body: str) -> Reply | None:
+    """The message a slash command's ack carries, as Slack shows it (None: an empty ack)."""
+    if not body.strip():
+        return None
+    return Reply(json.loads(body) if body.lstrip().startswith("{") else {"text": body})
 
-    def __init__(self, app: App, slack: FakeSlack) -> None:
+
+class Driver:
+    """Sends slash commands and clicks through `app.dispatch`, as Slack would, and reads the
+    answers where Slack shows them: a command's ack body first, then what reached its
+    response_url once the slow work it started (reports, exports) has finished."""
+
+    def __init__(self, app: App, slack: FakeSlack, slow_work: SlowWork) -> None:
         self.app = app
         self.slack = slack
+        self.slow_work = slow_work
         self._ids = itertools.count(1)
 
     def command(self, text: str, *, command: str = "/deal", user: str = "U1",
                 team: str = "T1", channel: str = "C1") -> list[Reply]:
         """Every reply the command produced, each validated as Block Kit."""
+        acked, name = self.ack(text, command=command, user=user, team=team, channel=channel)
+        return ([acked] if acked else []) + self.replies(name)
+
+    def ack(self, text: str, *, command: str = "/deal", user: str = "U1", team: str = "T1",
+            channel: str = "C1", sent_at: int | None = None) -> tuple[Reply | None, str]:
+        """Sends the command (signed at `sent_at`, default now); returns only what its ack
+        carried (validated), without waiting for slow work, and the name of its response_url
+        for `replies`."""
         name = f"r{next(self._ids)}"
         request = slash_command(signing_secret=SIGNING_SECRET, text=text, command=command,
                                 team_id=team, user_id=user, channel_id=channel,
-                                response_url=self.slack.response_url(name))
-        self._dispatch(request)
-        return self._replies(name)
+                                response_url=self.slack.response_url(name), timestamp=sent_at)
+        acked = ack_reply(self._dispatch(request).body)
+        return (self._validated([acked])[0] if acked else None), name
 
     def one(self, text: str, **kwargs: str) -> Reply:
         replies = self.command(text, **kwargs)
@@ -97,7 +136,7 @@ class Driver:
                         selected_option_value=selected_option_value,
                         ephemeral=reply.ephemeral, posted_in=posted_in)
         self._dispatch(request)
-        return self._replies(name)
+        return self.replies(name)
 
     def click_view(self, view: dict, action_id: str, *, user: str = "U1", team: str = "T1",
                    value: str | None = None) -> None:
@@ -149,8 +188,13 @@ class Driver:
             witness(Recorded("ack", "dispatch", {}, json.loads(response.body), None))
         return response
 
-    def _replies(self, name: str) -> list[Reply]:
-        replies = [Reply(r.body) for r in self.slack.responses(name)]
+    def replies(self, name: str) -> list[Reply]:
+        """What reached response_url `name`, once the slow work running has finished."""
+        assert self.slow_work.wait_until_idle(), "slow work did not finish within 10 s"
+        return self._validated([Reply(r.body) for r in self.slack.responses(name)])
+
+    @staticmethod
+    def _validated(replies: list[Reply]) -> list[Reply]:
         for reply in replies:
             if reply.blocks:
                 validate_blocks(reply.blocks)

@@ -29,6 +29,7 @@ from typing import Any
 
 from _load.history import OPEN, OWNERS
 from _load.slack_requests import advance_click, signed_headers, slash_command
+from _load.standin import card_of, outcome_of
 
 MIX = (("show", 45), ("move", 25), ("click", 20), ("pipeline", 10))
 
@@ -57,6 +58,7 @@ class Sent:
     start: float  # time.monotonic()
     seconds: float
     status: int  # 0: no HTTP answer (refused connection, timeout)
+    acked: str | None = None  # how the message the ack carried answered (outcome_of), if any
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Result:
     wall: float
     cpu: float  # seconds of this process's CPU
     clicked_again: int = 0  # clicks on a card already clicked (the pool ran out)
+    acked_cards: list[dict[str, Any]] | None = None  # deal cards that acks carried
 
 
 class _Cards:
@@ -132,6 +135,7 @@ def run(load: Load) -> Result:
     """Sends for `load.duration` seconds (or `max_requests` per connection), then waits for
     the answers in flight."""
     cards, lock, sent = _Cards(load.stand_in, f"{load.seed}.{load.tag}"), threading.Lock(), []
+    cards_acked: list[dict[str, Any]] = []  # list.append is atomic: shared by the threads
     cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     deadline = wall0 + load.duration
 
@@ -145,17 +149,23 @@ def run(load: Load) -> Result:
             rid = f"{load.tag}.{index}.{len(mine)}"
             kind, body = build(rid)
             headers = signed_headers(body, load.secret)
-            start = time.monotonic()
+            start, acked = time.monotonic(), None
             try:
                 conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
                 answer = conn.getresponse()
-                answer.read()
+                content = answer.read()
                 status = answer.status
             except (OSError, http.client.HTTPException):
                 status = 0
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", load.port, timeout=load.timeout)
-            mine.append(Sent(rid, kind, start, time.monotonic() - start, status))
+            seconds = time.monotonic() - start
+            if status == 200 and content.startswith(b"{"):  # a message in the ack's body
+                post = json.loads(content)
+                acked = outcome_of(post) if post.get("blocks") or post.get("text") else None
+                if card_of(post.get("blocks") or []) is not None:
+                    cards_acked.append(post)
+            mine.append(Sent(rid, kind, start, seconds, status, acked))
         conn.close()
         with lock:
             sent.extend(mine)
@@ -167,6 +177,7 @@ def run(load: Load) -> Result:
         thread.join()
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     return Result(sent=sent, wall=time.monotonic() - wall0, clicked_again=cards.again,
+                  acked_cards=cards_acked,
                   cpu=(cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime))
 
 

@@ -122,6 +122,20 @@ class StandIn:
             if card is not None:
                 self._keep_card(*card, post)
 
+    def record_acks(self, sent: list[Any], cards: list[dict[str, Any]]) -> None:
+        """What the acks of a load run carried (the load generator saw them): each counts as
+        that request's answer, at the time its HTTP answer arrived; cards join the pool."""
+        with self.lock:
+            for s in sent:
+                if s.acked is not None:
+                    self.calls["ack"] += 1
+                    self.arrivals.setdefault(s.rid, s.start + s.seconds)
+                    self.outcomes[s.rid] = s.acked
+            for post in cards:
+                card = card_of(post.get("blocks") or [])
+                if card is not None:
+                    self._keep_card(*card, post)
+
     def _keep_card(self, number: int, version: int, advance: bool,
                    post: dict[str, Any]) -> None:
         """Keeps the newest card of each deal that has an advance button; a newer card

@@ -21,10 +21,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import create_app
 
     if args.socket:
+        if args.workers:
+            raise ConfigError("--workers serves HTTP; Socket Mode runs in one process.")
         settings.require_socket()
     else:
         settings.require_http()
     db = open_database(settings)
+    if args.workers:
+        return serve_workers(settings, db, args)
     app = create_app(settings, db)
     if not args.no_scheduler:  # digests in this process; the ledger keeps replicas apart
         from bot.scheduler import start_in_background
@@ -37,7 +41,26 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     from bot.web import serve_http
 
-    serve_http(app, db, port=args.port or settings.port)
+    serve_http(app, db, port=args.port or settings.port, threads=args.threads)
+    return 0
+
+
+def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) -> int:
+    """`serve --workers N`: gunicorn worker processes, and the digest scheduler once, in
+    gunicorn's master (never once per worker: a forked worker drops the master's database
+    connections without closing them, and builds its own app)."""
+    from bot.web import serve_workers as serve
+    from bot.wsgi import build
+
+    def scheduler_in_master() -> Callable[[], None]:
+        if not args.no_scheduler:
+            from bot.scheduler import start_in_background
+
+            start_in_background(settings, db)
+        return lambda: db.engine.dispose(close=False)
+
+    serve(build, port=args.port or settings.port, workers=args.workers, threads=args.threads,
+          in_master=scheduler_in_master)
     return 0
 
 
@@ -77,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-scheduler", action="store_true",
                        help="leave the digests to a separate `dealbot scheduler`")
     serve.add_argument("--port", type=int, help="HTTP port (default $PORT or 3000)")
+    serve.add_argument("--threads", type=int, default=8,
+                       help="threads per process; each runs the listeners of its request "
+                            "(default 8)")
+    serve.add_argument("--workers", type=int, metavar="N",
+                       help="N worker processes under gunicorn (default: one process, "
+                            "waitress); the scheduler runs once, in gunicorn's master")
     serve.set_defaults(run=cmd_serve)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")

@@ -2,9 +2,10 @@
 
 Nothing is re-implemented here. A slash command, a click or a modal submission becomes the
 request Slack would send (bot.slack_standin); `app.dispatch` runs the same listeners as
-production; what the app sends back (response_url posts, Web API calls) is recorded by the
-Slack stand-in and turned into `Shown` items: messages posted, updated or deleted, modals
-opened, Home tabs published, and a notice for anything Slack would refuse.
+production; what the app answers (a command's ack body, then, once its slow work is done,
+the response_url posts and Web API calls the Slack stand-in recorded) is turned into `Shown`
+items: messages posted, updated or deleted, modals opened, Home tabs published, and a notice
+for anything Slack would refuse.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from bot.slack_standin import (
 from bot.slack_standin.identity import LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
+from handlers.slow_work import SlowWork
 from storage.db import Database
 from storage.kinds import DigestKind
 
@@ -104,11 +106,13 @@ class Engine:
             self.settings, slack_signing_secret=self._secret, slack_api_url=self.slack.api_url,
             slack_bot_token="xoxb-console", slack_client_id=None, slack_client_secret=None)
         client = WebClient(token="xoxb-console", base_url=self.slack.api_url)
-        self.app: App = create_app(settings, self.db, clock=self.clock,
-                                   process_before_response=True, client=client)
+        self.slow_work = SlowWork()
+        self.app: App = create_app(settings, self.db, clock=self.clock, client=client,
+                                   slow_work=self.slow_work)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.slow_work.shutdown()
         self.slack.stop()
 
     # What the user does
@@ -183,7 +187,9 @@ class Engine:
               missing: str = "") -> list[Shown]:
         mark = len(self.slack.received())
         response = self.app.dispatch(request.to_bolt())
-        shown = self._collect(mark, source)
+        acked = _acked_message(response.body) if response.status == 200 else None
+        self.slow_work.wait_until_idle()
+        shown = ([] if acked is None else self._on_ack(acked)) + self._collect(mark, source)
         if response.status == 404 and not shown:
             shown.append(Shown("notice", text=missing or "Nothing in the app answers that."))
         elif response.status != 200:
@@ -211,6 +217,11 @@ class Engine:
             return [Shown("updated", source)]
         ephemeral = body.get("response_type", "ephemeral") != "in_channel"
         return [Shown("message", self._new_message(body, ephemeral))]
+
+    def _on_ack(self, body: dict) -> list[Shown]:
+        shown = _refusal(Recorded("response", "ack", {}, body, None))
+        ephemeral = body.get("response_type", "ephemeral") != "in_channel"
+        return shown + [Shown("message", self._new_message(body, ephemeral))]
 
     def _on_api(self, record: Recorded) -> list[Shown]:
         method, body = record.name, record.body
@@ -263,6 +274,14 @@ class Engine:
 
     def _trigger(self) -> str:
         return f"{next(self._ids)}.{secrets.randbelow(10**9)}.{secrets.token_hex(8)}"
+
+
+def _acked_message(body: str) -> dict | None:
+    """The message a slash command's ack carries (None when the ack is empty)."""
+    if not body.strip():
+        return None
+    message = json.loads(body) if body.lstrip().startswith("{") else {"text": body}
+    return message if message.get("text") or message.get("blocks") else None
 
 
 def _refusal(record: Recorded) -> list[Shown]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from handlers.activity import after_change
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
 from handlers.deps import Deps
-from handlers.replies import Respond, in_channel
+from handlers.replies import Respond, answer_later, in_channel
 from storage.deals.views import DealChange
 from storage.errors import NotAllowed, UsageError
 
@@ -38,6 +39,11 @@ class Call:
                    channel=command.get("channel_id", ""), now=deps.clock(), deps=deps,
                    respond=respond, client=client, trigger_id=command.get("trigger_id", ""),
                    response_url=command.get("response_url", ""))
+
+    def later(self, work: Callable[[], None]) -> None:
+        """Slow work (a report, an export) on the slow-work pool, answering through response_url;
+        a full pool is answered at once that Dealbot is busy (`replies.answer_later`)."""
+        answer_later(self.respond, self.deps.slow_work, work)
 
     def today(self, timezone: str) -> date:
         """The caller's workspace date: relative dates like `friday` count from it."""

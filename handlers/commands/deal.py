@@ -17,7 +17,7 @@ from handlers.commands import deal_edits, settings, stages
 from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
-from handlers.replies import Respond, answering_errors, ephemeral
+from handlers.replies import Respond, answering, ephemeral
 from storage import values
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
@@ -130,15 +130,14 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
 
 def route_deal_command(ack: Ack, command: dict, respond: Respond, client: WebClient, *,
                        deps: Deps) -> None:
-    ack()
-    with answering_errors(respond):
+    with answering(ack, respond) as answer:
         word, rest = grammar.split_command(command.get("text") or "")
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="deal", word=word),
                              usage="`/deal help` lists everything; for example "
                                    "`/deal new Acme 50k` or `/deal move Acme proposal`")
-        handler(Call.of(command, deps, respond, client), rest)
+        handler(Call.of(command, deps, answer, client), rest)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -21,6 +21,10 @@ def lead_export(call: Call, rest: str) -> None:
 
 
 def _send_export(call: Call, kind: str) -> None:
+    call.later(lambda: _export(call, kind))
+
+
+def _export(call: Call, kind: str) -> None:
     out = io.StringIO()
     with call.deps.db.transaction() as s:
         count = exports.write_csv(out, exports.columns_of(s, team=call.team, kind=kind),

@@ -19,7 +19,7 @@ from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
 from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
-from handlers.replies import Respond, answering_errors, ephemeral, in_channel
+from handlers.replies import Respond, answering, ephemeral, in_channel
 from storage import values
 from storage.errors import UsageError
 from storage.kinds import PipelineKind
@@ -143,15 +143,14 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
 
 def route_lead_command(ack: Ack, command: dict, respond: Respond, client: WebClient, *,
                        deps: Deps) -> None:
-    ack()
-    with answering_errors(respond):
+    with answering(ack, respond) as answer:
         word, rest = grammar.split_command(command.get("text") or "")
         handler = SUBCOMMANDS.get(word)
         if handler is None:
             raise UsageError(messages.UNKNOWN_SUBCOMMAND.format(command="lead", word=word),
                              usage="`/lead help` lists everything; for example "
                                    "`/lead add Jane Roe (Globex) source:webinar`")
-        handler(Call.of(command, deps, respond, client), rest)
+        handler(Call.of(command, deps, answer, client), rest)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -22,7 +22,7 @@ from handlers.blocks.reports import pipeline_blocks, pipeline_text
 from handlers.commands import spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
-from handlers.replies import Respond, answering_errors, ephemeral, in_channel
+from handlers.replies import Respond, answering, answering_errors, ephemeral, in_channel
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.kinds import DigestKind
@@ -82,20 +82,19 @@ def show_pipeline(call: Call, text: str) -> None:
             command="pipeline", word=grammar.split_command(text)[0]),
                          usage="`/pipeline help` lists everything; for example "
                                "`/pipeline` or `/pipeline subscribe #sales at 9:00`")
-    ephemeral(call.respond, *pipeline_now(call, share=True))
+    call.later(lambda: ephemeral(call.respond, *pipeline_now(call, share=True)))
 
 
 def show_funnel(call: Call, text: str) -> None:
-    ephemeral(call.respond, *funnel_for(call, text, share=True))
+    call.later(lambda: ephemeral(call.respond, *funnel_for(call, text, share=True)))
 
 
 def route(subcommands: dict[str, Subcommand], otherwise: Subcommand, ack: Ack, command: dict,
           respond: Respond, client: WebClient, *, deps: Deps) -> None:
-    ack()
-    with answering_errors(respond):
+    with answering(ack, respond) as answer:
         text = command.get("text") or ""
         word, rest = grammar.split_command(text)
-        call = Call.of(command, deps, respond, client)
+        call = Call.of(command, deps, answer, client)
         handler = subcommands.get(word)
         if handler is not None:
             handler(call, rest)
@@ -111,9 +110,13 @@ def on_share(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCl
         call = Call.of(_command_of(body), deps, respond, client)
         kind, _, rest = action["value"].partition(":")
         week, _, zone = rest.partition(":")
-        blocks, text = (pipeline_now(call, share=False) if kind == DigestKind.PIPELINE
-                        else funnel_for(call, week, share=False, zone=zone or None))
-        in_channel(respond, [*blocks, context(f"Shared by <@{call.user}>")], text)
+
+        def share() -> None:
+            blocks, text = (pipeline_now(call, share=False) if kind == DigestKind.PIPELINE
+                            else funnel_for(call, week, share=False, zone=zone or None))
+            in_channel(respond, [*blocks, context(f"Shared by <@{call.user}>")], text)
+
+        call.later(share)
 
 
 def on_open_deal(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, *,

@@ -96,6 +96,15 @@ class Server:
                                        command=command, user_id=user, channel_id=channel,
                                        response_url=slack.response_url(name)))
 
+    def ask(self, slack: FakeSlack, text: str, name: str, **options: str) -> dict:
+        """Sends a command and returns what its user sees first: the message its ack carries,
+        or, when the ack is empty (a report), the first post to response_url `name`."""
+        acked = ack_body(self.command(slack, text, name, **options))
+        if not acked:
+            return reply(slack, name)
+        validate_blocks(acked["blocks"])
+        return acked
+
     def stop(self) -> str:
         return stop(self.process)
 

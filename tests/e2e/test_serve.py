@@ -15,7 +15,7 @@ import pytest
 from bot.slack_standin import slash_command, text_of
 from storage.db import Database
 from tests.driver import SIGNING_SECRET
-from tests.e2e.serving import BOT_TOKEN, Server, get_status, reply
+from tests.e2e.serving import BOT_TOKEN, Server, get_status
 
 
 @pytest.fixture
@@ -27,14 +27,27 @@ def server(db, slack, tmp_path) -> Iterator[Server]:
 
 
 def test_a_signed_deal_command_over_http_posts_the_card_then_moves_and_shows_it(server, slack):
-    assert server.command(slack, "new Acme 50k", "new")[0] == 200
-    card = reply(slack, "new")
+    card = server.ask(slack, "new Acme 50k", "new")
     assert card["response_type"] == "in_channel" and "#1 Acme" in text_of(card["blocks"])
-    assert server.command(slack, "move Acme proposal", "move")[0] == 200
-    assert "Proposal" in text_of(reply(slack, "move")["blocks"])
-    assert server.command(slack, "show #1", "show")[0] == 200
-    shown = text_of(reply(slack, "show")["blocks"])
+    assert "Proposal" in text_of(server.ask(slack, "move Acme proposal", "move")["blocks"])
+    shown = text_of(server.ask(slack, "show #1", "show")["blocks"])
     assert "Proposal" in shown and "$50,000" in shown
+
+
+def test_serve_with_worker_processes_answers_commands_and_reports_and_schedules_once(
+        db, slack, tmp_path):
+    running = Server({"DATABASE_URL": db.url, "SLACK_API_URL": slack.api_url}, tmp_path,
+                     "--workers", "2", "--threads", "4")
+    try:
+        for n in range(4):  # spread over both workers
+            card = running.ask(slack, f"new Acme {n} 50k", f"new{n}")
+            assert card["response_type"] == "in_channel" and f"#{n + 1} Acme" in str(card)
+        report = running.ask(slack, "", "report", command="/pipeline")
+        assert report["response_type"] == "ephemeral" and "$200,000" in text_of(report["blocks"])
+    finally:
+        output = running.stop()
+    assert output.count("digest scheduler started") == 1, output
+    assert output.count("Booting worker") == 2, output
 
 
 def test_a_forged_signature_is_refused_with_401(server, slack):
@@ -61,8 +74,7 @@ def test_a_fresh_sqlite_file_is_created_and_migrated_on_first_start(slack, tmp_p
     running = Server({"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",
                       "SLACK_API_URL": slack.api_url}, tmp_path)
     try:
-        assert running.command(slack, "new Acme 50k", "fresh")[0] == 200
-        assert "#1 Acme" in text_of(reply(slack, "fresh")["blocks"])
+        assert "#1 Acme" in text_of(running.ask(slack, "new Acme 50k", "fresh")["blocks"])
     finally:
         running.stop()
 
@@ -85,15 +97,13 @@ def test_with_the_database_down_healthz_says_503_users_hear_nothing_changed_and_
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                               f"WHERE datname = '{name}'"))
         assert get_status(running.base + "/healthz") == 503
-        assert running.command(slack, "new Acme 50k", "down")[0] == 200
-        refused = reply(slack, "down")
+        refused = running.ask(slack, "new Acme 50k", "down")
         assert refused["response_type"] == "ephemeral"
         assert "nothing was changed" in text_of(refused["blocks"])
         with admin.connect() as conn:
             conn.execute(text(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true'))
         assert get_status(running.base + "/healthz") == 200
-        assert running.command(slack, "new Acme 50k", "back")[0] == 200
-        assert "#1 Acme" in text_of(reply(slack, "back")["blocks"])
+        assert "#1 Acme" in text_of(running.ask(slack, "new Acme 50k", "back")["blocks"])
     finally:
         running.stop()
         admin.dispose()

@@ -1,0 +1,25 @@
+"""How often Dealbot turned work away under load, counted per process for a metrics endpoint.
+
+`count(name)` is safe from any thread; `counts()` is a snapshot. Names are the constants below.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+BUSY = "slow_work_busy"  # a report or export refused because the slow-work pool was full
+LATE = "late_requests_dropped"  # a request that waited past Slack's deadline, not run
+
+_lock = threading.Lock()
+_counts: Counter[str] = Counter()
+
+
+def count(name: str) -> None:
+    with _lock:
+        _counts[name] += 1
+
+
+def counts() -> dict[str, int]:
+    with _lock:
+        return dict(_counts)

@@ -1,0 +1,68 @@
+"""Requests that waited past Slack's deadline are dropped before any work is done.
+
+Slack waits 3 s for an acknowledgement, then tells the person that the command or click
+failed. A request that sat in the web server's queue that long must not run late: the person
+was told it failed and may well try again, so running it anyway would apply the change twice.
+`X-Slack-Request-Timestamp` says when Slack sent the request, to the second (the signature
+check has already refused any that is not a number within five minutes of now). What the
+person sees of a dropped request:
+
+- Slack may still be waiting (the timestamp is 3-4 s old: it only counts whole seconds): a
+  command's ack says that Dealbot is busy and nothing was changed.
+- Slack has surely given up (older than 4 s): it showed its own failure, and a post to the
+  command's response_url says that nothing was changed.
+- A click on a message is told the same through its response_url; a modal submission is
+  answered with the same under the modal's first field (Slack keeps the modal open).
+
+Events are dropped silently: Slack delivers them again after a failure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import App, BoltRequest, BoltResponse
+
+from handlers import counters, messages
+from handlers.deps import Deps
+from handlers.replies import Busy, Respond, error_blocks
+
+log = logging.getLogger(__name__)
+SLACK_WAITS = 3.0  # seconds Slack waits for an acknowledgement
+
+
+def request_age(request: BoltRequest, now: float) -> float | None:
+    """Seconds since Slack sent the request, by its timestamp header (None without one)."""
+    sent = (request.headers.get("x-slack-request-timestamp") or [""])[0]
+    return now - int(sent) if sent.isdigit() else None
+
+
+def busy_answer(body: dict, respond: Respond | None, *, slack_waits: bool) -> BoltResponse:
+    """Tells the person their request was not run (see the module's docstring)."""
+    blocks = error_blocks(Busy())
+    if slack_waits and body.get("command"):
+        return BoltResponse(status=200, body={"response_type": "ephemeral",
+                                              "text": messages.BUSY, "blocks": blocks})
+    view = body.get("view") or {}
+    inputs = [b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input"]
+    if body.get("type") == "view_submission" and inputs:  # there is no response_url
+        return BoltResponse(status=200, body={"response_action": "errors",
+                                              "errors": {inputs[0]: messages.BUSY}})
+    if respond is not None and body.get("response_url"):
+        respond(response_type="ephemeral", replace_original=False, text=messages.BUSY,
+                blocks=blocks)
+    return BoltResponse(status=200, body="")
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.middleware
+    def drop_late_requests(request: BoltRequest, body: dict, respond: Respond | None,
+                           next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        age = request_age(request, deps.request_clock())
+        if age is None or age <= SLACK_WAITS:
+            return next()
+        counters.count(counters.LATE)
+        log.warning("dropped a %s request %.1f s after Slack sent it", body.get("type")
+                    or body.get("command") or "Slack", age)
+        return busy_answer(body, respond, slack_waits=age <= SLACK_WAITS + 1)
