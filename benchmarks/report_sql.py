@@ -11,10 +11,13 @@ as autovacuum would soon after a large import, then times
 `dealbot report pipeline --format json --as-of T` and
 `dealbot report funnel --format json --week W --tz UTC` as processes (median of --runs; their
 peak RSS and output size), `dealbot --help` (the start-up every command pays), and the
-statements of benchmarks/_load/reference.py over an open connection. It checks that the
-reference's figures equal the app's JSON and says so loudly when they do not. The reference
-covers the stage lines now (pipeline) and the week's entered counts (funnel); the app's
-reports compute more (the previous period, activity, attention lists; cohort, sources).
+statements of benchmarks/_load/reference.py over an open connection. It also times the report
+computation itself, in this process: the same report functions the command calls, in one
+transaction over an open connection, to their JSON data (median of --runs, taken in turns with
+the reference so that both see the same machine load). It checks that the reference's figures
+equal the app's JSON and says so loudly when they do not. The reference covers the stage lines
+now (pipeline) and the week's entered counts (funnel); the app's reports compute more (the
+previous period, activity, attention lists; cohort, sources, wins and losses, medians).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +93,38 @@ def timed(runs: int, once: Any) -> tuple[list[float], Any]:
     return times, last
 
 
+def in_process(url: str, t: datetime, week: date) -> dict[str, Any]:
+    """The two reports as the command computes them, as functions of no arguments."""
+    from bot.cli.reports import ATTENTION_LISTED
+    from storage.db import Database
+    from storage.reports.as_data import funnel_data, pipeline_data
+    from storage.reports.funnel import funnel_report
+    from storage.reports.pipeline import pipeline_summary
+
+    db = Database(pg.app_url(url))
+
+    def pipeline() -> dict[str, Any]:
+        with db.transaction() as s:
+            return pipeline_data(pipeline_summary(s, team=pg.TEAM, now=t, as_of=t,
+                                                  attention_limit=ATTENTION_LISTED))
+
+    def funnel() -> dict[str, Any]:
+        with db.transaction() as s:
+            return funnel_data(funnel_report(s, team=pg.TEAM, now=t, week=week, timezone="UTC"))
+
+    return {"pipeline": pipeline, "funnel": funnel}
+
+
+def in_turns(runs: int, app: Any, ref: Any) -> tuple[list[float], list[float]]:
+    """Times `app` and `ref` alternately, after one untimed call of each."""
+    app(), ref()
+    app_times, ref_times = [], []
+    for _ in range(runs):
+        app_times += timed(1, app)[0]
+        ref_times += timed(1, ref)[0]
+    return app_times, ref_times
+
+
 def measure(url: str, runs: int, work: Path, startup: float) -> list[dict[str, Any]]:
     t = datetime.now(UTC).replace(microsecond=0)
     monday = (t - timedelta(days=t.weekday())).replace(hour=0, minute=0, second=0)
@@ -101,25 +136,31 @@ def measure(url: str, runs: int, work: Path, startup: float) -> list[dict[str, A
            "funnel": ["report", "funnel", "--format", "json", "--team", pg.TEAM,
                       "--week", f"{year}-W{week:02d}", "--tz", "UTC"]}
     rows = []
+    functions = in_process(url, t, monday.date())
     with psycopg.connect(pg.plain_url(url)) as conn:
         sql = {"pipeline": lambda: reference.pipeline(conn, pg.TEAM, naive["t"]),
                "funnel": lambda: reference.funnel(conn, pg.TEAM, naive["start"], naive["end"])}
         for kind in ("pipeline", "funnel"):
             results = [run_cli(url, cli[kind], work) for _ in range(runs)]
             app_s = statistics.median(r[0] for r in results)
-            ref_times, ref = timed(runs, sql[kind])
-            ref_s = statistics.median(ref_times)
+            inside_times, ref_times = in_turns(runs, functions[kind], sql[kind])
+            inside_s, ref_s = statistics.median(inside_times), statistics.median(ref_times)
             app = reference.from_app(kind, json.loads(results[-1][2]))
+            inside = reference.from_app(kind, functions[kind]())
+            ref = sql[kind]()
             rows.append({
                 "report": kind, "cli_s": round(app_s, 3),
                 "cli_min_max_s": [round(min(r[0] for r in results), 3),
                                   round(max(r[0] for r in results), 3)],
                 "sql_ms": round(ref_s * 1000, 1), "ratio": round(app_s / ref_s, 1),
                 "ratio_after_startup": round(max(app_s - startup, 0) / ref_s, 1),
+                "in_process_ms": round(inside_s * 1000, 1),
+                "in_process_ratio": round(inside_s / ref_s, 2),
                 "peak_rss_mib": round(max(r[1] for r in results) / 1024, 1),
-                "json_bytes": len(results[-1][2]), "matches": app == ref,
+                "json_bytes": len(results[-1][2]), "matches": app == ref == inside,
                 "app": app, "reference": ref})
             report_mismatch(f"{kind} report", app, ref)
+            report_mismatch(f"{kind} report computed in this process", inside, ref)
         # not timed: the reference also agrees for the past, where history is looked up
         past = t - timedelta(days=30)
         _, _, out = run_cli(url, cli["pipeline"][:-1] + [past.isoformat()], work)
@@ -205,14 +246,18 @@ def print_table(args: argparse.Namespace, machine: dict[str, Any], startup: floa
     print(f"start-up of every dealbot command (`dealbot --help`): {startup:.2f} s, peak RSS "
           f"{machine['startup_rss_mib']} MiB")
     print(f"{'report':<9}{'deals':>9}{'deal ev.':>10}{'lead ev.':>10}{'CLI s':>8}{'SQL ms':>9}"
-          f"{'ratio':>8}{'-start-up':>10}{'RSS MiB':>9}{'JSON KB':>9}  check")
+          f"{'ratio':>8}{'-start-up':>10}{'app ms':>9}{'app/SQL':>9}{'RSS MiB':>9}"
+          f"{'JSON KB':>9}  check")
     for r in results:
         print(f"{r['report']:<9}{r['deals']:>9,}{r['deal_events']:>10,}{r['lead_events']:>10,}"
               f"{r['cli_s']:>8.2f}{r['sql_ms']:>9.1f}{r['ratio']:>8.1f}"
-              f"{r['ratio_after_startup']:>10.1f}{r['peak_rss_mib']:>9.1f}"
+              f"{r['ratio_after_startup']:>10.1f}{r['in_process_ms']:>9.1f}"
+              f"{r['in_process_ratio']:>9.2f}{r['peak_rss_mib']:>9.1f}"
               f"{r['json_bytes'] / 1024:>9,.0f}  {'same figures' if same(r) else 'MISMATCH'}")
-    print("ratio: CLI median / SQL median; -start-up: (CLI - start-up) / SQL. The reference "
-          "computes the stage lines now (pipeline) and the week's entered counts (funnel) only;\n"
+    print("ratio: CLI median / SQL median; -start-up: (CLI - start-up) / SQL; app ms: the report "
+          "computed in this process (one transaction, to its JSON data), median, in turns with "
+          "the SQL;\napp/SQL: app ms / SQL ms. The reference computes the stage lines now "
+          "(pipeline) and the week's entered counts (funnel) only;\n"
           "check: the app's JSON has the reference's figures (pipeline: also 30 days ago).")
 
 

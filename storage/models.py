@@ -180,9 +180,12 @@ class Deal(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "number"),
         UniqueConstraint("team_id", "external_id"),
-        # (team, stage) lists; with `value`, the stage totals of the Home tab and the pipeline
-        # are read from the index alone, never from the table (an index-only scan)
+        # the stage totals of the Home tab: counts and values read from the index alone
         Index("ix_deals_team_stage_value", "team_id", "stage_id", "value"),
+        # the pipeline report's attention lists: per stage, the longest idle and the earliest
+        # closes first, without reading the stage's other deals (storage/reports/attention.py)
+        Index("ix_deals_team_stage_activity", "team_id", "stage_id", "last_activity_at"),
+        Index("ix_deals_team_stage_close", "team_id", "stage_id", "expected_close"),
         Index("ix_deals_team_owner", "team_id", "owner"),
     )
 
@@ -225,6 +228,8 @@ class DealEvent(Base):
         Index("ix_deal_events_team_at", "team_id", "at"),
         Index("ix_deal_events_deal_at", "deal_id", "at"),
         Index("ix_deal_events_team_kind_at", "team_id", "kind", "at"),
+        # the deals won or lost in a window, without reading its other stage changes
+        Index("ix_deal_events_team_to_stage_at", "team_id", "to_stage_id", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -97,13 +97,24 @@ def _no_slack_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture(autouse=True)
-def _no_live_markup_reaches_slack() -> Iterator[None]:
+def _no_live_markup_reaches_slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test checks everything the app sent to any Slack stand-in (Web API calls,
-    response_url posts, and the answers drivers report from HTTP bodies): no text Slack reads
-    as mrkdwn may hold live markup that user text brought in (bot/slack_standin/markup.py).
-    It watches as requests arrive, so clearing a stand-in's records does not hide them."""
-    from bot.slack_standin import no_live_markup
+    response_url posts) and every answer it gave in an HTTP body (each `App.dispatch` in the
+    tests, and `dealbot serve`'s answers to tests/e2e): no text Slack reads as mrkdwn may hold
+    live markup that user text brought in (bot/slack_standin/markup.py). It watches as
+    requests arrive, so clearing a stand-in's records does not hide them."""
+    from slack_bolt import App, BoltRequest, BoltResponse
 
+    from bot.slack_standin import no_live_markup, witness_answer
+
+    dispatch = App.dispatch
+
+    def dispatch_and_witness(app: App, request: BoltRequest) -> BoltResponse:
+        response = dispatch(app, request)
+        witness_answer(response.body, "dispatch")
+        return response
+
+    monkeypatch.setattr(App, "dispatch", dispatch_and_witness)
     with no_live_markup():
         yield
 

@@ -2,7 +2,8 @@
 facts about the machine for the printed header.
 
 Databases are made on 127.0.0.1:5432 as user postgres (trust auth, as on the team's machines)
-or reused from a URL. The app is only ever run as the `dealbot` program beside this Python.
+or reused from a URL. The app runs as the `dealbot` program beside this Python (report_sql.py
+also calls its report functions in-process, to time the computation without start-up).
 """
 
 from __future__ import annotations

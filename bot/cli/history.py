@@ -7,13 +7,11 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from bot.config import Settings
-from storage.db import Database
-from storage.models import Workspace
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from storage.db import Database
 
 
 class TeamError(Exception):
@@ -23,6 +21,10 @@ class TeamError(Exception):
 def resolve_team(db: Database, team: str | None, *, create: bool = False) -> str:
     """`--team`, or the only workspace in the database. With `create`, an empty database
     accepts the `--team` given (the import creates it)."""
+    from sqlalchemy import select
+
+    from storage.models import Workspace
+
     with db.transaction() as session:
         teams = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
     if team is not None:

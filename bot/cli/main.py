@@ -1,4 +1,7 @@
-"""`dealbot`: the command line. Each command loads the settings, builds what it needs, runs."""
+"""`dealbot`: the command line. Each command loads the settings, builds what it needs, runs.
+
+Every command imports what it needs when it runs, not before: `dealbot --help` and a report
+do not pay for Slack, the scheduler or the migrations they never use."""
 
 from __future__ import annotations
 
@@ -6,19 +9,22 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from bot.cli import history as cli_history
 from bot.cli import reports as cli_reports
-from bot.config import ConfigError, Settings, configure_logging, load_settings
-from bot.database import SchemaError, open_database
-from bot.manifest import manifest_json
-from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from storage.db import Database
 
 log = logging.getLogger("dealbot")
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import create_app
+    from bot.config import ConfigError
+    from bot.database import open_database
 
     if args.socket:
         if args.workers:
@@ -65,6 +71,8 @@ def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) ->
 
 
 def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.db import Database
+
     db = Database(settings.database_url)
     db.upgrade()
     if settings.oauth:
@@ -77,12 +85,15 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.manifest import manifest_json
+
     sys.stdout.write(manifest_json(args.url))
     return 0
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console import run_console
+    from bot.database import open_database
 
     # The terminal is the console's screen: only warnings and errors go to the log there.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -129,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     run: Callable[[Settings, argparse.Namespace], int] = args.run
+    from bot.config import ConfigError, configure_logging, load_settings
+    from bot.database import SchemaError
+
     try:
         settings = load_settings()
         configure_logging(settings)

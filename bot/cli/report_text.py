@@ -40,6 +40,8 @@ def pipeline_text(r: PipelineSummary) -> str:
         lines.append(f"{title}: {found.total}")
         lines += [f"  #{d.number} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
                   f"days, close {d.expected_close or '-'}" for d in found.deals]
+        if found.total > len(found.deals):
+            lines.append(f"  ... and {found.total - len(found.deals):,} more")
     return "\n".join(lines)
 
 

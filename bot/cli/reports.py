@@ -8,13 +8,17 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.app import utc_now
 from bot.cli.history import TeamError, resolve_team
-from bot.config import Settings
 from storage.kinds import DigestKind
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+
+ATTENTION_LISTED = 50  # deals per attention list, by default; the totals are always complete
 
 
 class ArgumentProblem(Exception):
@@ -31,13 +35,14 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings)
     try:
         team = resolve_team(db, args.team)
-        now = utc_now()
+        now = datetime.now(UTC)
         data: Callable[[Any], dict[str, Any]]
         text: Callable[[Any], str]
         with db.transaction() as s:
             if args.kind == DigestKind.PIPELINE:
                 report: Any = pipeline_summary(s, team=team, now=now, as_of=_as_of(args.as_of),
-                                               timezone=_zone(args.tz), attention_limit=None)
+                                               timezone=_zone(args.tz),
+                                               attention_limit=args.attention_limit)
                 data, text = pipeline_data, report_text.pipeline_text
             else:
                 report = funnel_report(s, team=team, now=now, week=_week(args.week),
@@ -61,7 +66,7 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     except TeamError as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
-    blocks, text = preview_digest(db, kind=args.kind, team=team, now=utc_now())
+    blocks, text = preview_digest(db, kind=args.kind, team=team, now=datetime.now(UTC))
     if args.dry_run:
         print(json.dumps({"channel": args.channel, "text": text, "blocks": blocks}, indent=2,
                          ensure_ascii=False))
@@ -108,6 +113,12 @@ def _week(text: str | None) -> date | None:
         raise ArgumentProblem(f"--week {text!r} is not an ISO week like 2026-W47.") from None
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number like 50")
+    return int(text)
+
+
 def _zone(text: str | None) -> str | None:
     if text is None:
         return None
@@ -127,6 +138,9 @@ def add_parsers(sub: Any) -> None:
     rep.add_argument("--as-of", help="pipeline: the time of the report (ISO, default now)")
     rep.add_argument("--week", help="funnel: the ISO week, like 2026-W47 (default this week)")
     rep.add_argument("--tz", help="the time zone (default the workspace's)")
+    rep.add_argument("--attention-limit", type=_count, default=ATTENTION_LISTED, metavar="N",
+                     help="pipeline: list at most N deals in each attention list (default "
+                          f"{ATTENTION_LISTED}); how many there are in all is always given")
     rep.set_defaults(run=cmd_report)
     dig = sub.add_parser("digest", help="post a digest now")
     dig_sub = dig.add_subparsers(dest="digest_command", required=True, metavar="ACTION")

@@ -32,6 +32,16 @@ def _deals(found: AttentionList) -> list[dict[str, Any]]:
     return [_deal(d) for d in found.deals]
 
 
+def _attention(report: PipelineSummary) -> dict[str, Any]:
+    """Each list (as many deals as the report was asked to list) and, beside it as
+    `<list>_total`, how many deals it holds in all."""
+    lists = {"stale": report.attention.stale, "overdue": report.attention.overdue,
+             "closing_soon": report.attention.closing_soon}
+    data: dict[str, Any] = {name: _deals(found) for name, found in lists.items()}
+    data.update({f"{name}_total": found.total for name, found in lists.items()})
+    return data
+
+
 def pipeline_data(report: PipelineSummary) -> dict[str, Any]:
     act = report.activity
     return {
@@ -49,9 +59,7 @@ def pipeline_data(report: PipelineSummary) -> dict[str, Any]:
             "won": {"count": act.won_count, "value": money_text(act.won_value)},
             "lost": {"count": act.lost_count, "value": money_text(act.lost_value),
                      "reasons": dict(act.lost_reasons)}},
-        "attention": {"stale": _deals(report.attention.stale),
-                      "overdue": _deals(report.attention.overdue),
-                      "closing_soon": _deals(report.attention.closing_soon)},
+        "attention": _attention(report),
     }
 
 

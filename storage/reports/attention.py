@@ -4,23 +4,28 @@
   (the workspace's when the stage has none) before T;
 - overdue: open at T, and its expected close at T is before T's date;
 - closing soon: open at T, and its expected close at T lies within T's date and 7 days after.
-T's date is taken in the report's time zone.
+T's date is taken in the report's time zone. Each list is ordered by what makes it urgent
+(longest idle, earliest close), then by deal number.
+
+How many deals each list holds comes with the stage totals (pipeline_totals.py); here only
+the first `limit` of each are read: per open stage, the deals that did nothing after T in
+index order (ix_deals_team_stage_activity, ix_deals_team_stage_close), `limit` at most, and
+the deals that changed after T from their history; the first `limit` of those are the list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, false, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
-from storage.kinds import PipelineKind, StageKind
-from storage.models import Pipeline, Stage
-from storage.reports.history import deals_at, money
-
-CLOSING_SOON_DAYS = 7
+from storage.models import Deal, Stage
+from storage.reports.history import DealFigures, cents, changed_after, figures_at, money
+from storage.reports.pipeline_totals import AttentionRules, PipelineTotals
 
 
 @dataclass(frozen=True)
@@ -49,43 +54,58 @@ class Attention:
     closing_soon: AttentionList
 
 
-def attention_at(session: Session, *, team: str, at: datetime, today: date,
-                 default_rotting: int, limit: int | None) -> Attention:
-    """The three lists in one statement: the deals open at `at` are worked out once (a CTE)
-    and each list ranks and counts its own (window functions), so a large pipeline costs
-    one pass over its history, not one per list."""
-    deals = deals_at(team, at)
-    stages = session.scalars(select(Stage).join(Pipeline, Pipeline.id == Stage.pipeline_id)
-                             .where(Pipeline.team_id == team, Pipeline.kind == PipelineKind.DEAL,
-                                    Stage.kind == StageKind.OPEN))
-    stale = or_(false(), *(and_(deals.c.stage_id == s.id, deals.c.last_at < at - timedelta(
-        days=s.rotting_days or default_rotting)) for s in stages))
-    soon = (today + timedelta(days=CLOSING_SOON_DAYS)).isoformat()
-    open_deals = (select(deals.c.number, deals.c.name, Stage.name.label("stage"),
-                         deals.c.value_cents, deals.c.owner, deals.c.last_at, deals.c.close,
-                         stale.label("stale"))
-                  .join(Stage, Stage.id == deals.c.stage_id).where(Stage.kind == StageKind.OPEN)
-                  .cte("open_deals"))
-    lists = {"stale": (open_deals.c.stale, open_deals.c.last_at),
-             "overdue": (open_deals.c.close < today.isoformat(), open_deals.c.close),
-             "closing_soon": (open_deals.c.close.between(today.isoformat(), soon),
-                              open_deals.c.close)}
-    ranked = union_all(*(
-        select(literal(name).label("list"), *open_deals.c,
-               func.row_number().over(order_by=(order, open_deals.c.number)).label("rank"),
-               func.count().over().label("total"))
-        .where(condition) for name, (condition, order) in lists.items())).subquery("ranked")
-    query = select(ranked).order_by(ranked.c.list, ranked.c.rank)
-    if limit is not None:
-        query = query.where(ranked.c.rank <= limit)
-    found: dict[str, list] = {name: [] for name in lists}
-    for row in session.execute(query):
-        found[row.list].append(row)
-    return Attention(**{name: _listed(rows, at) for name, rows in found.items()})
+LISTS = ("stale", "overdue", "closing_soon")
 
 
-def _listed(rows: list, at: datetime) -> AttentionList:
-    return AttentionList(rows[0].total if rows else 0, tuple(
-        AttentionDeal(r.number, r.name, r.stage, money(r.value_cents), r.owner,
+def attention_at(session: Session, *, team: str, at: datetime, stages: Sequence[Stage],
+                 rules: AttentionRules, totals: PipelineTotals,
+                 limit: int | None) -> Attention:
+    """The three lists; `stages` are the pipeline's open stages, `totals` their counts."""
+    changed = changed_after(team, at)
+    past = figures_at(at, changed)
+    moved = (select(Deal.number, Deal.name, past.stage_id.label("stage_id"),
+                    past.value_cents.label("value_cents"), past.owner.label("owner"),
+                    past.last_at.label("last_at"), past.close.label("close"))
+             .join(changed, changed.c.deal_id == Deal.id)
+             .where(Deal.team_id == team, Deal.created_at <= at)
+             .offset(0).subquery("moved"))
+    m = moved.c
+    moved_flags = rules.flags(DealFigures(m.stage_id, m.value_cents, null(), m.last_at, m.close,
+                                          m.owner, close_is_text=True))
+    # per stage, conditions an index range serves (ix_deals_team_stage_activity, _close)
+    in_stage: dict[str, Callable[[Stage], ColumnElement[bool]]] = {
+        "stale": lambda s: Deal.last_activity_at < rules.limits[s.id],
+        "overdue": lambda s: Deal.expected_close < rules.today,
+        "closing_soon": lambda s: Deal.expected_close.between(rules.first, rules.last)}
+
+    def listed(name: str, history: ColumnElement[bool]) -> Select:
+        """The first deals of one list: per stage from the columns, and the changed ones."""
+        key = "last_at" if name == "stale" else "close"
+        parts = [_first(select(Deal.number, Deal.name, literal(s.id).label("stage_id"),
+                               cents(Deal.value).label("value_cents"), Deal.owner,
+                               Deal.last_activity_at.label("last_at"),
+                               cast(Deal.expected_close, String).label("close"))
+                        .where(Deal.team_id == team, Deal.stage_id == s.id,
+                               Deal.created_at <= at,
+                               Deal.id.not_in(select(changed.c.deal_id)), in_stage[name](s))
+                        .order_by(Deal.last_activity_at if key == "last_at"
+                                  else Deal.expected_close, Deal.number), limit)
+                 for s in stages]
+        parts.append(_first(select(moved).where(m.stage_id.in_(list(rules.limits)), history)
+                            .order_by(m[key], m.number), limit))
+        every = union_all(*parts).subquery("listed")
+        query = select(every).order_by(every.c[key], every.c.number)
+        return query if limit is None else query.limit(limit)
+
+    names = {s.id: s.name for s in stages}
+    return Attention(**{name: AttentionList(getattr(totals, name), tuple(
+        AttentionDeal(r.number, r.name, names[r.stage_id], money(r.value_cents), r.owner,
                       (at - r.last_at).days,
-                      date.fromisoformat(r.close[:10]) if r.close else None) for r in rows))
+                      date.fromisoformat(r.close[:10]) if r.close else None)
+        for r in session.execute(listed(name, flag))))
+        for name, flag in zip(LISTS, moved_flags, strict=True)})
+
+
+def _first(query: Select, limit: int | None) -> Select:
+    """`query` limited to `limit` rows, wrapped so it can be part of a UNION on SQLite."""
+    return select((query if limit is None else query.limit(limit)).subquery())

@@ -17,9 +17,11 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from storage.kinds import PipelineKind, StageKind
+from storage.models import Stage
 from storage.reports import funnel_outcomes as outcomes
 from storage.reports.funnel_outcomes import Closed, SourceLine, ratio
-from storage.reports.funnel_reach import cohort_reached, cohort_size, entered
+from storage.reports.funnel_reach import Reach, reach
+from storage.reports.history import plan_for_reports
 from storage.reports.weeks import (
     local_midnight,
     monday_of,
@@ -87,6 +89,7 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
     """The report for the ISO week containing `week` (default: the week of `now`) in
     `timezone` (default the workspace's)."""
     workspace = workspace_settings(session, team=team)
+    plan_for_reports(session)
     zone = timezone or workspace.timezone
     monday = monday_of(week) if week else week_containing(now, zone)
     start, end = week_bounds(monday, zone)
@@ -94,34 +97,33 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
     cohort_monday = monday + timedelta(days=7 - COHORT_DAYS)
     cohort_start = local_midnight(cohort_monday, zone)
     spend = outcomes.spend_by_source(session, team=team, monday=monday)
+    funnel = [s for s in stages_of(session, team=team, kind=PipelineKind.LEAD)
+              if s.kind == StageKind.OPEN]
+    positions = [s.position for s in funnel]
+    leads = reach(session, team=team, positions=positions, prev_start=prev_start, start=start,
+                  end=end, cohort_start=cohort_start)
+    closing = outcomes.closing_stages(session, team=team)
+    closed_before, closed_now = outcomes.closed(session, team=team, closing=closing,
+                                                prev_start=prev_start, start=start, end=end)
     return FunnelReport(
         team=team, week=iso_week_label(monday), monday=monday, start=start, end=end, timezone=zone,
         currency=workspace.currency,
-        stages=_stages(session, team, prev_start, start, end, cohort_start),
-        cohort_start=cohort_start, cohort_first_day=cohort_monday,
-        cohort_weeks=COHORT_DAYS // 7,
-        cohort_size=cohort_size(session, team=team, start=cohort_start, end=end),
+        stages=_stages(funnel, leads), cohort_start=cohort_start, cohort_first_day=cohort_monday,
+        cohort_weeks=COHORT_DAYS // 7, cohort_size=leads.cohort_size,
         sources=outcomes.sources(session, team=team, start=start, end=end),
-        deals=outcomes.closed(session, team=team, start=start, end=end),
-        deals_prev=outcomes.closed(session, team=team, start=prev_start, end=start),
+        deals=closed_now, deals_prev=closed_before,
         spend=sum(spend.values(), Decimal("0.00")), spend_by_source=spend,
         median_days_lead_to_deal=outcomes.median_days_lead_to_deal(
             session, team=team, start=start, end=end),
         median_days_deal_to_won=outcomes.median_days_deal_to_won(
-            session, team=team, start=start, end=end))
+            session, team=team, closing=closing, start=start, end=end))
 
 
-def _stages(session: Session, team: str, prev_start: datetime, start: datetime, end: datetime,
-            cohort_start: datetime) -> tuple[FunnelStage, ...]:
-    funnel = [s for s in stages_of(session, team=team, kind=PipelineKind.LEAD)
-              if s.kind == StageKind.OPEN]
-    size = cohort_size(session, team=team, start=cohort_start, end=end)
-    now_in = [entered(session, team=team, position=s.position, start=start, end=end)
-              for s in funnel]
-    before = [entered(session, team=team, position=s.position, start=prev_start, end=start)
-              for s in funnel]
-    reached = [cohort_reached(session, team=team, position=s.position, start=cohort_start,
-                              end=end) for s in funnel]
+def _stages(funnel: list[Stage], leads: Reach) -> tuple[FunnelStage, ...]:
+    now_in = [leads.entered[s.position] for s in funnel]
+    before = [leads.entered_before[s.position] for s in funnel]
+    reached = [leads.cohort_reached[s.position] for s in funnel]
+    size = leads.cohort_size
     lines = []
     for i, stage in enumerate(funnel):
         last = i == len(funnel) - 1

@@ -19,13 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session
 
-from storage.kinds import EventKind, StageKind
-from storage.models import Deal, DealEvent, Lead, Spend, Stage
-from storage.reports.history import cents, money
+from storage.kinds import EventKind, PipelineKind, StageKind
+from storage.models import Deal, DealEvent, Lead, Pipeline, Spend, Stage
+from storage.reports.history import SqlExpr, cents, money
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,43 @@ def ratio(part: int, whole: int) -> float | None:
 
 def sources(session: Session, *, team: str, start: datetime,
             end: datetime) -> tuple[SourceLine, ...]:
-    became = func.sum(case((and_(Deal.id.is_not(None), Deal.created_at < end), 1), else_=0))
+    deal = exists().where(Deal.lead_id == Lead.id, Deal.created_at < end)  # one at most
+    became = func.sum(case((deal, 1), else_=0))
     rows = session.execute(
-        select(Lead.source, func.count(Lead.id), became).outerjoin(Deal, Deal.lead_id == Lead.id)
+        select(Lead.source, func.count(Lead.id), became)
         .where(Lead.team_id == team, Lead.created_at >= start, Lead.created_at < end)
         .group_by(Lead.source)
         .order_by(func.count(Lead.id).desc(), Lead.source.is_(None), Lead.source)).all()
     return tuple(SourceLine(source, int(count), int(deals or 0)) for source, count, deals in rows)
 
 
-def closed(session: Session, *, team: str, start: datetime, end: datetime) -> Closed:
-    to = aliased(Stage)
+def closing_stages(session: Session, *, team: str) -> dict[int, StageKind]:
+    """The ids of the team's Won and Lost stages (archived or not) and their kinds."""
+    return {stage_id: kind for stage_id, kind in session.execute(
+        select(Stage.id, Stage.kind).join(Pipeline, Pipeline.id == Stage.pipeline_id)
+        .where(Pipeline.team_id == team, Pipeline.kind == PipelineKind.DEAL,
+               Stage.kind.in_((StageKind.WON, StageKind.LOST))))}
+
+
+def closed(session: Session, *, team: str, closing: dict[int, StageKind], prev_start: datetime,
+           start: datetime, end: datetime) -> tuple[Closed, Closed]:
+    """The deals won and lost in [prev_start, start) and in [start, end), in one statement;
+    `closing` as closing_stages gives it."""
+    this_week = DealEvent.at >= start
+    source = _of_the_deal(Deal.source)
     rows = session.execute(
-        select(to.kind, Deal.source, func.count(), func.sum(cents(DealEvent.amount)))
-        .select_from(DealEvent).join(to, to.id == DealEvent.to_stage_id)
-        .join(Deal, Deal.id == DealEvent.deal_id)
-        .where(DealEvent.team_id == team, DealEvent.kind == EventKind.STAGE, DealEvent.at >= start,
-               DealEvent.at < end, to.kind.in_((StageKind.WON, StageKind.LOST)))
-        .group_by(to.kind, Deal.source)).all()
+        select(this_week.label("this_week"), DealEvent.to_stage_id, source, func.count(),
+               func.sum(cents(DealEvent.amount)))
+        .where(DealEvent.team_id == team, DealEvent.to_stage_id.in_(list(closing)),
+               DealEvent.kind == EventKind.STAGE,
+               DealEvent.at >= prev_start, DealEvent.at < end)
+        .group_by(this_week, DealEvent.to_stage_id, source)).all()
+    before, during = ([(closing[stage], *rest) for week, stage, *rest in rows
+                       if bool(week) == this] for this in (False, True))
+    return _closed(before), _closed(during)
+
+
+def _closed(rows: list[Any]) -> Closed:
     won = [r for r in rows if r[0] == StageKind.WON]
     return Closed(won=sum(r[2] for r in won), won_value=money(sum(r[3] or 0 for r in won)),
                   lost=sum(r[2] for r in rows if r[0] == StageKind.LOST),
@@ -92,22 +112,32 @@ def cac(spend: Decimal, customers: int) -> Decimal | None:
 
 def median_days_lead_to_deal(session: Session, *, team: str, start: datetime,
                              end: datetime) -> float | None:
-    rows = session.execute(select(Lead.created_at, Deal.created_at).join(
-        Lead, Lead.id == Deal.lead_id).where(Deal.team_id == team, Deal.created_at >= start,
-                                             Deal.created_at < end)).all()
-    return _median_days((a, b) for a, b in rows)
-
-
-def median_days_deal_to_won(session: Session, *, team: str, start: datetime,
-                            end: datetime) -> float | None:
-    to = aliased(Stage)
+    # the deals created in the window are found by their `created` events, which are
+    # indexed by time (ix_deal_events_team_kind_at) and happen at the deal's created_at
     rows = session.execute(
-        select(Deal.created_at, DealEvent.at).select_from(DealEvent)
-        .join(to, to.id == DealEvent.to_stage_id).join(Deal, Deal.id == DealEvent.deal_id)
-        .where(DealEvent.team_id == team, DealEvent.kind == EventKind.STAGE,
-               to.kind == StageKind.WON,
+        select(select(Lead.created_at).where(Lead.id == Deal.lead_id).scalar_subquery(),
+               Deal.created_at).select_from(DealEvent)
+        .join(Deal, and_(Deal.id == DealEvent.deal_id, Deal.lead_id.is_not(None)))
+        .where(DealEvent.team_id == team, DealEvent.kind == EventKind.CREATED,
                DealEvent.at >= start, DealEvent.at < end)).all()
     return _median_days((a, b) for a, b in rows)
+
+
+def median_days_deal_to_won(session: Session, *, team: str, closing: dict[int, StageKind],
+                            start: datetime, end: datetime) -> float | None:
+    won = [stage for stage, kind in closing.items() if kind == StageKind.WON]
+    rows = session.execute(
+        select(_of_the_deal(Deal.created_at), DealEvent.at)
+        .where(DealEvent.team_id == team, DealEvent.to_stage_id.in_(won),
+               DealEvent.kind == EventKind.STAGE,
+               DealEvent.at >= start, DealEvent.at < end)).all()
+    return _median_days((a, b) for a, b in rows)
+
+
+def _of_the_deal(column: SqlExpr) -> SqlExpr:
+    """A column of the event's deal, looked up by its key: the events of a window are few,
+    and a join would let the planner read every deal of the team instead."""
+    return select(column).where(Deal.id == DealEvent.deal_id).scalar_subquery()
 
 
 def _median_days(pairs: Iterable[tuple[datetime, datetime]]) -> float | None:

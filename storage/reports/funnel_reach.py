@@ -4,51 +4,93 @@ A lead *reaches* an open funnel stage s when it enters s or any later open stage
 `created` or `stage` event whose stage's position is at or after s's); skipping a stage
 counts as passing through it. Dropped is outside the order and reaches nothing. Positions
 are the stages' current ones, so a renamed or reordered funnel keeps its history.
+
+So what a lead had reached by a time is one number, the furthest position it had entered.
+One statement sums up each lead that matters to a week's report by such numbers and counts
+the leads per summary; the figures per stage are sums over those few rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind, StageKind
 from storage.models import Lead, LeadEvent, Stage
 
 
-def _reaches(event: type[LeadEvent], stage: type[Stage], position: int) -> ColumnElement[bool]:
-    return and_(stage.id == event.to_stage_id, stage.kind == StageKind.OPEN,
-                stage.position >= position,
-                event.kind.in_((EventKind.CREATED, EventKind.STAGE)))
+@dataclass
+class Reach:
+    """Per funnel position: the leads that reached it for the first time in the week before
+    W (`entered_before`) and in W (`entered`); the cohort's size and how many of it had
+    reached the position by the end of W (`cohort_reached`)."""
+
+    positions: Sequence[int]
+    entered_before: dict[int, int] = field(default_factory=dict)
+    entered: dict[int, int] = field(default_factory=dict)
+    cohort_size: int = 0
+    cohort_reached: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for counts in (self.entered_before, self.entered, self.cohort_reached):
+            counts.update({p: 0 for p in self.positions})
+
+    def add(self, count: int, in_cohort: bool, earlier: int | None, before: int | None,
+            during: int | None) -> None:
+        """`count` leads whose furthest positions were `earlier` before the week before W,
+        `before` in it and `during` in W (None: none)."""
+        for p in self.positions:
+            if _rank(before) >= p > _rank(earlier):
+                self.entered_before[p] += count
+            if _rank(during) >= p > max(_rank(earlier), _rank(before)):
+                self.entered[p] += count
+            if in_cohort and max(_rank(earlier), _rank(before), _rank(during)) >= p:
+                self.cohort_reached[p] += count
+        if in_cohort:
+            self.cohort_size += count
 
 
-def entered(session: Session, *, team: str, position: int, start: datetime,
-            end: datetime) -> int:
-    """Leads that reached the stage at `position` for the first time in [start, end): they
-    reached it in the window and never before it. Cost follows the window's events."""
-    earlier, earlier_stage = aliased(LeadEvent), aliased(Stage)
-    reached_before = exists(select(1).select_from(earlier).join(
-        earlier_stage, _reaches(earlier, earlier_stage, position))
-        .where(earlier.lead_id == LeadEvent.lead_id, earlier.at < start))
-    return session.scalar(
-        select(func.count(LeadEvent.lead_id.distinct())).select_from(LeadEvent)
-        .join(Stage, _reaches(LeadEvent, Stage, position))
-        .where(LeadEvent.team_id == team, LeadEvent.at >= start, LeadEvent.at < end,
-               ~reached_before)) or 0
+def reach(session: Session, *, team: str, positions: Sequence[int], prev_start: datetime,
+          start: datetime, end: datetime, cohort_start: datetime) -> Reach:
+    """W is [start, end), the week before it [prev_start, start), the cohort the leads
+    created in [cohort_start, end). A lead entered a position in a week when it reached it
+    then and never before. Reads the history up to `end` of the leads that moved in the two
+    weeks or belong to the cohort, once."""
+    moved = select(LeadEvent.lead_id).where(LeadEvent.team_id == team,
+                                            LeadEvent.at >= prev_start, LeadEvent.at < end)
+    in_cohort = and_(Lead.created_at >= cohort_start, Lead.created_at < end)
+    per_lead = (select(func.max(case((in_cohort, 1), else_=0)).label("in_cohort"),
+                       _furthest(LeadEvent.at < prev_start).label("earlier"),
+                       _furthest(and_(LeadEvent.at >= prev_start,
+                                      LeadEvent.at < start)).label("before"),
+                       _furthest(LeadEvent.at >= start).label("during"))
+                .select_from(Lead)
+                .outerjoin(LeadEvent, and_(LeadEvent.lead_id == Lead.id, LeadEvent.at < end))
+                .outerjoin(Stage, _reaching())
+                .where(Lead.team_id == team, or_(in_cohort, Lead.id.in_(moved)))
+                .group_by(Lead.id).subquery("per_lead"))
+    r = per_lead.c
+    found = Reach(positions)
+    for in_window, earlier, before, during, count in session.execute(
+            select(r.in_cohort, r.earlier, r.before, r.during, func.count())
+            .group_by(r.in_cohort, r.earlier, r.before, r.during)):
+        found.add(count, bool(in_window), earlier, before, during)
+    return found
 
 
-def cohort_size(session: Session, *, team: str, start: datetime, end: datetime) -> int:
-    """Leads created in [start, end)."""
-    return session.scalar(select(func.count()).select_from(Lead).where(
-        Lead.team_id == team, Lead.created_at >= start, Lead.created_at < end)) or 0
+def _furthest(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """The furthest open position a lead entered in its events that meet `condition`."""
+    return func.max(case((condition, Stage.position)))
 
 
-def cohort_reached(session: Session, *, team: str, position: int, start: datetime,
-                   end: datetime) -> int:
-    """Of the leads created in [start, end), those that reached the stage before `end`."""
-    reached = exists(select(1).select_from(LeadEvent).join(Stage, _reaches(LeadEvent, Stage,
-                                                                          position))
-                     .where(LeadEvent.lead_id == Lead.id, LeadEvent.at < end))
-    return session.scalar(select(func.count()).select_from(Lead).where(
-        Lead.team_id == team, Lead.created_at >= start, Lead.created_at < end, reached)) or 0
+def _reaching() -> ColumnElement[bool]:
+    return and_(Stage.id == LeadEvent.to_stage_id, Stage.kind == StageKind.OPEN,
+                LeadEvent.kind.in_((EventKind.CREATED, EventKind.STAGE)))
+
+
+def _rank(position: int | None) -> int:
+    return -1 if position is None else position

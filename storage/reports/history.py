@@ -1,4 +1,4 @@
-"""What a deal looked like at a time T, as SQL expressions over its history.
+"""What a deal looked like at a time T, as SQL expressions over its columns and its history.
 
 The histories are the truth: a deal's stage at T is the last stage it entered (`created` or
 `stage` event) at or before T; its value at T is the amount recorded on its latest event at or
@@ -7,10 +7,19 @@ events (probability, expected close, owner) had at T the new value of its latest
 before T; when it only changed later, the old value of its first later change; when it never
 changed, the current column. Money is summed as integer cents, so SQLite (which keeps
 NUMERIC as floating point) and PostgreSQL add up to the same exact amounts.
+
+Most deals did nothing after T (all of them, in a report of now): such a deal is at T what its
+columns say, and its last activity is its `last_activity_at` (every operation sets it with the
+event it records; an import sets it to the time of the latest event it writes). The deals with
+an event after T are found through ix_deal_events_team_at, at the cost of the history after T,
+and each of their figures is looked up in their history (an index lookup, ix_deal_events_deal_at)
+only when that figure changed after T: a stage, value or field that did not is, at T, what its
+column says.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,13 +34,17 @@ from sqlalchemy import (
     cast,
     func,
     select,
+    text,
 )
-from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.kinds import EventKind
-from storage.models import Deal, DealEvent, Stage
+from storage.models import Deal, DealEvent, table_of
 
 CENT = Decimal("0.01")
+# The history lookups are subqueries of statements over `deals` only, so they name the events
+# table itself (correlated with `deals` alone), which is far cheaper to build than aliases.
+_EVENTS, _DEALS = table_of(DealEvent), table_of(Deal)
 SqlExpr = ColumnElement[Any] | InstrumentedAttribute[Any]  # a column or an expression
 
 
@@ -44,65 +57,93 @@ def money(total_cents: int | None) -> Decimal:
     return (Decimal(total_cents or 0) / 100).quantize(CENT)
 
 
+FIELDS = ("value", "probability", "expected_close", "owner")  # as `edit`/`assign` events name them
+
+
+def changed_after(team: str, at: datetime) -> Subquery:
+    """The team's deals with an event after `at`: deal_id; `latest`, the time of its latest
+    event; `stage`, of its latest stage change (or creation); and for each of FIELDS, of its
+    latest change of that field (NULL when none came after `at`)."""
+    def last(condition: ColumnElement[bool]) -> SqlExpr:
+        return func.max(case((condition, DealEvent.at)))
+
+    return (select(DealEvent.deal_id, func.max(DealEvent.at).label("latest"),
+                   last(DealEvent.kind.in_((EventKind.CREATED, EventKind.STAGE))).label("stage"),
+                   *(last(DealEvent.field == name).label(name) for name in FIELDS))
+            .where(DealEvent.team_id == team, DealEvent.at > at)
+            .group_by(DealEvent.deal_id).subquery("changed"))
+
+
+@dataclass(frozen=True)
+class DealFigures:
+    """A deal's figures as SQL expressions over the `deals` row: its stage id, value in
+    cents, own probability (NULL when it has none), time of its last activity, expected close
+    and owner. `close` is a DATE from the columns and ISO text from the history
+    (`close_is_text`), so it is only compared with a value of its own kind."""
+
+    stage_id: SqlExpr
+    value_cents: SqlExpr
+    own_probability: SqlExpr
+    last_at: SqlExpr
+    close: SqlExpr
+    owner: SqlExpr
+    close_is_text: bool
+
+
+def figures_now() -> DealFigures:
+    """What the deal's columns say: its figures at any T after its latest event."""
+    return DealFigures(Deal.stage_id, cents(Deal.value), Deal.probability,
+                       Deal.last_activity_at, Deal.expected_close, Deal.owner, False)
+
+
+def figures_at(at: datetime, changed: Subquery) -> DealFigures:
+    """The figures at `at` of a deal joined with its row of `changed` (changed_after a time
+    at or before `at`): each from its column, or from the history when it changed after `at`
+    (see the module doc)."""
+    def since(when: SqlExpr, history: SqlExpr, column: SqlExpr) -> SqlExpr:
+        return case((when > at, history), else_=column)
+
+    c = changed.c
+    return DealFigures(
+        since(c.stage, _latest("to_stage_id", at, EventKind.CREATED, EventKind.STAGE),
+              Deal.stage_id),
+        cents(since(c.value, func.coalesce(_latest("amount", at), Deal.value),
+                    Deal.value)),
+        since(c.probability, cast(field_at(Deal.id, "probability", Deal.probability, at),
+                                  Integer), Deal.probability),
+        since(c.latest, _latest("at", at), Deal.last_activity_at),
+        since(c.expected_close, field_at(Deal.id, "expected_close", Deal.expected_close, at),
+              cast(Deal.expected_close, String)),
+        since(c.owner, field_at(Deal.id, "owner", Deal.owner, at), Deal.owner), True)
+
+
 def field_at(deal_id: SqlExpr, field: str, current: SqlExpr,
              at: datetime) -> SqlExpr:
     """The text of `field` of the deal at `at` (NULL when it had none); see the module doc."""
-    before, after = aliased(DealEvent), aliased(DealEvent)
-    new_value = (select(func.coalesce(before.new_value, ""))
-                 .where(before.deal_id == deal_id, before.field == field, before.at <= at)
-                 .order_by(before.at.desc(), before.id.desc()).limit(1).scalar_subquery())
-    old_value = (select(func.coalesce(after.old_value, ""))
-                 .where(after.deal_id == deal_id, after.field == field, after.at > at)
-                 .order_by(after.at, after.id).limit(1).scalar_subquery())
+    e = _EVENTS.c
+    new_value = (select(func.coalesce(e.new_value, ""))
+                 .where(e.deal_id == deal_id, e.field == field, e.at <= at)
+                 .order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_DEALS)
+                 .scalar_subquery())
+    old_value = (select(func.coalesce(e.old_value, ""))
+                 .where(e.deal_id == deal_id, e.field == field, e.at > at)
+                 .order_by(e.at, e.id).limit(1).correlate(_DEALS).scalar_subquery())
     return func.nullif(func.coalesce(new_value, old_value, cast(current, String), ""), "")
 
 
-def _latest(deal_id: SqlExpr, column: SqlExpr, at: datetime,
-            *kinds: EventKind) -> SqlExpr:
+def _latest(column: str, at: datetime, *kinds: EventKind) -> SqlExpr:
     """`column` of the deal's latest event (of `kinds`, when given) at or before `at`."""
-    event = aliased(DealEvent)
-    query = select(getattr(event, str(column.key))).where(event.deal_id == deal_id, event.at <= at)
+    e = _EVENTS.c
+    query = select(e[column]).where(e.deal_id == Deal.id, e.at <= at)
     if kinds:
-        query = query.where(event.kind.in_(kinds))
-    return query.order_by(event.at.desc(), event.id.desc()).limit(1).scalar_subquery()
+        query = query.where(e.kind.in_(kinds))
+    return (query.order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_DEALS)
+            .scalar_subquery())
 
 
-def deals_at(team: str, at: datetime) -> Subquery:
-    """One row per deal that existed at `at`: deal_id, number, name, stage_id, value_cents,
-    last_at (its latest activity at or before `at`), and the deal's own probability,
-    expected close (ISO text) and owner at `at`.
-
-    A deal with no event after `at` (most of them, and all of them for a report of now) is
-    at `at` what it is now: its columns are read as they are. Only a deal that changed after
-    `at` is looked up in its history, each figure an index lookup (ix_deal_events_deal_at),
-    so the cost grows with the number of deals, never with the square of anything."""
-    latest = (select(DealEvent.deal_id, func.max(DealEvent.at).label("latest_at"))
-              .where(DealEvent.team_id == team).group_by(DealEvent.deal_id).subquery("latest"))
-    settled = latest.c.latest_at <= at  # nothing happened to the deal after `at`
-
-    def then(now: SqlExpr, past: SqlExpr) -> SqlExpr:
-        return case((settled, now), else_=past)
-
-    def field(name: str, current: SqlExpr) -> SqlExpr:
-        return then(func.nullif(func.coalesce(cast(current, String), ""), ""),
-                    field_at(Deal.id, name, current, at))
-
-    rows = (select(Deal.id.label("deal_id"), Deal.number, Deal.name,
-                   then(Deal.stage_id, _latest(Deal.id, DealEvent.to_stage_id, at,
-                                               EventKind.CREATED, EventKind.STAGE)
-                        ).label("stage_id"),
-                   cents(then(Deal.value, func.coalesce(_latest(Deal.id, DealEvent.amount, at),
-                                                        Deal.value))).label("value_cents"),
-                   then(latest.c.latest_at, _latest(Deal.id, DealEvent.at, at)).label("last_at"),
-                   field("probability", Deal.probability).label("own_probability"),
-                   field("expected_close", Deal.expected_close).label("close"),
-                   field("owner", Deal.owner).label("owner"))
-            .join(latest, latest.c.deal_id == Deal.id)
-            .where(Deal.team_id == team, Deal.created_at <= at).subquery("deal_rows"))
-    return select(rows).where(rows.c.stage_id.is_not(None)).subquery("deals_at")
-
-
-def weight(deals: Subquery, stage: type[Stage] | object) -> SqlExpr:
-    """The probability a deal is weighted with: its own when set, else its stage's."""
-    return case((deals.c.own_probability.is_(None), stage.probability),  # type: ignore[union-attr]
-                else_=cast(deals.c.own_probability, Integer))
+def plan_for_reports(session: Session) -> None:
+    """Plans this transaction's statements without PostgreSQL's JIT compilation: a report's
+    statements run in tens of milliseconds, and their cost estimates over a large history
+    would otherwise have each of them compiled first, for far longer than it runs."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))

@@ -13,16 +13,21 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.kinds import PipelineKind, StageKind
 from storage.models import Stage
 from storage.reports.activity import Activity, activity_between
-from storage.reports.attention import Attention, attention_at
-from storage.reports.history import deals_at, money, weight
-from storage.stages import stages_of
-from storage.workspaces import default_pipeline_name, find_pipeline, workspace_settings
+from storage.reports.attention import Attention, AttentionList, attention_at
+from storage.reports.history import CENT, money, plan_for_reports
+from storage.reports.pipeline_totals import AttentionRules, StageTotal, pipeline_totals
+from storage.workspaces import (
+    default_pipeline_name,
+    default_stages,
+    find_pipeline,
+    workspace_settings,
+)
 
 DEFAULT_WINDOW = timedelta(hours=24)
 
@@ -75,46 +80,44 @@ def pipeline_summary(session: Session, *, team: str, now: datetime,
     closing-soon deals (default the workspace's). `attention_limit` caps each attention list
     (their totals are always complete); None lists them all."""
     workspace = workspace_settings(session, team=team)
-    pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
+    plan_for_reports(session)
     at = as_of or now
     start = since if since is not None and since < at else at - DEFAULT_WINDOW
     zone = timezone or workspace.timezone
     today = at.astimezone(ZoneInfo(zone)).date()
-    return PipelineSummary(
-        team=team, as_of=at,
-        pipeline=pipeline.name if pipeline else default_pipeline_name(PipelineKind.DEAL),
-        currency=workspace.currency, timezone=zone,
-        stages=stage_lines(session, team=team, at=at),
-        previous=stage_lines(session, team=team, at=start),
-        activity=activity_between(session, team=team, since=start, until=at),
-        attention=attention_at(session, team=team, at=at, today=today,
-                               default_rotting=workspace.rotting_days, limit=attention_limit))
-
-
-def stage_lines(session: Session, *, team: str, at: datetime) -> tuple[StageLine, ...]:
-    """Every open stage in order, with the deals open in it at `at` (one GROUP BY query).
-    Archived open stages appear only while they still hold deals. A team that has no
-    workspace yet has the default stages, with no deals."""
     pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
-    if pipeline is None:
-        return tuple(StageLine(s.name, s.probability, 0, Decimal("0.00"), Decimal("0.00"))
-                     for s in stages_of(session, team=team) if s.kind == StageKind.OPEN)
-    deals = deals_at(team, at)
-    totals = {row.stage_id: row for row in session.execute(
-        select(deals.c.stage_id, func.count().label("deals"),
-               func.sum(deals.c.value_cents).label("value"),
-               func.sum(deals.c.value_cents * weight(deals, Stage)).label("weighted"))
-        .join(Stage, Stage.id == deals.c.stage_id).group_by(deals.c.stage_id))}
-    stages = session.scalars(select(Stage).where(
-        Stage.pipeline_id == pipeline.id,
-        Stage.kind == StageKind.OPEN).order_by(Stage.position, Stage.id))
+    if pipeline is None:  # a team with no workspace yet: the default stages, and no deals
+        stages = [s for s in default_stages(PipelineKind.DEAL) if s.kind == StageKind.OPEN]
+        nothing = AttentionList(0, ())
+        return PipelineSummary(
+            team=team, pipeline=default_pipeline_name(PipelineKind.DEAL), as_of=at,
+            currency=workspace.currency, timezone=zone, stages=_lines(stages, {}),
+            previous=_lines(stages, {}),
+            activity=activity_between(session, team=team, since=start, until=at),
+            attention=Attention(nothing, nothing, nothing))
+    stages = list(session.scalars(select(Stage).where(
+        Stage.pipeline_id == pipeline.id, Stage.kind == StageKind.OPEN)
+        .order_by(Stage.position, Stage.id)))
+    rules = AttentionRules.at(at, today, stages, workspace.rotting_days)
+    totals = pipeline_totals(session, team=team, at=at, since=start, stages=stages, rules=rules)
+    return PipelineSummary(
+        team=team, pipeline=pipeline.name, as_of=at, currency=workspace.currency, timezone=zone,
+        stages=_lines(stages, totals.now), previous=_lines(stages, totals.then),
+        activity=activity_between(session, team=team, since=start, until=at),
+        attention=attention_at(session, team=team, at=at, stages=stages, rules=rules,
+                               totals=totals, limit=attention_limit))
+
+
+def _lines(stages: list[Stage], totals: dict[int, StageTotal]) -> tuple[StageLine, ...]:
+    """Every open stage in order with its totals; an archived open stage only while it
+    holds deals."""
     lines = []
     for stage in stages:
-        row = totals.get(stage.id)
-        if stage.archived and row is None:
+        total = totals.get(stage.id)
+        if stage.archived and total is None:
             continue
-        lines.append(StageLine(
-            stage.name, stage.probability, row.deals if row else 0,
-            money(row.value if row else 0),
-            (money(row.weighted if row else 0) / 100).quantize(Decimal("0.01"))))
+        total = total or StageTotal()
+        lines.append(StageLine(stage.name, stage.probability, total.count,
+                               money(total.value_cents),
+                               (Decimal(total.weighted) / 10000).quantize(CENT)))
     return tuple(lines)

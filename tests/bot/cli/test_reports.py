@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -38,6 +40,28 @@ def test_report_pipeline_prints_the_json_contract(team, capsys):
     past = run_json(capsys, "report", "pipeline", "--format", "json", "--as-of",
                     (NOW - timedelta(days=3)).isoformat())
     assert past["totals"] == {"count": 0, "value": "0.00", "weighted": "0.00"}
+
+
+def test_report_pipeline_lists_a_few_deals_per_attention_list_with_the_totals(team, db, capsys):
+    with db.transaction() as s:
+        for name, idle in (("Cargo", 40), ("Beta", 50)):
+            deals.create_deal(s, team="T1", name=name, actor="U1",
+                              now=NOW - timedelta(days=idle), stage="proposal")
+    data = run_json(capsys, "report", "pipeline", "--format", "json", "--attention-limit", "1")
+    assert [d["name"] for d in data["attention"]["stale"]] == ["Beta"]  # idle longest, first
+    assert data["attention"]["stale_total"] == 2
+    assert main(["report", "pipeline", "--attention-limit", "1"]) == 0
+    assert "... and 1 more" in capsys.readouterr().out
+
+
+def test_help_loads_no_database_or_slack_code():
+    """`dealbot --help` starts fast because the commands import what they use when they run."""
+    code = ("import sys; from bot.cli.main import build_parser; build_parser(); "
+            "print(sorted(m for m in ('sqlalchemy', 'slack_bolt', 'alembic', 'storage.db') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_text_report_writes_money_as_slack_messages_do(team, capsys):

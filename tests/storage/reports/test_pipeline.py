@@ -110,7 +110,15 @@ def test_the_json_form_has_the_contract_keys_and_money_as_strings(history):
                                  "value": "0.00", "weighted": "0.00"}
     assert data["activity"]["lost"] == {"count": 1, "value": "5000.00",
                                         "reasons": {"budget": 1}}
-    assert set(data["attention"]) == {"stale", "overdue", "closing_soon"}
+    assert set(data["attention"]) == {"stale", "overdue", "closing_soon", "stale_total",
+                                      "overdue_total", "closing_soon_total"}
+
+
+def test_the_json_lists_as_many_deals_as_asked_and_says_how_many_there_are(history):
+    data = pipeline_data(summary(history, at(20, 1), timezone="UTC", attention_limit=1))
+    assert [d["id"] for d in data["attention"]["stale"]] == [2]  # the most idle
+    assert data["attention"]["stale_total"] == 2
+    assert (len(data["attention"]["overdue"]), data["attention"]["overdue_total"]) == (1, 1)
 
 
 def test_an_empty_workspace_has_empty_stages_and_zero_totals(db):
