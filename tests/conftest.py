@@ -97,13 +97,24 @@ def _no_slack_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture(autouse=True)
-def _no_live_markup_reaches_slack() -> Iterator[None]:
+def _no_live_markup_reaches_slack(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test checks everything the app sent to any Slack stand-in (Web API calls,
-    response_url posts, and the answers drivers report from HTTP bodies): no text Slack reads
-    as mrkdwn may hold live markup that user text brought in (bot/slack_standin/markup.py).
-    It watches as requests arrive, so clearing a stand-in's records does not hide them."""
-    from bot.slack_standin import no_live_markup
+    response_url posts) and every answer it gave in an HTTP body (each `App.dispatch` in the
+    tests, and `dealbot serve`'s answers to tests/e2e): no text Slack reads as mrkdwn may hold
+    live markup that user text brought in (bot/slack_standin/markup.py). It watches as
+    requests arrive, so clearing a stand-in's records does not hide them."""
+    from slack_bolt import App, BoltRequest, BoltResponse
 
+    from bot.slack_standin import no_live_markup, witness_answer
+
+    dispatch = App.dispatch
+
+    def dispatch_and_witness(app: App, request: BoltRequest) -> BoltResponse:
+        response = dispatch(app, request)
+        witness_answer(response.body, "dispatch")
+        return response
+
+    monkeypatch.setattr(App, "dispatch", dispatch_and_witness)
     with no_live_markup():
         yield
 
@@ -140,14 +151,27 @@ def request_clock():
     return RequestClock()
 
 
-@pytest.fixture
-def driver(db: Database, slack, clock, settings, request_clock):
-    """The real Bolt app on the test database, talking to the Slack stand-in."""
+def _driver(db: Database, slack, clock, settings, request_clock, name: str = "r"):
     from bot.app import create_app
+    from handlers.home_refresh import HomeRefresh
     from handlers.slow_work import SlowWork
     from tests.driver import Driver
 
-    slow_work = SlowWork()
-    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock)
-    yield Driver(app, slack, slow_work)
+    slow_work, home_refresh = SlowWork(), HomeRefresh(background=False)
+    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock,
+                     home_refresh=home_refresh)
+    yield Driver(app, slack, slow_work, home_refresh, name=name)
     slow_work.shutdown()
+
+
+@pytest.fixture
+def driver(db: Database, slack, clock, settings, request_clock):
+    """The real Bolt app on the test database, talking to the Slack stand-in."""
+    yield from _driver(db, slack, clock, settings, request_clock)
+
+
+@pytest.fixture
+def other_driver(db: Database, slack, clock, settings, request_clock):
+    """A second instance of the app (another process, in production) on the same database:
+    it shares nothing with `driver` but the database and Slack."""
+    yield from _driver(db, slack, clock, settings, request_clock, name="o")

@@ -8,7 +8,8 @@
 - What a user does with what the app rendered (interactions.py): `click`, `submit_view`.
 - Live markup (markup.py): `live_markup`, `mrkdwn_texts`: the `<...>` in what an app sends
   that Slack would turn into a ping or a link; `no_live_markup()` checks all of it while a
-  block runs (`watch` sees every request any stand-in records, `witness` adds ack bodies).
+  block runs (`watch` sees every request any stand-in records; `witness_answer` adds an
+  HTTP answer such as an ack body).
 - Block Kit (blockkit.py): `validate_blocks` / `validate_view`, slack-sdk's models plus the
   limits they leave unchecked; `text_of`, the visible text of blocks.
 
@@ -18,7 +19,14 @@ Anything Slack would not accept or let a user do raises `SlackWouldRefuse`.
 from bot.slack_standin.blockkit import SlackWouldRefuse, text_of, validate_blocks, validate_view
 from bot.slack_standin.interactions import click, submit_view
 from bot.slack_standin.markup import live_markup, mrkdwn_texts, no_live_markup
-from bot.slack_standin.server import FakeSlack, HttpAnswer, Recorded, watch, witness
+from bot.slack_standin.server import (
+    FakeSlack,
+    HttpAnswer,
+    Recorded,
+    watch,
+    witness,
+    witness_answer,
+)
 from bot.slack_standin.signed import (
     SignedRequest,
     block_actions,
@@ -32,4 +40,5 @@ from bot.slack_standin.signed import (
 __all__ = ["FakeSlack", "HttpAnswer", "Recorded", "SignedRequest", "SlackWouldRefuse",
            "block_actions", "click", "event_callback", "interactive", "live_markup",
            "mrkdwn_texts", "no_live_markup", "sign", "slash_command", "submit_view", "text_of",
-           "validate_blocks", "validate_view", "view_submission", "watch", "witness"]
+           "validate_blocks", "validate_view", "view_submission", "watch", "witness",
+           "witness_answer"]

@@ -75,6 +75,19 @@ def watch(watcher: Watcher) -> Callable[[], None]:
     return stop
 
 
+def witness_answer(body: str, name: str) -> None:
+    """Shows the watchers what the app answered in an HTTP response body (an ack), as a
+    record of kind "ack": a JSON body as it is, any other non-empty body as its `text`."""
+    if not body.strip():
+        return
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        answer = None
+    witness(Recorded("ack", name, {}, answer if isinstance(answer, dict) else {"text": body},
+                     None))
+
+
 def witness(record: Recorded) -> None:
     """Shows `record` to the watchers: the stand-in does it for every request it serves; a
     driver does it for what the app answered in an HTTP response body (kind "ack")."""

@@ -56,6 +56,9 @@ def test_a_deal_named_with_a_ping_and_a_disguised_link_never_pings_or_links(
     assert "@here called @bob about the offer (https://evil.example/y)" in history.text
     assert SHOWN in driver.one("list").text
     assert "@channel" in driver.one("value heist <!channel>").body["text"]  # echoed, as text
+    driver.one("new <!here> heist too 1k")
+    several = driver.one("show heist")  # two match: both are offered, as text
+    assert "`#1` @channel heist" in several.text and "`#2` @here heist too" in several.text
     unknown = driver.one(f"{HOSTILE} 5k")
     assert unknown.ephemeral and "`/deal @channel` is not something I know" in unknown.text
     assert SHOWN in driver.one("", command="/pipeline").text
@@ -63,7 +66,7 @@ def test_a_deal_named_with_a_ping_and_a_disguised_link_never_pings_or_links(
     run_due_digests(db, lambda team: web_client(settings), clock())
     assert SHOWN in posted_in(slack, "CDIGEST")
     assert SHOWN in text_of(driver.open_home()["blocks"])
-    driver.one("lost heist reason: <!everyone> went with <https://evil.example/w|them>")
+    driver.one("lost #1 reason: <!everyone> went with <https://evil.example/w|them>")
     assert "@everyone went with them (https://evil.example/w)" in driver.one(
         "", command="/pipeline").text
     assert SHOWN in posted_in(slack, "CACTIVITY")
@@ -75,6 +78,9 @@ def test_a_lead_with_the_same_text_is_shown_as_typed_and_never_pings(driver, sla
                       "contact:<mailto:jane@acme.test|jane@acme.test>", command="/lead")
     assert f"Lead #1 {SHOWN}" in card.body["text"] and "@here corp" in card.text
     assert "webinar (https://evil.example/s)" in card.text and "jane@acme.test" in card.text
+    for action_id in (ids.LEAD_CONVERT, ids.LEAD_DROP):
+        assert driver.click(card, action_id) == []
+        assert SHOWN in text_of(driver.opened_view()["blocks"])
     driver.one("move heist interest", command="/lead")
     driver.one("note heist <!channel> said <@UEVIL|bob> knows", command="/lead")
     assert SHOWN in driver.one("show heist", command="/lead").body["text"]
@@ -83,6 +89,9 @@ def test_a_lead_with_the_same_text_is_shown_as_typed_and_never_pings(driver, sla
     assert SHOWN in converted.body["text"]
     unknown = driver.one("<!here> everyone", command="/lead")
     assert "`/lead @here` is not something I know" in unknown.text
+    listed = driver.one("list source:<https://evil.example/s|webinar>", command="/lead")
+    assert SHOWN in listed.text
+    assert "webinar (https://evil.example/s)" in driver.one("", command="/funnel").text
     assert live_markup_sent(slack) == []
 
 

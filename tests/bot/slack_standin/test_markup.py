@@ -97,12 +97,28 @@ def test_leaks():
 """
 
 
+LEAKING_ACK_TEST = """
+from slack_bolt import App
+from slack_sdk import WebClient
+from bot.slack_standin import FakeSlack, slash_command
+
+def test_leaks_in_the_ack():
+    with FakeSlack() as fake:
+        app = App(signing_secret="s", client=WebClient(token="xoxb-x", base_url=fake.api_url))
+        app.command("/x")(lambda ack: ack(text="hi <@U1|bob>"))
+        request = slash_command(signing_secret="s", text="", command="/x",
+                                response_url=fake.response_url())
+        assert app.dispatch(request.to_bolt()).status == 200
+"""
+
+
 def test_a_test_whose_app_output_holds_live_markup_fails_although_it_asserts_nothing(tmp_path):
-    test_file = tmp_path / "test_leaking.py"
-    test_file.write_text(LEAKING_TEST)
+    (tmp_path / "test_leaking.py").write_text(LEAKING_TEST)
+    (tmp_path / "test_leaking_ack.py").write_text(LEAKING_ACK_TEST)
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "tests.conftest",
-                          "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(test_file)],
+                          "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path)],
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "1 passed, 1 error" in run.stdout
-    assert "live markup reached Slack" in run.stdout and "text: <!channel>" in run.stdout
+    assert "2 passed, 2 errors" in run.stdout, run.stdout
+    assert "api chat.postMessage text: <!channel>" in run.stdout
+    assert "ack dispatch text: <@U1|bob>" in run.stdout
