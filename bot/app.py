@@ -60,7 +60,8 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
         oauth_settings=oauth,
         logger=logging.getLogger("dealbot.bolt"),
     )
-    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone,
-                slow_work=slow_work or SlowWork(), request_clock=request_clock)
+    db = db.with_workspace_defaults(settings.workspace_defaults)
+    deps = Deps(db=db, clock=clock, admins=settings.admins, slow_work=slow_work or SlowWork(),
+                request_clock=request_clock)
     register(app, deps)
     return app

@@ -16,8 +16,9 @@ class SchemaError(Exception):
 
 def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True) -> Database:
     """The database, checked to be at the current schema. A fresh SQLite file is migrated on
-    the spot; anything else out of date stops with the command that fixes it."""
-    db = Database(settings.database_url)
+    the spot; anything else out of date stops with the command that fixes it. New workspaces
+    start with the configured currency and time zone."""
+    db = Database(settings.database_url).with_workspace_defaults(settings.workspace_defaults)
     if not db.ping():
         raise SchemaError(f"The database at {_safe_url(settings)} does not answer. Check "
                           "DATABASE_URL and that the server is running.")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -21,8 +23,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage.errors import DatabaseUnavailable, StaleVersion
 
+if TYPE_CHECKING:
+    from storage.workspaces import WorkspaceDefaults
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+WORKSPACE_DEFAULTS = "workspace_defaults"  # the Session.info key of a WorkspaceDefaults
 
 
 def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
@@ -60,6 +66,14 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _sqlite_transactions_begin_on_first_statement(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def with_workspace_defaults(self, defaults: WorkspaceDefaults) -> Database:
+        """The same store (one engine, one pool) whose sessions create new workspaces with
+        `defaults` and read a team without a workspace as them (`Session.info`)."""
+        configured = copy.copy(self)
+        configured.sessions = sessionmaker(self.engine, expire_on_commit=False,
+                                           info={WORKSPACE_DEFAULTS: defaults})
+        return configured
 
     @property
     def dialect(self) -> str:
