@@ -1,8 +1,10 @@
 """What follows a saved change to a deal: a line in the workspace's activity channel for
-stage changes, wins and losses, and a fresh Home tab for the person who made it.
+stage changes, wins and losses, and a fresh Home tab for the person who made it, if they
+keep one.
 
-Both run after the transaction committed, and neither can undo or fail the change: Slack
-errors are logged.
+Both run after the transaction committed, from what it read (`Followups`), and neither can
+undo or fail the change: Slack errors are logged. The Home tab is refreshed in the
+background, after the answer.
 """
 
 from __future__ import annotations
@@ -15,28 +17,24 @@ from slack_sdk.errors import SlackApiError
 from handlers.blocks.activity import activity_line
 from handlers.blocks.format import section
 from handlers.deps import Deps
-from handlers.home import publish_home
+from handlers.home import refresh_home
 from storage.deals.views import DealView, EventView
+from storage.followups import Followups
 from storage.kinds import EventKind
-from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)
 
 
 def after_change(client: WebClient, deps: Deps, team: str, actor: str, deal: DealView,
-                 event: EventView | None) -> None:
-    if event is not None and event.kind == EventKind.STAGE:
-        post_activity(client, deps, team, deal, event)
-    publish_home(client, deps, team, actor)
+                 event: EventView | None, followups: Followups) -> None:
+    if followups.activity_channel and event is not None and event.kind == EventKind.STAGE:
+        post_activity(client, followups.activity_channel, deal, event)
+    if followups.home_tab:
+        refresh_home(client, deps, team, actor)
 
 
-def post_activity(client: WebClient, deps: Deps, team: str, deal: DealView,
-                  event: EventView) -> None:
-    """One line in the activity channel, when the workspace has one."""
-    with deps.db.transaction() as s:
-        channel = workspace_settings(s, team=team).activity_channel
-    if not channel:
-        return
+def post_activity(client: WebClient, channel: str, deal: DealView, event: EventView) -> None:
+    """One line in the workspace's activity channel."""
     line = activity_line(deal, event)
     try:
         client.chat_postMessage(channel=channel, text=line, blocks=[section(line)],

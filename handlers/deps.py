@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from handlers.home_refresh import HomeRefresh
 from handlers.slow_work import SlowWork
 from storage.db import Database
 
@@ -18,10 +19,12 @@ class Deps:
     """The store, the clock (aware UTC), and the users named admins by configuration.
 
     `slow_work` runs reports and exports away from the acks; `request_clock` is the real time
-    in seconds, which Slack's request timestamps are compared with (tests move it)."""
+    in seconds, which Slack's request timestamps are compared with (tests move it);
+    `home_refresh` publishes Home tabs in the background, after the answers."""
 
     db: Database
     clock: Clock
     admins: frozenset[str] = frozenset()
     slow_work: SlowWork = field(default_factory=SlowWork)
     request_clock: Callable[[], float] = time.time
+    home_refresh: HomeRefresh = field(default_factory=HomeRefresh)

@@ -1,6 +1,8 @@
-"""The App Home tab: published when the user opens it and after each change they make.
+"""The App Home tab: published when the user opens it, and refreshed after each change they
+make once they have opened it.
 
-Publishing is a view of the data, never part of a change: a failure is logged, not raised,
+Publishing is a view of the data, never part of a change. It runs in the background
+(`HomeRefresh`: after the answer, debounced per user), and a failure is logged, not raised,
 so a change that was saved is never reported as failed because the Home tab was not
 refreshed.
 """
@@ -20,6 +22,7 @@ from handlers import ids
 from handlers.blocks.home import HOME_DEALS, home_view, my_deals_modal, pipeline_modal
 from handlers.deps import Deps
 from storage.deals import queries as deal_queries
+from storage.followups import record_home_opened
 from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)
@@ -30,9 +33,18 @@ def _today(deps: Deps, timezone: str) -> date:
     return deps.clock().astimezone(ZoneInfo(timezone)).date()
 
 
-def publish_home(client: WebClient, deps: Deps, team: str, user: str, *,
+def refresh_home(client: WebClient, deps: Deps, team: str, user: str, *,
+                 notice: str | None = None, at_once: bool = False) -> None:
+    """Publishes `user`'s Home tab soon, in the background; `at_once` when the publish is the
+    answer to the user (they opened the tab, or clicked in it), else debounced."""
+    deps.home_refresh.request((team, user), partial(publish_home, client, deps, team, user),
+                              notice=notice, at_once=at_once)
+
+
+def publish_home(client: WebClient, deps: Deps, team: str, user: str,
                  notice: str | None = None) -> None:
-    """Publishes `user`'s Home tab: two queries, a page of deals and the stage totals."""
+    """Publishes `user`'s Home tab: one transaction, a page of their open deals (and how many)
+    and the stage totals (an index-only scan)."""
     with deps.db.transaction() as s:
         ws = workspace_settings(s, team=team)
         mine = deal_queries.open_deals_of(s, team=team, owner=user, limit=HOME_DEALS)
@@ -47,8 +59,14 @@ def publish_home(client: WebClient, deps: Deps, team: str, user: str, *,
 
 
 def on_home_opened(event: dict, body: dict, client: WebClient, *, deps: Deps) -> None:
-    if event.get("tab", "home") == "home":
-        publish_home(client, deps, body["team_id"], event["user"])
+    """Remembers that the user keeps a Home tab (so their changes refresh it) and publishes
+    it at once."""
+    if event.get("tab", "home") != "home":
+        return
+    team, user = body["team_id"], event["user"]
+    with deps.db.transaction() as s:
+        record_home_opened(s, team=team, user=user, now=deps.clock())
+    refresh_home(client, deps, team, user, at_once=True)
 
 
 def on_pipeline(ack: Ack, body: dict, client: WebClient, *, deps: Deps) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import Ambiguous, NoSuchRecord, UsageError
 from storage.kinds import PipelineKind
+from storage.memo import remember, remembered
 from storage.models import Deal, Lead
 
 NUMBER_REF = re.compile(r"#?(\d{1,9})")
@@ -45,8 +46,8 @@ def resolve_lead(session: Session, *, team: str, ref: str) -> int:
 
 def _by_number(session: Session, model: type[Record], word: PipelineKind, team: str,
                number: int) -> Record:
-    found = session.scalars(select(model).where(
-        model.team_id == team, model.number == number)).first()
+    found = remembered(session, (model.__name__, team, number), lambda: session.scalars(
+        select(model).where(model.team_id == team, model.number == number)).first())
     if found is None:
         raise NoSuchRecord(kind=word, ref=f"#{number}")
     return found
@@ -54,6 +55,15 @@ def _by_number(session: Session, model: type[Record], word: PipelineKind, team: 
 
 def _find(session: Session, model: type[Record], word: PipelineKind, team: str,
           ref: str) -> Record:
+    """The record `ref` names; remembered by number for the rest of the transaction, so the
+    operation that then takes its number reads it no second time."""
+    found = _search(session, model, word, team, ref)
+    remember(session, (model.__name__, team, found.number), found)
+    return found
+
+
+def _search(session: Session, model: type[Record], word: PipelineKind, team: str,
+            ref: str) -> Record:
     ref = ref.strip()
     if not ref:
         raise UsageError(f"Which {word}? Name it by `#id` or by a part of its name.")

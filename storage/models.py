@@ -180,6 +180,8 @@ class Deal(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "number"),
         UniqueConstraint("team_id", "external_id"),
+        # the stage totals of the Home tab: counts and values read from the index alone
+        Index("ix_deals_team_stage_value", "team_id", "stage_id", "value"),
         # the pipeline report's attention lists: per stage, the longest idle and the earliest
         # closes first, without reading the stage's other deals (storage/reports/attention.py)
         Index("ix_deals_team_stage_activity", "team_id", "stage_id", "last_activity_at"),
@@ -359,3 +361,14 @@ class ProcessedDelivery(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HomeTab(Base):
+    """A user who has opened the app's Home tab: the tab is refreshed after their changes.
+    Users who never opened it cost no refresh."""
+
+    __tablename__ = "home_tabs"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)

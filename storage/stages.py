@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFound, RuleViolation, UsageError
 from storage.kinds import PipelineKind, StageKind
-from storage.models import Stage
-from storage.workspaces import default_stages, find_pipeline, pipeline_of
+from storage.memo import forget, remembered
+from storage.models import Pipeline, Stage
+from storage.workspaces import default_stages, pipeline_of
 
 MAX_STAGE_NAME = 60
 
@@ -40,13 +41,15 @@ def stage_view(stage: Stage) -> StageView:
 
 def stages_of(session: Session, *, team: str,
               kind: PipelineKind = PipelineKind.DEAL) -> list[Stage]:
-    """The stages of the team's pipeline (or funnel), in order. A team that has no workspace
-    yet reads as the default stages, unsaved: change stages only after `ensure_workspace`."""
-    pipeline = find_pipeline(session, team=team, kind=kind)
-    if pipeline is None:
-        return default_stages(kind)
-    return list(session.scalars(select(Stage).where(
-        Stage.pipeline_id == pipeline.id, Stage.archived.is_(False)).order_by(Stage.position)))
+    """The stages of the team's pipeline (or funnel), in order; one statement, read once per
+    transaction. A team that has no workspace yet reads as the default stages, unsaved:
+    change stages only after `ensure_workspace`."""
+    pipeline = (select(func.min(Pipeline.id))
+                .where(Pipeline.team_id == team, Pipeline.kind == kind).scalar_subquery())
+    stages = remembered(session, ("stages", team, kind), lambda: list(session.scalars(
+        select(Stage).where(Stage.pipeline_id == pipeline, Stage.archived.is_(False))
+        .order_by(Stage.position))) or None)
+    return list(stages) if stages else default_stages(kind)
 
 
 def stage_views(session: Session, *, team: str,
@@ -139,6 +142,7 @@ def add_stage(session: Session, *, team: str, name: str, after: str | None = Non
                 kind=StageKind.OPEN, probability=weight)
     session.add(new)
     session.flush()
+    forget(session, ("stages", team, kind))
     return stage_view(new)
 
 
@@ -157,5 +161,6 @@ def move_stage(session: Session, *, team: str, stage: str, after: str | None,
     for position, item in enumerate(order):
         item.position = position
     session.flush()
+    forget(session, ("stages", team, kind))
     return stage_view(target)
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from storage.currencies import currencies_in_use
 from storage.db import WORKSPACE_DEFAULTS, insert_if_absent
 from storage.kinds import PipelineKind, StageKind
+from storage.memo import recall, remember, remembered
 from storage.models import Pipeline, Stage, Workspace
 
 DEFAULT_DEAL_STAGES: tuple[tuple[str, int, StageKind], ...] = (
@@ -68,7 +69,7 @@ def ensure_workspace(session: Session, *, team: str, now: datetime) -> Workspace
     """The team's workspace row, created with default settings and stages on first use.
     Called once by each operation that is about to write, never by a read. Safe when two
     first requests of a team race: the insert does nothing if it exists."""
-    workspace = session.get(Workspace, team)
+    workspace = find_workspace(session, team=team)
     if workspace is not None:
         return workspace
     defaults = defaults_of(session)
@@ -77,7 +78,24 @@ def ensure_workspace(session: Session, *, team: str, now: datetime) -> Workspace
                         next_deal_number=1, next_lead_number=1, created_at=now):
         _create_pipeline(session, team, PipelineKind.DEAL)
         _create_pipeline(session, team, PipelineKind.LEAD)
-    return session.get_one(Workspace, team, populate_existing=True)
+    workspace = session.get_one(Workspace, team, populate_existing=True)
+    remember_workspace(session, workspace)
+    return workspace
+
+
+def find_workspace(session: Session, *, team: str) -> Workspace | None:
+    """The team's workspace row, if it has one yet; read once per transaction."""
+    return remembered(session, ("workspace", team), lambda: session.get(Workspace, team))
+
+
+def known_workspace(session: Session, *, team: str) -> Workspace | None:
+    """The team's workspace row if this transaction read it already; reads nothing."""
+    return recall(session, ("workspace", team))
+
+
+def remember_workspace(session: Session, workspace: Workspace) -> None:
+    """`find_workspace` answers `workspace` for the rest of the transaction."""
+    remember(session, ("workspace", workspace.team_id), workspace)
 
 
 def _create_pipeline(session: Session, team: str, kind: PipelineKind) -> None:
@@ -106,7 +124,7 @@ def default_stages(kind: PipelineKind) -> list[Stage]:
 def workspace_settings(session: Session, *, team: str) -> WorkspaceSettings:
     """The team's settings; a pure read. A team that has no workspace yet reads as the
     defaults its workspace will be created with."""
-    ws = session.get(Workspace, team)
+    ws = find_workspace(session, team=team)
     if ws is None:
         defaults = defaults_of(session)
         return WorkspaceSettings(team, defaults.currency, defaults.timezone,
@@ -141,9 +159,11 @@ def _check(changes: dict[str, object]) -> None:
 
 
 def find_pipeline(session: Session, *, team: str, kind: PipelineKind) -> Pipeline | None:
-    """The team's pipeline of that kind (`deal` or `lead`), if the workspace has one yet."""
-    return session.scalars(select(Pipeline).where(
-        Pipeline.team_id == team, Pipeline.kind == kind).order_by(Pipeline.id)).first()
+    """The team's pipeline of that kind (`deal` or `lead`), if the workspace has one yet;
+    read once per transaction."""
+    return remembered(session, ("pipeline", team, kind), lambda: session.scalars(select(
+        Pipeline).where(Pipeline.team_id == team, Pipeline.kind == kind)
+        .order_by(Pipeline.id)).first())
 
 
 def pipeline_of(session: Session, *, team: str, kind: PipelineKind) -> Pipeline:

@@ -151,14 +151,27 @@ def request_clock():
     return RequestClock()
 
 
-@pytest.fixture
-def driver(db: Database, slack, clock, settings, request_clock):
-    """The real Bolt app on the test database, talking to the Slack stand-in."""
+def _driver(db: Database, slack, clock, settings, request_clock, name: str = "r"):
     from bot.app import create_app
+    from handlers.home_refresh import HomeRefresh
     from handlers.slow_work import SlowWork
     from tests.driver import Driver
 
-    slow_work = SlowWork()
-    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock)
-    yield Driver(app, slack, slow_work)
+    slow_work, home_refresh = SlowWork(), HomeRefresh(background=False)
+    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock,
+                     home_refresh=home_refresh)
+    yield Driver(app, slack, slow_work, home_refresh, name=name)
     slow_work.shutdown()
+
+
+@pytest.fixture
+def driver(db: Database, slack, clock, settings, request_clock):
+    """The real Bolt app on the test database, talking to the Slack stand-in."""
+    yield from _driver(db, slack, clock, settings, request_clock)
+
+
+@pytest.fixture
+def other_driver(db: Database, slack, clock, settings, request_clock):
+    """A second instance of the app (another process, in production) on the same database:
+    it shares nothing with `driver` but the database and Slack."""
+    yield from _driver(db, slack, clock, settings, request_clock, name="o")

@@ -21,6 +21,7 @@ from bot.slack_standin import (
     validate_blocks,
     validate_view,
 )
+from handlers.home_refresh import HomeRefresh
 from handlers.slow_work import SlowWork
 
 SIGNING_SECRET = "test-signing-secret"
@@ -91,12 +92,17 @@ def ack_reply(body: str) -> Reply | None:
 class Driver:
     """Sends slash commands and clicks through `app.dispatch`, as Slack would, and reads the
     answers where Slack shows them: a command's ack body first, then what reached its
-    response_url once the slow work it started (reports, exports) has finished."""
+    response_url once the slow work it started (reports, exports) has finished. Home tabs
+    are refreshed in the background in production; here `home_refresh` runs them when a test
+    looks at a Home tab (`open_home`, `home`, `refresh_homes`)."""
 
-    def __init__(self, app: App, slack: FakeSlack, slow_work: SlowWork) -> None:
+    def __init__(self, app: App, slack: FakeSlack, slow_work: SlowWork,
+                 home_refresh: HomeRefresh, *, name: str = "r") -> None:
         self.app = app
         self.slack = slack
         self.slow_work = slow_work
+        self.home_refresh = home_refresh
+        self.name = name  # response_urls are named after it: two drivers share one stand-in
         self._ids = itertools.count(1)
 
     def command(self, text: str, *, command: str = "/deal", user: str = "U1",
@@ -110,7 +116,7 @@ class Driver:
         """Sends the command (signed at `sent_at`, default now); returns only what its ack
         carried (validated), without waiting for slow work, and the name of its response_url
         for `replies`."""
-        name = f"r{next(self._ids)}"
+        name = f"{self.name}{next(self._ids)}"
         request = slash_command(signing_secret=SIGNING_SECRET, text=text, command=command,
                                 team_id=team, user_id=user, channel_id=channel,
                                 response_url=self.slack.response_url(name), timestamp=sent_at)
@@ -127,7 +133,7 @@ class Driver:
               posted_in: str | None = None) -> list[Reply]:
         """Clicks an element the app rendered in `reply` (posted by `posted_in`'s install,
         by default the clicker's own)."""
-        name = f"r{next(self._ids)}"
+        name = f"{self.name}{next(self._ids)}"
         request = click(signing_secret=SIGNING_SECRET, message_blocks=reply.blocks,
                         action_id=action_id, team_id=team, user_id=user, channel_id=channel,
                         response_url=self.slack.response_url(name),
@@ -168,8 +174,15 @@ class Driver:
         self._dispatch(request)
         return self.home(user)
 
+    def refresh_homes(self) -> int:
+        """Runs the Home refreshes the app asked for (in production, background work after the
+        answers); returns how many ran."""
+        return self.home_refresh.flush()
+
     def home(self, user: str = "U1") -> dict:
-        """The Home view last published for `user`, validated."""
+        """The Home view last published for `user` once the refreshes asked for ran,
+        validated."""
+        self.refresh_homes()
         published = [c.body for c in self.slack.calls("views.publish")
                      if c.body.get("user_id") == user]
         assert published, f"no Home tab was published for {user}"

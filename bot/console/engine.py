@@ -39,6 +39,7 @@ from bot.slack_standin import (
 from bot.slack_standin.identity import LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
+from handlers.home_refresh import HomeRefresh
 from handlers.slow_work import SlowWork
 from storage.db import Database
 from storage.kinds import DigestKind
@@ -107,8 +108,11 @@ class Engine:
             slack_bot_token="xoxb-console", slack_client_id=None, slack_client_secret=None)
         client = WebClient(token="xoxb-console", base_url=self.slack.api_url)
         self.slow_work = SlowWork()
+        # Home tabs are refreshed after each thing the user does, not by background threads,
+        # so that they are drawn in order with the rest
+        self.home_refresh = HomeRefresh(background=False)
         self.app: App = create_app(settings, self.db, clock=self.clock, client=client,
-                                   slow_work=self.slow_work)
+                                   slow_work=self.slow_work, home_refresh=self.home_refresh)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -156,6 +160,7 @@ class Engine:
             return {}, [Shown("notice", text=f"Slack would not submit that: {refused}")]
         mark = len(self.slack.received())
         response = self.app.dispatch(request.to_bolt())
+        self.home_refresh.flush()
         answer = json.loads(response.body) if response.body.strip().startswith("{") else {}
         return answer, self._collect(mark, None)
 
@@ -189,6 +194,7 @@ class Engine:
         response = self.app.dispatch(request.to_bolt())
         acked = _acked_message(response.body) if response.status == 200 else None
         self.slow_work.wait_until_idle()
+        self.home_refresh.flush()
         shown = ([] if acked is None else self._on_ack(acked)) + self._collect(mark, source)
         if response.status == 404 and not shown:
             shown.append(Shown("notice", text=missing or "Nothing in the app answers that."))

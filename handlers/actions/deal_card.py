@@ -80,7 +80,8 @@ def on_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCl
             show_stale(surface, click)
             return
         surface.show(change.deal, describe(change.event, currency=change.deal.currency))
-        after_change(client, deps, click.team, click.user, change.deal, change.event)
+        after_change(client, deps, click.team, click.user, change.deal, change.event,
+                     change.followups)
 
 
 OPERATIONS: dict[str, Operation] = {

@@ -77,7 +77,7 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
             client.chat_postMessage(channel=actor, blocks=blocks, text=text)
         except SlackApiError as error:
             log.warning("could not post the new deal's card: %s", error.response.get("error"))
-    after_change(client, deps, team, actor, deal, created.event)
+    after_change(client, deps, team, actor, deal, created.event, created.followups)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -31,16 +31,19 @@ from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
 from storage.deals.views import DealView, EventView
 from storage.errors import DealbotError, StaleVersion
+from storage.followups import Followups, followups_of
 from storage.workspaces import workspace_settings
 
 
 @dataclass(frozen=True)
 class Saved:
-    """A change a form made: the deal after it, its event if one describes it, the card note."""
+    """A change a form made: the deal after it, its event if one describes it, the card note,
+    and what follows it."""
 
     deal: DealView
     event: EventView | None
     note: str
+    followups: Followups
 
 
 def _lost_view(click: CardClick, deps: Deps, deal: DealView, metadata: str) -> dict:
@@ -85,7 +88,7 @@ def _save(ack: Ack, form: Form, block_id: str, change: Callable[[], Saved]) -> N
     ack()
     form.surface.show(saved.deal, saved.note)
     after_change(form.surface.client, form.surface.deps, form.click.team, form.click.user,
-                 saved.deal, saved.event)
+                 saved.deal, saved.event, saved.followups)
 
 
 def on_lost_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps: Deps) -> None:
@@ -104,7 +107,7 @@ def on_lost_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
                                      now=deps.clock(), reason=reason,
                                      expected_version=click.version)
         note = describe(change.event, currency=change.deal.currency)
-        return Saved(change.deal, change.event, note)
+        return Saved(change.deal, change.event, note, change.followups)
 
     _save(ack, form, ids.DEAL_LOST_REASON_BLOCK, lose)
 
@@ -119,7 +122,7 @@ def on_note_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
                                     text=form.text(ids.DEAL_NOTE_BLOCK), actor=click.user,
                                     now=deps.clock())
         note = describe(change.event, currency=change.deal.currency)
-        return Saved(change.deal, change.event, note)
+        return Saved(change.deal, change.event, note, change.followups)
 
     _save(ack, form, ids.DEAL_NOTE_BLOCK, note)
 
@@ -139,7 +142,8 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
         with deps.db.transaction() as s:
             deal = deals.edit_deal(s, team=click.team, number=click.number, actor=click.user,
                                    now=deps.clock(), expected_version=click.version, fields=fields)
-        return Saved(deal, None, f"{user(click.user)} edited this")
+            followups = followups_of(s, team=click.team, actor=click.user)
+        return Saved(deal, None, f"{user(click.user)} edited this", followups)
 
     _save(ack, form, ids.DEAL_FORM_NAME, edit)
 

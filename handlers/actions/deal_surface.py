@@ -21,7 +21,7 @@ from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.format import escape, section
 from handlers.blocks.history import describe
 from handlers.deps import Deps
-from handlers.home import publish_home
+from handlers.home import refresh_home
 from handlers.replies import Respond, ephemeral, error_blocks
 from storage.deals import queries as deal_queries
 from storage.deals.views import DealView
@@ -46,8 +46,9 @@ class Surface:
     respond: Respond | None
 
     def show(self, deal: DealView, note: str | None = None) -> None:
-        """Redraws the card in place; the Home tab is republished by `after_change`."""
+        """Redraws the card in place, or republishes the Home tab the click came from."""
         if self.respond is None:
+            refresh_home(self.client, self.deps, self.team, self.user, at_once=True)
             return
         response = self.respond(replace_original=True, blocks=deal_card(deal, note=note),
                                 text=card_text(deal))
@@ -57,7 +58,8 @@ class Surface:
     def tell(self, text: str) -> None:
         """A line only the person acting sees."""
         if self.respond is None:
-            publish_home(self.client, self.deps, self.team, self.user, notice=text)
+            refresh_home(self.client, self.deps, self.team, self.user, notice=text,
+                         at_once=True)
         else:
             ephemeral(self.respond, [section(text)], text)
 

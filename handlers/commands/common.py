@@ -63,7 +63,8 @@ def show_change(call: Call, change: DealChange) -> None:
     the activity channel hears of stage changes and the caller's Home tab is refreshed."""
     note = describe(change.event, currency=change.deal.currency)
     in_channel(call.respond, deal_card(change.deal, note=note), card_text(change.deal))
-    after_change(call.client, call.deps, call.team, call.user, change.deal, change.event)
+    after_change(call.client, call.deps, call.team, call.user, change.deal, change.event,
+                 change.followups)
 
 
 def require(value: str, usage: str, what: str = messages.MISSING) -> str:

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 from storage.conversion import follow_deal_stage
 from storage.deals.views import DealChange, DealView, deal_view, event_view
 from storage.errors import ClosedDeal, RuleViolation, StageGone, StaleVersion, UsageError
+from storage.followups import followups_of
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.lookup import deal_by_number
 from storage.models import LOST_REASON, Deal, DealEvent, Stage, sorted_tags, tags_text
 from storage.stages import find_stage, stages_of
 from storage.values import check_text
 from storage.values.sources import normalise_source
-from storage.workspaces import ensure_workspace, next_number, pipeline_of
+from storage.workspaces import ensure_workspace, next_number
 
 MAX_NAME = 200
 MAX_NOTE = 3000
@@ -39,13 +40,12 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     `lead_id` links it to the lead it came from (unique: a lead becomes one deal at most)."""
     ensure_workspace(session, team=team, now=now)
     name = check_name(name)
-    pipeline = pipeline_of(session, team=team, kind=PipelineKind.DEAL)
     target = (find_stage(session, team=team, name=stage) if stage
               else stages_of(session, team=team)[0])
     if target.kind != StageKind.OPEN:
         raise RuleViolation(f"A new deal starts in an open stage, not in `{target.name}`.")
     deal = Deal(team_id=team, number=next_number(session, team=team, kind=PipelineKind.DEAL),
-                pipeline_id=pipeline.id, stage_id=target.id, name=name, company=company,
+                pipeline_id=target.pipeline_id, stage_id=target.id, name=name, company=company,
                 value=check_value(value or Decimal("0")), owner=owner or actor,
                 expected_close=expected_close, tags=sorted_tags(tags),
                 source=normalise_source(source), lead_id=lead_id, created_at=now,
@@ -53,7 +53,7 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     session.add(deal)
     session.flush()
     event = _record(session, deal, actor, now, EventKind.CREATED, to_stage_id=target.id)
-    return DealChange(deal_view(session, deal), event_view(session, event))
+    return _changed(session, deal, event, actor)
 
 
 def move_deal(session: Session, *, team: str, number: int, stage: str | None = None, actor: str,
@@ -90,7 +90,7 @@ def reopen_deal(session: Session, *, team: str, number: int, actor: str, now: da
     """Brings a won or lost deal back to `stage`, or to the open stage it closed from."""
     deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
-    current = session.get_one(Stage, deal.stage_id)
+    current = _stage_of(session, deal)
     if current.kind == StageKind.OPEN:
         raise RuleViolation(f"#{deal.number} {deal.name} is open already (in {current.name}).")
     target = find_stage(session, team=team, name=stage) if stage else _stage_before_close(
@@ -150,7 +150,7 @@ def add_note(session: Session, *, team: str, number: int, text: str, actor: str,
     deal.last_activity_at = now
     session.flush()
     event = _record(session, deal, actor, now, EventKind.NOTE, new_value=clean)
-    return DealChange(deal_view(session, deal), event_view(session, event))
+    return _changed(session, deal, event, actor)
 
 
 @dataclass(frozen=True)
@@ -209,10 +209,18 @@ def _check_version(deal: Deal, expected: int | None) -> None:
 def _open_deal(session: Session, team: str, number: int, expected_version: int | None) -> Deal:
     deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
-    stage = session.get_one(Stage, deal.stage_id)
+    stage = _stage_of(session, deal)
     if stage.kind != StageKind.OPEN:
         raise ClosedDeal(number=deal.number, name=deal.name, stage=stage.name)
     return deal
+
+
+def _stage_of(session: Session, deal: Deal) -> Stage:
+    """The deal's stage, among the pipeline's stages the transaction reads anyway (an archived
+    one by its id)."""
+    found = next((s for s in stages_of(session, team=deal.team_id) if s.id == deal.stage_id),
+                 None)
+    return found or session.get_one(Stage, deal.stage_id)
 
 
 def _pipeline_stage(session: Session, team: str, stage_id: int) -> Stage:
@@ -248,7 +256,7 @@ def _change_stage(session: Session, deal: Deal, target: Stage, actor: str, now: 
     event = _record(session, deal, actor, now, EventKind.STAGE, from_stage_id=previous,
                     to_stage_id=target.id, **details)
     follow_deal_stage(session, deal, target, actor, now)  # a won deal's lead enters Conversion
-    return DealChange(deal_view(session, deal), event_view(session, event))
+    return _changed(session, deal, event, actor)
 
 
 def _set_field(session: Session, deal: Deal, field: str, value: object, actor: str, now: datetime,
@@ -259,7 +267,12 @@ def _set_field(session: Session, deal: Deal, field: str, value: object, actor: s
     session.flush()
     event = _record(session, deal, actor, now, kind, field=field, old_value=_text(old),
                     new_value=_text(value))
-    return DealChange(deal_view(session, deal), event_view(session, event))
+    return _changed(session, deal, event, actor)
+
+
+def _changed(session: Session, deal: Deal, event: DealEvent, actor: str) -> DealChange:
+    followups = followups_of(session, team=deal.team_id, actor=actor)  # reads the workspace
+    return DealChange(deal_view(session, deal), event_view(session, event), followups)
 
 
 def _text(value: object) -> str | None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.deals.views import DealView, EventView, deal_view, deal_views, event_view
-from storage.kinds import PipelineKind, StageKind
+from storage.kinds import StageKind
 from storage.lookup import deal_by_number
 from storage.models import Deal, DealEvent, Stage, has_tag
 from storage.stages import find_stage, stages_of
-from storage.workspaces import find_pipeline
 
 LIST_LIMIT = 40
+CENT = Decimal("0.01")
 PICKABLE_REASON = 75  # longer reasons do not fit a pick list's option text
 
 
@@ -82,21 +82,17 @@ def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> Dea
 
 def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
     """Count and value of the open deals in each open stage, in pipeline order (empty
-    stages included): one GROUP BY over the deals. A team that has no workspace yet has the
-    default stages, empty."""
-    pipeline = find_pipeline(session, team=team, kind=PipelineKind.DEAL)
-    if pipeline is None:
-        return tuple(StageTotal(s.name, 0, Decimal("0.00"))
-                     for s in stages_of(session, team=team) if s.kind == StageKind.OPEN)
+    stages included): one GROUP BY over the open stages' deals, read from the
+    (team, stage, value) index alone. A team that has no workspace yet has the default
+    stages, empty."""
+    stages = [s for s in stages_of(session, team=team) if s.kind == StageKind.OPEN]
+    ids = [s.id for s in stages if s.id is not None]
     rows = session.execute(
-        select(Stage.name, func.count(Deal.id), func.coalesce(func.sum(Deal.value), 0))
-        .select_from(Stage)
-        .outerjoin(Deal, and_(Deal.stage_id == Stage.id, Deal.team_id == team))
-        .where(Stage.pipeline_id == pipeline.id, Stage.kind == StageKind.OPEN,
-               Stage.archived.is_(False))
-        .group_by(Stage.id, Stage.name, Stage.position).order_by(Stage.position))
-    return tuple(StageTotal(name, count, Decimal(value).quantize(Decimal("0.01")))
-                 for name, count, value in rows)
+        select(Deal.stage_id, func.count(), func.coalesce(func.sum(Deal.value), 0))
+        .where(Deal.team_id == team, Deal.stage_id.in_(ids))
+        .group_by(Deal.stage_id)).all() if ids else []
+    totals = {stage_id: (count, Decimal(value).quantize(CENT)) for stage_id, count, value in rows}
+    return tuple(StageTotal(s.name, *totals.get(s.id, (0, CENT * 0))) for s in stages)
 
 
 def recent_lost_reasons(session: Session, *, team: str, limit: int = 10) -> tuple[str, ...]:

@@ -10,9 +10,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage.followups import Followups
 from storage.kinds import EventKind, PipelineKind, StageKind
-from storage.models import Deal, DealEvent, Lead, Stage, Workspace
+from storage.models import Deal, DealEvent, Lead, Stage
 from storage.stages import StageView, stage_view, stages_of
+from storage.workspaces import find_workspace
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,12 @@ class EventView:
 
 @dataclass(frozen=True)
 class DealChange:
-    """The deal after a change, and the event that recorded it."""
+    """The deal after a change, the event that recorded it, and what follows the change (read
+    in its transaction)."""
 
     deal: DealView
     event: EventView
+    followups: Followups
 
 
 def deal_view(session: Session, deal: Deal) -> DealView:
@@ -97,7 +101,8 @@ def deal_views(session: Session, team: str, deals: Sequence[Deal]) -> tuple[Deal
         return ()
     stages = tuple(stage_view(s) for s in stages_of(session, team=team, kind=PipelineKind.DEAL))
     by_id = {s.id: s for s in stages}
-    currency = session.scalar(select(Workspace.currency).where(Workspace.team_id == team))
+    workspace = find_workspace(session, team=team)
+    currency = workspace.currency if workspace is not None else None
     lead_ids = {d.lead_id for d in deals if d.lead_id is not None}
     leads = {row.id: (row.number, row.name) for row in session.execute(
         select(Lead.id, Lead.number, Lead.name).where(Lead.id.in_(lead_ids)))} if lead_ids else {}

@@ -114,9 +114,11 @@ def test_a_late_event_is_dropped_and_slacks_retry_is_handled(driver, slack, requ
         return driver.app.dispatch(request.to_bolt()).status
 
     request_clock.advance(4)
-    assert open_home() == 200 and slack.calls("views.publish") == []
+    assert open_home() == 200 and driver.refresh_homes() == 0
+    assert slack.calls("views.publish") == []
     request_clock.advance(-4)
-    assert open_home() == 200 and len(slack.calls("views.publish")) == 1
+    assert open_home() == 200 and driver.refresh_homes() == 1
+    assert len(slack.calls("views.publish")) == 1
 
 
 def test_a_late_modal_submission_keeps_the_modal_open_with_the_busy_answer(

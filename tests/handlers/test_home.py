@@ -30,12 +30,37 @@ def test_the_home_tab_lists_my_open_deals_overdue_first_and_the_pipeline(driver)
     assert "*Prospecting*\n3 · $90,000" in text and "*Qualification*\n0 · $0" in text
 
 
-def test_the_home_tab_is_republished_after_each_change_i_make(driver, slack):
+def published_for(slack, user: str) -> int:
+    return len([c for c in slack.calls("views.publish") if c.body.get("user_id") == user])
+
+
+def test_my_home_tab_is_refreshed_after_my_changes_once_i_have_opened_it(driver, slack):
     driver.one("new Acme 50k")
-    assert "Acme" in text_of(driver.home("U1")["blocks"])
+    assert driver.refresh_homes() == 0  # never opened: no Home tab to keep current
+    assert "Acme" in text_of(driver.open_home()["blocks"])
+    driver.one("move Acme proposal")
+    assert published_for(slack, "U1") == 1  # refreshed after the answer, not during it
+    assert "Acme* — Proposal" in str(driver.home("U1")["blocks"])
+    assert published_for(slack, "U1") == 2
+
+
+def test_someone_elses_change_refreshes_only_their_home_tab(driver, slack):
+    driver.one("new Acme 50k")
+    driver.open_home(user="U1")
     driver.one("move Acme proposal", user="U2")
+    driver.refresh_homes()
+    assert published_for(slack, "U1") == 1 and published_for(slack, "U2") == 0
     assert "Acme* — Proposal" not in str(driver.home("U1")["blocks"])
     assert "Acme* — Proposal" in str(driver.open_home()["blocks"])
+
+
+def test_a_home_tab_opened_through_one_app_instance_is_refreshed_by_a_change_on_another(
+        driver, other_driver, slack):
+    driver.one("new Acme 50k")
+    driver.open_home()
+    other_driver.one("won Acme")
+    assert other_driver.refresh_homes() == 1
+    assert "*Pipeline* — 0 open deals" in text_of(driver.home("U1")["blocks"])
 
 
 def test_a_home_tab_for_500_deals_stays_within_100_blocks_and_shows_the_rest_on_demand(
@@ -80,6 +105,8 @@ def test_a_retried_event_delivery_publishes_the_home_tab_once(driver, slack):
     assert deliver("EvRetried", None) == 200
     assert deliver("EvRetried", 1) == 200  # Slack did not hear our 200 in time and retried
     assert deliver("EvRetried", 2) == 200
+    driver.refresh_homes()
     assert len(slack.calls("views.publish")) == 1
     assert deliver("EvAnother", None) == 200  # a new opening is a new event
+    driver.refresh_homes()
     assert len(slack.calls("views.publish")) == 2

@@ -4,13 +4,13 @@ the team read until then."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from storage.kinds import PipelineKind
 from storage.models import Base, Stage
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
-from storage.stages import rename_stage, stages_of
+from storage.stages import add_stage, move_stage, rename_stage, stages_of
 from storage.workspaces import (
     WorkspaceDefaults,
     WorkspaceSettings,
@@ -100,3 +100,34 @@ def test_currency_zone_and_stale_limit_are_changed_and_read_back(db, now):
     with db.transaction() as s:
         assert workspace_settings(s, team="T1") == WorkspaceSettings(
             "T1", "SEK", "Pacific/Auckland", 365, None)
+
+
+def test_one_transaction_reads_the_stages_once_and_sees_its_own_stage_changes(db, now):
+    reads = []
+
+    def count(conn, cursor, statement: str, *args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM stages" in statement:
+            reads.append(statement)
+
+    with db.transaction() as s:
+        ensure_workspace(s, team="T1", now=now)
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            for _ in range(3):
+                assert [x.name for x in stages_of(s, team="T1")][:2] == [
+                    "Prospecting", "Qualification"]
+            assert len(reads) == 1
+            move_stage(s, team="T1", stage="meeting", after=None)
+            rename_stage(s, team="T1", stage="qualification", new_name="Discovery")
+            assert [x.name for x in stages_of(s, team="T1")][:3] == [
+                "Meeting", "Prospecting", "Discovery"]
+            savepoint = s.begin_nested()
+            add_stage(s, team="T1", name="Trial", after="discovery")
+            assert "Trial" in [x.name for x in stages_of(s, team="T1")]
+            savepoint.rollback()
+            assert "Trial" not in [x.name for x in stages_of(s, team="T1")]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    with db.transaction() as s:
+        assert [x.name for x in stages_of(s, team="T1")][:3] == [
+            "Meeting", "Prospecting", "Discovery"]

@@ -94,6 +94,18 @@ def test_stages_are_shown_and_admins_can_rename_them(driver):
     assert "Discovery" in renamed.text and "Meeting" not in renamed.text
 
 
+def test_after_a_rename_on_any_instance_of_the_app_the_next_card_shows_the_new_name(
+        driver, other_driver):
+    driver.one("new Acme 50k")
+    assert "→ Qualification" in str(driver.one("show Acme").blocks)
+    other_driver.one("stages rename qualification Discovery", user="UADMIN")
+    card = str(driver.one("show Acme").blocks)
+    assert "→ Discovery" in card and "Qualification" not in card
+    driver.one("stages rename discovery Qualified", user="UADMIN")
+    moved = driver.one("move Acme qualified")
+    assert "*Stage*\\nQualified" in str(moved.blocks) and "Discovery" not in str(moved.blocks)
+
+
 # Bad input: an ephemeral answer that names the problem, shows the form, and changes nothing.
 
 def _unchanged(driver):
