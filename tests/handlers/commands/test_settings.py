@@ -14,6 +14,7 @@ from storage.digests.subscriptions import list_subscriptions
 from storage.models import Deal, Workspace
 from storage.values import format_money
 from storage.workspaces import WorkspaceSettings, workspace_settings
+from tests.conftest import _driver
 
 DEFAULTS = WorkspaceSettings("T1", "USD", "UTC", 14, None)
 
@@ -152,15 +153,8 @@ def test_auckland_today_and_this_week_turn_at_its_own_midnight_not_utcs(driver, 
 @pytest.fixture
 def configured(db, slack, clock, settings, request_clock):
     """The app as deployed with DEALBOT_CURRENCY=NOK and DEALBOT_TIMEZONE=Europe/Oslo."""
-    from bot.app import create_app
-    from handlers.slow_work import SlowWork
-    from tests.driver import Driver
-
-    slow_work = SlowWork()
     deployed = dataclasses.replace(settings, currency="NOK", timezone="Europe/Oslo")
-    yield Driver(create_app(deployed, db, clock=clock, slow_work=slow_work,
-                            request_clock=request_clock), slack, slow_work)
-    slow_work.shutdown()
+    yield from _driver(db, slack, clock, deployed, request_clock)
 
 
 def test_a_new_workspace_starts_with_the_configured_currency_and_zone(configured, db):
