@@ -5,10 +5,9 @@ from __future__ import annotations
 import copy
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
@@ -23,12 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage.errors import DatabaseUnavailable, StaleVersion
 
-if TYPE_CHECKING:
-    from storage.workspaces import WorkspaceDefaults
-
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
-WORKSPACE_DEFAULTS = "workspace_defaults"  # the Session.info key of a WorkspaceDefaults
 
 
 def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
@@ -67,12 +62,12 @@ class Database:
             _sqlite_transactions_begin_on_first_statement(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def with_workspace_defaults(self, defaults: WorkspaceDefaults) -> Database:
-        """The same store (one engine, one pool) whose sessions create new workspaces with
-        `defaults` and read a team without a workspace as them (`Session.info`)."""
+    def with_session_info(self, info: Mapping[str, object]) -> Database:
+        """The same store (one engine, one pool) whose sessions start with `info` in their
+        `Session.info`: the deployment's configuration that storage reads, such as the
+        settings of new workspaces (`storage.workspaces.with_workspace_defaults`)."""
         configured = copy.copy(self)
-        configured.sessions = sessionmaker(self.engine, expire_on_commit=False,
-                                           info={WORKSPACE_DEFAULTS: defaults})
+        configured.sessions = sessionmaker(self.engine, expire_on_commit=False, info=dict(info))
         return configured
 
     @property

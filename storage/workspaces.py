@@ -4,7 +4,7 @@ something (creates a deal or lead, subscribes, records spend, changes a setting 
 Reading never creates: a team that has no workspace yet reads as the defaults it will be
 created with (settings, pipeline name and stages), so a first `/deal list` writes nothing.
 The settings a new workspace starts with are the deployment's (DEALBOT_CURRENCY,
-DEALBOT_TIMEZONE): `Database.with_workspace_defaults` gives its sessions a `WorkspaceDefaults`,
+DEALBOT_TIMEZONE): `with_workspace_defaults` gives a store's sessions a `WorkspaceDefaults`,
 which both the read and the creation take from the session.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.currencies import currencies_in_use
-from storage.db import WORKSPACE_DEFAULTS, insert_if_absent
+from storage.db import Database, insert_if_absent
 from storage.kinds import PipelineKind, StageKind
 from storage.memo import recall, remember, remembered
 from storage.models import Pipeline, Stage, Workspace
@@ -39,6 +39,7 @@ DEFAULT_CURRENCY = "USD"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_ROTTING_DAYS = 14
 ROTTING_DAYS = range(1, 366)  # the stale limit a workspace (or a stage) may set
+_DEFAULTS_KEY = "dealbot.workspace_defaults"
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,15 @@ class WorkspaceDefaults:
     rotting_days: int = DEFAULT_ROTTING_DAYS
 
 
+def with_workspace_defaults(db: Database, defaults: WorkspaceDefaults) -> Database:
+    """The store whose sessions create new workspaces with `defaults`, and read a team that
+    has none yet as them."""
+    return db.with_session_info({_DEFAULTS_KEY: defaults})
+
+
 def defaults_of(session: Session) -> WorkspaceDefaults:
-    """The defaults the session's database was configured with (else USD, UTC, 14 days)."""
-    found = session.info.get(WORKSPACE_DEFAULTS)
+    """The defaults the session's store was configured with (else USD, UTC, 14 days)."""
+    found = session.info.get(_DEFAULTS_KEY)
     return found if isinstance(found, WorkspaceDefaults) else WorkspaceDefaults()
 
 

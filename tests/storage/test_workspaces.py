@@ -16,6 +16,7 @@ from storage.workspaces import (
     WorkspaceSettings,
     ensure_workspace,
     update_settings,
+    with_workspace_defaults,
     workspace_settings,
 )
 
@@ -67,7 +68,7 @@ def test_a_stage_change_for_a_team_without_a_workspace_is_refused_not_lost(db, n
 
 
 def test_a_new_workspace_starts_with_the_configured_defaults_and_reads_as_them_before(db, now):
-    oslo = db.with_workspace_defaults(WorkspaceDefaults("NOK", "Europe/Oslo", 14))
+    oslo = with_workspace_defaults(db, WorkspaceDefaults("NOK", "Europe/Oslo", 14))
     with oslo.transaction() as s:
         before = workspace_settings(s, team="T1")
         summary = pipeline_summary(s, team="T1", now=now)
