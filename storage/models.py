@@ -182,10 +182,14 @@ class Deal(Base):
         UniqueConstraint("team_id", "external_id"),
         # the stage totals of the Home tab: counts and values read from the index alone
         Index("ix_deals_team_stage_value", "team_id", "stage_id", "value"),
-        # the pipeline report's attention lists: per stage, the longest idle and the earliest
-        # closes first, without reading the stage's other deals (storage/reports/attention.py)
-        Index("ix_deals_team_stage_activity", "team_id", "stage_id", "last_activity_at"),
+        # the pipeline report (storage/reports/): per stage, the longest idle and the earliest
+        # closes first, without reading the stage's other deals; on PostgreSQL the first also
+        # carries what the stage totals sum, so they are read from the index alone
+        Index("ix_deals_team_stage_activity", "team_id", "stage_id", "last_activity_at",
+              postgresql_include=["value", "probability", "expected_close", "created_at"]),
         Index("ix_deals_team_stage_close", "team_id", "stage_id", "expected_close"),
+        # the deals active since a time: the few a report of the past looks up in history
+        Index("ix_deals_team_activity", "team_id", "last_activity_at"),
         Index("ix_deals_team_owner", "team_id", "owner"),
     )
 
@@ -225,7 +229,9 @@ class DealEvent(Base):
 
     __tablename__ = "deal_events"
     __table_args__ = (
-        Index("ix_deal_events_team_at", "team_id", "at"),
+        # on PostgreSQL with what tells a report which figures changed since a time
+        Index("ix_deal_events_team_at", "team_id", "at",
+              postgresql_include=["deal_id", "kind", "field"]),
         Index("ix_deal_events_deal_at", "deal_id", "at"),
         Index("ix_deal_events_team_kind_at", "team_id", "kind", "at"),
         # the deals won or lost in a window, without reading its other stage changes

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.kinds import EventKind, StageKind
 from storage.models import LOST_REASON, DealEvent, Stage
-from storage.reports.history import cents, money
+from storage.reports.amounts import money, sum_cents
+from storage.reports.params import SINCE, TEAM, UNTIL
 
 NO_REASON = "(no reason given)"
 
@@ -39,38 +41,47 @@ class Activity:
 
 def activity_between(session: Session, *, team: str, since: datetime,
                      until: datetime) -> Activity:
-    to, came = aliased(Stage), aliased(Stage)
-    window = and_(DealEvent.team_id == team, DealEvent.at > since, DealEvent.at <= until)
-
-    def when(condition: ColumnElement[bool], value: object = 1) -> ColumnElement:
-        return func.sum(case((condition, value), else_=0))
-
-    created, moved = DealEvent.kind == EventKind.CREATED, DealEvent.kind == EventKind.STAGE
-    row = session.execute(
-        select(when(created).label("new_count"),
-               when(created, cents(DealEvent.amount)).label("new_value"),
-               when(and_(moved, to.kind == StageKind.OPEN,
-                         to.position > came.position)).label("advanced"),
-               when(and_(moved, to.kind == StageKind.OPEN,
-                         to.position < came.position)).label("moved_back"),
-               when(and_(moved, to.kind == StageKind.WON)).label("won_count"),
-               when(and_(moved, to.kind == StageKind.WON),
-                    cents(DealEvent.amount)).label("won_value"),
-               when(and_(moved, to.kind == StageKind.LOST)).label("lost_count"),
-               when(and_(moved, to.kind == StageKind.LOST),
-                    cents(DealEvent.amount)).label("lost_value"))
-        .outerjoin(to, to.id == DealEvent.to_stage_id)
-        .outerjoin(came, came.id == DealEvent.from_stage_id)
-        .where(window, DealEvent.kind.in_((EventKind.CREATED, EventKind.STAGE)))).one()
-    given = case((DealEvent.field == LOST_REASON, func.nullif(DealEvent.new_value, "")))
-    reason = func.coalesce(given, NO_REASON)  # the reason given when it was lost
-    reasons = session.execute(
-        select(reason, func.count()).select_from(DealEvent)
-        .join(to, to.id == DealEvent.to_stage_id)
-        .where(window, DealEvent.kind == EventKind.STAGE, to.kind == StageKind.LOST)
-        .group_by(reason).order_by(func.count().desc(), reason)).all()
+    values = {TEAM.key: team, SINCE.key: since, UNTIL.key: until}
+    counts, reasons_query = _statements()
+    row = session.execute(counts, values).one()
+    reasons = session.execute(reasons_query, values).all()
     return Activity(since, until, row.new_count or 0, money(row.new_value), row.advanced or 0,
                     row.moved_back or 0, row.won_count or 0, money(row.won_value),
                     row.lost_count or 0, money(row.lost_value),
                     tuple((str(r), int(n)) for r, n in reasons))
 
+
+@lru_cache(maxsize=1)
+def _statements() -> tuple[Select, Select]:
+    """The counts of the window, and its losses by reason (built once)."""
+    to, came = aliased(Stage), aliased(Stage)
+    window = and_(DealEvent.team_id == TEAM, DealEvent.at > SINCE, DealEvent.at <= UNTIL)
+
+    def when(condition: ColumnElement[bool]) -> ColumnElement:
+        return func.sum(case((condition, 1), else_=0))
+
+    def value_when(condition: ColumnElement[bool]) -> ColumnElement:
+        return sum_cents(case((condition, DealEvent.amount), else_=0))
+
+    created, moved = DealEvent.kind == EventKind.CREATED, DealEvent.kind == EventKind.STAGE
+    counts = (
+        select(when(created).label("new_count"),
+               value_when(created).label("new_value"),
+               when(and_(moved, to.kind == StageKind.OPEN,
+                         to.position > came.position)).label("advanced"),
+               when(and_(moved, to.kind == StageKind.OPEN,
+                         to.position < came.position)).label("moved_back"),
+               when(and_(moved, to.kind == StageKind.WON)).label("won_count"),
+               value_when(and_(moved, to.kind == StageKind.WON)).label("won_value"),
+               when(and_(moved, to.kind == StageKind.LOST)).label("lost_count"),
+               value_when(and_(moved, to.kind == StageKind.LOST)).label("lost_value"))
+        .outerjoin(to, to.id == DealEvent.to_stage_id)
+        .outerjoin(came, came.id == DealEvent.from_stage_id)
+        .where(window, DealEvent.kind.in_((EventKind.CREATED, EventKind.STAGE))))
+    given = case((DealEvent.field == LOST_REASON, func.nullif(DealEvent.new_value, "")))
+    reason = func.coalesce(given, NO_REASON)  # the reason given when it was lost
+    reasons = (select(reason, func.count()).select_from(DealEvent)
+               .join(to, to.id == DealEvent.to_stage_id)
+               .where(window, DealEvent.kind == EventKind.STAGE, to.kind == StageKind.LOST)
+               .group_by(reason).order_by(func.count().desc(), reason))
+    return counts, reasons

@@ -10,7 +10,8 @@ T's date is taken in the report's time zone. Each list is ordered by what makes 
 How many deals each list holds comes with the stage totals (pipeline_totals.py); here only
 the first `limit` of each are read: per open stage, the deals that did nothing after T in
 index order (ix_deals_team_stage_activity, ix_deals_team_stage_close), `limit` at most, and
-the deals that changed after T from their history; the first `limit` of those are the list.
+the deals active after T (ix_deals_team_activity) as they were then; the first `limit` of
+those are the list.
 """
 
 from __future__ import annotations
@@ -19,13 +20,33 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, String, cast, literal, null, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Subquery,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import Deal, Stage
-from storage.reports.history import DealFigures, cents, changed_after, figures_at, money
-from storage.reports.pipeline_totals import AttentionRules, PipelineTotals
+from storage.reports.amounts import cents, money
+from storage.reports.history import DealFigures, changed_after, figures_at
+from storage.reports.params import AT, LIMIT, TEAM
+from storage.reports.pipeline_totals import (
+    LAST,
+    TODAY,
+    AttentionRules,
+    PipelineTotals,
+    attention_flags,
+    stale_limit,
+)
 
 
 @dataclass(frozen=True)
@@ -61,51 +82,60 @@ def attention_at(session: Session, *, team: str, at: datetime, stages: Sequence[
                  rules: AttentionRules, totals: PipelineTotals,
                  limit: int | None) -> Attention:
     """The three lists; `stages` are the pipeline's open stages, `totals` their counts."""
-    changed = changed_after(team, at)
-    past = figures_at(at, changed)
-    moved = (select(Deal.number, Deal.name, past.stage_id.label("stage_id"),
-                    past.value_cents.label("value_cents"), past.owner.label("owner"),
-                    past.last_at.label("last_at"), past.close.label("close"))
-             .join(changed, changed.c.deal_id == Deal.id)
-             .where(Deal.team_id == team, Deal.created_at <= at)
-             .offset(0).subquery("moved"))
-    m = moved.c
-    moved_flags = rules.flags(DealFigures(m.stage_id, m.value_cents, null(), m.last_at, m.close,
-                                          m.owner, close_is_text=True))
-    # per stage, conditions an index range serves (ix_deals_team_stage_activity, _close)
-    in_stage: dict[str, Callable[[Stage], ColumnElement[bool]]] = {
-        "stale": lambda s: Deal.last_activity_at < rules.limits[s.id],
-        "overdue": lambda s: Deal.expected_close < rules.today,
-        "closing_soon": lambda s: Deal.expected_close.between(rules.first, rules.last)}
-
-    def listed(name: str, history: ColumnElement[bool]) -> Select:
-        """The first deals of one list: per stage from the columns, and the changed ones."""
-        key = "last_at" if name == "stale" else "close"
-        parts = [_first(select(Deal.number, Deal.name, literal(s.id).label("stage_id"),
-                               cents(Deal.value).label("value_cents"), Deal.owner,
-                               Deal.last_activity_at.label("last_at"),
-                               cast(Deal.expected_close, String).label("close"))
-                        .where(Deal.team_id == team, Deal.stage_id == s.id,
-                               Deal.created_at <= at,
-                               Deal.id.not_in(select(changed.c.deal_id)), in_stage[name](s))
-                        .order_by(Deal.last_activity_at if key == "last_at"
-                                  else Deal.expected_close, Deal.number), limit)
-                 for s in stages]
-        parts.append(_first(select(moved).where(m.stage_id.in_(list(rules.limits)), history)
-                            .order_by(m[key], m.number), limit))
-        every = union_all(*parts).subquery("listed")
-        query = select(every).order_by(every.c[key], every.c.number)
-        return query if limit is None else query.limit(limit)
-
     names = {s.id: s.name for s in stages}
+    values = {TEAM.key: team, AT.key: at, LIMIT.key: limit, **rules.values()}
     return Attention(**{name: AttentionList(getattr(totals, name), tuple(
         AttentionDeal(r.number, r.name, names[r.stage_id], money(r.value_cents), r.owner,
                       (at - r.last_at).days,
                       date.fromisoformat(r.close[:10]) if r.close else None)
-        for r in session.execute(listed(name, flag))))
-        for name, flag in zip(LISTS, moved_flags, strict=True)})
+        for r in session.execute(_listed(name, tuple(names), limit is not None), values)))
+        for name in LISTS})
 
 
-def _first(query: Select, limit: int | None) -> Select:
-    """`query` limited to `limit` rows, wrapped so it can be part of a UNION on SQLite."""
-    return select((query if limit is None else query.limit(limit)).subquery())
+@lru_cache(maxsize=256)
+def _listed(name: str, stage_ids: tuple[int, ...], limited: bool) -> Select:
+    """The first deals of one list (all of them unless `limited`): per open stage, those
+    that did nothing after T, from their columns in index order; and those active after T,
+    as they were at T; the first of all those."""
+    key = "last_at" if name == "stale" else "close"
+    # conditions an index range serves (ix_deals_team_stage_activity, ix_deals_team_stage_close)
+    in_stage: dict[str, Callable[[int], ColumnElement[bool]]] = {
+        "stale": lambda sid: Deal.last_activity_at < stale_limit(sid),
+        "overdue": lambda sid: Deal.expected_close < TODAY,
+        "closing_soon": lambda sid: Deal.expected_close.between(TODAY, LAST)}
+    parts = [_first(select(Deal.number, Deal.name, literal(sid).label("stage_id"),
+                           cents(Deal.value).label("value_cents"), Deal.owner,
+                           Deal.last_activity_at.label("last_at"),
+                           cast(Deal.expected_close, String).label("close"))
+                    .where(Deal.team_id == TEAM, Deal.stage_id == sid,
+                           Deal.last_activity_at <= AT, Deal.created_at <= AT,
+                           in_stage[name](sid))
+                    .order_by(Deal.last_activity_at if key == "last_at"
+                              else Deal.expected_close, Deal.number), limited)
+             for sid in stage_ids]
+    moved = _active_at_t()
+    m = moved.c
+    flag = attention_flags(DealFigures(m.stage_id, m.value_cents, null(), m.last_at, m.close,
+                                       m.owner, close_is_text=True), stage_ids)[LISTS.index(name)]
+    parts.append(_first(select(moved).where(m.stage_id.in_(stage_ids), flag)
+                        .order_by(m[key], m.number), limited))
+    every = union_all(*parts).subquery("listed")
+    query = select(every).order_by(every.c[key], every.c.number)
+    return query.limit(LIMIT) if limited else query
+
+
+def _active_at_t() -> Subquery:
+    """The deals active after T, as they were at T."""
+    changed = changed_after(AT)
+    past = figures_at(AT, changed)
+    return (select(Deal.number, Deal.name, past.stage_id.label("stage_id"),
+                   cents(past.value).label("value_cents"), past.owner.label("owner"),
+                   past.last_at.label("last_at"), past.close.label("close"))
+            .outerjoin(changed, changed.c.deal_id == Deal.id)
+            .where(Deal.team_id == TEAM, Deal.last_activity_at > AT, Deal.created_at <= AT)
+            .offset(0).subquery("moved"))
+
+
+def _first(query: Select, limited: bool) -> Select:
+    """`query` (limited to the first LIMIT rows), wrapped to be part of a UNION on SQLite."""
+    return select((query.limit(LIMIT) if limited else query).subquery())

@@ -19,14 +19,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.models import Deal, DealEvent, Lead, Pipeline, Spend, Stage
-from storage.reports.history import SqlExpr, cents, money
+from storage.reports.amounts import SqlExpr, money, sum_cents
+from storage.reports.params import END, MONDAY, PREV_START, START, TEAM
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,18 @@ def ratio(part: int, whole: int) -> float | None:
 
 def sources(session: Session, *, team: str, start: datetime,
             end: datetime) -> tuple[SourceLine, ...]:
-    deal = exists().where(Deal.lead_id == Lead.id, Deal.created_at < end)  # one at most
-    became = func.sum(case((deal, 1), else_=0))
-    rows = session.execute(
-        select(Lead.source, func.count(Lead.id), became)
-        .where(Lead.team_id == team, Lead.created_at >= start, Lead.created_at < end)
-        .group_by(Lead.source)
-        .order_by(func.count(Lead.id).desc(), Lead.source.is_(None), Lead.source)).all()
+    rows = session.execute(_sources(), {TEAM.key: team, START.key: start, END.key: end})
     return tuple(SourceLine(source, int(count), int(deals or 0)) for source, count, deals in rows)
+
+
+@lru_cache(maxsize=1)
+def _sources() -> Select:
+    deal = exists().where(Deal.lead_id == Lead.id, Deal.created_at < END)  # one at most
+    became = func.sum(case((deal, 1), else_=0))
+    return (select(Lead.source, func.count(Lead.id), became)
+            .where(Lead.team_id == TEAM, Lead.created_at >= START, Lead.created_at < END)
+            .group_by(Lead.source)
+            .order_by(func.count(Lead.id).desc(), Lead.source.is_(None), Lead.source))
 
 
 def closing_stages(session: Session, *, team: str) -> dict[int, StageKind]:
@@ -78,18 +84,23 @@ def closed(session: Session, *, team: str, closing: dict[int, StageKind], prev_s
            start: datetime, end: datetime) -> tuple[Closed, Closed]:
     """The deals won and lost in [prev_start, start) and in [start, end), in one statement;
     `closing` as closing_stages gives it."""
-    this_week = DealEvent.at >= start
-    source = _of_the_deal(Deal.source)
-    rows = session.execute(
-        select(this_week.label("this_week"), DealEvent.to_stage_id, source, func.count(),
-               func.sum(cents(DealEvent.amount)))
-        .where(DealEvent.team_id == team, DealEvent.to_stage_id.in_(list(closing)),
-               DealEvent.kind == EventKind.STAGE,
-               DealEvent.at >= prev_start, DealEvent.at < end)
-        .group_by(this_week, DealEvent.to_stage_id, source)).all()
+    rows = session.execute(_closed_in(tuple(closing)), {
+        TEAM.key: team, PREV_START.key: prev_start, START.key: start, END.key: end}).all()
     before, during = ([(closing[stage], *rest) for week, stage, *rest in rows
                        if bool(week) == this] for this in (False, True))
     return _closed(before), _closed(during)
+
+
+@lru_cache(maxsize=256)
+def _closed_in(stage_ids: tuple[int, ...]) -> Select:
+    this_week = DealEvent.at >= START
+    source = _of_the_deal(Deal.source)
+    return (select(this_week.label("this_week"), DealEvent.to_stage_id, source, func.count(),
+                   sum_cents(DealEvent.amount))
+            .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(stage_ids),
+                   DealEvent.kind == EventKind.STAGE,
+                   DealEvent.at >= PREV_START, DealEvent.at < END)
+            .group_by(this_week, DealEvent.to_stage_id, source))
 
 
 def _closed(rows: list[Any]) -> Closed:
@@ -102,8 +113,13 @@ def _closed(rows: list[Any]) -> Closed:
 def spend_by_source(session: Session, *, team: str, monday: date) -> dict[str, Decimal]:
     """Spend recorded for the ISO week starting `monday`, by source ('' when none)."""
     return {source: money(total) for source, total in session.execute(
-        select(Spend.source, func.sum(cents(Spend.amount))).where(
-            Spend.team_id == team, Spend.week_start == monday).group_by(Spend.source))}
+        _spend(), {TEAM.key: team, MONDAY.key: monday})}
+
+
+@lru_cache(maxsize=1)
+def _spend() -> Select:
+    return (select(Spend.source, sum_cents(Spend.amount))
+            .where(Spend.team_id == TEAM, Spend.week_start == MONDAY).group_by(Spend.source))
 
 
 def cac(spend: Decimal, customers: int) -> Decimal | None:
@@ -112,26 +128,34 @@ def cac(spend: Decimal, customers: int) -> Decimal | None:
 
 def median_days_lead_to_deal(session: Session, *, team: str, start: datetime,
                              end: datetime) -> float | None:
+    rows = session.execute(_lead_to_deal(), {TEAM.key: team, START.key: start, END.key: end})
+    return _median_days((a, b) for a, b in rows)
+
+
+@lru_cache(maxsize=1)
+def _lead_to_deal() -> Select:
     # the deals created in the window are found by their `created` events, which are
     # indexed by time (ix_deal_events_team_kind_at) and happen at the deal's created_at
-    rows = session.execute(
-        select(select(Lead.created_at).where(Lead.id == Deal.lead_id).scalar_subquery(),
-               Deal.created_at).select_from(DealEvent)
-        .join(Deal, and_(Deal.id == DealEvent.deal_id, Deal.lead_id.is_not(None)))
-        .where(DealEvent.team_id == team, DealEvent.kind == EventKind.CREATED,
-               DealEvent.at >= start, DealEvent.at < end)).all()
-    return _median_days((a, b) for a, b in rows)
+    return (select(select(Lead.created_at).where(Lead.id == Deal.lead_id).scalar_subquery(),
+                   Deal.created_at).select_from(DealEvent)
+            .join(Deal, and_(Deal.id == DealEvent.deal_id, Deal.lead_id.is_not(None)))
+            .where(DealEvent.team_id == TEAM, DealEvent.kind == EventKind.CREATED,
+                   DealEvent.at >= START, DealEvent.at < END))
 
 
 def median_days_deal_to_won(session: Session, *, team: str, closing: dict[int, StageKind],
                             start: datetime, end: datetime) -> float | None:
-    won = [stage for stage, kind in closing.items() if kind == StageKind.WON]
-    rows = session.execute(
-        select(_of_the_deal(Deal.created_at), DealEvent.at)
-        .where(DealEvent.team_id == team, DealEvent.to_stage_id.in_(won),
-               DealEvent.kind == EventKind.STAGE,
-               DealEvent.at >= start, DealEvent.at < end)).all()
+    won = tuple(stage for stage, kind in closing.items() if kind == StageKind.WON)
+    rows = session.execute(_deal_to_won(won), {TEAM.key: team, START.key: start, END.key: end})
     return _median_days((a, b) for a, b in rows)
+
+
+@lru_cache(maxsize=256)
+def _deal_to_won(won: tuple[int, ...]) -> Select:
+    return (select(_of_the_deal(Deal.created_at), DealEvent.at)
+            .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(won),
+                   DealEvent.kind == EventKind.STAGE,
+                   DealEvent.at >= START, DealEvent.at < END))
 
 
 def _of_the_deal(column: SqlExpr) -> SqlExpr:

@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind, StageKind
 from storage.models import Lead, LeadEvent, Stage
+from storage.reports.params import COHORT_START, END, PREV_START, START, TEAM
 
 
 @dataclass
@@ -58,28 +60,35 @@ def reach(session: Session, *, team: str, positions: Sequence[int], prev_start: 
           start: datetime, end: datetime, cohort_start: datetime) -> Reach:
     """W is [start, end), the week before it [prev_start, start), the cohort the leads
     created in [cohort_start, end). A lead entered a position in a week when it reached it
-    then and never before. Reads the history up to `end` of the leads that moved in the two
-    weeks or belong to the cohort, once."""
-    moved = select(LeadEvent.lead_id).where(LeadEvent.team_id == team,
-                                            LeadEvent.at >= prev_start, LeadEvent.at < end)
-    in_cohort = and_(Lead.created_at >= cohort_start, Lead.created_at < end)
-    per_lead = (select(func.max(case((in_cohort, 1), else_=0)).label("in_cohort"),
-                       _furthest(LeadEvent.at < prev_start).label("earlier"),
-                       _furthest(and_(LeadEvent.at >= prev_start,
-                                      LeadEvent.at < start)).label("before"),
-                       _furthest(LeadEvent.at >= start).label("during"))
-                .select_from(Lead)
-                .outerjoin(LeadEvent, and_(LeadEvent.lead_id == Lead.id, LeadEvent.at < end))
-                .outerjoin(Stage, _reaching())
-                .where(Lead.team_id == team, or_(in_cohort, Lead.id.in_(moved)))
-                .group_by(Lead.id).subquery("per_lead"))
-    r = per_lead.c
+    then and never before. Reads, once, the history up to `end` of the cohort's leads and of
+    those active since prev_start: a lead's `last_activity_at` is the time of its latest
+    event (every operation sets it with the event it records; an import to the latest event
+    it writes), so these include every lead that moved in the two weeks."""
     found = Reach(positions)
-    for in_window, earlier, before, during, count in session.execute(
-            select(r.in_cohort, r.earlier, r.before, r.during, func.count())
-            .group_by(r.in_cohort, r.earlier, r.before, r.during)):
+    for in_window, earlier, before, during, count in session.execute(_reach(), {
+            TEAM.key: team, PREV_START.key: prev_start, START.key: start, END.key: end,
+            COHORT_START.key: cohort_start}):
         found.add(count, bool(in_window), earlier, before, during)
     return found
+
+
+@lru_cache(maxsize=1)
+def _reach() -> Select:
+    in_cohort = and_(Lead.created_at >= COHORT_START, Lead.created_at < END)
+    per_lead = (select(func.max(case((in_cohort, 1), else_=0)).label("in_cohort"),
+                       _furthest(LeadEvent.at < PREV_START).label("earlier"),
+                       _furthest(and_(LeadEvent.at >= PREV_START,
+                                      LeadEvent.at < START)).label("before"),
+                       _furthest(LeadEvent.at >= START).label("during"))
+                .select_from(Lead)
+                .outerjoin(LeadEvent, and_(LeadEvent.lead_id == Lead.id, LeadEvent.at < END))
+                .outerjoin(Stage, _reaching())
+                .where(Lead.team_id == TEAM,
+                       or_(in_cohort, Lead.last_activity_at >= PREV_START))
+                .group_by(Lead.id).subquery("per_lead"))
+    r = per_lead.c
+    return (select(r.in_cohort, r.earlier, r.before, r.during, func.count())
+            .group_by(r.in_cohort, r.earlier, r.before, r.during))
 
 
 def _furthest(condition: ColumnElement[bool]) -> ColumnElement[int]:

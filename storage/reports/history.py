@@ -5,27 +5,22 @@ The histories are the truth: a deal's stage at T is the last stage it entered (`
 before T (every event records the deal's value then). A field changed by `edit`/`assign`
 events (probability, expected close, owner) had at T the new value of its latest change at or
 before T; when it only changed later, the old value of its first later change; when it never
-changed, the current column. Money is summed as integer cents, so SQLite (which keeps
-NUMERIC as floating point) and PostgreSQL add up to the same exact amounts.
+changed, the current column.
 
-Most deals did nothing after T (all of them, in a report of now): such a deal is at T what its
-columns say, and its last activity is its `last_activity_at` (every operation sets it with the
-event it records; an import sets it to the time of the latest event it writes). The deals with
-an event after T are found through ix_deal_events_team_at, at the cost of the history after T,
-and each of their figures is looked up in their history (an index lookup, ix_deal_events_deal_at)
-only when that figure changed after T: a stage, value or field that did not is, at T, what its
-column says.
+A deal's `last_activity_at` is the time of its latest event: every operation sets it with
+the event it records, and an import to the latest event it writes. So a deal whose last
+activity is at or before T (most of them; all of them in a report of now) is at T what its
+columns say, and only its row is read. Of the others, each figure is what
+its column says unless it changed after T (changed_after finds when, from the history after T
+only, through ix_deal_events_team_at); only then is it looked up in the deal's history, an
+index lookup (ix_deal_events_deal_at).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
     Integer,
     String,
@@ -36,32 +31,23 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind
 from storage.models import Deal, DealEvent, table_of
+from storage.reports.amounts import SqlExpr
+from storage.reports.params import TEAM
 
-CENT = Decimal("0.01")
 # The history lookups are subqueries of statements over `deals` only, so they name the events
 # table itself (correlated with `deals` alone), which is far cheaper to build than aliases.
 _EVENTS, _DEALS = table_of(DealEvent), table_of(Deal)
-SqlExpr = ColumnElement[Any] | InstrumentedAttribute[Any]  # a column or an expression
-
-
-def cents(column: SqlExpr) -> SqlExpr:
-    """A money column as whole cents (exact on both databases)."""
-    return cast(func.round(column * 100), BigInteger)
-
-
-def money(total_cents: int | None) -> Decimal:
-    return (Decimal(total_cents or 0) / 100).quantize(CENT)
 
 
 FIELDS = ("value", "probability", "expected_close", "owner")  # as `edit`/`assign` events name them
 
 
-def changed_after(team: str, at: datetime) -> Subquery:
-    """The team's deals with an event after `at`: deal_id; `latest`, the time of its latest
+def changed_after(at: SqlExpr) -> Subquery:
+    """The team's (TEAM's) deals with an event after `at`: deal_id; `latest`, the time of its latest
     event; `stage`, of its latest stage change (or creation); and for each of FIELDS, of its
     latest change of that field (NULL when none came after `at`)."""
     def last(condition: ColumnElement[bool]) -> SqlExpr:
@@ -70,19 +56,19 @@ def changed_after(team: str, at: datetime) -> Subquery:
     return (select(DealEvent.deal_id, func.max(DealEvent.at).label("latest"),
                    last(DealEvent.kind.in_((EventKind.CREATED, EventKind.STAGE))).label("stage"),
                    *(last(DealEvent.field == name).label(name) for name in FIELDS))
-            .where(DealEvent.team_id == team, DealEvent.at > at)
+            .where(DealEvent.team_id == TEAM, DealEvent.at > at)
             .group_by(DealEvent.deal_id).subquery("changed"))
 
 
 @dataclass(frozen=True)
 class DealFigures:
-    """A deal's figures as SQL expressions over the `deals` row: its stage id, value in
-    cents, own probability (NULL when it has none), time of its last activity, expected close
+    """A deal's figures as SQL expressions over the `deals` row: its stage id, value (money),
+    own probability (NULL when it has none), time of its last activity, expected close
     and owner. `close` is a DATE from the columns and ISO text from the history
     (`close_is_text`), so it is only compared with a value of its own kind."""
 
     stage_id: SqlExpr
-    value_cents: SqlExpr
+    value: SqlExpr
     own_probability: SqlExpr
     last_at: SqlExpr
     close: SqlExpr
@@ -92,14 +78,14 @@ class DealFigures:
 
 def figures_now() -> DealFigures:
     """What the deal's columns say: its figures at any T after its latest event."""
-    return DealFigures(Deal.stage_id, cents(Deal.value), Deal.probability,
+    return DealFigures(Deal.stage_id, Deal.value, Deal.probability,
                        Deal.last_activity_at, Deal.expected_close, Deal.owner, False)
 
 
-def figures_at(at: datetime, changed: Subquery) -> DealFigures:
-    """The figures at `at` of a deal joined with its row of `changed` (changed_after a time
-    at or before `at`): each from its column, or from the history when it changed after `at`
-    (see the module doc)."""
+def figures_at(at: SqlExpr, changed: Subquery) -> DealFigures:
+    """The figures at `at` of a deal outer-joined with its row of `changed` (changed_after a
+    time at or before `at`): each from its column, or from the history when it changed after
+    `at` (see the module doc)."""
     def since(when: SqlExpr, history: SqlExpr, column: SqlExpr) -> SqlExpr:
         return case((when > at, history), else_=column)
 
@@ -107,8 +93,7 @@ def figures_at(at: datetime, changed: Subquery) -> DealFigures:
     return DealFigures(
         since(c.stage, _latest("to_stage_id", at, EventKind.CREATED, EventKind.STAGE),
               Deal.stage_id),
-        cents(since(c.value, func.coalesce(_latest("amount", at), Deal.value),
-                    Deal.value)),
+        since(c.value, func.coalesce(_latest("amount", at), Deal.value), Deal.value),
         since(c.probability, cast(field_at(Deal.id, "probability", Deal.probability, at),
                                   Integer), Deal.probability),
         since(c.latest, _latest("at", at), Deal.last_activity_at),
@@ -117,8 +102,7 @@ def figures_at(at: datetime, changed: Subquery) -> DealFigures:
         since(c.owner, field_at(Deal.id, "owner", Deal.owner, at), Deal.owner), True)
 
 
-def field_at(deal_id: SqlExpr, field: str, current: SqlExpr,
-             at: datetime) -> SqlExpr:
+def field_at(deal_id: SqlExpr, field: str, current: SqlExpr, at: SqlExpr) -> SqlExpr:
     """The text of `field` of the deal at `at` (NULL when it had none); see the module doc."""
     e = _EVENTS.c
     new_value = (select(func.coalesce(e.new_value, ""))
@@ -131,7 +115,7 @@ def field_at(deal_id: SqlExpr, field: str, current: SqlExpr,
     return func.nullif(func.coalesce(new_value, old_value, cast(current, String), ""), "")
 
 
-def _latest(column: str, at: datetime, *kinds: EventKind) -> SqlExpr:
+def _latest(column: str, at: SqlExpr, *kinds: EventKind) -> SqlExpr:
     """`column` of the deal's latest event (of `kinds`, when given) at or before `at`."""
     e = _EVENTS.c
     query = select(e[column]).where(e.deal_id == Deal.id, e.at <= at)

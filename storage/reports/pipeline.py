@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from storage.kinds import PipelineKind, StageKind
 from storage.models import Stage
 from storage.reports.activity import Activity, activity_between
+from storage.reports.amounts import CENT, money
 from storage.reports.attention import Attention, AttentionList, attention_at
-from storage.reports.history import CENT, money, plan_for_reports
+from storage.reports.history import plan_for_reports
 from storage.reports.pipeline_totals import AttentionRules, StageTotal, pipeline_totals
 from storage.workspaces import (
     default_pipeline_name,

@@ -1,9 +1,9 @@
 """The open deals per stage at T and at the start of the activity window, and how many of
 those at T need attention: the states of the deals worked out once for the whole summary.
 
-A deal that did nothing after the window start is, at both times, what its columns say: one
-aggregate over those, per stage. The few with events after the window start are summed up by
-a second aggregate over them alone, each figure at each time from its column or, when it
+A deal whose last activity is at or before the window start is, at both times, what its
+columns say: one aggregate over those, per stage. The few active since are summed up by a
+second aggregate over them alone, each figure at each time from its column or, when it
 changed after that time, from the deal's history (storage/reports/history.py). So history is
 read only from the window start on.
 """
@@ -13,18 +13,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, case, false, func, literal, null, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    String,
+    bindparam,
+    case,
+    false,
+    func,
+    null,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from storage.models import Deal, Stage, UTCDateTime
-from storage.reports.history import (
-    DealFigures,
-    SqlExpr,
-    changed_after,
-    figures_at,
-    figures_now,
-)
+from storage.reports.amounts import SqlExpr, sum_cents
+from storage.reports.history import DealFigures, changed_after, figures_at, figures_now
+from storage.reports.params import AT, SINCE, TEAM
 
 CLOSING_SOON_DAYS = 7
 
@@ -64,88 +73,65 @@ class PipelineTotals:
 
 @dataclass(frozen=True)
 class AttentionRules:
-    """What makes a deal open at T stale, overdue or closing soon, as conditions on its
-    figures; none holds for a deal in a stage that is not open."""
+    """What makes a deal open at T stale, overdue or closing soon. `flags` gives them as SQL
+    conditions on a deal's figures (none holds in a stage that is not open), over the bound
+    values that `values` gives."""
 
     limits: dict[int, datetime]  # open stage id -> the last activity before which it is stale
-    first: date  # closing soon: an expected close within T's date and 7 days after
-    last: date
-    today: date  # overdue: an expected close before T's date
+    today: date  # overdue: an expected close before T's date; closing soon: from T's date
+    last: date  # to 7 days after it
 
     @classmethod
     def at(cls, at: datetime, today: date, stages: Sequence[Stage],
            default_rotting: int) -> AttentionRules:
         return cls({s.id: at - timedelta(days=s.rotting_days or default_rotting)
-                    for s in stages}, today, today + timedelta(days=CLOSING_SOON_DAYS), today)
+                    for s in stages}, today, today + timedelta(days=CLOSING_SOON_DAYS))
 
-    def stale(self, stage_id: SqlExpr, last_at: SqlExpr) -> ColumnElement[bool]:
-        if not self.limits:
-            return false()
-        return last_at < case({sid: literal(moment, UTCDateTime())
-                               for sid, moment in self.limits.items()}, value=stage_id)
+    def values(self) -> dict[str, Any]:
+        dates = {"today": self.today, "last": self.last}
+        return {**dates, **{f"{name}_text": d.isoformat() for name, d in dates.items()},
+                **{_stale_key(sid): moment for sid, moment in self.limits.items()}}
 
-    def flags(self, deal: DealFigures) -> tuple[ColumnElement[bool], ...]:
-        """stale, overdue, closing soon."""
-        dates = (self.today, self.first, self.last)
-        today, first, last = (d.isoformat() for d in dates) if deal.close_is_text else dates
-        return (self.stale(deal.stage_id, deal.last_at), deal.close < today,
-                deal.close.between(first, last))
+
+TODAY, LAST = bindparam("today", type_=Date()), bindparam("last", type_=Date())
+_TODAY_TEXT = bindparam("today_text", type_=String())
+_LAST_TEXT = bindparam("last_text", type_=String())
+
+
+def stale_limit(stage_id: int) -> ColumnElement[datetime]:
+    """The last activity before which a deal in the stage is stale at T (a bound value)."""
+    return bindparam(_stale_key(stage_id), type_=UTCDateTime())
+
+
+def _stale_key(stage_id: int) -> str:
+    return f"stale_{stage_id}"
+
+
+def attention_flags(deal: DealFigures, stage_ids: Sequence[int]) -> tuple[SqlExpr, ...]:
+    """stale, overdue, closing soon, as conditions on the deal's figures at T."""
+    limit = case({sid: stale_limit(sid) for sid in stage_ids}, value=deal.stage_id) \
+        if stage_ids else null()
+    today, last = (_TODAY_TEXT, _LAST_TEXT) if deal.close_is_text else (TODAY, LAST)
+    return (deal.last_at < limit if stage_ids else false(), deal.close < today,
+            deal.close.between(today, last))
 
 
 def pipeline_totals(session: Session, *, team: str, at: datetime, since: datetime,
                     stages: Sequence[Stage], rules: AttentionRules) -> PipelineTotals:
     """`stages`: the pipeline's open stages. `since` <= `at` starts the activity window."""
     totals = PipelineTotals()
-    if stages:
-        probability = {s.id: s.probability for s in stages}
-        changed = changed_after(team, since)
-        _add_quiet(session, totals, team, since, probability, changed, rules)
-        _add_changed(session, totals, team, at, since, probability, changed, rules)
-    return totals
-
-
-def _add_quiet(session: Session, totals: PipelineTotals, team: str, since: datetime,
-               probability: dict[int, int], changed: Subquery, rules: AttentionRules) -> None:
-    """The deals that did nothing since the window start: at both times in the stage their
-    columns say (they were created by then: a deal's `created` event is at its created_at)."""
-    columns = figures_now()
-    quiet = (select(Deal.stage_id, *_sums(columns.value_cents, columns.own_probability),
-                    *(func.sum(case((flag, 1), else_=0)) for flag in rules.flags(columns)))
-             .where(Deal.team_id == team, Deal.created_at <= since,
-                    Deal.stage_id.in_(list(probability)),
-                    Deal.id.not_in(select(changed.c.deal_id)))
-             .group_by(Deal.stage_id))
+    if not stages:
+        return totals
+    probability = {s.id: s.probability for s in stages}
+    shape = tuple(probability)
+    values = {TEAM.key: team, AT.key: at, SINCE.key: since, **rules.values()}
     for stage_id, count, value, own, plain, stale, overdue, closing_soon in session.execute(
-            quiet):
+            _quiet(shape), values):
         for lines in (totals.now, totals.then):
             lines.setdefault(stage_id, StageTotal()).add(count, value, own, plain,
                                                          probability[stage_id])
         totals.add_attention(stale, overdue, closing_soon)
-
-
-def _add_changed(session: Session, totals: PipelineTotals, team: str, at: datetime,
-                 since: datetime, probability: dict[int, int], changed: Subquery,
-                 rules: AttentionRules) -> None:
-    """The deals with events since the window start, grouped by their stage at each time."""
-    now, then = figures_at(at, changed), figures_at(since, changed)
-    rows = (select(
-        now.stage_id.label("stage_now"),
-        case((Deal.created_at > since, null()), else_=then.stage_id).label("stage_then"),
-        now.value_cents.label("value_now"), now.own_probability.label("own_now"),
-        then.value_cents.label("value_then"), then.own_probability.label("own_then"),
-        *(case((flag, 1), else_=0).label(name) for flag, name in zip(
-            rules.flags(now), ("stale", "overdue", "closing_soon"), strict=True)))
-        .select_from(Deal).join(changed, changed.c.deal_id == Deal.id)
-        .where(Deal.team_id == team, Deal.created_at <= at)
-        # OFFSET 0 keeps this a subquery of its own, so each history lookup runs once a
-        # deal rather than once for every aggregate below that reads its result
-        .offset(0).subquery("changed_deals"))
-    r = rows.c
-    for row in session.execute(
-            select(r.stage_now, r.stage_then, *_sums(r.value_now, r.own_now),
-                   *_sums(r.value_then, r.own_then)[1:], func.sum(r.stale),
-                   func.sum(r.overdue), func.sum(r.closing_soon))
-            .group_by(r.stage_now, r.stage_then)):
+    for row in session.execute(_active(shape), values):
         (stage_now, stage_then, count, value_now, own_now, plain_now, value_then, own_then,
          plain_then, stale, overdue, closing_soon) = row
         if stage_now in probability:
@@ -155,9 +141,49 @@ def _add_changed(session: Session, totals: PipelineTotals, team: str, at: dateti
         if stage_then in probability:
             totals.then.setdefault(stage_then, StageTotal()).add(
                 count, value_then, own_then, plain_then, probability[stage_then])
+    return totals
 
 
-def _sums(value_cents: SqlExpr, own_probability: SqlExpr) -> list[SqlExpr]:
-    """count, value, value x own probability (of the deals with one), value of the rest."""
-    return [func.count(), func.sum(value_cents), func.sum(value_cents * own_probability),
-            func.sum(case((own_probability.is_(None), value_cents), else_=0))]
+@lru_cache(maxsize=256)
+def _quiet(stage_ids: tuple[int, ...]) -> Select:
+    """The deals whose last activity is at or before the window start, per open stage: at
+    both times in the stage their columns say."""
+    columns = figures_now()
+    return (select(Deal.stage_id, *_sums(columns.value, columns.own_probability),
+                   *(func.sum(case((flag, 1), else_=0))
+                     for flag in attention_flags(columns, stage_ids)))
+            .where(Deal.team_id == TEAM, Deal.stage_id.in_(stage_ids),
+                   Deal.last_activity_at <= SINCE, Deal.created_at <= SINCE)
+            .group_by(Deal.stage_id))
+
+
+@lru_cache(maxsize=256)
+def _active(stage_ids: tuple[int, ...]) -> Select:
+    """The deals active since the window start, grouped by their stage at each time."""
+    changed = changed_after(SINCE)
+    now, then = figures_at(AT, changed), figures_at(SINCE, changed)
+    rows = (select(
+        now.stage_id.label("stage_now"),
+        case((Deal.created_at > SINCE, null()), else_=then.stage_id).label("stage_then"),
+        now.value.label("value_now"), now.own_probability.label("own_now"),
+        then.value.label("value_then"), then.own_probability.label("own_then"),
+        *(case((flag, 1), else_=0).label(name) for flag, name in zip(
+            attention_flags(now, stage_ids), ("stale", "overdue", "closing_soon"),
+            strict=True)))
+        .select_from(Deal).outerjoin(changed, changed.c.deal_id == Deal.id)
+        .where(Deal.team_id == TEAM, Deal.last_activity_at > SINCE, Deal.created_at <= AT)
+        # OFFSET 0 keeps this a subquery of its own, so each history lookup runs once a
+        # deal rather than once for every aggregate below that reads its result
+        .offset(0).subquery("active_deals"))
+    r = rows.c
+    return (select(r.stage_now, r.stage_then, *_sums(r.value_now, r.own_now),
+                   *_sums(r.value_then, r.own_then)[1:], func.sum(r.stale),
+                   func.sum(r.overdue), func.sum(r.closing_soon))
+            .group_by(r.stage_now, r.stage_then))
+
+
+def _sums(value: SqlExpr, own_probability: SqlExpr) -> list[SqlExpr]:
+    """count, and in cents: value, value x own probability (of the deals with one), value of
+    the rest."""
+    return [func.count(), sum_cents(value), sum_cents(value * own_probability),
+            sum_cents(case((own_probability.is_(None), value), else_=0))]
