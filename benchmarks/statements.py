@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import os
 import re
 import statistics
@@ -161,17 +162,21 @@ class Requests:
     def __init__(self, app: Any, slack: FakeSlack) -> None:
         self.app, self.slack, self.sent, self.deals = app, slack, 0, 0
 
-    def dispatch(self, request: Any) -> None:
+    def dispatch(self, request: Any) -> str:
         response = self.app.dispatch(request.to_bolt())
         if response.status != 200:
             sys.exit(f"the app answered {response.status}: {response.body}")
+        return str(response.body)
 
     def command(self, text: str) -> list[dict]:
+        """What the command answered: the message in its ack, then its response_url posts."""
         self.sent += 1
         name = f"r{self.sent}"
-        self.dispatch(slash_command(signing_secret=SECRET, text=text, team_id=TEAM,
-                                    user_id=USER, response_url=self.slack.response_url(name)))
-        return [r.body for r in self.slack.responses(name)]
+        acked = self.dispatch(slash_command(signing_secret=SECRET, text=text, team_id=TEAM,
+                                            user_id=USER,
+                                            response_url=self.slack.response_url(name)))
+        answer = [json.loads(acked)] if acked.lstrip().startswith("{") else []
+        return answer + [r.body for r in self.slack.responses(name)]
 
     def new(self, name: str) -> int:
         self.command(f"new {name} 10k")

@@ -180,11 +180,10 @@ class Deal(Base):
     __table_args__ = (
         UniqueConstraint("team_id", "number"),
         UniqueConstraint("team_id", "external_id"),
-        # the stage totals of the Home tab: counts and values read from the index alone
-        Index("ix_deals_team_stage_value", "team_id", "stage_id", "value"),
         # the pipeline report (storage/reports/): per stage, the longest idle and the earliest
         # closes first, without reading the stage's other deals; on PostgreSQL the first also
-        # carries what the stage totals sum, so they are read from the index alone
+        # carries what the stage totals sum, so they (the report's and the Home tab's) are
+        # read from the index alone
         Index("ix_deals_team_stage_activity", "team_id", "stage_id", "last_activity_at",
               postgresql_include=["value", "probability", "expected_close", "created_at"]),
         Index("ix_deals_team_stage_close", "team_id", "stage_id", "expected_close"),

@@ -82,9 +82,9 @@ def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> Dea
 
 def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
     """Count and value of the open deals in each open stage, in pipeline order (empty
-    stages included): one GROUP BY over the open stages' deals, read from the
-    (team, stage, value) index alone. A team that has no workspace yet has the default
-    stages, empty."""
+    stages included): one GROUP BY over the open stages' deals, read from an index alone on
+    PostgreSQL (ix_deals_team_stage_activity carries the value). A team that has no
+    workspace yet has the default stages, empty."""
     stages = [s for s in stages_of(session, team=team) if s.kind == StageKind.OPEN]
     ids = [s.id for s in stages if s.id is not None]
     rows = session.execute(
