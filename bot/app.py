@@ -21,6 +21,7 @@ from handlers.home_refresh import HomeRefresh
 from handlers.registry import register
 from handlers.slow_work import SlowWork
 from storage.db import Database
+from storage.workspaces import with_workspace_defaults
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,8 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
         oauth_settings=oauth,
         logger=logging.getLogger("dealbot.bolt"),
     )
-    deps = Deps(db=db, clock=clock, admins=settings.admins, default_timezone=settings.timezone,
-                slow_work=slow_work or SlowWork(), request_clock=request_clock,
-                home_refresh=home_refresh or HomeRefresh())
+    db = with_workspace_defaults(db, settings.workspace_defaults)
+    deps = Deps(db=db, clock=clock, admins=settings.admins, slow_work=slow_work or SlowWork(),
+                request_clock=request_clock, home_refresh=home_refresh or HomeRefresh())
     register(app, deps)
     return app

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from storage.currencies import parse_currency_code
+from storage.errors import UsageError
+from storage.values import parse_timezone
+from storage.workspaces import WorkspaceDefaults
 
 DEFAULT_DATABASE_URL = "sqlite:///dealbot.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -31,6 +35,7 @@ class Settings:
     slack_api_url: str = DEFAULT_SLACK_API_URL
     port: int = 3000
     timezone: str = "UTC"
+    currency: str = "USD"
     log_level: str = "INFO"
     admins: frozenset[str] = frozenset()
     slack_bot_token: str | None = field(default=None, repr=False)
@@ -38,6 +43,11 @@ class Settings:
     slack_app_token: str | None = field(default=None, repr=False)
     slack_client_id: str | None = None
     slack_client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def workspace_defaults(self) -> WorkspaceDefaults:
+        """What a new workspace starts with: DEALBOT_CURRENCY and DEALBOT_TIMEZONE."""
+        return WorkspaceDefaults(currency=self.currency, timezone=self.timezone)
 
     @property
     def oauth(self) -> bool:
@@ -82,7 +92,10 @@ def load_settings(environ: Mapping[str, str] | None = None,
         database_url=_database_url(get("DATABASE_URL")),
         slack_api_url=_api_url(get("SLACK_API_URL")),
         port=_port(get("PORT")),
-        timezone=_timezone(get("DEALBOT_TIMEZONE")),
+        timezone=_standard("DEALBOT_TIMEZONE", parse_timezone, get("DEALBOT_TIMEZONE"), "UTC",
+                           "a time zone name like Europe/Oslo"),
+        currency=_standard("DEALBOT_CURRENCY", parse_currency_code, get("DEALBOT_CURRENCY"),
+                           "USD", "an ISO 4217 code like NOK"),
         log_level=_log_level(get("LOG_LEVEL")),
         admins=frozenset((get("DEALBOT_ADMINS") or "").replace(",", " ").split()),
         slack_bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
@@ -124,14 +137,13 @@ def _port(value: str | None) -> int:
     return int(value)
 
 
-def _timezone(value: str | None) -> str:
-    zone = value or "UTC"
+def _standard(name: str, parse: Callable[[str], str], value: str | None, default: str,
+              like: str) -> str:
+    """`value` (or the default) in its standard spelling: `europe/oslo` -> `Europe/Oslo`."""
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"DEALBOT_TIMEZONE must be a time zone name like Europe/Oslo, "
-                          f"not {zone!r}.") from None
-    return zone
+        return parse(value or default)
+    except UsageError:
+        raise ConfigError(f"{name} must be {like}, not {value!r}.") from None
 
 
 def _log_level(value: str | None) -> str:

@@ -6,6 +6,7 @@ import logging
 
 from bot.config import Settings
 from storage.db import Database
+from storage.workspaces import with_workspace_defaults
 
 log = logging.getLogger("dealbot")
 
@@ -16,8 +17,9 @@ class SchemaError(Exception):
 
 def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True) -> Database:
     """The database, checked to be at the current schema. A fresh SQLite file is migrated on
-    the spot; anything else out of date stops with the command that fixes it."""
-    db = Database(settings.database_url)
+    the spot; anything else out of date stops with the command that fixes it. New workspaces
+    start with the configured currency and time zone."""
+    db = with_workspace_defaults(Database(settings.database_url), settings.workspace_defaults)
     if not db.ping():
         raise SchemaError(f"The database at {_safe_url(settings)} does not answer. Check "
                           "DATABASE_URL and that the server is running.")

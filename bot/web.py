@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from wsgiref.types import StartResponse
 
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.slack_request import SlackWsgiHandler
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
 
 def wsgi_app(app: App, db: Database) -> WSGIApplication:
     """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database."""
-    slack = SlackRequestHandler(app, path="/slack/events")
+    slack = SlackWsgiHandler(app, path="/slack/events")
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":

@@ -25,7 +25,6 @@ class Deps:
     db: Database
     clock: Clock
     admins: frozenset[str] = frozenset()
-    default_timezone: str = "UTC"
     slow_work: SlowWork = field(default_factory=SlowWork)
     request_clock: Callable[[], float] = time.time
     home_refresh: HomeRefresh = field(default_factory=HomeRefresh)

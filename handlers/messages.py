@@ -49,6 +49,9 @@ DEAL_HELP_LINES: tuple[str, ...] = (
     "*Change*\n" + "\n".join(
         f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
     "*Look*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("show", "list", "history", "stages")),
+    "*Settings* — `/deal settings` shows the workspace's currency, time zone and stale limit; "
+    "admins change them: `/deal settings currency NOK`, `/deal settings timezone Europe/Oslo`, "
+    "`/deal settings stale 21`.",
     "Amounts: `50000`, `50k`, `1.2m`, `$50,000`. Dates: `2026-12-01`, `today`, `friday`, "
     "`next week`, `in 2 weeks`, `end of month`. Reports: `/pipeline`, `/funnel`.",
 )
@@ -58,7 +61,8 @@ MISSING = "Something is missing here."
 INTERNAL_ERROR = ("Something went wrong on our side and nothing was changed. "
                   "Please try again; if it keeps happening, tell your Slack admin.")
 BUSY = "Dealbot is busy, so nothing was changed. Try again in a moment."
-NOT_ADMIN = "Only workspace admins can change {what}. Ask an admin, or see `/deal stages`."
+NOT_ADMIN = ("Only workspace admins and owners, and the people the app's configuration names "
+             "in DEALBOT_ADMINS, can change {what}. Ask one of them.")
 
 LEAD_USAGE: dict[str, str] = {
     "add": "`/lead add <name> [(<company>)] [source:<source>] [stage:<stage>] [owner:@user] "
@@ -105,9 +109,32 @@ NOT_A_DEAL_CARD = "This button is not one I drew. Show the deal again with `/dea
 NOT_A_LEAD_CARD = "This button is not one I drew. Show the lead again with `/lead show`."
 STALE_FORM = ("This deal changed while the form was open, so nothing was saved. Cancel, "
               "and look at the card again.")
-SETTINGS_USAGE = ("`/deal settings` shows them. Admins: `/deal settings channel #channel` posts "
-                  "every stage change, win and loss there (`/deal settings channel off` stops "
-                  "it) — for example `/deal settings channel #sales-wins`")
+SETTING_USAGE: dict[str, str] = {
+    "currency": "`/deal settings currency <ISO 4217 code>` — for example "
+                "`/deal settings currency NOK` (or EUR, SEK, USD)",
+    "timezone": "`/deal settings timezone <Area/City>` — for example "
+                "`/deal settings timezone Europe/Oslo`",
+    "stale": "`/deal settings stale <days>` (1 to 365) — for example `/deal settings stale 21`",
+    "channel": "`/deal settings channel #channel|off` posts every stage change, win and loss "
+               "there — for example `/deal settings channel #sales-wins`",
+}
+SETTINGS_USAGE = "`/deal settings` shows them. Admins:\n" + "\n".join(
+    f"• {usage}" for usage in SETTING_USAGE.values())
+CURRENCY_SET = ("Amounts are now shown in {new} instead of {old}. Nothing was converted: the "
+                "numbers stay as they were and only their label changed, so {before} now reads "
+                "{after}.")
+CURRENCY_SAME = "Amounts are already in {currency}; nothing changed."
+TIMEZONE_SET = ("The team's time zone is now {new} (it was {old}). Today is {today} there: "
+                "dates like `today` and `friday`, the weeks of `/funnel`, due and overdue "
+                "dates and the pipeline's \"as of\" follow it, and new digests default to it.")
+TIMEZONE_SAME = "The team's time zone is already {zone}; nothing changed."
+DIGESTS_KEEP_ZONE = ("{count} existing {digests} {keep} {their} own time zone. To move one to "
+                     "{zone}, subscribe its channel again with `tz:{zone}`:")
+STALE_SET = ("Deals now go stale after {days} days without activity (it was {old}). "
+             "`/pipeline` and the digests list stale deals by this limit.")
+STALE_OWN_LIMITS = ("Stages with a limit of their own keep it: {stages} "
+                    "(`/deal stages rotting` changes one).")
+STALE_SAME = "Deals already go stale after {days} days; nothing changed."
 ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
 ACTIVITY_CHANNEL_OFF = "Stage changes, wins and losses are no longer posted in a channel."
 ACTIVITY_CHANNEL_PRIVATE = (" I could not join it by myself: type `/invite @Dealbot` there so "

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,6 +61,14 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             _sqlite_transactions_begin_on_first_statement(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def with_session_info(self, info: Mapping[str, object]) -> Database:
+        """The same store (one engine, one pool) whose sessions start with `info` in their
+        `Session.info`: the deployment's configuration that storage reads, such as the
+        settings of new workspaces (`storage.workspaces.with_workspace_defaults`)."""
+        configured = copy.copy(self)
+        configured.sessions = sessionmaker(self.engine, expire_on_commit=False, info=dict(info))
+        return configured
 
     @property
     def dialect(self) -> str:

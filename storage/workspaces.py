@@ -3,17 +3,22 @@ something (creates a deal or lead, subscribes, records spend, changes a setting 
 
 Reading never creates: a team that has no workspace yet reads as the defaults it will be
 created with (settings, pipeline name and stages), so a first `/deal list` writes nothing.
+The settings a new workspace starts with are the deployment's (DEALBOT_CURRENCY,
+DEALBOT_TIMEZONE): `with_workspace_defaults` gives a store's sessions a `WorkspaceDefaults`,
+which both the read and the creation take from the session.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import available_timezones
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.db import insert_if_absent
+from storage.currencies import currencies_in_use
+from storage.db import Database, insert_if_absent
 from storage.kinds import PipelineKind, StageKind
 from storage.memo import recall, remember, remembered
 from storage.models import Pipeline, Stage, Workspace
@@ -33,6 +38,29 @@ DEFAULT_FUNNEL = "Funnel"
 DEFAULT_CURRENCY = "USD"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_ROTTING_DAYS = 14
+ROTTING_DAYS = range(1, 366)  # the stale limit a workspace (or a stage) may set
+_DEFAULTS_KEY = "dealbot.workspace_defaults"
+
+
+@dataclass(frozen=True)
+class WorkspaceDefaults:
+    """The settings a new workspace starts with."""
+
+    currency: str = DEFAULT_CURRENCY
+    timezone: str = DEFAULT_TIMEZONE
+    rotting_days: int = DEFAULT_ROTTING_DAYS
+
+
+def with_workspace_defaults(db: Database, defaults: WorkspaceDefaults) -> Database:
+    """The store whose sessions create new workspaces with `defaults`, and read a team that
+    has none yet as them."""
+    return db.with_session_info({_DEFAULTS_KEY: defaults})
+
+
+def defaults_of(session: Session) -> WorkspaceDefaults:
+    """The defaults the session's store was configured with (else USD, UTC, 14 days)."""
+    found = session.info.get(_DEFAULTS_KEY)
+    return found if isinstance(found, WorkspaceDefaults) else WorkspaceDefaults()
 
 
 @dataclass(frozen=True)
@@ -44,16 +72,16 @@ class WorkspaceSettings:
     activity_channel: str | None
 
 
-def ensure_workspace(session: Session, *, team: str, now: datetime,
-                     timezone: str = DEFAULT_TIMEZONE) -> Workspace:
+def ensure_workspace(session: Session, *, team: str, now: datetime) -> Workspace:
     """The team's workspace row, created with default settings and stages on first use.
     Called once by each operation that is about to write, never by a read. Safe when two
     first requests of a team race: the insert does nothing if it exists."""
     workspace = find_workspace(session, team=team)
     if workspace is not None:
         return workspace
-    if insert_if_absent(session, Workspace, team_id=team, currency=DEFAULT_CURRENCY,
-                        timezone=timezone, rotting_days=DEFAULT_ROTTING_DAYS,
+    defaults = defaults_of(session)
+    if insert_if_absent(session, Workspace, team_id=team, currency=defaults.currency,
+                        timezone=defaults.timezone, rotting_days=defaults.rotting_days,
                         next_deal_number=1, next_lead_number=1, created_at=now):
         _create_pipeline(session, team, PipelineKind.DEAL)
         _create_pipeline(session, team, PipelineKind.LEAD)
@@ -105,22 +133,36 @@ def workspace_settings(session: Session, *, team: str) -> WorkspaceSettings:
     defaults its workspace will be created with."""
     ws = find_workspace(session, team=team)
     if ws is None:
-        return WorkspaceSettings(team, DEFAULT_CURRENCY, DEFAULT_TIMEZONE, DEFAULT_ROTTING_DAYS,
-                                 None)
+        defaults = defaults_of(session)
+        return WorkspaceSettings(team, defaults.currency, defaults.timezone,
+                                 defaults.rotting_days, None)
     return WorkspaceSettings(ws.team_id, ws.currency, ws.timezone, ws.rotting_days,
                              ws.activity_channel)
 
 
 def update_settings(session: Session, *, team: str, now: datetime,
                     **changes: object) -> WorkspaceSettings:
-    """Changes workspace settings (currency, timezone, rotting_days, activity_channel)."""
+    """Changes workspace settings (currency, timezone, rotting_days, activity_channel).
+    Values come checked by the value grammar (`parse_currency_code`, `parse_timezone`); one
+    that is not raises ValueError, since no user text reaches here unchecked."""
     ensure_workspace(session, team=team, now=now)
     allowed = {"currency", "timezone", "rotting_days", "activity_channel"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")
+    _check(changes)
     session.execute(update(Workspace).where(Workspace.team_id == team).values(**changes))
     return workspace_settings(session, team=team)
+
+
+def _check(changes: dict[str, object]) -> None:
+    currency, zone, days = (changes.get(k) for k in ("currency", "timezone", "rotting_days"))
+    if currency is not None and currency not in currencies_in_use():
+        raise ValueError(f"not an ISO 4217 currency in use: {currency!r}")
+    if zone is not None and zone not in available_timezones():
+        raise ValueError(f"not an IANA time zone: {zone!r}")
+    if days is not None and days not in ROTTING_DAYS:
+        raise ValueError(f"not a stale limit in days from 1 to 365: {days!r}")
 
 
 def find_pipeline(session: Session, *, team: str, kind: PipelineKind) -> Pipeline | None:

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bot.config import ConfigError, load_settings
+from storage.workspaces import WorkspaceDefaults
 
 
 def _load(**env):
@@ -17,6 +18,23 @@ def test_defaults_are_sqlite_slack_and_port_3000():
     settings = _load()
     assert (settings.database_url, settings.slack_api_url, settings.port, settings.timezone) == (
         "sqlite:///dealbot.db", "https://slack.com/api/", 3000, "UTC")
+    assert settings.currency == "USD"
+
+
+def test_a_new_workspaces_currency_and_zone_are_read_in_any_case_and_kept_canonical():
+    settings = _load(DEALBOT_CURRENCY="nok", DEALBOT_TIMEZONE="europe/oslo")
+    assert settings.workspace_defaults == WorkspaceDefaults("NOK", "Europe/Oslo", 14)
+
+
+@pytest.mark.parametrize(("value", "line"), [
+    ("kroner", "DEALBOT_CURRENCY must be an ISO 4217 code like NOK, not 'kroner'."),
+    ("XYZ", "DEALBOT_CURRENCY must be an ISO 4217 code like NOK, not 'XYZ'."),
+    ("DEM", "DEALBOT_CURRENCY must be an ISO 4217 code like NOK, not 'DEM'."),
+])
+def test_a_currency_that_is_not_an_iso_code_in_use_stops_start_up_with_one_line(value, line):
+    with pytest.raises(ConfigError) as caught:
+        _load(DEALBOT_CURRENCY=value)
+    assert str(caught.value) == line
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [

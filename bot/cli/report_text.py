@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
@@ -21,16 +23,21 @@ def _money(value: Decimal | None, currency: str) -> str:
     return "-" if value is None else format_money(value, currency)
 
 
+def _at(moment: datetime, zone: str) -> str:
+    """A time in the report's zone, which its days and weeks were counted in."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
+
+
 def pipeline_text(r: PipelineSummary) -> str:
     c = r.currency
-    lines = [f"Pipeline {r.pipeline} ({r.team}) as of {r.as_of:%Y-%m-%d %H:%M} UTC", ""]
+    lines = [f"Pipeline {r.pipeline} ({r.team}) as of {_at(r.as_of, r.timezone)}", ""]
     lines.append(f"{'Stage':<20}{'Prob':>6}{'Deals':>8}{'Value':>20}{'Weighted':>20}")
     for s in r.stages:
         lines.append(f"{s.name[:19]:<20}{s.probability:>5}%{s.count:>8,}"
                      f"{_money(s.value, c):>20}{_money(s.weighted, c):>20}")
     lines.append(f"{'Total':<26}{r.count:>8,}{_money(r.value, c):>20}{_money(r.weighted, c):>20}")
     a = r.activity
-    lines += ["", f"Since {a.since:%Y-%m-%d %H:%M} UTC: {a.new_count} new "
+    lines += ["", f"Since {_at(a.since, r.timezone)}: {a.new_count} new "
               f"({_money(a.new_value, c)}), {a.advanced} moved forward, {a.moved_back} moved "
               f"back, {a.won_count} won ({_money(a.won_value, c)}), {a.lost_count} lost "
               f"({_money(a.lost_value, c)})"]
@@ -47,15 +54,15 @@ def pipeline_text(r: PipelineSummary) -> str:
 
 def funnel_text(r: FunnelReport) -> str:
     c = r.currency
-    lines = [f"Funnel week {r.week} ({r.timezone}): {r.start:%Y-%m-%d %H:%M} to "
-             f"{r.end:%Y-%m-%d %H:%M} UTC", "",
+    lines = [f"Funnel week {r.week}: {_at(r.start, r.timezone)} to {_at(r.end, r.timezone)}",
+             "",
              f"{'Stage':<20}{'Entered':>9}{'Prev':>7}{'-> next':>9}{'Prev':>9}"
              f"{'Cohort':>8}{'Share':>8}"]
     for s in r.stages:
         lines.append(f"{s.name[:19]:<20}{s.entered:>9}{s.entered_prev:>7}"
                      f"{_rate(s.flow_conversion):>9}{_rate(s.flow_conversion_prev):>9}"
                      f"{s.cohort_reached:>8}{_rate(s.cohort_share):>8}")
-    lines += ["", f"Cohort: {r.cohort_size} leads created from {r.cohort_start:%Y-%m-%d %H:%M} UTC",
+    lines += ["", f"Cohort: {r.cohort_size} leads created from {_at(r.cohort_start, r.timezone)}",
               "New leads by source:"]
     lines += [f"  {s.source or '(none)'}: {s.new_leads} new, {s.became_deals} became deals"
               for s in r.sources]

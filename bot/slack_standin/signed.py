@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack_request import SlackRequest
 from bot.slack_standin.identity import (
     APP_ID,
     BOT_USER_ID,
@@ -34,9 +34,9 @@ class SignedRequest:
     body: str
     headers: dict[str, str]
 
-    def to_bolt(self) -> BoltRequest:
-        """For `app.dispatch(...)`."""
-        return BoltRequest(body=self.body, headers=dict(self.headers))
+    def to_bolt(self) -> SlackRequest:
+        """For `app.dispatch(...)`: parsed as `dealbot serve` parses what Slack sends."""
+        return SlackRequest(body=self.body, headers=dict(self.headers))
 
     def post(self, url: str) -> tuple[int, str]:
         """Sends it to `url` (e.g. "http://127.0.0.1:3000/slack/events"); returns the status

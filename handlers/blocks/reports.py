@@ -6,6 +6,8 @@ Within Slack's limits for any size of pipeline: the stage table is one preformat
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from handlers import ids
 from handlers.blocks.format import (
     button,
@@ -38,7 +40,7 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                     "text": clip(f"📊 Pipeline — {report.pipeline}", 150)}},
-        context(f"As of {moment(report.as_of)} · changes since {moment(report.activity.since)}"),
+        context(f"As of {_local(report)} · changes since {moment(report.activity.since)}"),
         section(_stage_table(report)),
         section(f"*Open:* {report.count:,} deals · *{format_money(report.value, c)}* · "
                 f"weighted {format_money(report.weighted, c)}"),
@@ -55,6 +57,12 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
     if share:
         blocks.append(share_actions(DigestKind.PIPELINE))
     return blocks
+
+
+def _local(report: PipelineSummary) -> str:
+    """The report's moment in the zone its "today" (overdue, closing soon) was counted in."""
+    local = report.as_of.astimezone(ZoneInfo(report.timezone))
+    return f"{day(local.date())} {local:%H:%M} ({escape(report.timezone)})"
 
 
 def pipeline_text(report: PipelineSummary) -> str:

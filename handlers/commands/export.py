@@ -10,6 +10,7 @@ from handlers.blocks.format import section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
 from storage.imports import exports
+from storage.workspaces import workspace_settings
 
 
 def deal_export(call: Call, rest: str) -> None:
@@ -27,10 +28,10 @@ def _send_export(call: Call, kind: str) -> None:
 def _export(call: Call, kind: str) -> None:
     out = io.StringIO()
     with call.deps.db.transaction() as s:
+        day = call.today(workspace_settings(s, team=call.team).timezone).isoformat()
         count = exports.write_csv(out, exports.columns_of(s, team=call.team, kind=kind),
                                   exports.rows_of(s, team=call.team, kind=kind))
     channel = call.client.conversations_open(users=call.user)["channel"]["id"]
-    day = call.now.date().isoformat()
     call.client.files_upload_v2(channel=channel, content=out.getvalue(),
                                 filename=f"dealbot-{kind}-{day}.csv",
                                 title=f"Dealbot {kind}, {day}",

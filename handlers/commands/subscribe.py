@@ -1,16 +1,14 @@
 """`/pipeline subscribe|unsubscribe|subscriptions` and `/funnel subscribe|unsubscribe`.
 
 Admins only for changes. The channel defaults to the one the command was typed in, the time
-zone to the subscriber's own (users.info `tz`), the time to 09:00; a pipeline digest comes
-every day unless `weekdays` is given, a funnel digest on Mondays unless a weekday is given.
+zone to the workspace's (`/deal settings timezone`; a subscription keeps the zone it was made
+with), the time to 09:00; a pipeline digest comes every day unless `weekdays` is given, a
+funnel digest on Mondays unless a weekday is given.
 """
 
 from __future__ import annotations
 
-import logging
 from zoneinfo import ZoneInfo
-
-from slack_sdk.errors import SlackApiError
 
 from handlers import grammar, messages
 from handlers.blocks.format import escape, moment, section
@@ -21,19 +19,18 @@ from storage.digests import subscriptions
 from storage.digests.subscriptions import WEEKDAYS, SubscriptionView
 from storage.digests.times import next_due
 from storage.kinds import DigestKind
+from storage.workspaces import workspace_settings
 
 DAILY = WEEKDAYS
 WORKDAYS = WEEKDAYS[:5]
-
-log = logging.getLogger(__name__)
 
 
 def subscribe(call: Call, kind: DigestKind, rest: str) -> None:
     wanted = grammar.parse_subscribe(rest, kind=kind, channel=call.channel,
                                      usage=messages.SUBSCRIBE_USAGE[kind])
     call.require_admin("digests")
-    zone = wanted.timezone or _user_zone(call)
     with call.deps.db.transaction() as s:
+        zone = wanted.timezone or workspace_settings(s, team=call.team).timezone
         sub = subscriptions.subscribe(s, team=call.team, channel=wanted.channel, kind=kind,
                                       days=wanted.days, at_time=wanted.at_time, timezone=zone,
                                       actor=call.user, now=call.now)
@@ -79,12 +76,11 @@ def describe(sub: SubscriptionView) -> str:
     return f"{when} at {sub.at_time} ({escape(sub.timezone)})"
 
 
-def _user_zone(call: Call) -> str:
-    """The subscriber's own time zone; the workspace default when Slack does not say (the
-    reply names the zone, and `tz:` changes it)."""
-    try:
-        return call.client.users_info(user=call.user)["user"].get("tz") or \
-            call.deps.default_timezone
-    except SlackApiError as error:
-        log.warning("users.info for %s failed: %s", call.user, error.response.get("error"))
-        return call.deps.default_timezone
+def resubscribe_command(sub: SubscriptionView, zone: str) -> str:
+    """The command that makes `sub` again as it is, in `zone`:
+    `/pipeline subscribe <#C1> weekdays at 08:30 tz:Europe/Oslo`."""
+    if sub.kind == DigestKind.FUNNEL:
+        command, days = "/funnel", " ".join(sub.days)
+    else:
+        command, days = "/pipeline", "weekdays" if sub.days == WORKDAYS else "daily"
+    return f"`{command} subscribe` <#{sub.channel}> `{days} at {sub.at_time} tz:{zone}`"

@@ -126,8 +126,8 @@ def test_two_scheduler_processes_post_a_subscribed_digest_once(postgres, slack, 
         due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0,
                                                                           microsecond=0)
         at = due.astimezone(ZoneInfo("Europe/Oslo")).strftime("%H:%M")
-        told = text_of(server.ask(slack, f"subscribe <#CSALES|sales> daily at {at}", "sub",
-                                  command="/pipeline")["blocks"])
+        told = text_of(server.ask(slack, f"subscribe <#CSALES|sales> daily at {at} "
+                                  "tz:Europe/Oslo", "sub", command="/pipeline")["blocks"])
         assert "<#CSALES>" in told and at in told
 
         schedulers = [start(["scheduler"], env, tmp_path) for _ in range(2)]

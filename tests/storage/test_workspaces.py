@@ -12,9 +12,11 @@ from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.stages import add_stage, move_stage, rename_stage, stages_of
 from storage.workspaces import (
+    WorkspaceDefaults,
     WorkspaceSettings,
     ensure_workspace,
     update_settings,
+    with_workspace_defaults,
     workspace_settings,
 )
 
@@ -63,6 +65,42 @@ def test_a_stage_change_for_a_team_without_a_workspace_is_refused_not_lost(db, n
     with db.transaction() as s, pytest.raises(LookupError):
         rename_stage(s, team="T1", stage="prospecting", new_name="Lead-in")
     assert rows(db) == 0
+
+
+def test_a_new_workspace_starts_with_the_configured_defaults_and_reads_as_them_before(db, now):
+    oslo = with_workspace_defaults(db, WorkspaceDefaults("NOK", "Europe/Oslo", 14))
+    with oslo.transaction() as s:
+        before = workspace_settings(s, team="T1")
+        summary = pipeline_summary(s, team="T1", now=now)
+    assert before == WorkspaceSettings("T1", "NOK", "Europe/Oslo", 14, None)
+    assert (summary.currency, summary.timezone) == ("NOK", "Europe/Oslo")
+    assert rows(db) == 0
+    with oslo.transaction() as s:
+        ensure_workspace(s, team="T1", now=now)
+    with db.transaction() as s:  # stored: any session reads the workspace as it was made
+        assert workspace_settings(s, team="T1") == before
+        assert workspace_settings(s, team="T2") == WorkspaceSettings("T2", "USD", "UTC", 14, None)
+
+
+@pytest.mark.parametrize("change", [{"currency": "XYZ"}, {"currency": "nok"},
+                                    {"timezone": "Mars/Base"}, {"timezone": "europe/oslo"},
+                                    {"rotting_days": 0}, {"rotting_days": 366}])
+def test_a_setting_the_value_grammar_would_not_give_is_refused(db, now, change):
+    with db.transaction() as s:
+        ensure_workspace(s, team="T1", now=now)
+    with pytest.raises(ValueError), db.transaction() as s:
+        update_settings(s, team="T1", now=now, **change)
+    with db.transaction() as s:
+        assert workspace_settings(s, team="T1") == WorkspaceSettings("T1", "USD", "UTC", 14, None)
+
+
+def test_currency_zone_and_stale_limit_are_changed_and_read_back(db, now):
+    with db.transaction() as s:
+        update_settings(s, team="T1", now=now, currency="SEK", timezone="Pacific/Auckland",
+                        rotting_days=365)
+    with db.transaction() as s:
+        assert workspace_settings(s, team="T1") == WorkspaceSettings(
+            "T1", "SEK", "Pacific/Auckland", 365, None)
 
 
 def test_one_transaction_reads_the_stages_once_and_sees_its_own_stage_changes(db, now):

@@ -62,7 +62,8 @@ def test_subscribing_is_for_admins(driver, db):
         assert list_subscriptions(s, team="T1") == []
 
 
-def test_subscribe_defaults_to_this_channel_and_the_users_zone_and_says_when(driver, db):
+def test_subscribe_defaults_to_this_channel_and_the_workspaces_zone_and_says_when(driver, db):
+    driver.one("settings timezone Europe/Oslo", user="UADMIN")
     reply = driver.one("subscribe weekdays at 8:30", command="/pipeline", user="UADMIN")
     assert "<#C1>" in reply.text and "on weekdays at 08:30 (Europe/Oslo)" in reply.text
     assert "Mon 23 Nov 08:30 Europe/Oslo" in reply.text  # now is Sunday 22 Nov
@@ -77,9 +78,9 @@ def test_subscribe_defaults_to_this_channel_and_the_users_zone_and_says_when(dri
             ("C1", "pipeline")]
 
 
-def test_subscribe_falls_back_to_the_default_zone_when_slack_cannot_say(driver, slack):
-    slack.script("users.info", {"ok": False, "error": "user_not_found"})
-    reply = driver.one("subscribe at 9:00", command="/pipeline", user="UADMIN")
+def test_subscribe_takes_the_workspaces_zone_not_the_subscribers_own(driver, slack):
+    slack.users["U5"] = {"id": "U5", "is_admin": True, "tz": "America/New_York"}
+    reply = driver.one("subscribe at 9:00", command="/pipeline", user="U5")
     assert "every day at 09:00 (UTC)" in reply.text
 
 
