@@ -127,14 +127,10 @@ def test_every_line_fits_an_80_column_terminal(db, clock):
 
 
 def test_money_with_non_breaking_spaces_is_drawn_with_plain_ones_and_kept_together(db, clock):
-    from sqlalchemy import update
-
-    from storage.models import Workspace
-    from storage.workspaces import ensure_workspace
+    from storage.workspaces import update_settings
 
     with db.transaction() as s:
-        ensure_workspace(s, team=LOCAL_TEAM, now=clock())
-        s.execute(update(Workspace).where(Workspace.team_id == LOCAL_TEAM).values(currency="NOK"))
+        update_settings(s, team=LOCAL_TEAM, now=clock(), currency="NOK")
     transcript = session(db, clock, "/deal new Fjord 50 000 NOK\n/pipeline\n")
     assert "50 000 kr" in after(transcript, "/deal new Fjord 50 000 NOK")
     assert "\u00a0" not in transcript and "\u202f" not in transcript

@@ -7,12 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import update
 
 from bot.cli.main import main
 from bot.slack_standin import FakeSlack, text_of
-from storage.models import Workspace
-from storage.workspaces import ensure_workspace
 from tests.storage.values import nbsp
 
 FJORD = "new Fjord 50 000 NOK close:31.12.2026"
@@ -20,12 +17,9 @@ SHOWN = nbsp("50 000 kr")
 
 
 @pytest.fixture
-def nok(db, now):
-    """Team T1 counts in NOK (set in storage: what `/deal settings currency NOK` stores)."""
-    with db.transaction() as session:
-        ensure_workspace(session, team="T1", now=now)
-        session.execute(update(Workspace).where(Workspace.team_id == "T1")
-                        .values(currency="NOK"))
+def nok(driver):
+    """Team T1 counts in NOK, set as its admin sets it."""
+    assert "now shown in NOK" in driver.one("settings currency NOK", user="UADMIN").text
     return "T1"
 
 
