@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from storage import text_fields
 from storage.digests.subscriptions import WEEKDAYS
 from storage.errors import UsageError
 from storage.kinds import DigestKind
@@ -144,8 +145,9 @@ def parse_tag(token: str) -> str:
     if name.isdigit():
         raise UsageError(f"{quoted(word)} names a deal by its number, not a tag: a tag needs "
                          "more than digits, like `#q4`.")
-    if len(name) > 40:
-        raise UsageError(f"{quoted(word)} is too long for a tag: the most is 40 characters.")
+    if len(name) > text_fields.TAG.limit:
+        raise UsageError(f"{quoted(word)} is too long for a tag: the most is "
+                         f"{text_fields.TAG.limit} characters.")
     if not re.fullmatch(r"[\w-]+", name):
         raise UsageError(f"{quoted(word)} is not a tag: use only letters, digits, `-` and `_`, "
                          "like `#q4-renewal`.")

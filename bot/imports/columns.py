@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from storage import text_fields
 from storage.errors import UsageError
 from storage.values import (
     day_first_date,
@@ -149,9 +150,9 @@ def parse_owner(text: str) -> str:
     clean = text.strip()
     if clean.startswith("<@"):
         return parse_user_mention(clean)
-    if len(clean) > 32:
-        raise UsageError(f"owner `{clean[:40]}` is longer than 32 characters; give the "
-                         "Slack user id (like `U0123ABCD`)")
+    if len(clean) > text_fields.OWNER.limit:
+        raise UsageError(f"owner `{clean[:40]}` is longer than {text_fields.OWNER.limit} "
+                         "characters; give the Slack user id (like `U0123ABCD`)")
     return clean
 
 
