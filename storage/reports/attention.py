@@ -28,7 +28,6 @@ from sqlalchemy import (
     String,
     Subquery,
     cast,
-    literal,
     null,
     select,
     union_all,
@@ -45,6 +44,7 @@ from storage.reports.pipeline_totals import (
     AttentionRules,
     PipelineTotals,
     attention_flags,
+    stage_param,
     stale_limit,
 )
 
@@ -88,36 +88,37 @@ def attention_at(session: Session, *, team: str, at: datetime, stages: Sequence[
         AttentionDeal(r.number, r.name, names[r.stage_id], money(r.value_cents), r.owner,
                       (at - r.last_at).days,
                       date.fromisoformat(r.close[:10]) if r.close else None)
-        for r in session.execute(_listed(name, tuple(names), limit is not None), values)))
+        for r in session.execute(_listed(name, len(stages), limit is not None), values)))
         for name in LISTS})
 
 
-@lru_cache(maxsize=256)
-def _listed(name: str, stage_ids: tuple[int, ...], limited: bool) -> Select:
+@lru_cache(maxsize=64)
+def _listed(name: str, stages: int, limited: bool) -> Select:
     """The first deals of one list (all of them unless `limited`): per open stage, those
     that did nothing after T, from their columns in index order; and those active after T,
     as they were at T; the first of all those."""
     key = "last_at" if name == "stale" else "close"
     # conditions an index range serves (ix_deals_team_stage_activity, ix_deals_team_stage_close)
     in_stage: dict[str, Callable[[int], ColumnElement[bool]]] = {
-        "stale": lambda sid: Deal.last_activity_at < stale_limit(sid),
-        "overdue": lambda sid: Deal.expected_close < TODAY,
-        "closing_soon": lambda sid: Deal.expected_close.between(TODAY, LAST)}
-    parts = [_first(select(Deal.number, Deal.name, literal(sid).label("stage_id"),
+        "stale": lambda i: Deal.last_activity_at < stale_limit(i),
+        "overdue": lambda i: Deal.expected_close < TODAY,
+        "closing_soon": lambda i: Deal.expected_close.between(TODAY, LAST)}
+    parts = [_first(select(Deal.number, Deal.name, stage_param(i).label("stage_id"),
                            cents(Deal.value).label("value_cents"), Deal.owner,
                            Deal.last_activity_at.label("last_at"),
                            cast(Deal.expected_close, String).label("close"))
-                    .where(Deal.team_id == TEAM, Deal.stage_id == sid,
+                    .where(Deal.team_id == TEAM, Deal.stage_id == stage_param(i),
                            Deal.last_activity_at <= AT, Deal.created_at <= AT,
-                           in_stage[name](sid))
+                           in_stage[name](i))
                     .order_by(Deal.last_activity_at if key == "last_at"
                               else Deal.expected_close, Deal.number), limited)
-             for sid in stage_ids]
+             for i in range(stages)]
     moved = _active_at_t()
     m = moved.c
     flag = attention_flags(DealFigures(m.stage_id, m.value_cents, null(), m.last_at, m.close,
-                                       m.owner, close_is_text=True), stage_ids)[LISTS.index(name)]
-    parts.append(_first(select(moved).where(m.stage_id.in_(stage_ids), flag)
+                                       m.owner, close_is_text=True), stages)[LISTS.index(name)]
+    parts.append(_first(select(moved).where(m.stage_id.in_([stage_param(i)
+                                                            for i in range(stages)]), flag)
                         .order_by(m[key], m.number), limited))
     every = union_all(*parts).subquery("listed")
     query = select(every).order_by(every.c[key], every.c.number)

@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind, PipelineKind, StageKind
@@ -84,20 +84,24 @@ def closed(session: Session, *, team: str, closing: dict[int, StageKind], prev_s
            start: datetime, end: datetime) -> tuple[Closed, Closed]:
     """The deals won and lost in [prev_start, start) and in [start, end), in one statement;
     `closing` as closing_stages gives it."""
-    rows = session.execute(_closed_in(tuple(closing)), {
-        TEAM.key: team, PREV_START.key: prev_start, START.key: start, END.key: end}).all()
+    rows = session.execute(_closed_in(), {
+        TEAM.key: team, _STAGES.key: list(closing), PREV_START.key: prev_start,
+        START.key: start, END.key: end}).all()
     before, during = ([(closing[stage], *rest) for week, stage, *rest in rows
                        if bool(week) == this] for this in (False, True))
     return _closed(before), _closed(during)
 
 
-@lru_cache(maxsize=256)
-def _closed_in(stage_ids: tuple[int, ...]) -> Select:
+_STAGES: BindParameter[int] = bindparam("stages", expanding=True)  # Won and Lost, or Won
+
+
+@lru_cache(maxsize=1)
+def _closed_in() -> Select:
     this_week = DealEvent.at >= START
     source = _of_the_deal(Deal.source)
     return (select(this_week.label("this_week"), DealEvent.to_stage_id, source, func.count(),
                    sum_cents(DealEvent.amount))
-            .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(stage_ids),
+            .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(_STAGES),
                    DealEvent.kind == EventKind.STAGE,
                    DealEvent.at >= PREV_START, DealEvent.at < END)
             .group_by(this_week, DealEvent.to_stage_id, source))
@@ -145,15 +149,16 @@ def _lead_to_deal() -> Select:
 
 def median_days_deal_to_won(session: Session, *, team: str, closing: dict[int, StageKind],
                             start: datetime, end: datetime) -> float | None:
-    won = tuple(stage for stage, kind in closing.items() if kind == StageKind.WON)
-    rows = session.execute(_deal_to_won(won), {TEAM.key: team, START.key: start, END.key: end})
+    won = [stage for stage, kind in closing.items() if kind == StageKind.WON]
+    rows = session.execute(_deal_to_won(), {TEAM.key: team, _STAGES.key: won, START.key: start,
+                                            END.key: end})
     return _median_days((a, b) for a, b in rows)
 
 
-@lru_cache(maxsize=256)
-def _deal_to_won(won: tuple[int, ...]) -> Select:
+@lru_cache(maxsize=1)
+def _deal_to_won() -> Select:
     return (select(_of_the_deal(Deal.created_at), DealEvent.at)
-            .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(won),
+            .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(_STAGES),
                    DealEvent.kind == EventKind.STAGE,
                    DealEvent.at >= START, DealEvent.at < END))
 

@@ -1,9 +1,9 @@
 """The names under which the report statements take their values.
 
-The statements are built once per shape of pipeline (its stage ids) and kept, with
-functools.lru_cache: building one takes more Python time than PostgreSQL takes to run most
-of them, and a kept statement also keeps SQLAlchemy's compiled form. The values are bound at
-each execution, by these names.
+The statements are built once per shape of pipeline (its number of open stages, whose ids
+are bound values too) and kept, with functools.lru_cache: building one takes more Python time
+than PostgreSQL takes to run most of them, and a kept statement also keeps SQLAlchemy's
+compiled form. The values are bound at each execution, by these names.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
+    BindParameter,
     Date,
+    Integer,
     Select,
     String,
     bindparam,
@@ -77,20 +78,26 @@ class AttentionRules:
     conditions on a deal's figures (none holds in a stage that is not open), over the bound
     values that `values` gives."""
 
-    limits: dict[int, datetime]  # open stage id -> the last activity before which it is stale
+    stage_ids: tuple[int, ...]  # the open stages, in order
+    limits: tuple[datetime, ...]  # for each, the last activity before which a deal is stale
     today: date  # overdue: an expected close before T's date; closing soon: from T's date
     last: date  # to 7 days after it
 
     @classmethod
     def at(cls, at: datetime, today: date, stages: Sequence[Stage],
            default_rotting: int) -> AttentionRules:
-        return cls({s.id: at - timedelta(days=s.rotting_days or default_rotting)
-                    for s in stages}, today, today + timedelta(days=CLOSING_SOON_DAYS))
+        return cls(tuple(s.id for s in stages),
+                   tuple(at - timedelta(days=s.rotting_days or default_rotting) for s in stages),
+                   today, today + timedelta(days=CLOSING_SOON_DAYS))
 
     def values(self) -> dict[str, Any]:
+        """The values of the bound names: the stages (statements are kept per number of
+        stages, not per pipeline, so that a server with many teams keeps a few), their stale
+        limits, and the dates."""
         dates = {"today": self.today, "last": self.last}
         return {**dates, **{f"{name}_text": d.isoformat() for name, d in dates.items()},
-                **{_stale_key(sid): moment for sid, moment in self.limits.items()}}
+                **{stage_param(i).key: sid for i, sid in enumerate(self.stage_ids)},
+                **{stale_limit(i).key: moment for i, moment in enumerate(self.limits)}}
 
 
 TODAY, LAST = bindparam("today", type_=Date()), bindparam("last", type_=Date())
@@ -98,22 +105,23 @@ _TODAY_TEXT = bindparam("today_text", type_=String())
 _LAST_TEXT = bindparam("last_text", type_=String())
 
 
-def stale_limit(stage_id: int) -> ColumnElement[datetime]:
-    """The last activity before which a deal in the stage is stale at T (a bound value)."""
-    return bindparam(_stale_key(stage_id), type_=UTCDateTime())
+def stage_param(i: int) -> BindParameter[int]:
+    """The id of the i-th open stage (a bound value)."""
+    return bindparam(f"stage_{i}", type_=Integer())
 
 
-def _stale_key(stage_id: int) -> str:
-    return f"stale_{stage_id}"
+def stale_limit(i: int) -> BindParameter[datetime]:
+    """The last activity before which a deal in the i-th open stage is stale at T."""
+    return bindparam(f"stale_{i}", type_=UTCDateTime())
 
 
-def attention_flags(deal: DealFigures, stage_ids: Sequence[int]) -> tuple[SqlExpr, ...]:
-    """stale, overdue, closing soon, as conditions on the deal's figures at T."""
-    limit = case({sid: stale_limit(sid) for sid in stage_ids}, value=deal.stage_id) \
-        if stage_ids else null()
+def attention_flags(deal: DealFigures, stages: int) -> tuple[SqlExpr, ...]:
+    """stale, overdue, closing soon, as conditions on the deal's figures at T, for a pipeline
+    of `stages` open stages."""
+    stale = deal.last_at < case(*((deal.stage_id == stage_param(i), stale_limit(i))
+                                  for i in range(stages))) if stages else false()
     today, last = (_TODAY_TEXT, _LAST_TEXT) if deal.close_is_text else (TODAY, LAST)
-    return (deal.last_at < limit if stage_ids else false(), deal.close < today,
-            deal.close.between(today, last))
+    return stale, deal.close < today, deal.close.between(today, last)
 
 
 def pipeline_totals(session: Session, *, team: str, at: datetime, since: datetime,
@@ -123,7 +131,7 @@ def pipeline_totals(session: Session, *, team: str, at: datetime, since: datetim
     if not stages:
         return totals
     probability = {s.id: s.probability for s in stages}
-    shape = tuple(probability)
+    shape = len(stages)
     values = {TEAM.key: team, AT.key: at, SINCE.key: since, **rules.values()}
     for stage_id, count, value, own, plain, stale, overdue, closing_soon in session.execute(
             _quiet(shape), values):
@@ -144,21 +152,22 @@ def pipeline_totals(session: Session, *, team: str, at: datetime, since: datetim
     return totals
 
 
-@lru_cache(maxsize=256)
-def _quiet(stage_ids: tuple[int, ...]) -> Select:
+@lru_cache(maxsize=64)
+def _quiet(stages: int) -> Select:
     """The deals whose last activity is at or before the window start, per open stage: at
     both times in the stage their columns say."""
     columns = figures_now()
     return (select(Deal.stage_id, *_sums(columns.value, columns.own_probability),
                    *(func.sum(case((flag, 1), else_=0))
-                     for flag in attention_flags(columns, stage_ids)))
-            .where(Deal.team_id == TEAM, Deal.stage_id.in_(stage_ids),
+                     for flag in attention_flags(columns, stages)))
+            .where(Deal.team_id == TEAM, Deal.stage_id.in_([stage_param(i)
+                                                            for i in range(stages)]),
                    Deal.last_activity_at <= SINCE, Deal.created_at <= SINCE)
             .group_by(Deal.stage_id))
 
 
-@lru_cache(maxsize=256)
-def _active(stage_ids: tuple[int, ...]) -> Select:
+@lru_cache(maxsize=64)
+def _active(stages: int) -> Select:
     """The deals active since the window start, grouped by their stage at each time."""
     changed = changed_after(SINCE)
     now, then = figures_at(AT, changed), figures_at(SINCE, changed)
@@ -168,7 +177,7 @@ def _active(stage_ids: tuple[int, ...]) -> Select:
         now.value.label("value_now"), now.own_probability.label("own_now"),
         then.value.label("value_then"), then.own_probability.label("own_then"),
         *(case((flag, 1), else_=0).label(name) for flag, name in zip(
-            attention_flags(now, stage_ids), ("stale", "overdue", "closing_soon"),
+            attention_flags(now, stages), ("stale", "overdue", "closing_soon"),
             strict=True)))
         .select_from(Deal).outerjoin(changed, changed.c.deal_id == Deal.id)
         .where(Deal.team_id == TEAM, Deal.last_activity_at > SINCE, Deal.created_at <= AT)
