@@ -22,8 +22,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Date, Numeric, event, inspect, select
+from sqlalchemy import Date, Numeric, event, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.base import NO_VALUE
 
 from storage.kinds import PipelineKind
@@ -40,7 +41,7 @@ UNTRACKED = frozenset({"id", "team_id", "version", "voided_at"})
 
 
 def tracked(model: type[Record]) -> tuple[str, ...]:
-    return tuple(c.key for c in inspect(model).column_attrs if c.key not in UNTRACKED)
+    return tuple(c.key for c in model.__mapper__.column_attrs if c.key not in UNTRACKED)
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _note_first_modifications(session: Session, _context: object, _instances: ob
 
 
 def _loaded_before(session: Session, record: Record) -> Columns:
-    state = inspect(record)
+    state = instance_state(record)
     found: dict[str, Any] = {}
     for key in tracked(type(record)):
         history = state.attrs[key].history

@@ -15,16 +15,16 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
-    JSON,
     MetaData,
     Numeric,
     String,
@@ -196,7 +196,7 @@ class Change(Base):
     team_id: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    records: Mapped[list[dict[str, object]]] = mapped_column(JSON)
+    records: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[str | None] = mapped_column(String(32))
 

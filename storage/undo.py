@@ -35,10 +35,13 @@ from storage.leads.views import LeadView, lead_event_view, lead_view
 from storage.models import Change, Deal, DealEvent, Lead, LeadEvent
 
 UNDO_MINUTES = 15
-MODELS: dict[str, tuple[type[Deal] | type[Lead], type[DealEvent] | type[LeadEvent], str]] = {
+# a kind's records, their events (typed loosely: the two tables have the same columns) and
+# the events' column naming the record
+MODELS: dict[str, tuple[type[Deal] | type[Lead], Any, str]] = {
     PipelineKind.DEAL: (Deal, DealEvent, "deal_id"),
     PipelineKind.LEAD: (Lead, LeadEvent, "lead_id"),
 }
+Touched = list[tuple[dict[str, Any], Deal | Lead]]  # the change's records: (entry, record)
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,7 @@ def undo_change(session: Session, *, team: str, actor: str, change_id: int,
 def _undo(session: Session, change: Change, actor: str, now: datetime) -> Undone:
     if now - change.at > timedelta(minutes=UNDO_MINUTES):
         raise TooLateToUndo(change_id=change.id, at=change.at, minutes=UNDO_MINUTES)
-    touched = [(entry, session.get_one(MODELS[entry["kind"]][0], entry["id"]))
-               for entry in change.records]
+    touched: Touched = [(entry, _record(session, entry)) for entry in change.records]
     for entry, record in touched:
         _check_unchanged(session, change, PipelineKind(entry["kind"]), record, entry)
     for entry, record in touched:
@@ -111,6 +113,12 @@ def _undo(session: Session, change: Change, actor: str, now: datetime) -> Undone
     change.voided_at, change.voided_by = now, actor
     session.flush()
     return _undone(session, change, touched)
+
+
+def _record(session: Session, entry: dict[str, Any]) -> Deal | Lead:
+    if entry["kind"] == PipelineKind.DEAL:
+        return session.get_one(Deal, entry["id"])
+    return session.get_one(Lead, entry["id"])
 
 
 def _check_unchanged(session: Session, change: Change, kind: PipelineKind,
@@ -146,8 +154,7 @@ def _restore(record: Deal | Lead, entry: dict[str, Any], now: datetime) -> None:
             setattr(record, key, value)
 
 
-def _undone(session: Session, change: Change,
-            touched: list[tuple[dict[str, Any], Deal | Lead]]) -> Undone:
+def _undone(session: Session, change: Change, touched: Touched) -> Undone:
     views: dict[tuple[str, int], list[EventView]] = {}
     for event in session.scalars(select(DealEvent).where(DealEvent.change_id == change.id)
                                  .order_by(DealEvent.id)):
