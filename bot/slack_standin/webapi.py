@@ -11,6 +11,7 @@ from typing import Any
 from bot.slack_standin.identity import APP_ID, BOT_ID, BOT_USER_ID
 
 Person = Callable[[str], dict[str, Any]]
+ALT_TEXT_LIMIT = 1000  # characters of an uploaded image's alt_txt
 
 
 class WebApi:
@@ -111,6 +112,8 @@ class WebApi:
         return {"ok": True, "channel": {"id": f"D{users}"}}
 
     def _files_get_upload_url(self, body: dict[str, Any]) -> dict[str, Any]:
+        if len(str(body.get("alt_txt") or "")) > ALT_TEXT_LIMIT:
+            return {"ok": False, "error": "alt_txt_too_large"}
         with self._lock:
             file_id = f"F{next(self._file_ids)}"
             self._uploads[file_id] = str(body.get("filename", ""))

@@ -93,6 +93,16 @@ def test_files_upload_v2_succeeds_and_the_content_is_recorded(fake):
     assert fake.calls("files.completeUploadExternal")[0].body["channel_id"] == "C1"
 
 
+def test_an_image_alt_text_over_slacks_limit_is_refused_as_slack_refuses_it(fake):
+    client = web_client(fake)
+    client.files_upload_v2(channel="C1", filename="f.png", content=b"png", alt_txt="a" * 1000)
+    with pytest.raises(SlackApiError) as refused:
+        client.files_upload_v2(channel="C1", filename="f.png", content=b"png",
+                               alt_txt="a" * 1001)
+    assert refused.value.response["error"] == "alt_txt_too_large"
+    assert len(fake.uploads()) == 1
+
+
 def test_views_are_answered_with_an_id_and_wait_for_returns_the_match(fake):
     opened = web_client(fake).views_open(trigger_id="t", view=modal())
     assert opened["view"]["id"] == "V1" and opened["view"]["callback_id"] == "deal.convert"
