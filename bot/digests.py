@@ -8,7 +8,9 @@ before the post); a digest missed while nothing ran is posted once when it is le
 GRACE late, older ones are skipped; one channel's failure never blocks the others; a
 channel that is gone or closed to the bot pauses its subscription and its creator gets a DM.
 Rate limits and server errors are retried by the client's retry handlers (bot.app.web_client);
-a transient failure that outlives them gives the claim back, so a later run retries.
+a transient failure that outlives them gives the claim back, so a later run retries. The
+weekly funnel digest's chart follows the message in its thread; a chart that fails is logged
+and counted, and the digest counts as posted.
 """
 
 from __future__ import annotations
@@ -73,10 +75,10 @@ def _run_one(db: Database, client_factory: ClientFactory, sub: SubscriptionView,
             return None
     with db.transaction() as session:
         since = ledger.last_posted_at(session, subscription_id=sub.id, before=now)
-    blocks, text = digest_message(db, kind=sub.kind, team=sub.team, now=now,
-                                  timezone=sub.timezone, since=since, due_day=due.local_date)
+    digest = digest_message(db, kind=sub.kind, team=sub.team, now=now, timezone=sub.timezone,
+                            since=since, due_day=due.local_date)
     client = client_factory(sub.team)
-    outcome = post_digest(client, sub.channel, blocks, text)
+    outcome = post_digest(client, sub.channel, digest)
     _settle(db, client, sub, due.period, outcome, now)
     return Sent(sub.id, due.period, outcome)
 

@@ -1,4 +1,5 @@
-"""How often Dealbot turned work away under load, counted per process for a metrics endpoint.
+"""How often Dealbot turned work away under load, or could not post a chart, counted per
+process for a metrics endpoint.
 
 `count(name)` is safe from any thread; `counts()` is a snapshot. Names are the constants below.
 """
@@ -10,6 +11,7 @@ from collections import Counter
 
 BUSY = "slow_work_busy"  # a report or export refused because the slow-work pool was full
 LATE = "late_requests_dropped"  # a request that waited past Slack's deadline, not run
+CHART_FAILED = "chart_upload_failed"  # a report's chart not drawn or not uploaded
 
 _lock = threading.Lock()
 _counts: Counter[str] = Counter()

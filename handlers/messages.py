@@ -174,12 +174,21 @@ PIPELINE_HELP_LINES: tuple[str, ...] = (
 FUNNEL_HELP_LINES: tuple[str, ...] = (
     "*`/funnel [this week | last week | 2026-W47]`* — the funnel conversion report for a week: "
     "leads entering each stage, conversion rates, cohort, sources, deals won, spend and CAC.",
+    "*`/funnel chart [this week | last week | 2026-W47]`* — the same week as a picture, in a "
+    "direct message to you: the funnel against the week before, with eight weeks of overall "
+    "conversion.",
     "*Weekly digest* (admins)\n• " + SUBSCRIBE_USAGE[DigestKind.FUNNEL] +
     "\n• `/funnel unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
     "Marketing spend (admins): " + FUNNEL_SPEND_USAGE,
 )
 FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>]` — for example "
                 "`/funnel last week`")
+FUNNEL_CHART_USAGE = ("`/funnel chart [this week | last week | <week like 2026-W47>]` — for "
+                      "example `/funnel chart last week`")
+FUNNEL_CHART_COMMENT = "The lead funnel of week {week}, as `/funnel {week}` reports it."
+FUNNEL_CHART_SENT = "I sent you the funnel chart of week {week} in a direct message."
+FUNNEL_CHART_FAILED = ("Slack did not take the funnel chart of week {week} ({problem}). "
+                       "`/funnel {week}` shows the same figures; try the chart again later.")
 
 
 def error_text(error: DealbotError) -> str:

@@ -16,9 +16,11 @@ from slack_sdk import WebClient
 from handlers import grammar, ids, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
-from handlers.blocks.format import context
+from handlers.blocks.format import context, section
 from handlers.blocks.funnel_report import funnel_blocks, funnel_text
 from handlers.blocks.reports import pipeline_blocks, pipeline_text
+from handlers.charts.funnel import FunnelChart
+from handlers.charts.share import share_chart
 from handlers.commands import spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
@@ -26,7 +28,8 @@ from handlers.replies import Respond, answering, answering_errors, ephemeral, in
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.kinds import DigestKind
-from storage.reports.funnel import funnel_report
+from storage.reports.funnel import FunnelReport, funnel_report
+from storage.reports.funnel_trend import conversion_trend
 from storage.reports.pipeline import pipeline_summary
 from storage.reports.weeks import week_containing
 from storage.workspaces import workspace_settings
@@ -43,12 +46,37 @@ def pipeline_now(call: Call, *, share: bool) -> Rendered:
 
 def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
     """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
+    report, _ = _funnel_week(call, words, zone, messages.FUNNEL_USAGE, chart=False)
+    return funnel_blocks(report, share=share), funnel_text(report)
+
+
+def _funnel_week(call: Call, words: str, zone: str | None, usage: str, *,
+                 chart: bool) -> tuple[FunnelReport, FunnelChart | None]:
+    """The week's report and, when asked, its chart, from one transaction."""
     with call.deps.db.transaction() as s:
         zone = zone or workspace_settings(s, team=call.team).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
                                week=grammar.report_week(words, week_containing(call.now, zone),
-                                                         messages.FUNNEL_USAGE))
-    return funnel_blocks(report, share=share), funnel_text(report)
+                                                         usage))
+        return report, FunnelChart(report, conversion_trend(s, report)) if chart else None
+
+
+def funnel_chart(call: Call, words: str) -> None:
+    """`/funnel chart [week]`: the week's chart in a direct message to the caller (the same
+    week words as `/funnel`, checked before any work starts)."""
+    grammar.report_week(words, call.now.date(), messages.FUNNEL_CHART_USAGE)
+    call.later(lambda: _send_funnel_chart(call, words))
+
+
+def _send_funnel_chart(call: Call, words: str) -> None:
+    report, chart = _funnel_week(call, words, None, messages.FUNNEL_CHART_USAGE, chart=True)
+    assert chart is not None
+    dm = call.client.conversations_open(users=call.user)["channel"]["id"]
+    problem = share_chart(call.client, channel=dm, chart=chart,
+                          comment=messages.FUNNEL_CHART_COMMENT.format(week=report.week))
+    text = (messages.FUNNEL_CHART_SENT.format(week=report.week) if problem is None else
+            messages.FUNNEL_CHART_FAILED.format(week=report.week, problem=problem))
+    ephemeral(call.respond, [section(text)], text)
 
 
 def _help(lines: tuple[str, ...], title: str) -> Subcommand:
@@ -73,6 +101,7 @@ FUNNEL_SUBCOMMANDS: dict[str, Subcommand] = {
     "unsubscribe": _for(DigestKind.FUNNEL, subscribe.unsubscribe),
     "subscriptions": subscribe.list_all,
     "spend": spend.funnel_spend,
+    "chart": funnel_chart,
 }
 
 

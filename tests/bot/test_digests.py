@@ -12,7 +12,10 @@ from bot.app import web_client
 from bot.config import Settings
 from bot.digests import run_due_digests
 from bot.slack_standin import validate_blocks
+from handlers import counters
+from handlers.charts.funnel import FunnelChart
 from storage.digests.subscriptions import list_subscriptions, subscribe, unsubscribe
+from tests.handlers.charts.pixels import decoded
 
 DAY = datetime(2026, 11, 18, tzinfo=UTC)  # a Wednesday
 
@@ -217,3 +220,46 @@ def test_a_weekly_funnel_digest_posts_once_a_week(db, slack, clients):
     assert len(posts(slack)) == 2
     assert "Funnel, week 2026-W47" in posts(slack)[0].body["text"]  # the complete week before
     validate_blocks(blocks_of(posts(slack)[0]))
+
+
+MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def test_the_weekly_funnel_digest_is_followed_by_its_chart_in_its_thread(db, slack, clients):
+    add(db, kind="funnel", days=("mon",))
+    add(db, kind="pipeline", channel="CDAILY")
+    run(db, clients, utc(8, 30, MONDAY))
+    assert [(r.kind, r.name) for r in slack.received() if r.body.get("channel") != "CDAILY"] == [
+        ("api", "chat.postMessage"), ("api", "files.getUploadURLExternal"), ("upload", "F1"),
+        ("api", "files.completeUploadExternal")]
+    (post,) = posts(slack, "CSALES")
+    (started,) = slack.calls("files.getUploadURLExternal")
+    assert started.body["filename"] == "dealbot-funnel-2026-W47.png"
+    assert started.body["alt_txt"].startswith("Funnel chart of week 2026-W47 (16 Nov to 22 Nov "
+                                              "2026, Europe/Oslo) against the week before.")
+    (upload,) = slack.uploads()  # the daily pipeline digest has no chart
+    assert decoded(upload.body["content"]).shape == (800, 1200, 3)
+    (done,) = slack.calls("files.completeUploadExternal")
+    assert (done.body["channel_id"], done.body["thread_ts"]) == ("CSALES", post.answer["ts"])
+    assert done.body["files"][0]["title"] == "Funnel, week 2026-W47"
+
+
+@pytest.mark.parametrize("failure", ["files.getUploadURLExternal",
+                                     "files.completeUploadExternal", "drawing"])
+def test_a_chart_that_fails_leaves_the_digest_posted_once_and_is_logged_and_counted(
+        db, slack, clients, failure, monkeypatch, caplog):
+    def broken(self, **_):
+        raise ValueError("no picture")
+
+    if failure == "drawing":
+        monkeypatch.setattr(FunnelChart, "png", broken)
+    else:
+        slack.script(failure, {"ok": False, "error": "file_uploads_disabled"})
+    add(db, kind="funnel", days=("mon",))
+    failed = counters.counts().get(counters.CHART_FAILED, 0)
+    assert [s.outcome for s in run(db, clients, utc(8, 30, MONDAY))] == ["posted"]
+    assert run(db, clients, utc(8, 31, MONDAY)) == []  # posted: not tried again
+    assert len(posts(slack)) == 1 and "Funnel, week 2026-W47" in posts(slack)[0].body["text"]
+    assert counters.counts()[counters.CHART_FAILED] == failed + 1
+    assert "dealbot-funnel-2026-W47.png for CSALES was not shared" in caplog.text
+    assert ("ValueError" if failure == "drawing" else "file_uploads_disabled") in caplog.text
