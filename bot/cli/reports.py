@@ -1,5 +1,5 @@
-"""`dealbot report`, `dealbot digest send` and `dealbot scheduler`: reports and digests from
-the command line, through the same code as Slack and the scheduler."""
+"""`dealbot report`, `dealbot digest send` and `dealbot scheduler`: reports (as text, JSON or a
+chart) and digests from the command line, through the same code as Slack and the scheduler."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from storage.reports.funnel import funnel_report
     from storage.reports.pipeline import pipeline_summary
 
+    if args.format == "png" and not args.output:
+        print("dealbot: --format png needs --output FILE (a picture is not written to the "
+              "terminal).", file=sys.stderr)
+        return 2
     db = open_database(settings)
     try:
         team = resolve_team(db, args.team)
@@ -48,10 +52,42 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                 report = funnel_report(s, team=team, now=now, week=_week(args.week),
                                        timezone=_zone(args.tz))
                 data, text = funnel_data, report_text.funnel_text
+            chart = _chart(s, report) if args.format == "png" else None
     except (TeamError, ArgumentProblem) as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(data(report), indent=2) if args.format == "json" else text(report))
+    if chart is not None:
+        return _write(args.output, chart.png())
+    shown = json.dumps(data(report), indent=2) if args.format == "json" else text(report)
+    return _write(args.output, f"{shown}\n".encode()) if args.output else _print(shown)
+
+
+def _chart(session: Any, report: Any) -> Any:
+    """The report's picture, from the report object itself (and, for the funnel, the
+    conversion trend that ends with it)."""
+    from handlers.charts.funnel import FunnelChart
+    from handlers.charts.pipeline import PipelineChart
+    from storage.reports.funnel import FunnelReport
+    from storage.reports.funnel_trend import conversion_trend
+
+    if isinstance(report, FunnelReport):
+        return FunnelChart(report, conversion_trend(session, report))
+    return PipelineChart(report)
+
+
+def _write(path: str, content: bytes) -> int:
+    try:
+        with open(path, "wb") as out:
+            out.write(content)
+    except OSError as error:
+        print(f"dealbot: {path} cannot be written: {error.strerror or error}.", file=sys.stderr)
+        return 2
+    print(f"Wrote {path}.", file=sys.stderr)
+    return 0
+
+
+def _print(shown: str) -> int:
+    print(shown)
     return 0
 
 
@@ -66,12 +102,12 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     except TeamError as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
-    blocks, text = preview_digest(db, kind=args.kind, team=team, now=datetime.now(UTC))
+    digest = preview_digest(db, kind=args.kind, team=team, now=datetime.now(UTC))
     if args.dry_run:
-        print(json.dumps({"channel": args.channel, "text": text, "blocks": blocks}, indent=2,
-                         ensure_ascii=False))
+        print(json.dumps({"channel": args.channel, "text": digest.text, "blocks": digest.blocks},
+                         indent=2, ensure_ascii=False))
         return 0
-    outcome = post_digest(client_factory(settings, db)(team), args.channel, blocks, text)
+    outcome = post_digest(client_factory(settings, db)(team), args.channel, digest)
     if outcome != "posted":
         print(f"dealbot: the digest for {args.channel} was not posted: {outcome}",
               file=sys.stderr)
@@ -134,7 +170,10 @@ def add_parsers(sub: Any) -> None:
     rep = sub.add_parser("report", help="print the pipeline summary or the funnel report")
     rep.add_argument("kind", type=DigestKind, choices=list(DigestKind))
     rep.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
-    rep.add_argument("--format", choices=("text", "json"), default="text")
+    rep.add_argument("--format", choices=("text", "json", "png"), default="text",
+                     help="png: the report's chart, 1200 x 800 pixels (needs --output)")
+    rep.add_argument("--output", "-o", metavar="FILE",
+                     help="write to this file instead of the terminal")
     rep.add_argument("--as-of", help="pipeline: the time of the report (ISO, default now)")
     rep.add_argument("--week", help="funnel: the ISO week, like 2026-W47 (default this week)")
     rep.add_argument("--tz", help="the time zone (default the workspace's)")

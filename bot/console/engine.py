@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 
 from bot.app import create_app, utc_now
 from bot.config import Settings
+from bot.console.files import SharedFiles
 from bot.console.people import LocalUsers
 from bot.slack_standin import (
     FakeSlack,
@@ -100,6 +101,7 @@ class Engine:
         self._sources: dict[str, Message | None] = {}
         # the local users own their workspace, so users.info says they are admins
         self.slack = FakeSlack(team_id=TEAM, person=self.users.info)
+        self.files = SharedFiles(self.settings.database_url)
 
     def __enter__(self) -> Engine:
         self.slack.start()
@@ -176,11 +178,11 @@ class Engine:
         return self._send(request, None, missing="The app has no Home tab yet.")
 
     def post_digest(self, kind: DigestKind) -> list[Shown]:
-        """Posts in #sales what a scheduled `kind` digest would post now, through the code
-        the scheduler uses."""
+        """Posts in #sales what a scheduled `kind` digest would post now (and the funnel's
+        chart in its thread), through the code the scheduler uses."""
         mark = len(self.slack.received())
-        blocks, text = preview_digest(self.db, kind=kind, team=TEAM, now=self.clock())
-        post_digest(self.app.client, CHANNEL, blocks, text)
+        post_digest(self.app.client, CHANNEL,
+                    preview_digest(self.db, kind=kind, team=TEAM, now=self.clock()))
         return self._collect(mark, None)
 
     def _acting(self) -> dict[str, Any]:
@@ -211,6 +213,8 @@ class Engine:
                 shown += self._on_response(record)
             elif record.kind == "api":
                 shown += self._on_api(record)
+            elif record.kind == "upload":
+                self.files.keep(record)
         return shown
 
     def _on_response(self, record: Recorded) -> list[Shown]:
@@ -251,9 +255,7 @@ class Engine:
             self.homes[str(body.get("user_id", ""))] = view
             return [Shown("home", view=view, text=str(body.get("user_id", "")))]
         if method == "files.completeUploadExternal":
-            titles = [f.get("title") for f in body.get("files") or [] if isinstance(f, dict)]
-            named = ", ".join(filter(None, titles)) or "a file"
-            return [Shown("notice", text=f"Dealbot shared {named}.")]
+            return [Shown("notice", text=self.files.notice(body))]
         return []
 
     def _on_chat_change(self, method: str, body: dict) -> list[Shown]:

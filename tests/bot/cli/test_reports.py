@@ -11,8 +11,10 @@ from decimal import Decimal
 import pytest
 
 from bot.cli.main import main
+from handlers.charts import canvas
 from storage.deals import operations as deals
 from storage.leads import operations as leads
+from tests.handlers.charts.pixels import bars, decoded, drawn_share
 
 NOW = datetime.now(UTC)
 
@@ -57,8 +59,18 @@ def test_report_pipeline_lists_a_few_deals_per_attention_list_with_the_totals(te
 def test_help_loads_no_database_or_slack_code():
     """`dealbot --help` starts fast because the commands import what they use when they run."""
     code = ("import sys; from bot.cli.main import build_parser; build_parser(); "
-            "print(sorted(m for m in ('sqlalchemy', 'slack_bolt', 'alembic', 'storage.db') "
-            "if m in sys.modules))")
+            "print(sorted(m for m in ('sqlalchemy', 'slack_bolt', 'alembic', 'storage.db', "
+            "'matplotlib', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_app_and_the_scheduler_load_the_plotting_library_only_to_draw():
+    """Serving requests and running digests import the chart code but not matplotlib (about
+    0.6 s and 60 MiB) until a chart is drawn."""
+    code = ("import sys, bot.app, bot.digests, bot.console, bot.cli.reports, handlers.registry; "
+            "print(sorted(m for m in ('matplotlib', 'numpy', 'PIL') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
@@ -77,6 +89,31 @@ def test_report_funnel_for_a_week_in_a_zone(team, capsys):
         "2026-W47", "Europe/Oslo", "2026-11-15T23:00:00Z")
     assert main(["report", "funnel"]) == 0
     assert "Awareness" in capsys.readouterr().out
+
+
+def test_report_funnel_and_pipeline_write_pictures_of_a_past_week_and_day(team, tmp_path,
+                                                                          capsys):
+    funnel, pipeline = tmp_path / "f.png", tmp_path / "p.png"
+    assert main(["report", "funnel", "--format", "png", "--output", str(funnel), "--week",
+                 "2026-W47", "--tz", "Europe/Oslo"]) == 0
+    assert main(["report", "pipeline", "--format", "png", "-o", str(pipeline), "--as-of",
+                 (NOW - timedelta(days=1)).isoformat()]) == 0
+    assert capsys.readouterr().err == f"Wrote {funnel}.\nWrote {pipeline}.\n"
+    for path in (funnel, pipeline):
+        pixels = decoded(path.read_bytes())
+        assert pixels.shape == (800, 1200, 3) and drawn_share(pixels) > 0.02  # text at least
+    assert bars(decoded(pipeline.read_bytes()), canvas.SKY)  # Acme's $1,200.50 in Proposal
+
+
+def test_a_picture_needs_a_file_and_a_file_that_cannot_be_written_is_one_line(team, tmp_path,
+                                                                               capsys):
+    assert main(["report", "funnel", "--format", "png"]) == 2
+    assert capsys.readouterr().err == ("dealbot: --format png needs --output FILE (a picture "
+                                       "is not written to the terminal).\n")
+    assert main(["report", "funnel", "--format", "png", "-o", str(tmp_path / "no" / "f.png")]) == 2
+    assert "f.png cannot be written: No such file or directory" in capsys.readouterr().err
+    assert main(["report", "funnel", "--format", "json", "-o", str(tmp_path / "f.json")]) == 0
+    assert json.loads((tmp_path / "f.json").read_text())["kind"] == "funnel"
 
 
 @pytest.mark.parametrize("argv", [["--week", "2026-W60"], ["--tz", "Mars/Base"],

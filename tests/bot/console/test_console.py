@@ -9,11 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.config import Settings
 from bot.console import run_console
 from bot.console.mrkdwn import Style, to_text, wrap
 from bot.console.people import LocalUsers
 from bot.slack_standin.identity import LOCAL_TEAM
+from handlers.digests import Digest
 
 ROOT = Path(__file__).parents[2]
 
@@ -180,19 +183,29 @@ def test_the_cli_console_runs_a_piped_script_with_the_demo(tmp_path):
     assert again.returncode == 0 and "already in this database" in again.stdout
 
 
-def test_digest_posts_in_sales_what_the_scheduler_would_post_now(db, clock):
+def test_digest_posts_in_sales_what_the_scheduler_would_post_now(db, clock, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where the pictures of a session on PostgreSQL go
     transcript = session(db, clock, "/deal new Acme 50k\n:digest pipeline\n:digest funnel\n")
     pipeline = after(transcript, ":digest pipeline")
     assert "in #sales · message 2" in pipeline and "only visible to you" not in pipeline
     assert "$50,000" in pipeline and "Share" not in pipeline  # a digest, not /pipeline's answer
+    assert "shared a file" not in pipeline
     funnel = after(transcript, ":digest funnel")
     assert "in #sales · message 3" in funnel and "Awareness" in funnel
+    shared = re.search(r"Dealbot shared a file: (.+\.png)$", funnel, re.MULTILINE)
+    assert shared, funnel
+    path = Path(shared.group(1))
+    sqlite_file = make_url(db.url).database if db.url.startswith("sqlite") else None
+    beside = Path(sqlite_file).resolve().parent if sqlite_file else tmp_path
+    assert path.parent == beside and path.name == "dealbot-funnel-2026-W46.png"
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_block_kit_slack_would_refuse_is_drawn_with_a_notice_saying_why(db, clock, monkeypatch):
     header = {"type": "header", "text": {"type": "mrkdwn", "text": "*Pipeline*"}}
     monkeypatch.setattr("bot.console.engine.preview_digest",
-                        lambda db, **_: ([header], "Pipeline"))
+                        lambda db, **_: Digest([header], "Pipeline"))
     digest = after(session(db, clock, ":digest pipeline\n"), ":digest pipeline")
     assert "Slack would refuse this" in digest and "header text must be plain_text" in digest
     drawn = digest.split("in #sales · message 1", 1)[1]  # drawn all the same
