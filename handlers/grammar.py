@@ -12,7 +12,8 @@ Choices worth knowing (each one has a test):
   right after the colon is the whole value; a quoted value (`close:"end of month"`) ends at
   its closing quote; `reason:` takes the rest of the text, whatever it holds.
 - A value at the end of the words (`Acme Corp 50 000 NOK`, `Acme end of month`) is the
-  longest tail (amounts) or the shortest tail (dates) that reads as one.
+  longest tail (amounts, up to 4 words: `kr 1 250 000`) or the shortest tail (dates) that
+  reads as one.
 - A record is named by `#id` (one word) or by the words before the last one, so
   `/deal move Acme North proposal` moves "Acme North"; a `to` between them is dropped.
 """
@@ -26,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
+from storage import text_fields
 from storage.digests.subscriptions import WEEKDAYS
 from storage.errors import UsageError
 from storage.kinds import DigestKind
@@ -143,8 +145,9 @@ def parse_tag(token: str) -> str:
     if name.isdigit():
         raise UsageError(f"{quoted(word)} names a deal by its number, not a tag: a tag needs "
                          "more than digits, like `#q4`.")
-    if len(name) > 40:
-        raise UsageError(f"{quoted(word)} is too long for a tag: the most is 40 characters.")
+    if len(name) > text_fields.TAG.limit:
+        raise UsageError(f"{quoted(word)} is too long for a tag: the most is "
+                         f"{text_fields.TAG.limit} characters.")
     if not re.fullmatch(r"[\w-]+", name):
         raise UsageError(f"{quoted(word)} is not a tag: use only letters, digits, `-` and `_`, "
                          "like `#q4-renewal`.")
@@ -209,7 +212,9 @@ def split_tail(words: list[str], read: Callable[[str], T | None], *, longest: in
 def _amount_reader(currency: str) -> Callable[[str], Decimal | None]:
     def read(tail: str) -> Decimal | None:
         typed = as_typed(tail)
-        return parse_amount(typed, currency=currency) if looks_like_amount(typed) else None
+        if not looks_like_amount(typed, currency=currency):
+            return None
+        return parse_amount(typed, currency=currency)
     return read
 
 
@@ -217,7 +222,7 @@ def split_amount(text: str, currency: str) -> tuple[str, Decimal | None]:
     """`Acme Corp 50 000 NOK` -> ("Acme Corp", 50000): the name and the amount at its end, if
     any. A last word that was meant as an amount but is not one is refused."""
     words = text.split()
-    found = split_tail(words, _amount_reader(currency), longest=3)
+    found = split_tail(words, _amount_reader(currency), longest=4)
     if found is not None:
         return found
     if len(words) > 1 and words[-1][0] in "$€£-0123456789":  # meant as an amount, mistyped
@@ -228,7 +233,7 @@ def split_amount(text: str, currency: str) -> tuple[str, Decimal | None]:
 def split_value(text: str, currency: str, usage: str) -> tuple[str, Decimal]:
     """`Acme North 75k` -> ("Acme North", 75000), for `/deal value`; the record as typed."""
     words = text.split()
-    found = split_tail(words, _amount_reader(currency), longest=3)
+    found = split_tail(words, _amount_reader(currency), longest=4)
     if found is None:
         missing = ("Tell me the deal and its new value." if len(words) < 2
                    else f"{quoted(as_typed(words[-1]))} is not an amount.")

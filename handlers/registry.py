@@ -6,7 +6,7 @@ from slack_bolt import App
 
 from handlers import deadline, deliveries, home, replies
 from handlers.actions import deal_card, deal_create, deal_modals, lead_card, lead_modals
-from handlers.commands import deal, lead, reports
+from handlers.commands import common, deal, lead, reports
 from handlers.deps import Deps
 
 
@@ -14,6 +14,7 @@ def register(app: App, deps: Deps) -> None:
     replies.register(app)
     deadline.register(app, deps)  # before any other middleware does work
     deliveries.register(app, deps)
+    common.register(app)
     deal.register(app, deps)
     lead.register(app, deps)
     lead_card.register(app, deps)

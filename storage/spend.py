@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from storage.errors import UsageError
 from storage.models import Spend
+from storage.text_fields import normalise_source
 from storage.values import iso_week_label
-from storage.values.sources import normalise_source
 from storage.workspaces import ensure_workspace
 
 MAX_SPEND = Decimal(10) ** 12

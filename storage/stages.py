@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage import text_fields
 from storage.errors import NotFound, RuleViolation, UsageError
 from storage.kinds import PipelineKind, StageKind
 from storage.memo import forget, remembered
 from storage.models import Pipeline, Stage
 from storage.workspaces import default_stages, pipeline_of
-
-MAX_STAGE_NAME = 60
 
 
 @dataclass(frozen=True)
@@ -80,11 +79,7 @@ def _require_workspace(session: Session, team: str, kind: PipelineKind) -> None:
 
 def _check_name(session: Session, team: str, kind: PipelineKind, name: str,
                 exclude: int | None = None) -> str:
-    name = " ".join(name.split())
-    if not name:
-        raise UsageError("A stage needs a name.")
-    if len(name) > MAX_STAGE_NAME:
-        raise UsageError(f"A stage name can be at most {MAX_STAGE_NAME} characters.")
+    name = text_fields.STAGE_NAME.required(name, "A stage needs a name.")
     for stage in stages_of(session, team=team, kind=kind):
         if stage.id != exclude and stage.name.casefold() == name.casefold():
             raise RuleViolation(f"There is already a stage called `{stage.name}`.")

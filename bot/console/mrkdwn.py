@@ -45,8 +45,9 @@ def visible_len(text: str) -> int:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap on spaces (non-breaking spaces keep words together), by visible
-    length; a word longer than the width stands on its own line."""
+    """Greedy word wrap on spaces (non-breaking spaces, as in `50 000 kr`, keep words
+    together and are drawn as spaces), by visible length; a word longer than the width
+    stands on its own line."""
     lines: list[str] = []
     for raw in text.split("\n"):
         line = ""
@@ -57,7 +58,7 @@ def wrap(text: str, width: int) -> list[str]:
             else:
                 line = f"{line} {word}" if line else word
         lines.append(line)
-    return [line.replace("\u00a0", " ") for line in lines]
+    return [line.replace("\u00a0", " ").replace("\u202f", " ") for line in lines]
 
 
 def to_text(mrkdwn: str, style: Style) -> str:

@@ -13,8 +13,15 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from storage import text_fields
 from storage.errors import UsageError
-from storage.values import parse_amount, parse_date, parse_iso_week, parse_user_mention
+from storage.values import (
+    day_first_date,
+    parse_amount,
+    parse_date,
+    parse_iso_week,
+    parse_user_mention,
+)
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "deals": {
@@ -81,7 +88,7 @@ def map_header(kind: str, header: str) -> tuple[str, str] | None:
     return None
 
 
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_DOTTED = re.compile(r"(\d{1,2}\.\d{1,2}\.\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 def parse_time(text: str, zone: ZoneInfo, today: date) -> datetime:
@@ -101,12 +108,13 @@ def parse_time(text: str, zone: ZoneInfo, today: date) -> datetime:
 
 def _other_time(text: str, today: date) -> datetime:
     if found := _DOTTED.fullmatch(text):
-        day, month, year, hour, minute, second = found.groups()
+        day_text, hour, minute, second = found.groups()
+        if (day := day_first_date(day_text, today=today)) is None:  # the rule chat uses
+            raise UsageError(f"`{text}` is not a date I can read")
         try:
-            return datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                             int(second or 0))
+            return datetime.combine(day, time(int(hour or 0), int(minute or 0), int(second or 0)))
         except ValueError:
-            raise UsageError(f"`{text}` is not a date that exists") from None
+            raise UsageError(f"`{text}` is not a time that exists") from None
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}.*", text):
         raise UsageError(f"`{text}` could be read more than one way: write times as "
                          "`2026-03-01 09:30` (or `01.03.2026 09:30`)")
@@ -122,16 +130,10 @@ def parse_day(text: str, zone: ZoneInfo, today: date) -> date:
     return parse_time(clean, zone, today).astimezone(zone).date()
 
 
-_DECIMAL_COMMA = re.compile(r"(\d{1,3}(?:[. ]\d{3})*|\d+),(\d{1,2})")
-
-
 def parse_money(text: str, currency: str) -> Decimal:
-    """An amount as `/deal` reads it (`50000`, `50k`, `$50,000`, `50 000 NOK`), plus a
-    decimal comma as spreadsheets in Norway and Germany write it (`1.234,50`, `99,5`)."""
-    clean = " ".join(text.split())
-    if found := _DECIMAL_COMMA.fullmatch(clean):
-        clean = re.sub(r"[. ]", "", found[1]) + "." + found[2]
-    return parse_amount(clean, currency=currency)
+    """An amount as `/deal` reads it (`50000`, `50k`, `$50,000`, `50 000 NOK`), which takes
+    a decimal comma as spreadsheets in Norway and Germany write it (`1.234,50`, `99,5`)."""
+    return parse_amount(text, currency=currency)
 
 
 def parse_week(text: str, zone: ZoneInfo, today: date) -> date:
@@ -148,9 +150,9 @@ def parse_owner(text: str) -> str:
     clean = text.strip()
     if clean.startswith("<@"):
         return parse_user_mention(clean)
-    if len(clean) > 32:
-        raise UsageError(f"owner `{clean[:40]}` is longer than 32 characters; give the "
-                         "Slack user id (like `U0123ABCD`)")
+    if len(clean) > text_fields.OWNER.limit:
+        raise UsageError(f"owner `{clean[:40]}` is longer than {text_fields.OWNER.limit} "
+                         "characters; give the Slack user id (like `U0123ABCD`)")
     return clean
 
 

@@ -20,6 +20,7 @@ from bot.imports.columns import (
 from storage.errors import DealbotError
 from storage.imports.records import DealRecord, LeadRecord, Problems, SpendRecord
 from storage.models import Workspace
+from storage.values import without_controls
 
 Record = DealRecord | LeadRecord | SpendRecord
 PROGRESS_EVERY = 2000
@@ -39,13 +40,14 @@ class _Row:
         self.entered: list[tuple[str, str]] = []
         self.reasons: list[str] = []
         for header, value in row.items():
-            if header not in columns or value is None or not str(value).strip():
+            text = without_controls(str(value or "")).strip()  # as on every path into storage
+            if header not in columns or not text:
                 continue
             column, stage = columns[header]
             if column == "entered":
-                self.entered.append((stage, str(value).strip()))
+                self.entered.append((stage, text))
             else:
-                self.cells[column] = str(value).strip()
+                self.cells[column] = text
 
     def read(self, column: str, reader: Callable[[str], Any]) -> Any:
         text = self.cells.get(column)

@@ -17,7 +17,7 @@ from handlers import grammar, ids
 from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.deal_surface import Surface
 from handlers.deps import Deps
-from storage import values
+from storage import text_fields, values
 from storage.deals import operations as deals
 from storage.errors import DealbotError
 
@@ -86,7 +86,8 @@ def deal_fields(form: Form, currency: str, *,
     value = read(ids.DEAL_FORM_VALUE, lambda: _amount(form.text(ids.DEAL_FORM_VALUE), currency))
     close = read(ids.DEAL_FORM_CLOSE, lambda: _date(form, ids.DEAL_FORM_CLOSE))
     owner = read(ids.DEAL_FORM_OWNER, lambda: form.picked(ids.DEAL_FORM_OWNER, "selected_user"))
-    next_action = read(ids.DEAL_FORM_NEXT, lambda: form.text(ids.DEAL_FORM_NEXT) or None)
+    next_action = read(ids.DEAL_FORM_NEXT,
+                       lambda: text_fields.NEXT_ACTION.optional(form.text(ids.DEAL_FORM_NEXT)))
     due = read(ids.DEAL_FORM_DUE, lambda: _date(form, ids.DEAL_FORM_DUE))
     tags = read(ids.DEAL_FORM_TAGS, lambda: _tags(form.text(ids.DEAL_FORM_TAGS)))
     stage = (read(ids.DEAL_FORM_STAGE, lambda: form.picked(ids.DEAL_FORM_STAGE, "selected_option"))
@@ -111,4 +112,5 @@ def _date(form: Form, block_id: str) -> date | None:
 def _tags(text: str) -> list[str]:
     """`#q4 #renewal`, also with commas or without the #."""
     words = text.replace(",", " ").split()
-    return sorted({grammar.parse_tag(w if w.startswith("#") else f"#{w}") for w in words})
+    tags = {grammar.parse_tag(w if w.startswith("#") else f"#{w}") for w in words}
+    return list(text_fields.checked_tags(tags))

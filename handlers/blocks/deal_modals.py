@@ -10,9 +10,13 @@ from decimal import Decimal
 
 from handlers import ids
 from handlers.blocks.format import clip, escape, option, section
-from storage.deals.operations import MAX_NAME, MAX_NEXT_ACTION, MAX_NOTE
+from storage import text_fields
 from storage.deals.views import DealView
 from storage.stages import StageView
+
+# The tags as typed in the form: the stored text (tags and a space between two) with a `#`
+# before each tag, of which there are at most half as many as characters.
+TAGS_TYPED = text_fields.TAGS.limit + (text_fields.TAGS.limit + 1) // 2
 
 
 def modal(callback_id: str, title: str, submit: str | None, metadata: str,
@@ -65,7 +69,7 @@ def lost_modal(deal: DealView, reasons: tuple[str, ...], metadata: str) -> dict:
             "placeholder": {"type": "plain_text", "text": "Pick a reason"},
             "options": [option(r, r) for r in reasons[:100]]}, optional=True))
     blocks.append(_input(ids.DEAL_LOST_REASON_BLOCK, "Or in your words",
-                         _text(max_length=MAX_NEXT_ACTION), optional=True,
+                         _text(max_length=text_fields.LOST_REASON.limit), optional=True,
                          hint="This wins over the picked reason when you fill in both."))
     return modal(ids.DEAL_LOST_MODAL, "Deal lost", "Close as lost", metadata, blocks)
 
@@ -74,7 +78,8 @@ def note_modal(deal: DealView, metadata: str) -> dict:
     """A note about a contact; its submission makes the deal's last contact now."""
     return modal(ids.DEAL_NOTE_MODAL, "Add note", "Save note", metadata, [
         section(f"What happened with {_subject(deal)}? Saving it logs a contact now."),
-        _input(ids.DEAL_NOTE_BLOCK, "Note", _text(max_length=MAX_NOTE, multiline=True)),
+        _input(ids.DEAL_NOTE_BLOCK, "Note",
+               _text(max_length=text_fields.NOTE.limit, multiline=True)),
     ])
 
 
@@ -96,7 +101,7 @@ def _form_inputs(deal: DealView | None, stages: list[StageView] | None, *,
     if (owner := deal.owner if deal else owner):
         owner_element["initial_user"] = owner
     blocks = [_input(ids.DEAL_FORM_NAME, "Name", _text(deal.name if deal else None,
-                                                        max_length=MAX_NAME)),
+                                                        max_length=text_fields.DEAL_NAME.limit)),
               _input(ids.DEAL_FORM_VALUE, "Value", _text(_amount(deal), max_length=40),
                      optional=True, hint="For example 50k, 50000 or $1.2m")]
     if stages is not None:
@@ -108,11 +113,12 @@ def _form_inputs(deal: DealView | None, stages: list[StageView] | None, *,
                optional=True),
         _input(ids.DEAL_FORM_OWNER, "Owner", owner_element),
         _input(ids.DEAL_FORM_NEXT, "Next action",
-               _text(deal.next_action if deal else None, max_length=MAX_NEXT_ACTION),
+               _text(deal.next_action if deal else None,
+                     max_length=text_fields.NEXT_ACTION.limit),
                optional=True),
         _input(ids.DEAL_FORM_DUE, "Next action due", _date(deal and deal.next_action_due),
                optional=True),
-        _input(ids.DEAL_FORM_TAGS, "Tags", _text(_tags(deal), max_length=400), optional=True,
+        _input(ids.DEAL_FORM_TAGS, "Tags", _text(_tags(deal), max_length=TAGS_TYPED), optional=True,
                hint="Words starting with #, for example #q4 #renewal"),
     ]
     return blocks

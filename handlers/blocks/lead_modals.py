@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import ids
 from handlers.blocks.format import clip, escape, option, section
+from storage import text_fields
 from storage.leads.views import LeadView
 from storage.stages import StageView
 
@@ -47,5 +48,5 @@ def drop_modal(lead: LeadView, metadata: str) -> dict:
         {"type": "input", "block_id": ids.LEAD_DROP_REASON_BLOCK, "optional": True,
          "label": {"type": "plain_text", "text": "Reason"},
          "element": {"type": "plain_text_input", "action_id": ids.LEAD_DROP_REASON,
-                     "max_length": 500}},
+                     "max_length": text_fields.DROP_REASON.limit}},
     ])

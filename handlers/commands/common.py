@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from handlers import messages
@@ -17,6 +18,7 @@ from handlers.deps import Deps
 from handlers.replies import Respond, answer_later, in_channel
 from storage.deals.views import DealChange
 from storage.errors import NotAllowed, UsageError
+from storage.values import without_controls
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,18 @@ class Call:
         info = self.client.users_info(user=self.user)["user"]
         if not (info.get("is_admin") or info.get("is_owner")):
             raise NotAllowed(messages.NOT_ADMIN.format(what=what))
+
+
+def register(app: App) -> None:
+    @app.middleware
+    def without_control_characters(body: dict,
+                                   next: Callable[[], BoltResponse]) -> BoltResponse:
+        """A command's text without control characters before any listener reads it: NUL
+        and its kind are no words, and PostgreSQL refuses NUL even in a lookup. Modal
+        inputs and imports are cleaned the same way by storage (storage.text_fields)."""
+        if body.get("command") and isinstance(body.get("text"), str):
+            body["text"] = without_controls(body["text"])
+        return next()
 
 
 def show_change(call: Call, change: DealChange) -> None:

@@ -13,21 +13,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from storage import text_fields
 from storage.conversion import follow_deal_stage
 from storage.deals.views import DealChange, DealView, deal_view, event_view
 from storage.errors import ClosedDeal, RuleViolation, StageGone, StaleVersion, UsageError
 from storage.followups import followups_of
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.lookup import deal_by_number
-from storage.models import LOST_REASON, Deal, DealEvent, Stage, sorted_tags, tags_text
+from storage.models import LOST_REASON, Deal, DealEvent, Stage, tags_text
 from storage.stages import find_stage, stages_of
-from storage.values import check_text
-from storage.values.sources import normalise_source
+from storage.text_fields import normalise_source
 from storage.workspaces import ensure_workspace, next_number
 
-MAX_NAME = 200
-MAX_NOTE = 3000
-MAX_NEXT_ACTION = 500
 MAX_VALUE = Decimal(10) ** 12
 
 
@@ -45,9 +42,10 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     if target.kind != StageKind.OPEN:
         raise RuleViolation(f"A new deal starts in an open stage, not in `{target.name}`.")
     deal = Deal(team_id=team, number=next_number(session, team=team, kind=PipelineKind.DEAL),
-                pipeline_id=target.pipeline_id, stage_id=target.id, name=name, company=company,
+                pipeline_id=target.pipeline_id, stage_id=target.id, name=name,
+                company=text_fields.COMPANY.optional(company),
                 value=check_value(value or Decimal("0")), owner=owner or actor,
-                expected_close=expected_close, tags=sorted_tags(tags),
+                expected_close=expected_close, tags=text_fields.checked_tags(tags),
                 source=normalise_source(source), lead_id=lead_id, created_at=now,
                 created_by=actor, last_activity_at=now)
     session.add(deal)
@@ -78,7 +76,7 @@ def win_deal(session: Session, *, team: str, number: int, actor: str, now: datet
 def lose_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
-    deal.lost_reason = check_text(reason, MAX_NEXT_ACTION, "A lost reason") if reason else None
+    deal.lost_reason = text_fields.LOST_REASON.optional(reason)
     # the reason goes on the event too: reports of past weeks name the reason given then
     return _change_stage(session, deal, _closing_stage(session, team, StageKind.LOST), actor, now,
                          field=LOST_REASON if deal.lost_reason else None,
@@ -135,7 +133,7 @@ def set_next_action(session: Session, *, team: str, number: int, text: str, due:
                     actor: str, now: datetime, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
     deal.next_action_due = due
-    clean = check_text(text, MAX_NEXT_ACTION, "A next action")
+    clean = text_fields.NEXT_ACTION.required(text, "What is the next action?")
     return _set_field(session, deal, "next_action", clean, actor, now, kind=EventKind.NEXT)
 
 
@@ -145,7 +143,7 @@ def add_note(session: Session, *, team: str, number: int, text: str, actor: str,
     Allowed on closed deals too: talking to a customer after the deal is normal."""
     deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
-    clean = check_text(text, MAX_NOTE, "A note")
+    clean = text_fields.NOTE.required(text, "A note cannot be empty.")
     deal.last_contact_at = now
     deal.last_activity_at = now
     session.flush()
@@ -172,8 +170,7 @@ def edit_deal(session: Session, *, team: str, number: int, actor: str, now: date
     deal = _open_deal(session, team, number, expected_version)
     cleaners: dict[str, Callable[[Any], object]] = {
         "name": check_name, "value": check_value,
-        "next_action": lambda v: check_text(v, MAX_NEXT_ACTION, "A next action") if v else None,
-        "tags": sorted_tags}
+        "next_action": text_fields.NEXT_ACTION.optional, "tags": text_fields.checked_tags}
     for field in dataclasses.fields(fields):
         raw = getattr(fields, field.name)
         value = cleaners[field.name](raw) if field.name in cleaners else raw
@@ -184,13 +181,7 @@ def edit_deal(session: Session, *, team: str, number: int, actor: str, now: date
 
 
 def check_name(name: str) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        raise UsageError("A deal needs a name.")
-    if len(clean) > MAX_NAME:
-        raise UsageError(f"A name can be at most {MAX_NAME} characters; this one has "
-                         f"{len(clean)}.")
-    return clean
+    return text_fields.DEAL_NAME.required(name, "A deal needs a name.")
 
 
 def check_value(value: Decimal) -> Decimal:

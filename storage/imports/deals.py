@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.deals.operations import MAX_NEXT_ACTION, check_name, check_value
-from storage.errors import DealbotError
+from storage import text_fields
+from storage.deals.operations import check_name, check_value
 from storage.imports.records import (
     DealRecord,
     ImportRefused,
@@ -30,6 +30,7 @@ from storage.imports.records import (
 )
 from storage.imports.write import (
     check_unique,
+    checked,
     delete_events,
     external_ids,
     history_of,
@@ -40,17 +41,14 @@ from storage.imports.write import (
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.models import (
     LOST_REASON,
-    MAX_TAGS_TEXT,
     Deal,
     DealEvent,
     Lead,
     LeadEvent,
-    sorted_tags,
     table_of,
-    tags_text,
 )
 from storage.stages import stages_of
-from storage.values.sources import normalise_source
+from storage.text_fields import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
 DEALS, EVENTS = table_of(Deal), table_of(DealEvent)
@@ -153,23 +151,22 @@ def _plans(session: Session, team: str, records: list[DealRecord], now: datetime
 def _values(record: DealRecord, history: Rebuilt, stages: StageIndex,
             reasons: list[str]) -> dict[str, Any] | None:
     """The deal's columns as the row sets them, or None (with reasons) when one is bad."""
-    try:
-        values = {"name": check_name(record.name), "value": check_value(record.value),
-                  "source": normalise_source(record.source)}
-    except DealbotError as error:
-        reasons.append(error.message)
+    values = checked(reasons, {
+        "id": lambda: text_fields.RECORD_ID.clean(record.external_id),
+        "lead": lambda: text_fields.RECORD_ID.clean(record.lead),
+        "name": lambda: check_name(record.name), "value": lambda: check_value(record.value),
+        "source": lambda: normalise_source(record.source),
+        "company": lambda: text_fields.COMPANY.optional(record.company),
+        "tags": lambda: text_fields.checked_tags(record.tags),
+        "lost_reason": lambda: text_fields.LOST_REASON.optional(record.lost_reason)})
+    if values is None:
         return None
-    for column, text, limit in (("company", record.company, 200),
-                                ("tags", tags_text(record.tags), MAX_TAGS_TEXT),
-                                ("lost_reason", record.lost_reason, MAX_NEXT_ACTION)):
-        if text and len(text) > limit:
-            reasons.append(f"`{column}` is longer than {limit} characters")
+    del values["id"], values["lead"]
     lost = next(s for s in stages.stages if s.id == history.stage_id).kind == StageKind.LOST
     last = history.steps[-1].at
-    return {**values, "stage_id": history.stage_id, "company": record.company,
-            "owner": record.owner, "expected_close": record.expected_close,
-            "tags": sorted_tags(record.tags),
-            "lost_reason": record.lost_reason if lost else None,
+    return {**values, "stage_id": history.stage_id, "owner": record.owner,
+            "expected_close": record.expected_close,
+            "lost_reason": values["lost_reason"] if lost else None,
             "created_at": history.created, "closed_at": history.closed_at,
             "last_activity_at": max(last, record.last_activity or last)}
 

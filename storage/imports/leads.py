@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.errors import DealbotError
+from storage import text_fields
 from storage.imports.records import (
     ImportRefused,
     ImportResult,
@@ -28,6 +28,7 @@ from storage.imports.records import (
 )
 from storage.imports.write import (
     check_unique,
+    checked,
     delete_events,
     external_ids,
     history_of,
@@ -37,9 +38,9 @@ from storage.imports.write import (
 )
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.leads.checks import check_lead_name
-from storage.models import MAX_TAGS_TEXT, Deal, Lead, LeadEvent, sorted_tags, table_of, tags_text
+from storage.models import Deal, Lead, LeadEvent, table_of
 from storage.stages import stages_of
-from storage.values.sources import normalise_source
+from storage.text_fields import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
 LEADS, EVENTS = table_of(Lead), table_of(LeadEvent)
@@ -136,21 +137,22 @@ def _plans(session: Session, team: str, records: list[LeadRecord], now: datetime
 def _values(record: LeadRecord, history: Rebuilt, reasons: list[str],
             deal: tuple[int, int, str, datetime, str | None] | None) -> dict[str, Any] | None:
     """The lead's columns as the row sets them, or None (with reasons) when one is bad."""
-    try:
-        values = {"name": check_lead_name(record.name), "source": normalise_source(record.source)}
-    except DealbotError as error:
-        reasons.append(error.message)
+    values = checked(reasons, {
+        "id": lambda: text_fields.RECORD_ID.clean(record.external_id),
+        "deal": lambda: text_fields.RECORD_ID.optional(record.deal),
+        "name": lambda: check_lead_name(record.name),
+        "source": lambda: normalise_source(record.source),
+        "company": lambda: text_fields.COMPANY.optional(record.company),
+        "tags": lambda: text_fields.checked_tags(record.tags),
+        "drop_reason": lambda: text_fields.DROP_REASON.optional(record.drop_reason)})
+    if values is None:
         return None
-    for column, text, limit in (("company", record.company, 200),
-                                ("tags", tags_text(record.tags), MAX_TAGS_TEXT),
-                                ("drop_reason", record.drop_reason, 500)):
-        if text and len(text) > limit:
-            reasons.append(f"`{column}` is longer than {limit} characters")
+    values["deal_ref"] = values.pop("deal")
+    del values["id"]
     last = history.steps[-1].at
     dropped = history.closed_at is not None
-    return {**values, "stage_id": history.stage_id, "company": record.company,
-            "owner": record.owner, "tags": sorted_tags(record.tags), "created_at": history.created,
-            "dropped_at": history.closed_at,
-            "drop_reason": record.drop_reason if dropped else None,
-            "converted_at": deal[3] if deal else None, "deal_ref": record.deal,
+    return {**values, "stage_id": history.stage_id, "owner": record.owner,
+            "created_at": history.created, "dropped_at": history.closed_at,
+            "drop_reason": values["drop_reason"] if dropped else None,
+            "converted_at": deal[3] if deal else None,
             "last_activity_at": max(last, record.last_activity or last)}

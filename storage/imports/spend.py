@@ -15,7 +15,7 @@ from storage.imports.records import ImportRefused, ImportResult, Problems, Spend
 from storage.imports.write import insert_many, update_many
 from storage.models import Spend, table_of
 from storage.spend import EARLIEST_WEEK, MAX_SPEND, week_start
-from storage.values.sources import normalise_source
+from storage.text_fields import normalise_source
 from storage.workspaces import ensure_workspace
 
 

@@ -3,13 +3,14 @@ updated many at a time, histories replaced. No per-row queries, so 100,000 rows 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from storage.errors import DealbotError
 from storage.imports.records import Problems, Rebuilt, StageIndex, closing_of, rebuild_history
 from storage.kinds import EventKind, StageKind
 from storage.models import Stage
@@ -105,6 +106,18 @@ def history_of(record: Any, stages: StageIndex, stage_column: str,
         reasons.append(rebuilt)
         return None
     return rebuilt
+
+
+def checked(reasons: list[str], checks: dict[str, Callable[[], Any]]) -> dict[str, Any] | None:
+    """What each check returns, by the column it reads; None when any refused, with each
+    refusal added to `reasons` after the name of its column."""
+    values: dict[str, Any] = {}
+    for column, check in checks.items():
+        try:
+            values[column] = check()
+        except DealbotError as error:
+            reasons.append(f"`{column}`: {error.message.rstrip('.')}")
+    return values if len(values) == len(checks) else None
 
 
 def check_unique(records: Iterable[Any], problems: Problems) -> None:

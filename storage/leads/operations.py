@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from storage import text_fields
 from storage.conversion import (
     conversion_stage,
     dropped_stage,
@@ -37,14 +38,10 @@ from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.leads.checks import check_company, check_contact, check_lead_name
 from storage.leads.views import LeadChange, LeadConversion, lead_event_view, lead_view
 from storage.lookup import lead_by_number
-from storage.models import Lead, Stage, sorted_tags
+from storage.models import Lead, Stage
 from storage.stages import find_stage, stages_of
-from storage.values import check_text
-from storage.values.sources import normalise_source
+from storage.text_fields import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
-
-MAX_NOTE = 3000
-MAX_REASON = 500
 
 
 def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetime,
@@ -52,7 +49,7 @@ def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetim
              stage: str | None = None, owner: str | None = None,
              tags: Iterable[str] = ()) -> LeadChange:
     """A new lead, in the funnel's first stage unless `stage` names another one (never
-    Conversion nor Dropped). `source` is stored as its canonical key (see storage.sources)."""
+    Conversion nor Dropped). `source` is stored as its canonical key (see storage.text_fields.normalise_source)."""
     ensure_workspace(session, team=team, now=now)
     clean_name = check_lead_name(name)
     target = (find_stage(session, team=team, name=stage, kind=PipelineKind.LEAD) if stage
@@ -65,7 +62,7 @@ def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetim
                 stage_id=target.id,
                 name=clean_name, company=check_company(company), contact=check_contact(contact),
                 source=normalise_source(source), owner=owner or actor,
-                tags=sorted_tags(tags), created_at=now, created_by=actor,
+                tags=text_fields.checked_tags(tags), created_at=now, created_by=actor,
                 last_activity_at=now)
     session.add(lead)
     session.flush()
@@ -100,7 +97,7 @@ def drop_lead(session: Session, *, team: str, number: int, actor: str, now: date
     _check_not_converted(session, lead, "dropped")
     if lead.dropped_at is not None:
         raise RuleViolation(f"#{lead.number} {lead.name} is dropped already.")
-    clean = check_text(reason, MAX_REASON, "A reason") if reason else None
+    clean = text_fields.DROP_REASON.optional(reason)
     return _drop(session, lead, clean, actor, now)
 
 
@@ -117,7 +114,7 @@ def add_lead_note(session: Session, *, team: str, number: int, text: str, actor:
                   now: datetime, expected_version: int | None = None) -> LeadChange:
     """Adds a note to the lead's history; allowed in every stage."""
     lead = _lead(session, team, number, expected_version)
-    clean = check_text(text, MAX_NOTE, "A note")
+    clean = text_fields.NOTE.required(text, "A note cannot be empty.")
     lead.last_activity_at = now
     session.flush()
     event = record_lead_event(session, lead, actor, now, EventKind.NOTE, new_value=clean)

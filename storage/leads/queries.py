@@ -13,7 +13,7 @@ from storage.leads.views import LeadView, lead_event_view, lead_view
 from storage.lookup import lead_by_number
 from storage.models import Lead, LeadEvent, Stage, has_tag
 from storage.stages import find_stage
-from storage.values.sources import normalise_source
+from storage.text_fields import normalise_source
 
 LIST_LIMIT = 40
 

@@ -5,8 +5,11 @@
   away; `next friday` is the Friday of next week (weeks start on Monday). `end of week` is the
   Friday on or after today, the end of the work week. A day without a year (`1 dec`) is its
   next occurrence on or after today. `in 1 month` from January 31 is the last day of February.
-  Numeric forms with `/` or `.` (`12/01`) are refused as ambiguous. Dates more than 10 years
-  before or after today are refused.
+  Day first with dots, as Norway and Germany write it and the import reads it: `31.12.2026`,
+  or `31.12.` for its next occurrence on or after today. Other numeric forms with `/` or `.`
+  (`3/4/2026`, `12.01`, `31.12.26`) are refused as ambiguous. A date that does not exist
+  (`31.02.2026`, `2026-02-30`, `30.02.`) is refused as that, never as ambiguous. Dates more
+  than 10 years before or after today are refused.
 """
 
 from __future__ import annotations
@@ -106,12 +109,14 @@ def parse_date(text: str, *, today: date) -> date:
     words = " ".join(text.lower().replace(",", " ").replace("of the ", "of ").split())
     if not words:
         raise UsageError(f"Which date? {_DATE_FORMS}")
-    if re.fullmatch(r"\d{1,4}[/.]\d{1,2}(?:[/.]\d{1,4})?", words):
+    dotted = day_first_date(words, today=today)
+    if dotted is None and re.fullmatch(r"\d{1,4}[/.]\d{1,2}(?:[/.]\d{0,4}\.?)?", words):
         raise UsageError(f"{quoted(text)} could be read more than one way. Write the date as "
-                         "year-month-day, like `2026-12-01`, or as `1 dec`.")
+                         "year-month-day, like `2026-12-01`, day first with dots, like "
+                         "`1.12.2026`, or as `1 dec`.")
     too_far = f"{quoted(text)} is too far from today: give a date within 10 years."
     try:
-        found = _named_date(words, today) or _relative_date(words, today) \
+        found = dotted or _named_date(words, today) or _relative_date(words, today) \
             or _calendar_date(words, today)
     except (OverflowError, ValueError):  # `in 9999 years` leaves the calendar
         raise UsageError(too_far) from None
@@ -122,13 +127,29 @@ def parse_date(text: str, *, today: date) -> date:
     return found
 
 
-def _make_date(year: int, month: int, day: int, text: str) -> date:
+_DAY_FIRST = re.compile(rf"(\d{{1,2}})\.(\d{{1,2}})\.(?:{_YEAR})?")
+
+
+def day_first_date(text: str, *, today: date) -> date | None:
+    """`31.12.2026`, or `31.12.` (its next occurrence on or after `today`); None for text of
+    another form. The one reading of the dotted form, for chat and for imported files."""
+    if not (found := _DAY_FIRST.fullmatch(text.strip())):
+        return None
+    day, month = int(found[1]), int(found[2])
+    if found[3]:
+        return _make_date(int(found[3]), month, day, text)
+    return _next_yearly(month, day, today, text)
+
+
+def _make_date(year: int | None, month: int, day: int, text: str) -> date:
+    """The date, or a refusal that names what does not exist; no `year`: in any year."""
     if not 1 <= month <= 12:
         raise UsageError(f"{quoted(text)} is not a date: there is no month {month}.")
-    if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        leap = f" in {year}, which is not a leap year" if (month, day) == (2, 29) else ""
+    if year is None or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        when = ("in any year" if year is None else f"in {year}, which is not a leap year"
+                if (month, day) == (2, 29) else f"{year}")
         raise UsageError(f"{quoted(text)} is not a date: "
-                         f"{_MONTHS[month - 1].title()} {day} does not exist{leap}.")
+                         f"there is no {day} {_MONTHS[month - 1].title()} {when}.")
     return date(year, month, day)
 
 
@@ -201,7 +222,8 @@ def _calendar_date(words: str, today: date) -> date | None:
 
 def _next_yearly(month: int, day: int, today: date, text: str) -> date:
     """The next `month` `day` on or after today; a February 29 comes within 8 years."""
-    for year in range(today.year, today.year + 9):
-        if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
-            return date(year, month, day)
-    return _make_date(today.year, month, day, text)  # a day that no year has: this refuses it
+    if 1 <= month <= 12:
+        for year in range(today.year, today.year + 9):
+            if 1 <= day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+                return date(year, month, day)
+    return _make_date(None, month, day, text)  # a day that no year has: this refuses it

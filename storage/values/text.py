@@ -1,5 +1,5 @@
 """Text as Slack sends it and as we show it: entities, quoting what a user typed, mentions,
-and the checks on free text. Pure functions; bad input raises `UsageError`."""
+control characters. Pure functions; bad input raises `UsageError`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,17 @@ def _unwrapped(inner: str) -> str:
     return f"{label} ({address})"
 
 
+# Every control character (Unicode category Cc) but tab, line feed and carriage return, and
+# the lone surrogates a JSON payload can carry but no database can store.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def without_controls(text: str) -> str:
+    """`text` without control characters (NUL, which PostgreSQL refuses in text, among
+    them); tabs and line breaks stay: they are whitespace."""
+    return _CONTROLS.sub("", text)
+
+
 def quoted(text: str) -> str:
     """The user's text as inline code in a message, shortened."""
     text = " ".join(text.split()).replace("`", "'")
@@ -79,14 +90,3 @@ def parse_channel_mention(token: str) -> str:
     raise UsageError(f"{quoted(as_typed(token))} is not a mention of a Slack channel. Type `#` "
                      "and pick the channel from the list Slack suggests.")
 
-
-
-def check_text(text: str, limit: int, what: str) -> str:
-    """`text` without surrounding space; refused when empty or longer than `limit`."""
-    clean = text.strip()
-    if not clean:
-        raise UsageError(f"{what} cannot be empty.")
-    if len(clean) > limit:
-        raise UsageError(f"{what} can be at most {limit:,} characters; this one has "
-                         f"{len(clean):,}.")
-    return clean

@@ -168,6 +168,9 @@ def test_split_command_lowercases_the_subcommand_and_strips_the_rest(text, expec
 @pytest.mark.parametrize(("text", "name", "amount"), [
     ("Acme Corp 50 000 NOK", "Acme Corp", Decimal("50000.00")),
     ("Acme Corp 50k", "Acme Corp", Decimal("50000.00")),
+    ("Fjord kr 1 250 000", "Fjord", Decimal("1250000.00")),
+    ("Fjord 1 250 000 NOK", "Fjord", Decimal("1250000.00")),
+    ("Fjord 50.000,50 kr", "Fjord", Decimal("50000.50")),
     ("3M Company", "3M Company", None), ("Acme", "Acme", None)])
 def test_an_amount_at_the_end_of_a_name_is_split_off(text, name, amount):
     assert split_amount(text, "NOK") == (name, amount)
@@ -179,6 +182,8 @@ def test_a_last_word_meant_as_an_amount_but_mistyped_is_refused():
 
 def test_an_amount_in_another_currency_at_the_end_is_refused_not_read_as_part_of_the_name():
     assert "is in EUR" in refusal(split_amount, "Acme EUR 500", "USD")
+    assert refusal(split_amount, "Fjord $500", "NOK").startswith(
+        "This workspace counts in NOK; `$500` is in USD.")
 
 
 def test_a_value_change_without_an_amount_says_which_word_is_not_one():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.console import run_console
-from bot.console.mrkdwn import Style, to_text
+from bot.console.mrkdwn import Style, to_text, wrap
 from bot.console.people import LocalUsers
 from bot.slack_standin.identity import LOCAL_TEAM
 
@@ -124,6 +124,17 @@ def test_every_line_fits_an_80_column_terminal(db, clock):
     drawn = [line for line in transcript.splitlines() if not line.startswith("ann> ")]
     too_wide = [line for line in drawn if len(line) > 80]
     assert too_wide == []
+
+
+def test_money_with_non_breaking_spaces_is_drawn_with_plain_ones_and_kept_together(db, clock):
+    from storage.workspaces import update_settings
+
+    with db.transaction() as s:
+        update_settings(s, team=LOCAL_TEAM, now=clock(), currency="NOK")
+    transcript = session(db, clock, "/deal new Fjord 50 000 NOK\n/pipeline\n")
+    assert "50 000 kr" in after(transcript, "/deal new Fjord 50 000 NOK")
+    assert "\u00a0" not in transcript and "\u202f" not in transcript
+    assert wrap("weighted 1\u202f250\u00a0000\u00a0kr", 12) == ["weighted", "1 250 000 kr"]
 
 
 def test_mrkdwn_reads_as_plain_text_when_piped():

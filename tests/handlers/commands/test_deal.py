@@ -124,7 +124,9 @@ BAD_INPUT = [
     ("new Acme -5k", "negative"),
     ("new Acme 2000000000000", "too large"),
     ("new Acme 50k EUR", "EUR"),
-    ("new Acme close:2026-02-30", "February 30"),
+    ("new Acme close:2026-02-30", "there is no 30 February 2026"),
+    ("new Acme close:31.02.2027", "there is no 31 February 2027"),
+    ("new Fjord 50 000 kr", "counts in USD"),
     ("new Acme close:2099-01-01", "too far"),
     ("new " + "x" * 201, "at most 200 characters"),
     ("new #q4", "A deal needs a name"),  # bare `/deal new` opens the form (issue 3)

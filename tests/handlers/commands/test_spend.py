@@ -38,7 +38,7 @@ def test_an_iso_week_names_its_monday(driver, db):
     ("-500", "negative"),
     ("lots", "is not an amount"),
     ("500 week:2026-W60", "2026 has no week 60"),
-    ("500 week:2026-02-30", "February 30"),
+    ("500 week:2026-02-30", "there is no 30 February 2026"),
     ("500 week:2027-01-04", "has not started yet"),
 ])
 def test_impossible_spend_gets_a_specific_ephemeral_answer_and_records_nothing(driver, db, text,
