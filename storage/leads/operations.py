@@ -49,7 +49,8 @@ def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetim
              stage: str | None = None, owner: str | None = None,
              tags: Iterable[str] = ()) -> LeadChange:
     """A new lead, in the funnel's first stage unless `stage` names another one (never
-    Conversion nor Dropped). `source` is stored as its canonical key (see storage.text_fields.normalise_source)."""
+    Conversion nor Dropped). `source` is stored as its canonical key (see
+    storage.text_fields.normalise_source)."""
     ensure_workspace(session, team=team, now=now)
     clean_name = check_lead_name(name)
     target = (find_stage(session, team=team, name=stage, kind=PipelineKind.LEAD) if stage
