@@ -78,6 +78,7 @@ class EventView:
     field: str | None
     old_value: str | None
     new_value: str | None
+    change_id: int | None = None  # the change it belongs to (storage/undo.py undoes it)
 
 
 @dataclass(frozen=True)
@@ -126,4 +127,5 @@ def event_view(session: Session, event: DealEvent) -> EventView:
         if stage_id is not None:
             names[stage_id] = session.get_one(Stage, stage_id).name
     return EventView(event.at, event.actor, event.kind, names.get(event.from_stage_id),
-                     names.get(event.to_stage_id), event.field, event.old_value, event.new_value)
+                     names.get(event.to_stage_id), event.field, event.old_value, event.new_value,
+                     event.change_id)

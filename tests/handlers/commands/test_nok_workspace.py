@@ -5,10 +5,13 @@ plain decimals wherever a program reads it."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
+from bot.app import web_client
 from bot.cli.main import main
+from bot.digests import run_due_digests
 from bot.slack_standin import FakeSlack, text_of
 from tests.storage.values import nbsp
 
@@ -80,6 +83,16 @@ def test_the_pipeline_shows_kroner_in_columns_that_stay_aligned(nok, driver):
     assert rows["Proposal"][:value_end].endswith(nbsp("1 250 000,50 kr"))
     assert rows["Meeting"][:value_end].endswith(nbsp("0 kr"))
     assert f"*Open:* 2 deals · *{nbsp('1 300 000,50 kr')}*" in text
+
+
+def test_the_daily_digest_shows_kroner(nok, driver, db, slack, settings, clock):
+    driver.one(FJORD)
+    driver.one("subscribe <#C9|sales> daily at 13:00", command="/pipeline", user="UADMIN")
+    run_due_digests(db, lambda team: web_client(settings), clock() + timedelta(hours=1))
+    (digest,) = [c for c in slack.calls("chat.postMessage") if c.body.get("channel") == "C9"]
+    blocks = digest.body["blocks"]
+    text = text_of(json.loads(blocks) if isinstance(blocks, str) else blocks)
+    assert f"*{SHOWN}* · weighted {nbsp('5 000 kr')}" in text
 
 
 def test_the_home_tab_shows_kroner(nok, driver):
