@@ -249,6 +249,10 @@ class DealEvent(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    # a note logged from a Slack message (the Add to deal shortcut): the message's link,
+    # when Slack gave one, and who wrote it
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_author: Mapped[str | None] = mapped_column(String(32))
 
 
 class Lead(Base):
