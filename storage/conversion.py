@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from storage.changes import change_id_for_event
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.models import Deal, Lead, LeadEvent, Stage
 from storage.stages import stages_of
@@ -57,7 +58,7 @@ def record_lead_event(session: Session, lead: Lead, actor: str | None, now: date
                       kind: EventKind, **fields: object) -> LeadEvent:
     """Appends one entry to the lead's history (kinds: created, stage, edit, note, convert)."""
     event = LeadEvent(team_id=lead.team_id, lead_id=lead.id, at=now, actor=actor, kind=kind,
-                      **fields)
+                      change_id=change_id_for_event(session), **fields)
     session.add(event)
     session.flush()
     return event

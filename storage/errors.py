@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storage.kinds import DigestKind, PipelineKind
+from datetime import datetime
+
+from storage.kinds import DigestKind, EventKind, PipelineKind
 
 
 class DealbotError(Exception):
@@ -125,3 +127,62 @@ class NoSubscription(NotFound):
     def __init__(self, *, channel: str, kind: DigestKind) -> None:
         super().__init__(f"<#{channel}> has no {kind} digest.")
         self.channel, self.kind = channel, kind
+
+
+# Undo (storage/undo.py): the data says what the handlers need to word the refusal.
+
+class NothingToUndo(NotFound):
+    """The person has made no change (of deals, or of leads, when `kind` says) that is not
+    undone yet."""
+
+    def __init__(self, *, kind: PipelineKind | None = None) -> None:
+        what = f"to a {kind} " if kind else ""
+        super().__init__(f"You have made no change {what}that can be undone.")
+        self.kind = kind
+
+
+class NoSuchChange(NotFound):
+    """No change has that id in this workspace."""
+
+    def __init__(self, *, change_id: int) -> None:
+        super().__init__("That change is not known here.")
+        self.change_id = change_id
+
+
+class NotYourChange(RuleViolation):
+    """Only the person who made a change undoes it; `actor` made it."""
+
+    def __init__(self, *, change_id: int, actor: str) -> None:
+        super().__init__("Only the person who made a change can undo it.")
+        self.change_id, self.actor = change_id, actor
+
+
+class AlreadyUndone(RuleViolation):
+    """The change was undone already, by `by` at `at`."""
+
+    def __init__(self, *, change_id: int, by: str | None, at: datetime) -> None:
+        super().__init__("That change was undone already.")
+        self.change_id, self.by, self.at = change_id, by, at
+
+
+class TooLateToUndo(RuleViolation):
+    """The change, made at `at`, is older than `minutes`."""
+
+    def __init__(self, *, change_id: int, at: datetime, minutes: int) -> None:
+        super().__init__(f"That change was made more than {minutes} minutes ago, so it can no "
+                         "longer be undone.")
+        self.change_id, self.at, self.minutes = change_id, at, minutes
+
+
+class ChangedSince(RuleViolation):
+    """Something changed one of the change's records since: the latest such event was `what`
+    (an event kind; with `field` for edits) by `by` at `at`. All three are None when the
+    record was changed without an event of its own (an import updating it)."""
+
+    def __init__(self, *, change_id: int, kind: PipelineKind, number: int, name: str,
+                 by: str | None, what: EventKind | None, field: str | None,
+                 at: datetime | None) -> None:
+        super().__init__(f"{kind.capitalize()} #{number} {name} has changed since, so that "
+                         "change can no longer be undone.")
+        self.change_id, self.kind, self.number, self.name = change_id, kind, number, name
+        self.by, self.what, self.field, self.at = by, what, field, at

@@ -3,7 +3,7 @@ of its name). Resolving typed text is its own call, made by the Slack floor befo
 an operation; operations take numbers.
 
 Every lookup is scoped by team, so another workspace's number behaves like one that does not
-exist.
+exist; a record whose creation was undone (void) is not found either.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ def resolve_lead(session: Session, *, team: str, ref: str) -> int:
 def _by_number(session: Session, model: type[Record], word: PipelineKind, team: str,
                number: int) -> Record:
     found = remembered(session, (model.__name__, team, number), lambda: session.scalars(
-        select(model).where(model.team_id == team, model.number == number)).first())
+        select(model).where(model.team_id == team, model.number == number,
+                            model.voided_at.is_(None))).first())
     if found is None:
         raise NoSuchRecord(kind=word, ref=f"#{number}")
     return found
@@ -70,17 +71,20 @@ def _search(session: Session, model: type[Record], word: PipelineKind, team: str
     number = NUMBER_REF.fullmatch(ref)
     if number and ref.startswith("#"):
         found = session.scalars(select(model).where(
-            model.team_id == team, model.number == int(number.group(1)))).first()
+            model.team_id == team, model.number == int(number.group(1)),
+            model.voided_at.is_(None))).first()
         if found is None:
             raise NoSuchRecord(kind=word, ref=ref)
         return found
     lowered = ref.lower()  # the same folding as SQL lower() on both databases
     exact = list(session.scalars(select(model).where(
-        model.team_id == team, func.lower(model.name) == lowered).limit(2)))
+        model.team_id == team, model.voided_at.is_(None),
+        func.lower(model.name) == lowered).limit(2)))
     if len(exact) == 1:
         return exact[0]
     matches = list(session.scalars(select(model).where(
-        model.team_id == team, func.lower(model.name).contains(lowered, autoescape=True))
+        model.team_id == team, model.voided_at.is_(None),
+        func.lower(model.name).contains(lowered, autoescape=True))
         .order_by(model.number).limit(MAX_CANDIDATES + 1)))
     if len(matches) == 1:
         return matches[0]

@@ -2,6 +2,11 @@
 
 Histories (`deal_events`, `lead_events`) are append-only; the current columns on `deals`
 and `leads` are a convenience for cards and lists, the reports read the histories.
+
+Void: an undone change (storage/undo.py) is kept for audit but counts nowhere. Its events get
+`voided_at` and are left out of every history, report and export; a deal or lead that the
+change created gets `voided_at` too and is left out of every list, lookup and report. So
+every read of a history or of deals and leads says `voided_at IS NULL`.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -173,6 +179,28 @@ class Stage(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Change(Base):
+    """One change a person made: what one command, click or modal submission wrote, on one or
+    more deals and leads (storage/changes.py). Its events carry its id. `records` holds, for
+    each deal and lead it touched, the columns before (null: it created the record) and
+    after, so that an undo restores them exactly and sees whether anything changed them
+    since. Undone: `voided_at`, `voided_by`, as on its events."""
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        # a person's latest change
+        Index("ix_changes_team_actor", "team_id", "actor", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    records: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(32))
+
+
 class Deal(Base):
     """An opportunity in a pipeline. `version` guards against lost updates."""
 
@@ -185,7 +213,8 @@ class Deal(Base):
         # carries what the stage totals sum, so they (the report's and the Home tab's) are
         # read from the index alone
         Index("ix_deals_team_stage_activity", "team_id", "stage_id", "last_activity_at",
-              postgresql_include=["value", "probability", "expected_close", "created_at"]),
+              postgresql_include=["value", "probability", "expected_close", "created_at",
+                                  "voided_at"]),
         Index("ix_deals_team_stage_close", "team_id", "stage_id", "expected_close"),
         # the deals active since a time: the few a report of the past looks up in history
         Index("ix_deals_team_activity", "team_id", "last_activity_at"),
@@ -215,6 +244,8 @@ class Deal(Base):
     created_by: Mapped[str | None] = mapped_column(String(32))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # set when the change that created the deal was undone: it is gone (kept for audit)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -230,11 +261,12 @@ class DealEvent(Base):
     __table_args__ = (
         # on PostgreSQL with what tells a report which figures changed since a time
         Index("ix_deal_events_team_at", "team_id", "at",
-              postgresql_include=["deal_id", "kind", "field"]),
+              postgresql_include=["deal_id", "kind", "field", "voided_at"]),
         Index("ix_deal_events_deal_at", "deal_id", "at"),
         Index("ix_deal_events_team_kind_at", "team_id", "kind", "at"),
         # the deals won or lost in a window, without reading its other stage changes
         Index("ix_deal_events_team_to_stage_at", "team_id", "to_stage_id", "at"),
+        Index("ix_deal_events_change", "change_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,6 +281,11 @@ class DealEvent(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    # the change a person made that recorded it (NULL: an import or the system); when that
+    # change was undone, when and by whom
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(32))
     # a note logged from a Slack message (the Add to deal shortcut): the message's link,
     # when Slack gave one, and who wrote it
     source_url: Mapped[str | None] = mapped_column(Text)
@@ -288,6 +325,8 @@ class Lead(Base):
     # An import's `deal` column: the source system's id of the deal this lead became, kept
     # until a deals import brings that deal and links it (deals.lead_id).
     deal_ref: Mapped[str | None] = mapped_column(String(100))
+    # set when the change that created the lead was undone: it is gone (kept for audit)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -300,6 +339,7 @@ class LeadEvent(Base):
     __table_args__ = (
         Index("ix_lead_events_team_at", "team_id", "at"),
         Index("ix_lead_events_lead_at", "lead_id", "at"),
+        Index("ix_lead_events_change", "change_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,6 +353,9 @@ class LeadEvent(Base):
     field: Mapped[str | None] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))  # as on deal_events
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by: Mapped[str | None] = mapped_column(String(32))
 
 
 class Spend(Base):

@@ -40,7 +40,8 @@ def deal_choices(session: Session, *, team: str, typed: str,
     wanted = int(number.group(1)) if number else None
     name = func.lower(Deal.name)
     query = (select(Deal.number, Deal.name, Stage.name.label("stage"), Stage.kind)
-             .join(Stage, Stage.id == Deal.stage_id).where(Deal.team_id == team))
+             .join(Stage, Stage.id == Deal.stage_id)
+             .where(Deal.team_id == team, Deal.voided_at.is_(None)))  # undone: gone
     if text:
         matches: ColumnElement[bool] = name.contains(text, autoescape=True)
         query = query.where(or_(matches, Deal.number == wanted) if wanted else matches)

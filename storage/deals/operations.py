@@ -1,5 +1,6 @@
 """Operations on deals and their rules. Each appends to the deal's history in the caller's
-transaction and never commits. A won or lost deal changes only through `reopen_deal`."""
+transaction and never commits, as one change a person can undo (storage/changes.py). A won
+or lost deal changes only through `reopen_deal`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import text_fields
+from storage.changes import change_id_for_event, undoable
 from storage.conversion import follow_deal_stage
 from storage.deals.views import DealChange, DealView, MessageSource, deal_view, event_view
 from storage.errors import ClosedDeal, RuleViolation, StageGone, StaleVersion, UsageError
@@ -28,6 +30,7 @@ from storage.workspaces import ensure_workspace, next_number
 MAX_VALUE = Decimal(10) ** 12
 
 
+@undoable
 def create_deal(session: Session, *, team: str, name: str, actor: str, now: datetime,
                 value: Decimal | None = None, stage: str | None = None,
                 expected_close: date | None = None, owner: str | None = None,
@@ -54,6 +57,7 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     return _changed(session, deal, event, actor)
 
 
+@undoable
 def move_deal(session: Session, *, team: str, number: int, stage: str | None = None, actor: str,
               now: datetime, expected_version: int | None = None,
               stage_id: int | None = None) -> DealChange:
@@ -67,12 +71,14 @@ def move_deal(session: Session, *, team: str, number: int, stage: str | None = N
     return _change_stage(session, deal, target, actor, now)
 
 
+@undoable
 def win_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
              expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
     return _change_stage(session, deal, _closing_stage(session, team, StageKind.WON), actor, now)
 
 
+@undoable
 def lose_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
@@ -83,6 +89,7 @@ def lose_deal(session: Session, *, team: str, number: int, actor: str, now: date
                          new_value=deal.lost_reason)
 
 
+@undoable
 def reopen_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
                 stage: str | None = None, expected_version: int | None = None) -> DealChange:
     """Brings a won or lost deal back to `stage`, or to the open stage it closed from."""
@@ -99,6 +106,7 @@ def reopen_deal(session: Session, *, team: str, number: int, actor: str, now: da
     return _change_stage(session, deal, target, actor, now)
 
 
+@undoable
 def assign_deal(session: Session, *, team: str, number: int, owner: str, actor: str, now: datetime,
                 expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
@@ -107,18 +115,21 @@ def assign_deal(session: Session, *, team: str, number: int, owner: str, actor: 
     return _set_field(session, deal, "owner", owner, actor, now, kind=EventKind.ASSIGN)
 
 
+@undoable
 def set_value(session: Session, *, team: str, number: int, value: Decimal, actor: str,
               now: datetime, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
     return _set_field(session, deal, "value", check_value(value), actor, now)
 
 
+@undoable
 def set_expected_close(session: Session, *, team: str, number: int, close: date | None, actor: str,
                        now: datetime, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
     return _set_field(session, deal, "expected_close", close, actor, now)
 
 
+@undoable
 def set_probability(session: Session, *, team: str, number: int, probability: int | None,
                     actor: str, now: datetime,
                     expected_version: int | None = None) -> DealChange:
@@ -129,6 +140,7 @@ def set_probability(session: Session, *, team: str, number: int, probability: in
     return _set_field(session, deal, "probability", probability, actor, now)
 
 
+@undoable
 def set_next_action(session: Session, *, team: str, number: int, text: str, due: date | None,
                     actor: str, now: datetime, expected_version: int | None = None) -> DealChange:
     deal = _open_deal(session, team, number, expected_version)
@@ -137,6 +149,7 @@ def set_next_action(session: Session, *, team: str, number: int, text: str, due:
     return _set_field(session, deal, "next_action", clean, actor, now, kind=EventKind.NEXT)
 
 
+@undoable
 def add_note(session: Session, *, team: str, number: int, text: str, actor: str, now: datetime,
              expected_version: int | None = None,
              source: MessageSource | None = None) -> DealChange:
@@ -168,6 +181,7 @@ class DealFields:
     tags: tuple[str, ...]
 
 
+@undoable
 def edit_deal(session: Session, *, team: str, number: int, actor: str, now: datetime,
               fields: DealFields, expected_version: int | None = None) -> DealView:
     """Applies several field changes at once (the Edit modal); one event per changed field."""
@@ -233,6 +247,7 @@ def _closing_stage(session: Session, team: str, kind: StageKind) -> Stage:
 def _stage_before_close(session: Session, deal: Deal) -> Stage:
     last = session.scalars(select(DealEvent).where(
         DealEvent.deal_id == deal.id, DealEvent.kind == EventKind.STAGE,
+        DealEvent.voided_at.is_(None),
         DealEvent.to_stage_id == deal.stage_id).order_by(DealEvent.at.desc(),
                                                          DealEvent.id.desc())).first()
     stage_id = last.from_stage_id if last is not None and last.from_stage_id else None
@@ -281,7 +296,7 @@ def _text(value: object) -> str | None:
 def _record(session: Session, deal: Deal, actor: str | None, now: datetime, kind: EventKind,
             **fields: object) -> DealEvent:
     event = DealEvent(team_id=deal.team_id, deal_id=deal.id, at=now, actor=actor, kind=kind,
-                      amount=deal.value, **fields)
+                      amount=deal.value, change_id=change_id_for_event(session), **fields)
     session.add(event)
     session.flush()
     return event

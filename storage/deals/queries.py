@@ -45,7 +45,8 @@ def list_deals(session: Session, *, team: str, stage: str | None = None,
                limit: int = LIST_LIMIT) -> DealList:
     """Open deals (or the deals in `stage`, closed ones included), in stage order, largest
     value first."""
-    query = select(Deal).join(Stage, Stage.id == Deal.stage_id).where(Deal.team_id == team)
+    query = (select(Deal).join(Stage, Stage.id == Deal.stage_id)
+             .where(Deal.team_id == team, Deal.voided_at.is_(None)))
     if stage:
         query = query.where(Deal.stage_id == find_stage(session, team=team, name=stage).id)
     else:
@@ -62,9 +63,11 @@ def list_deals(session: Session, *, team: str, stage: str | None = None,
 
 def deal_history(session: Session, *, team: str, number: int,
                  limit: int = 100) -> tuple[DealView, tuple[EventView, ...]]:
-    """The deal and its history, oldest first (the newest `limit` entries)."""
+    """The deal and its history, oldest first (the newest `limit` entries; undone changes
+    are not history)."""
     deal = deal_by_number(session, team=team, number=number)
-    events = list(session.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id)
+    events = list(session.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id,
+                                                          DealEvent.voided_at.is_(None))
                                   .order_by(DealEvent.at.desc(), DealEvent.id.desc())
                                   .limit(limit)))
     return deal_view(session, deal), tuple(event_view(session, e) for e in reversed(events))
@@ -73,7 +76,8 @@ def deal_history(session: Session, *, team: str, number: int,
 def open_deals_of(session: Session, *, team: str, owner: str, limit: int) -> DealList:
     """The owner's open deals by expected close, earliest (so overdue) first, undated last."""
     query = (select(Deal).join(Stage, Stage.id == Deal.stage_id)
-             .where(Deal.team_id == team, Deal.owner == owner, Stage.kind == StageKind.OPEN))
+             .where(Deal.team_id == team, Deal.owner == owner, Stage.kind == StageKind.OPEN,
+                    Deal.voided_at.is_(None)))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Deal.expected_close.is_(None), Deal.expected_close,
                                           Deal.number).limit(limit))
@@ -89,7 +93,7 @@ def stage_totals(session: Session, *, team: str) -> tuple[StageTotal, ...]:
     ids = [s.id for s in stages if s.id is not None]
     rows = session.execute(
         select(Deal.stage_id, func.count(), func.coalesce(func.sum(Deal.value), 0))
-        .where(Deal.team_id == team, Deal.stage_id.in_(ids))
+        .where(Deal.team_id == team, Deal.stage_id.in_(ids), Deal.voided_at.is_(None))
         .group_by(Deal.stage_id)).all() if ids else []
     totals = {stage_id: (count, Decimal(value).quantize(CENT)) for stage_id, count, value in rows}
     return tuple(StageTotal(s.name, *totals.get(s.id, (0, CENT * 0))) for s in stages)
@@ -102,6 +106,7 @@ def recent_lost_reasons(session: Session, *, team: str, limit: int = 10) -> tupl
     rows = session.scalars(
         select(Deal.lost_reason).join(Stage, Stage.id == Deal.stage_id)
         .where(Deal.team_id == team, Stage.kind == StageKind.LOST, Deal.lost_reason.is_not(None),
+               Deal.voided_at.is_(None),
                func.length(Deal.lost_reason) <= PICKABLE_REASON)
         .group_by(Deal.lost_reason).order_by(last_lost.desc(), Deal.lost_reason).limit(limit))
     return tuple(reason for reason in rows if reason is not None)

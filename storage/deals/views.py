@@ -87,6 +87,7 @@ class EventView:
     field: str | None
     old_value: str | None
     new_value: str | None
+    change_id: int | None = None  # the change it belongs to (storage/undo.py undoes it)
     source: MessageSource | None = None  # a note logged from a Slack message
 
 
@@ -139,4 +140,4 @@ def event_view(session: Session, event: DealEvent) -> EventView:
               if event.source_url or event.source_author else None)
     return EventView(event.at, event.actor, event.kind, names.get(event.from_stage_id),
                      names.get(event.to_stage_id), event.field, event.old_value, event.new_value,
-                     source)
+                     event.change_id, source)

@@ -6,6 +6,10 @@ database rebuilds the same histories and so the same reports.
 the last time it entered its current stage (so a move back survives the round trip); closing
 times are in `won_at`, `lost_at`, `dropped_at`. An `id` is the source system's id the record
 was imported with, or `#<number>` for records created in Dealbot. Times are ISO 8601 in UTC.
+
+Undone changes are not history: their events, and the deals and leads they created, are in
+no export (the database keeps them, void, for audit), so that an export says what the reports
+say and imports back to the same reports.
 """
 
 from __future__ import annotations
@@ -88,7 +92,8 @@ def _entries(session: Session, team: str, event: type[DealEvent] | type[LeadEven
     for record_id, stage_id, at in session.execute(
             select(owner_column, event.to_stage_id, event.at).where(
                 event.team_id == team, event.kind.in_((EventKind.CREATED, EventKind.STAGE)),
-                event.to_stage_id.is_not(None)).order_by(owner_column, event.at, event.id)):
+                event.to_stage_id.is_not(None), event.voided_at.is_(None))
+            .order_by(owner_column, event.at, event.id)):
         found.setdefault(record_id, []).append((stage_id, at))
     return found
 
@@ -103,7 +108,8 @@ def _records(session: Session, team: str, model: type[Deal] | type[Lead],
     entries = _entries(session, team, event, owner)
     links = _links(session, team, kind)
     records: Iterable[Deal | Lead] = session.scalars(
-        select(model).where(model.team_id == team).order_by(model.number))
+        select(model).where(model.team_id == team, model.voided_at.is_(None))
+        .order_by(model.number))
     for record in records:
         steps = entries.get(record.id, [])
         first: dict[int, datetime] = {}
@@ -165,7 +171,8 @@ def _events(session: Session, team: str) -> Iterator[Row]:
         (PipelineKind.LEAD, Lead, LeadEvent, LeadEvent.lead_id))
     for record, model, event, owner in pairs:
         query = select(event, model.external_id, model.number).join(
-            model, model.id == owner).where(event.team_id == team).order_by(event.at, event.id)
+            model, model.id == owner).where(event.team_id == team, event.voided_at.is_(None),
+                                            model.voided_at.is_(None)).order_by(event.at, event.id)
         for item, external_id, number in session.execute(query):
             yield {"record": record, "id": external_id or f"#{number}", "at": text(item.at),
                    "kind": item.kind, "from_stage": names.get(item.from_stage_id, ""),

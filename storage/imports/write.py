@@ -62,7 +62,8 @@ def delete_events(session: Session, table: Table, owner: str, ids: Iterable[int]
 def keep_latest_activity(session: Session, table: Table, events: Table, owner: str,
                          ids: Iterable[int]) -> None:
     """A record's `last_activity_at` is at least the time of its latest kept event."""
-    latest = (select(func.max(events.c.at)).where(events.c[owner] == table.c.id)
+    latest = (select(func.max(events.c.at)).where(events.c[owner] == table.c.id,
+                                                 events.c.voided_at.is_(None))
               .scalar_subquery())
     for part in chunks(list(ids)):
         session.execute(update(table).where(table.c.id.in_(part), latest > table.c.last_activity_at)

@@ -1,5 +1,5 @@
 """Operations on leads and their rules. Each appends to the lead's history in the caller's
-transaction and never commits.
+transaction and never commits, as one change a person can undo (storage/changes.py).
 
 Rules: Conversion is reached only through a won deal, never by hand; a lead converts into
 one deal at most (the unique `deals.lead_id` guarantees it under concurrency too); a
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import text_fields
+from storage.changes import undoable
 from storage.conversion import (
     conversion_stage,
     dropped_stage,
@@ -44,6 +45,7 @@ from storage.text_fields import normalise_source
 from storage.workspaces import ensure_workspace, next_number, pipeline_of
 
 
+@undoable
 def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetime,
              company: str | None = None, contact: str | None = None, source: str | None = None,
              stage: str | None = None, owner: str | None = None,
@@ -71,6 +73,7 @@ def add_lead(session: Session, *, team: str, name: str, actor: str, now: datetim
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
+@undoable
 def move_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
               stage: str | None = None, stage_id: int | None = None,
               expected_version: int | None = None) -> LeadChange:
@@ -91,6 +94,7 @@ def move_lead(session: Session, *, team: str, number: int, actor: str, now: date
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
+@undoable
 def drop_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> LeadChange:
     """Takes a lead out of the funnel, with an optional reason."""
@@ -111,6 +115,7 @@ def _drop(session: Session, lead: Lead, reason: str | None, actor: str,
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
+@undoable
 def add_lead_note(session: Session, *, team: str, number: int, text: str, actor: str,
                   now: datetime, expected_version: int | None = None) -> LeadChange:
     """Adds a note to the lead's history; allowed in every stage."""
@@ -122,6 +127,7 @@ def add_lead_note(session: Session, *, team: str, number: int, text: str, actor:
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
+@undoable
 def convert_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
                  value: Decimal | None = None, stage: str | None = None,
                  owner: str | None = None, expected_version: int | None = None) -> LeadConversion:

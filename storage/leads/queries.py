@@ -35,7 +35,8 @@ def list_leads(session: Session, *, team: str, stage: str | None = None,
                limit: int = LIST_LIMIT) -> LeadList:
     """Leads still in the funnel (or those in `stage`, Dropped included), in funnel order,
     newest first within a stage."""
-    query = select(Lead).join(Stage, Stage.id == Lead.stage_id).where(Lead.team_id == team)
+    query = (select(Lead).join(Stage, Stage.id == Lead.stage_id)
+             .where(Lead.team_id == team, Lead.voided_at.is_(None)))
     if stage:
         query = query.where(Lead.stage_id == find_stage(session, team=team, name=stage,
                                                         kind=PipelineKind.LEAD).id)
@@ -55,9 +56,11 @@ def list_leads(session: Session, *, team: str, stage: str | None = None,
 
 def lead_history(session: Session, *, team: str, number: int,
                  limit: int = 100) -> tuple[LeadView, tuple[EventView, ...]]:
-    """The lead and its history, oldest first (the newest `limit` entries)."""
+    """The lead and its history, oldest first (the newest `limit` entries; undone changes
+    are not history)."""
     lead = lead_by_number(session, team=team, number=number)
-    events = list(session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id)
+    events = list(session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id,
+                                                          LeadEvent.voided_at.is_(None))
                                   .order_by(LeadEvent.at.desc(), LeadEvent.id.desc())
                                   .limit(limit)))
     return lead_view(session, lead), tuple(lead_event_view(session, e) for e in reversed(events))

@@ -109,4 +109,5 @@ def lead_event_view(session: Session, event: LeadEvent) -> EventView:
         if stage_id is not None:
             names[stage_id] = session.get_one(Stage, stage_id).name
     return EventView(event.at, event.actor, event.kind, names.get(event.from_stage_id),
-                     names.get(event.to_stage_id), event.field, event.old_value, event.new_value)
+                     names.get(event.to_stage_id), event.field, event.old_value, event.new_value,
+                     event.change_id)

@@ -1,9 +1,10 @@
 """What happened to the pipeline in a window (since, until]: one aggregate over its events.
 
-Counted as events, so a deal won, reopened and won again in the window counts twice: the
-report says what happened. "advanced" counts the stage changes to a later open stage and
-"moved_back" those to an earlier open stage (a reopened deal goes from Won or Lost, which
-come last, to an earlier open stage, so a reopening counts as a move back).
+Counted as events (those of undone changes are void and left out), so a deal won, reopened
+and won again in the window counts twice: the report says what happened. "advanced" counts
+the stage changes to a later open stage and "moved_back" those to an earlier open stage (a
+reopened deal goes from Won or Lost, which come last, to an earlier open stage, so a
+reopening counts as a move back).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def activity_between(session: Session, *, team: str, since: datetime,
 def _statements() -> tuple[Select, Select]:
     """The counts of the window, and its losses by reason (built once)."""
     to, came = aliased(Stage), aliased(Stage)
-    window = and_(DealEvent.team_id == TEAM, DealEvent.at > SINCE, DealEvent.at <= UNTIL)
+    window = and_(DealEvent.team_id == TEAM, DealEvent.at > SINCE, DealEvent.at <= UNTIL,
+                  DealEvent.voided_at.is_(None))
 
     def when(condition: ColumnElement[bool]) -> ColumnElement:
         return func.sum(case((condition, 1), else_=0))

@@ -109,7 +109,7 @@ def _listed(name: str, stages: int, limited: bool) -> Select:
                            cast(Deal.expected_close, String).label("close"))
                     .where(Deal.team_id == TEAM, Deal.stage_id == stage_param(i),
                            Deal.last_activity_at <= AT, Deal.created_at <= AT,
-                           in_stage[name](i))
+                           Deal.voided_at.is_(None), in_stage[name](i))
                     .order_by(Deal.last_activity_at if key == "last_at"
                               else Deal.expected_close, Deal.number), limited)
              for i in range(stages)]
@@ -133,7 +133,8 @@ def _active_at_t() -> Subquery:
                    cents(past.value).label("value_cents"), past.owner.label("owner"),
                    past.last_at.label("last_at"), past.close.label("close"))
             .outerjoin(changed, changed.c.deal_id == Deal.id)
-            .where(Deal.team_id == TEAM, Deal.last_activity_at > AT, Deal.created_at <= AT)
+            .where(Deal.team_id == TEAM, Deal.last_activity_at > AT, Deal.created_at <= AT,
+                   Deal.voided_at.is_(None))
             .offset(0).subquery("moved"))
 
 

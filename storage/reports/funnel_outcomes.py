@@ -10,6 +10,7 @@ CAC, and the median durations. All over one window [start, end) of UTC instants.
 - median days lead -> deal: for the deals created in the window from a lead, the days from
   the lead's creation to the deal's; deal -> won: for the wins in the window, the days from
   the deal's creation to the win.
+Events of undone changes (void) count nowhere, nor leads whose creation was undone.
 """
 
 from __future__ import annotations
@@ -64,10 +65,12 @@ def sources(session: Session, *, team: str, start: datetime,
 
 @lru_cache(maxsize=1)
 def _sources() -> Select:
-    deal = exists().where(Deal.lead_id == Lead.id, Deal.created_at < END)  # one at most
+    # one at most (an undone conversion's deal is void and lets go of its lead)
+    deal = exists().where(Deal.lead_id == Lead.id, Deal.created_at < END)
     became = func.sum(case((deal, 1), else_=0))
     return (select(Lead.source, func.count(Lead.id), became)
-            .where(Lead.team_id == TEAM, Lead.created_at >= START, Lead.created_at < END)
+            .where(Lead.team_id == TEAM, Lead.created_at >= START, Lead.created_at < END,
+                   Lead.voided_at.is_(None))
             .group_by(Lead.source)
             .order_by(func.count(Lead.id).desc(), Lead.source.is_(None), Lead.source))
 
@@ -102,7 +105,7 @@ def _closed_in() -> Select:
     return (select(this_week.label("this_week"), DealEvent.to_stage_id, source, func.count(),
                    sum_cents(DealEvent.amount))
             .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(_STAGES),
-                   DealEvent.kind == EventKind.STAGE,
+                   DealEvent.kind == EventKind.STAGE, DealEvent.voided_at.is_(None),
                    DealEvent.at >= PREV_START, DealEvent.at < END)
             .group_by(this_week, DealEvent.to_stage_id, source))
 
@@ -144,7 +147,7 @@ def _lead_to_deal() -> Select:
                    Deal.created_at).select_from(DealEvent)
             .join(Deal, and_(Deal.id == DealEvent.deal_id, Deal.lead_id.is_not(None)))
             .where(DealEvent.team_id == TEAM, DealEvent.kind == EventKind.CREATED,
-                   DealEvent.at >= START, DealEvent.at < END))
+                   DealEvent.voided_at.is_(None), DealEvent.at >= START, DealEvent.at < END))
 
 
 def median_days_deal_to_won(session: Session, *, team: str, closing: dict[int, StageKind],
@@ -159,7 +162,7 @@ def median_days_deal_to_won(session: Session, *, team: str, closing: dict[int, S
 def _deal_to_won() -> Select:
     return (select(_of_the_deal(Deal.created_at), DealEvent.at)
             .where(DealEvent.team_id == TEAM, DealEvent.to_stage_id.in_(_STAGES),
-                   DealEvent.kind == EventKind.STAGE,
+                   DealEvent.kind == EventKind.STAGE, DealEvent.voided_at.is_(None),
                    DealEvent.at >= START, DealEvent.at < END))
 
 

@@ -2,7 +2,8 @@
 
 A lead *reaches* an open funnel stage s when it enters s or any later open stage (a
 `created` or `stage` event whose stage's position is at or after s's); skipping a stage
-counts as passing through it. Dropped is outside the order and reaches nothing. Positions
+counts as passing through it. Events of undone changes (void) are left out, and leads whose
+creation was undone. Dropped is outside the order and reaches nothing. Positions
 are the stages' current ones, so a renamed or reordered funnel keeps its history.
 
 So what a lead had reached by a time is one number, the furthest position it had entered.
@@ -81,9 +82,10 @@ def _reach() -> Select:
                                       LeadEvent.at < START)).label("before"),
                        _furthest(LeadEvent.at >= START).label("during"))
                 .select_from(Lead)
-                .outerjoin(LeadEvent, and_(LeadEvent.lead_id == Lead.id, LeadEvent.at < END))
+                .outerjoin(LeadEvent, and_(LeadEvent.lead_id == Lead.id, LeadEvent.at < END,
+                                           LeadEvent.voided_at.is_(None)))
                 .outerjoin(Stage, _reaching())
-                .where(Lead.team_id == TEAM,
+                .where(Lead.team_id == TEAM, Lead.voided_at.is_(None),
                        or_(in_cohort, Lead.last_activity_at >= PREV_START))
                 .group_by(Lead.id).subquery("per_lead"))
     r = per_lead.c

@@ -1,6 +1,8 @@
 """What a deal looked like at a time T, as SQL expressions over its columns and its history.
 
-The histories are the truth: a deal's stage at T is the last stage it entered (`created` or
+The histories are the truth, without the events of undone changes (void, storage/undo.py;
+every lookup here leaves them out, and a deal whose creation was undone is in no report):
+a deal's stage at T is the last stage it entered (`created` or
 `stage` event) at or before T; its value at T is the amount recorded on its latest event at or
 before T (every event records the deal's value then). A field changed by `edit`/`assign`
 events (probability, expected close, owner) had at T the new value of its latest change at or
@@ -56,7 +58,7 @@ def changed_after(at: SqlExpr) -> Subquery:
     return (select(DealEvent.deal_id, func.max(DealEvent.at).label("latest"),
                    last(DealEvent.kind.in_((EventKind.CREATED, EventKind.STAGE))).label("stage"),
                    *(last(DealEvent.field == name).label(name) for name in FIELDS))
-            .where(DealEvent.team_id == TEAM, DealEvent.at > at)
+            .where(DealEvent.team_id == TEAM, DealEvent.at > at, DealEvent.voided_at.is_(None))
             .group_by(DealEvent.deal_id).subquery("changed"))
 
 
@@ -106,11 +108,13 @@ def field_at(deal_id: SqlExpr, field: str, current: SqlExpr, at: SqlExpr) -> Sql
     """The text of `field` of the deal at `at` (NULL when it had none); see the module doc."""
     e = _EVENTS.c
     new_value = (select(func.coalesce(e.new_value, ""))
-                 .where(e.deal_id == deal_id, e.field == field, e.at <= at)
+                 .where(e.deal_id == deal_id, e.field == field, e.at <= at,
+                        e.voided_at.is_(None))
                  .order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_DEALS)
                  .scalar_subquery())
     old_value = (select(func.coalesce(e.old_value, ""))
-                 .where(e.deal_id == deal_id, e.field == field, e.at > at)
+                 .where(e.deal_id == deal_id, e.field == field, e.at > at,
+                        e.voided_at.is_(None))
                  .order_by(e.at, e.id).limit(1).correlate(_DEALS).scalar_subquery())
     return func.nullif(func.coalesce(new_value, old_value, cast(current, String), ""), "")
 
@@ -118,7 +122,7 @@ def field_at(deal_id: SqlExpr, field: str, current: SqlExpr, at: SqlExpr) -> Sql
 def _latest(column: str, at: SqlExpr, *kinds: EventKind) -> SqlExpr:
     """`column` of the deal's latest event (of `kinds`, when given) at or before `at`."""
     e = _EVENTS.c
-    query = select(e[column]).where(e.deal_id == Deal.id, e.at <= at)
+    query = select(e[column]).where(e.deal_id == Deal.id, e.at <= at, e.voided_at.is_(None))
     if kinds:
         query = query.where(e.kind.in_(kinds))
     return (query.order_by(e.at.desc(), e.id.desc()).limit(1).correlate(_DEALS)

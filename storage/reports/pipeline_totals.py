@@ -162,7 +162,8 @@ def _quiet(stages: int) -> Select:
                      for flag in attention_flags(columns, stages)))
             .where(Deal.team_id == TEAM, Deal.stage_id.in_([stage_param(i)
                                                             for i in range(stages)]),
-                   Deal.last_activity_at <= SINCE, Deal.created_at <= SINCE)
+                   Deal.last_activity_at <= SINCE, Deal.created_at <= SINCE,
+                   Deal.voided_at.is_(None))
             .group_by(Deal.stage_id))
 
 
@@ -180,7 +181,8 @@ def _active(stages: int) -> Select:
             attention_flags(now, stages), ("stale", "overdue", "closing_soon"),
             strict=True)))
         .select_from(Deal).outerjoin(changed, changed.c.deal_id == Deal.id)
-        .where(Deal.team_id == TEAM, Deal.last_activity_at > SINCE, Deal.created_at <= AT)
+        .where(Deal.team_id == TEAM, Deal.last_activity_at > SINCE, Deal.created_at <= AT,
+               Deal.voided_at.is_(None))
         # OFFSET 0 keeps this a subquery of its own, so each history lookup runs once a
         # deal rather than once for every aggregate below that reads its result
         .offset(0).subquery("active_deals"))

@@ -74,3 +74,15 @@ def test_a_note_from_a_slack_message_keeps_its_link_and_author(db, now):
     assert change.event.source == MessageSource(link, "U2")
     assert change.deal.last_contact_at == now
     assert plain.event.source is None
+
+
+def test_a_deal_whose_creation_was_undone_is_not_offered(db, now):
+    from storage import undo
+
+    with db.transaction() as s:
+        _make(s, now, ["Acme kept"])
+    with db.transaction() as s:
+        _make(s, now, ["Acme undone"])
+    with db.transaction() as s:
+        undo.undo_last_change(s, team="T1", actor="U1", now=now)
+        assert [c.name for c in deal_choices(s, team="T1", typed="acme")] == ["Acme kept"]

@@ -3,16 +3,16 @@
 A note logged with the Add to deal message shortcut keeps the message's link and author on
 its event (`deal_events.source_url`, `source_author`); every other event leaves them NULL.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29 09:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
