@@ -164,3 +164,10 @@ def _token(value: str | None, name: str, prefix: str) -> str | None:
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.migration").addFilter(_schema_check_chatter)
+
+
+def _schema_check_chatter(record: logging.LogRecord) -> bool:
+    """False for the two lines Alembic logs each time a command checks the schema (its
+    dialect), which bury a command's own answer; its migrations are still logged."""
+    return not record.getMessage().startswith(("Context impl ", "Will assume "))

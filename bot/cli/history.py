@@ -4,6 +4,7 @@ the command line side of bringing history in and out (bot/importer.py, bot/expor
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.config import Settings
     from storage.db import Database
+
+
+TEAM_ID = re.compile(r"[TE][A-Z0-9]{1,31}")  # a workspace's (or an org's) id, as Slack writes it
 
 
 class TeamError(Exception):
@@ -25,6 +29,8 @@ def resolve_team(db: Database, team: str | None, *, create: bool = False) -> str
 
     from storage.models import Workspace
 
+    if team is not None and not TEAM_ID.fullmatch(team):
+        raise TeamError(f"--team {team!r} is not a Slack team id: it looks like T0123ABCD.")
     with db.transaction() as session:
         teams = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
     if team is not None:
@@ -43,7 +49,7 @@ def resolve_team(db: Database, team: str | None, *, create: bool = False) -> str
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.database import open_database
-    from bot.imports.importer import ImportRefused, import_numbered, read_csv
+    from bot.imports.importer import ImportRefused, UnreadableFile, import_numbered, read_csv
 
     db = open_database(settings)
     try:
@@ -52,7 +58,7 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         bar = _progress_bar(len(rows) - 1) if sys.stderr.isatty() else None
         result = import_numbered(db, args.kind, rows, team=team,
                                  now=datetime.now(UTC), progress=bar)
-    except (TeamError, OSError, UnicodeDecodeError) as error:
+    except (TeamError, UnreadableFile) as error:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
     except ImportRefused as refused:
@@ -83,8 +89,12 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
             print(f"Wrote {count} {args.kind} to {args.output}.", file=sys.stderr)
         else:
             export(db, args.kind, sys.stdout, team=team, fmt=args.format)
-    except (TeamError, OSError) as error:
+    except TeamError as error:
         print(f"dealbot: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"dealbot: {args.output} cannot be written: {error.strerror or error}.",
+              file=sys.stderr)
         return 2
     return 0
 

@@ -93,14 +93,19 @@ def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console import run_console
+    from bot.console.people import BadUserName
     from bot.database import open_database
 
     # The terminal is the console's screen: only warnings and errors go to the log there.
     logging.getLogger().setLevel(max(logging.WARNING, logging.getLogger().level))
     logging.getLogger("dealbot.bolt").setLevel(logging.ERROR)
     db = open_database(settings)
-    return run_console(settings, db, demo=args.demo, seed=args.seed, user=args.user,
-                       force=args.force)
+    try:
+        return run_console(settings, db, demo=args.demo, seed=args.seed, user=args.user,
+                           force=args.force)
+    except BadUserName as error:
+        print(f"dealbot: --user {error}", file=sys.stderr)
+        return 2
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -34,17 +34,16 @@ def run_console(settings: Settings, db: Database, *, stdin: TextIO | None = None
                 out: TextIO | None = None, demo: bool = False, seed: int = 1,
                 user: str | None = None, force: bool = False, clock: Clock = utc_now,
                 color: bool | None = None) -> int:
-    """Runs a console session to the end of the input; returns the exit status."""
+    """Runs a console session to the end of the input; returns the exit status.
+    BadUserName (bot.console.people) when `user` cannot be a user's name."""
     stdin, out = stdin or sys.stdin, out or sys.stdout
-    names = list(DEFAULT_USERS)
-    if demo:
-        from bot.demo import team as demo_data
+    from bot.demo import team as demo_data
 
-        names = list(demo_data.USERS)
-        if not demo_data.fill(db, seed=seed, now=clock(), force=force, out=out):
-            return 1
+    names = list(demo_data.USERS if demo else DEFAULT_USERS)
     users = LocalUsers(names, timezone=settings.timezone)
-    acting = users.add(user or names[0])
+    acting = users.add(user or names[0])  # BadUserName before anything is written
+    if demo and not demo_data.fill(db, seed=seed, now=clock(), force=force, out=out):
+        return 1
     interactive = _is_tty(stdin) and stdin is sys.stdin
     if interactive:
         _enable_line_editing()

@@ -18,6 +18,10 @@ NAME = re.compile(r"^[a-z][a-z0-9]{0,20}$")
 TYPED_MENTION = re.compile(r"(?<![\w<|@])@([a-z][a-z0-9]{0,20})\b", re.IGNORECASE)
 
 
+class BadUserName(ValueError):
+    """A name that cannot be a local user's; the message says what one looks like."""
+
+
 class LocalUsers:
     """Known users by name and id. Anyone named with `:user` joins the workspace."""
 
@@ -35,7 +39,8 @@ class LocalUsers:
         """The user id of `name` (case-insensitive), adding the user when new."""
         clean = name.lstrip("@").lower()
         if not NAME.match(clean):
-            raise ValueError(f"A user name is letters and digits, like `ann`; not {name!r}.")
+            raise BadUserName(f"{name!r} is not a user name: a user name is letters and "
+                              "digits, starting with a letter, like `ann`.")
         self._names[self.id_of(clean)] = clean
         return self.id_of(clean)
 

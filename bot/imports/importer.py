@@ -6,8 +6,10 @@ out"). The API, stable for the console's `--demo` and the CLI:
         or a CRM's, see bot/import_columns.py), values as CSV text; the i-th row counts as
         line i + 2 of a file (the header is line 1).
     import_file(db, kind, path, *, team, now, progress=None) -> ImportResult
-        the same for a CSV file: UTF-8 with or without a byte-order mark, `,` or `;`
-        separated, any line endings.
+        the same for a CSV file: UTF-8 with or without a byte-order mark (UTF-16 with
+        one), `,` or `;` separated, any line endings.
+    UnreadableFile
+        raised when the file is missing, a folder, empty or in another encoding.
     ImportRefused(errors: list[tuple[int, str]])
         raised when any row is bad: every bad row's (line, reason), and nothing written.
 
@@ -26,6 +28,7 @@ from typing import Literal
 
 from bot.imports import rows as parse_rows
 from bot.imports.columns import ALIASES, map_header
+from bot.imports.csv_file import UnreadableFile, read_text
 from storage.db import Database
 from storage.imports.deals import import_deals
 from storage.imports.leads import import_leads
@@ -33,8 +36,8 @@ from storage.imports.records import ImportRefused, ImportResult
 from storage.imports.spend import import_spend
 from storage.workspaces import ensure_workspace
 
-__all__ = ["ImportRefused", "ImportResult", "Kind", "import_file", "import_numbered", "import_rows",
-           "read_csv"]
+__all__ = ["ImportRefused", "ImportResult", "Kind", "UnreadableFile", "import_file",
+           "import_numbered", "import_rows", "read_csv"]
 
 Kind = Literal["deals", "leads", "spend"]
 Progress = Callable[[int], None]
@@ -60,9 +63,10 @@ def import_file(db: Database, kind: Kind, path: str | Path, *, team: str, now: d
 
 def read_csv(path: str | Path) -> Numbered:
     """The header (as line 1, every cell empty) and the file's rows with the line each
-    starts on. The separator (`,` or `;`) is sniffed
-    from the header line; a byte-order mark and Windows line endings are accepted."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    starts on. The separator (`,` or `;`) is sniffed from the header line; a byte-order mark
+    and Windows line endings are accepted. UnreadableFile (bot/imports/csv_file.py) when the
+    file cannot be read as CSV text."""
+    text = read_text(path)
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     if "\t" in header and header.count("\t") > header.count(delimiter):
@@ -74,8 +78,8 @@ def read_csv(path: str | Path) -> Numbered:
         if any((value or "").strip() for key, value in row.items() if key is not None):
             numbered.append((start, {k: v or "" for k, v in row.items() if k is not None}))
         start = reader.line_num + 1
-    if reader.fieldnames is None:
-        raise ImportRefused([(1, "the file is empty: it needs a header line")])
+    if reader.fieldnames is None:  # read_text refuses a file with nothing in it
+        raise UnreadableFile(f"{path} has no header line.")
     # line 1 carries the header, so that a file with no rows still has its columns checked
     return [(1, {name: "" for name in reader.fieldnames if name is not None})] + numbered
 
