@@ -1,7 +1,8 @@
 """Block Kit drawn as terminal text, with every button and menu option numbered.
 
 Sections, fields (two columns, as Slack lays them out), headers, context, dividers, images,
-rich text and inputs become lines no wider than the style's width. Each clickable thing
+rich text, tables (aligned columns, aligned as the table says) and inputs become lines no
+wider than the style's width. Each clickable thing
 drawn is appended to `targets`; its number is its position there, counted from 1.
 """
 
@@ -56,6 +57,8 @@ def draw_blocks(blocks: list[dict], style: Style, targets: list[Target], *,
             lines.append(f"[image: {block.get('alt_text', '')}]")
         elif kind == "rich_text":
             lines += wrap(_rich_text(block, style), width)
+        elif kind == "table":
+            lines += _table(block, style, width)
         elif kind == "input":
             label = text_of(block.get("label"), style)
             lines.append(f"✎ {label}" + (" (optional)" if block.get("optional") else ""))
@@ -74,6 +77,46 @@ def _columns(texts: list[str], width: int) -> list[str]:
             b = right[row] if row < len(right) else ""
             lines.append((a + " " * (column + 2 - visible_len(a)) + b).rstrip())
     return lines
+
+
+def _table(block: dict, style: Style, width: int) -> list[str]:
+    """The rows as columns two spaces apart, each cell aligned as its column's settings say
+    (left unless told), the header row in bold over a rule. When the table is wider than the
+    terminal, wrapped columns give up width first, their cells wrapping onto more lines."""
+    rows = [[" ".join((_rich_text(c, style) if c.get("type") == "rich_text"
+                       else str(c.get("text", ""))).split()) for c in row]
+            for row in block.get("rows", [])]
+    if not rows:
+        return []
+    settings = list(block.get("column_settings") or []) + [{}] * len(rows[0])
+    widths = [max(visible_len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    wrapped = [i for i in range(len(widths)) if (settings[i] or {}).get("is_wrapped")]
+    while sum(widths) + 2 * (len(widths) - 1) > width and wrapped:
+        widest = max(wrapped, key=lambda i: widths[i])
+        if widths[widest] <= 8:
+            break
+        widths[widest] -= 1
+    lines: list[str] = []
+    for number, row in enumerate(rows):
+        cells = [wrap(text, widths[i]) for i, text in enumerate(row)]
+        for line in range(max(len(c) for c in cells)):
+            parts = [_aligned(c[line] if line < len(c) else "", widths[i],
+                              (settings[i] or {}).get("align", "left"))
+                     for i, c in enumerate(cells)]
+            text = "  ".join(parts).rstrip()
+            lines.append(style.paint(text, "bold") if number == 0 else text)
+        if number == 0:
+            lines.append(style.paint("─" * (sum(widths) + 2 * (len(widths) - 1)), "dim"))
+    return lines
+
+
+def _aligned(text: str, width: int, align: str) -> str:
+    room = max(width - visible_len(text), 0)
+    if align == "right":
+        return " " * room + text
+    if align == "center":
+        return " " * (room // 2) + text + " " * (room - room // 2)
+    return text + " " * room
 
 
 def _elements(block: dict, elements: list[dict], style: Style, targets: list[Target],

@@ -9,6 +9,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block, Option, OptionGroup
 from slack_sdk.models.views import View
 
+from bot.slack_standin.tables import rows_of, surface_problems, table_problems
+
 BLOCK_LIMITS = {"message": 50, "modal": 100, "home": 100}
 MESSAGE_TEXT_LIMIT = 12000
 
@@ -57,6 +59,8 @@ def _texts(block: dict[str, Any]) -> list[str]:
         texts += [str(e["text"]) for e in block.get("elements", []) if "text" in e]
     if block.get("type") == "input" and isinstance(block.get("label"), dict):
         texts.append(str(block["label"].get("text", "")))
+    if block.get("type") == "table":
+        texts += [" | ".join(row) for row in rows_of(block)]
     for element in elements(block):
         if isinstance(element.get("text"), dict):
             texts.append(str(element["text"].get("text", "")))
@@ -66,7 +70,8 @@ def _texts(block: dict[str, Any]) -> list[str]:
 
 def text_of(blocks: list[dict[str, Any]]) -> str:
     """All visible text of the blocks, one text a line: section text and fields, headers,
-    context texts, input labels, button texts and option texts."""
+    context texts, input labels, table rows (cells between ` | `), button texts and option
+    texts."""
     return "\n".join(text for block in blocks for text in _texts(block))
 
 
@@ -95,7 +100,7 @@ def _model_problems(block: dict[str, Any]) -> list[str]:
 
 def _limit_problems(block: dict[str, Any]) -> list[str]:
     """Limits slack-sdk's models do not check on plain dicts."""
-    problems = []
+    problems = table_problems(block, _model_problems) if block.get("type") == "table" else []
     if block.get("type") in ("section", "header") and "text" in block \
             and not isinstance(block["text"], dict):
         problems.append("text must be a text object, not a string")
@@ -123,6 +128,7 @@ def validate_blocks(blocks: list[dict[str, Any]], *, surface: str = "message") -
     `surface` ("message", "modal" or "home"): every block and element known to slack-sdk's
     models and accepted by their `to_dict()`; at most 50 blocks in a message, 100 in a view;
     section field text <= 2000; header text plain_text; option text <= 75 and value <= 150;
+    table blocks as tables.py checks them (cells, limits, one a message, none in a modal);
     block_ids and action_ids unique in the payload; and, in a message, visible text <= 12000
     characters in all (Slack's undocumented msg_blocks_too_long)."""
     require(surface in BLOCK_LIMITS, f"unknown surface {surface!r}")
@@ -134,6 +140,7 @@ def validate_blocks(blocks: list[dict[str, Any]], *, surface: str = "message") -
     for index, block in enumerate(blocks):
         where = f"block {index} ({block.get('type')!r}, block_id {block.get('block_id')!r})"
         problems += [f"{where}: {p}" for p in _model_problems(block) + _limit_problems(block)]
+    problems += surface_problems(blocks, surface)
     block_ids = [b["block_id"] for b in blocks if "block_id" in b]
     action_ids = [e["action_id"] for b in blocks for e in elements(b) if "action_id" in e]
     if _repeated(block_ids):

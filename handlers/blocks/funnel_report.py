@@ -1,16 +1,29 @@
-"""The weekly funnel conversion report as Block Kit, for `/funnel` and the digests."""
+"""The weekly funnel conversion report as Block Kit, for `/funnel` and the digests.
+
+The stage table is the message's one `table` block (Slack allows one a message); new leads by
+source, deals, spend and days stay section fields beside each other. The notification text
+repeats the table, a line a stage."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.blocks.format import clip, context, day, escape, fields, format_money, section
-from handlers.blocks.report_parts import bar, change, name_cell, percent, table
+from handlers.blocks.format import clip, context, day, escape, fields, format_money
+from handlers.blocks.report_parts import (
+    Column,
+    change,
+    change_words,
+    name_cell,
+    percent,
+    table_block,
+)
 from handlers.blocks.reports import share_actions
 from storage.kinds import DigestKind
 from storage.reports.funnel import FunnelReport
 
 SOURCES_SHOWN = 8
+STAGE_COLUMNS = (Column("Stage", "left", wrapped=True), Column("Entered"), Column("±", "center"),
+                 Column("→ next"), Column("Cohort"))
 FOOTER = ("Entered: leads that reached a stage (or a later one) for the first time this week. "
           "→ next: entered next ÷ entered here (can exceed 100%). Cohort: leads created in the "
           "{weeks} weeks ending this week, share that reached each stage by its end. Win rate: "
@@ -25,7 +38,7 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                                     "text": f"🔻 Funnel — week {report.week}"}},
         context(f"{day(report.monday)} – {day(report.monday + timedelta(days=6))}, "
                 f"{escape(report.timezone)} · vs the week before"),
-        section(_stage_table(report)),
+        _stage_table(report),
         fields(("New leads", _sources(report)),
                ("Deals", f"🏆 {report.deals.won} won ({format_money(report.deals.won_value, c)}) "
                          f"{change(report.deals.won, report.deals_prev.won)}\n"
@@ -43,19 +56,24 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
 
 
 def funnel_text(report: FunnelReport) -> str:
-    entered = ", ".join(f"{escape(s.name)} {s.entered}" for s in report.stages)
-    return (f"Funnel, week {report.week}: entered {entered}. {report.deals.won} deals won, "
+    """The notification fallback (and what a screen reader reads): the gist in one line, then
+    the stage table, a line a stage."""
+    gist = (f"Funnel, week {report.week}: {report.deals.won} deals won, "
             f"win rate {percent(report.deals.win_rate)}.")
+    return "\n".join([gist, *(
+        f"{escape(name_cell(s.name))}: {s.entered:,} entered "
+        f"({change_words(s.entered, s.entered_prev)} on the week before)"
+        + ("" if s.flow_conversion is None else f", {percent(s.flow_conversion)} on to the next")
+        + f", cohort {percent(s.cohort_share)} ({s.cohort_reached:,} leads)"
+        for s in report.stages)])
 
 
-def _stage_table(report: FunnelReport) -> str:
-    most = max((s.entered for s in report.stages), default=0)
-    rows = [["Stage", "", "Entered", "±", "→ next", "Cohort"]]
-    for s in report.stages:
-        rows.append([name_cell(s.name), bar(s.entered, most), f"{s.entered:,}",
-                     change(s.entered, s.entered_prev), percent(s.flow_conversion),
-                     f"{percent(s.cohort_share)} ({s.cohort_reached:,})"])
-    return table(rows)
+def _stage_table(report: FunnelReport) -> dict:
+    """Entered this week, change on the week before, flow to the next stage, cohort reach."""
+    return table_block(STAGE_COLUMNS, [
+        [name_cell(s.name), f"{s.entered:,}", change(s.entered, s.entered_prev),
+         percent(s.flow_conversion), f"{percent(s.cohort_share)} ({s.cohort_reached:,})"]
+        for s in report.stages])
 
 
 def _sources(report: FunnelReport) -> str:

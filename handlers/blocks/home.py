@@ -1,6 +1,9 @@
 """The App Home tab: the user's open deals with their buttons, and the pipeline at a glance;
 and the two modals it opens (the full pipeline, all of the user's deals).
 
+The pipeline at a glance is a `table` block on the Home tab; Slack takes no `table` in a
+modal, so the Full pipeline modal shows the same figures as section fields.
+
 Deal elements repeat the card's action_ids with `~<number>` appended, since action_ids must
 be unique in a view; the listeners accept both forms.
 """
@@ -23,11 +26,13 @@ from handlers.blocks.format import (
     format_money,
     section,
 )
+from handlers.blocks.report_parts import Column, name_cell, table_block
 from storage.deals.queries import DealList, StageTotal
 from storage.deals.views import DealView
 
 HOME_DEALS = 20  # two blocks each: at most 40 of the Home tab's 100
 LIST_SECTION = 2900  # characters packed into one section of a list
+GLANCE_COLUMNS = (Column("Stage", "left", wrapped=True), Column("Deals"), Column("Value"))
 
 
 def per_item(action_id: str, deal: DealView) -> str:
@@ -43,7 +48,7 @@ def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, 
     blocks.append({"type": "actions", "block_id": ids.HOME_ACTIONS, "elements": [
         button("New deal", ids.HOME_NEW_DEAL, "new", "primary"),
         button("Full pipeline", ids.HOME_PIPELINE, "pipeline")]})
-    blocks += pipeline_glance(totals, currency)
+    blocks += [_pipeline_headline(totals, currency), _glance_table(totals, currency)]
     blocks += [divider(), section(f"*Your open deals* ({mine.total})")]
     if not mine.deals:
         blocks.append(context("None yet. `/deal new Acme 50k` or *New deal* creates one."))
@@ -57,15 +62,24 @@ def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, 
     return {"type": "home", "blocks": blocks}
 
 
-def pipeline_glance(totals: tuple[StageTotal, ...], currency: str) -> list[dict]:
-    """Count and value per open stage, ten stages a section (Slack's limit on fields)."""
-    pairs = [(escape(t.stage), f"{t.count} · {format_money(t.value, currency)}") for t in totals]
+def _pipeline_headline(totals: tuple[StageTotal, ...], currency: str) -> dict:
     count = sum(t.count for t in totals)
     value = sum((t.value for t in totals), Decimal("0"))
-    blocks = [section(f"*Pipeline* — {count} open deal{'s' if count != 1 else ''}, "
-                      f"{format_money(value, currency)}")]
-    blocks += [fields(*pairs[i:i + 10]) for i in range(0, len(pairs), 10)]
-    return blocks
+    return section(f"*Pipeline* — {count} open deal{'s' if count != 1 else ''}, "
+                   f"{format_money(value, currency)}")
+
+
+def _glance_table(totals: tuple[StageTotal, ...], currency: str) -> dict:
+    """Count and value per open stage (a pipeline has at most 20 stages)."""
+    return table_block(GLANCE_COLUMNS, [
+        [name_cell(t.stage), f"{t.count:,}", format_money(t.value, currency)] for t in totals])
+
+
+def _glance_fields(totals: tuple[StageTotal, ...], currency: str) -> list[dict]:
+    """Count and value per open stage as fields, ten stages a section (Slack's limit)."""
+    pairs = [(escape(t.stage), f"{t.count:,} · {format_money(t.value, currency)}")
+             for t in totals]
+    return [fields(*pairs[i:i + 10]) for i in range(0, len(pairs), 10)]
 
 
 def _deal_line(deal: DealView, today: date) -> str:
@@ -93,7 +107,7 @@ def _deal_buttons(deal: DealView) -> dict:
 
 def pipeline_modal(totals: tuple[StageTotal, ...], currency: str) -> dict:
     """The pipeline, stage by stage (the `/pipeline` summary adds movement and attention)."""
-    blocks = pipeline_glance(totals, currency)
+    blocks = [_pipeline_headline(totals, currency), *_glance_fields(totals, currency)]
     blocks.append(context("`/pipeline` posts the full summary: weighted values, what moved, "
                           "and the deals that need attention."))
     return {"type": "modal", "callback_id": ids.PIPELINE_MODAL,

@@ -1,17 +1,24 @@
-"""Pieces the report builders share: text bars, change arrows, rates, aligned tables."""
+"""Pieces the report builders share: change arrows and words, rates, the stage table."""
 
 from __future__ import annotations
 
-from handlers.blocks.format import clip, escape
+from dataclasses import dataclass
+from typing import Literal
 
-BAR_WIDTH = 12
-NAME_WIDTH = 16
+from handlers.blocks.format import clip
+
+NAME_WIDTH = 60  # a stage name's longest; the table wraps it rather than clipping it
+TABLE_ROWS = 100  # Slack's limit, the header row included
+Align = Literal["left", "center", "right"]
 
 
-def bar(part: float, whole: float, width: int = BAR_WIDTH) -> str:
-    """`█████░░░░░░░`: part of whole, in `width` cells (a non-zero part shows at least one)."""
-    filled = 0 if whole <= 0 or part <= 0 else max(1, round(width * part / whole))
-    return "█" * min(filled, width) + "░" * (width - min(filled, width))
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header and how Slack lays its cells out."""
+
+    title: str
+    align: Align = "right"
+    wrapped: bool = False
 
 
 def change(current: float, previous: float) -> str:
@@ -23,23 +30,26 @@ def change(current: float, previous: float) -> str:
     return f"▲{shown}" if delta > 0 else f"▼{shown}"
 
 
+def change_words(current: int, previous: int) -> str:
+    """`up 3`, `down 1` or `no change`: the change column read aloud (notifications, screen
+    readers), where an arrow says nothing."""
+    delta = current - previous
+    return "no change" if delta == 0 else f"{'up' if delta > 0 else 'down'} {abs(delta):,}"
+
+
 def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{rate * 100:.0f}%"
 
 
 def name_cell(name: str) -> str:
-    """A stage name clipped to fit a table's first column."""
     return clip(name, NAME_WIDTH)
 
 
-def table(rows: list[list[str]]) -> str:
-    """Rows of plain-text cells as a preformatted block, each column padded to its widest
-    cell (the first left-aligned, the others right-aligned), escaped after padding so the
-    columns stay aligned."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=False)]
-        lines.append(escape("  ".join(cells).rstrip()))
-    return "```\n" + "\n".join(lines) + "\n```"
+def table_block(columns: tuple[Column, ...], rows: list[list[str]]) -> dict:
+    """A Block Kit `table`: a header row of the columns' titles, then `rows` of plain text
+    cells (taken as typed: raw_text is not mrkdwn). Slack takes at most 100 rows."""
+    header = [c.title for c in columns]
+    return {"type": "table",
+            "column_settings": [{"align": c.align, "is_wrapped": c.wrapped} for c in columns],
+            "rows": [[{"type": "raw_text", "text": cell} for cell in row]
+                     for row in [header, *rows][:TABLE_ROWS]]}

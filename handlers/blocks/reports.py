@@ -1,7 +1,8 @@
 """The pipeline summary as Block Kit, for `/pipeline`, its Share button and the digests.
 
-Within Slack's limits for any size of pipeline: the stage table is one preformatted section
-(at most 20 stages), each attention list shows a few deals and ends with "… and N more".
+Within Slack's limits for any size of pipeline: the stage table is the message's one `table`
+block (a pipeline has at most 20 stages; Slack takes 100 rows), each attention list shows a few
+deals and ends with "… and N more". The notification text repeats the table, a line a stage.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from handlers.blocks.format import (
     section,
     user,
 )
-from handlers.blocks.report_parts import bar, change, name_cell, table
+from handlers.blocks.report_parts import Column, change, change_words, name_cell, table_block
 from storage.kinds import DigestKind
 from storage.reports.attention import AttentionDeal, AttentionList
 from storage.reports.pipeline import PipelineSummary
 
 ATTENTION_SHOWN = 5
+STAGE_COLUMNS = (Column("Stage", "left", wrapped=True), Column("Deals"), Column("±", "center"),
+                 Column("Value"), Column("Weighted"))
 
 
 def share_actions(value: str) -> dict:
@@ -41,7 +44,7 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
                                     "text": clip(f"📊 Pipeline — {report.pipeline}", 150)}},
         context(f"As of {_local(report)} · changes since {moment(report.activity.since)}"),
-        section(_stage_table(report)),
+        _stage_table(report),
         section(f"*Open:* {report.count:,} deals · *{format_money(report.value, c)}* · "
                 f"weighted {format_money(report.weighted, c)}"),
         section(_activity_line(report)),
@@ -66,24 +69,30 @@ def _local(report: PipelineSummary) -> str:
 
 
 def pipeline_text(report: PipelineSummary) -> str:
-    """The notification fallback: the gist in one readable line."""
+    """The notification fallback (and what a screen reader reads): the gist in one line, then
+    the stage table, a line a stage."""
     a, c = report.activity, report.currency
-    return (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
+    gist = (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
             f"({format_money(report.weighted, c)} weighted). Since the last summary: "
             f"{a.new_count} new, {a.won_count} won, {a.lost_count} lost.")
+    previous = _previous_counts(report)
+    return "\n".join([gist, *(
+        f"{escape(name_cell(s.name))}: {s.count:,} deal{'' if s.count == 1 else 's'} "
+        f"({change_words(s.count, previous.get(s.name, 0))}), "
+        f"{format_money(s.value, c)}, weighted {format_money(s.weighted, c)}"
+        for s in report.stages)])
 
 
-def _stage_table(report: PipelineSummary) -> str:
-    previous = {s.name: s for s in report.previous}
-    most = max((s.value for s in report.stages), default=0)
-    rows = [["Stage", "", "Deals", "±", "Value", "Weighted"]]
-    for stage in report.stages:
-        before = previous.get(stage.name)
-        rows.append([name_cell(stage.name), bar(float(stage.value), float(most)),
-                     f"{stage.count:,}", change(stage.count, before.count if before else 0),
-                     format_money(stage.value, report.currency),
-                     format_money(stage.weighted, report.currency)])
-    return table(rows)
+def _previous_counts(report: PipelineSummary) -> dict[str, int]:
+    return {s.name: s.count for s in report.previous}
+
+
+def _stage_table(report: PipelineSummary) -> dict:
+    """Deals, change since the previous summary, value and weighted value of each stage."""
+    previous, c = _previous_counts(report), report.currency
+    return table_block(STAGE_COLUMNS, [
+        [name_cell(s.name), f"{s.count:,}", change(s.count, previous.get(s.name, 0)),
+         format_money(s.value, c), format_money(s.weighted, c)] for s in report.stages])
 
 
 def _activity_line(report: PipelineSummary) -> str:

@@ -9,25 +9,35 @@ from decimal import Decimal
 import pytest
 
 from bot.slack_standin import event_callback, text_of
+from bot.slack_standin.tables import rows_of
 from handlers import ids
 from storage.deals import operations as deals
+from storage.deals.queries import stage_totals
+from storage.values import format_money
 from tests.driver import SIGNING_SECRET
 
 pytestmark = pytest.mark.usefixtures("db")
 
 
-def test_the_home_tab_lists_my_open_deals_overdue_first_and_the_pipeline(driver):
+def test_the_home_tab_lists_my_open_deals_overdue_first_and_the_pipeline(driver, db):
     driver.one("new Later 10k close:2026-12-20")
     driver.one("new Undated 20k")
     driver.one("new Overdue 30k close:2026-11-01")
     driver.one("new Theirs 40k owner:<@U2|bob>")
     driver.one("won #1")
-    text = text_of(driver.open_home()["blocks"])
+    blocks = driver.open_home()["blocks"]
+    text = text_of(blocks)
     assert text.index("Overdue") < text.index("Undated")
     assert "Later" not in text and "Theirs" not in text.split("Your open deals")[1]
     assert ":warning: *overdue*" in text
     assert "*Pipeline* — 3 open deals, $90,000" in text
-    assert "*Prospecting*\n3 · $90,000" in text and "*Qualification*\n0 · $0" in text
+    [table] = [b for b in blocks if b["type"] == "table"]
+    with db.transaction() as s:
+        totals = stage_totals(s, team="T1")
+    assert rows_of(table) == [["Stage", "Deals", "Value"]] + [
+        [t.stage, str(t.count), format_money(t.value, "USD")] for t in totals]
+    assert ["Prospecting", "3", "$90,000"] in rows_of(table)
+    assert [s["align"] for s in table["column_settings"]] == ["left", "right", "right"]
 
 
 def published_for(slack, user: str) -> int:
@@ -83,7 +93,9 @@ def test_new_deal_and_full_pipeline_buttons_open_their_modals(driver, slack):
     driver.one("new Acme 50k")
     home = driver.open_home()
     driver.click_view(home, ids.HOME_PIPELINE)
-    assert "*Prospecting*\n1 · $50,000" in text_of(driver.opened_view()["blocks"])
+    modal = driver.opened_view()  # Slack takes no table in a modal: the stages are fields
+    assert "*Prospecting*\n1 · $50,000" in text_of(modal["blocks"])
+    assert all(b["type"] != "table" for b in modal["blocks"])
     driver.click_view(home, ids.HOME_NEW_DEAL)
     view = driver.opened_view()
     name = {ids.DEAL_FORM_NAME: {ids.DEAL_FORM_NAME: {"value": "Globex"}}}

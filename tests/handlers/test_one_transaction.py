@@ -72,5 +72,5 @@ def test_the_home_tab_shows_the_stage_totals_of_open_deals_in_every_open_stage(d
     driver.one("won D")
     driver.one("value B 25k")
     text = text_of(driver.open_home()["blocks"]).split("*Pipeline*")[1].split("Your open")[0]
-    assert "*Prospecting*\n1 · $10,000" in text and "*Meeting*\n2 · $30,000" in text
-    assert "*Proposal*\n0 · $0" in text and "Won" not in text
+    assert "\nProspecting | 1 | $10,000\n" in text and "\nMeeting | 2 | $30,000\n" in text
+    assert "\nProposal | 0 | $0\n" in text and "Won" not in text

@@ -148,9 +148,10 @@ def test_a_stage_renamed_by_an_admin_to_a_ping_is_shown_as_text_everywhere(drive
     moved = driver.click(card, ids.DEAL_ADVANCE)[-1]
     assert f"— {shown}," in moved.body["text"] and shown in moved.text
     assert shown in posted_in(slack, "CACTIVITY")
-    assert shown in driver.one("", command="/pipeline").text
+    pipeline = driver.one("", command="/pipeline")  # table cells are raw_text: as typed
+    assert f"{shown}: 1 deal" in pipeline.body["text"] and f"\n{stored} | 1 |" in pipeline.text
     assert shown in driver.one("stages").text
-    assert shown in text_of(driver.open_home()["blocks"])
+    assert f"\n{stored} | 1 |" in text_of(driver.open_home()["blocks"])
     assert live_markup_sent(slack) == []
 
 

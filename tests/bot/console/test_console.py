@@ -244,3 +244,34 @@ def test_shortcuts_are_refused_where_slack_offers_none(db, clock):
         transcript, ":shortcut add-to-deal 1")
     assert "There is no message 7" in after(transcript, ":shortcut add-to-deal 7")
     assert ":shortcut add-to-deal N, :shortcut new-deal" in after(transcript, ":shortcut nope")
+
+
+def test_a_report_table_is_drawn_as_columns_aligned_as_the_table_says(db, clock):
+    drawn = after(session(db, clock, "/deal new Acme 50k\n/deal new Globex 1.2m stage:proposal\n"
+                                     "/pipeline\n"), "/pipeline").splitlines()
+    top = next(i for i, line in enumerate(drawn) if line.split()[:2] == ["Stage", "Deals"])
+    header, rule, *rows = drawn[top:top + 7]
+    assert set(rule.strip()) == {"─"} and len(rule) == len(header)
+    prospecting = next(row for row in rows if row.split()[0] == "Prospecting")
+    proposal = next(row for row in rows if row.split()[0] == "Proposal")
+    for row in (prospecting, proposal):  # numbers right-aligned: each ends where its header
+        assert len(row) == len(header) and row.index(row.split()[0]) == header.index("Stage")
+        assert row.index(row.split()[1]) + len(row.split()[1]) == header.index("Deals") + 5
+        assert row.index(row.split()[3]) + len(row.split()[3]) == header.index("Value") + 5
+    assert prospecting.split()[1:4] == ["1", "▲1", "$50,000"]
+    assert proposal.split()[1:4] == ["1", "▲1", "$1,200,000"]
+
+
+def test_a_table_wider_than_the_terminal_wraps_the_wrapped_column_and_centers_as_told():
+    from bot.console.render import draw_blocks
+
+    name = "Qualification of very large enterprise accounts in the Nordics"
+    block = {"type": "table", "column_settings": [
+        {"align": "left", "is_wrapped": True}, {"align": "center"}, {"align": "right"}],
+        "rows": [[{"type": "raw_text", "text": t} for t in row] for row in (
+            ["Stage", "±", "Value"], [name, "=", "$1,200,000"], ["Lead", "▲12", "$5"])]}
+    lines = draw_blocks([block], Style(width=40), [])
+    assert all(len(line) <= 40 for line in lines)
+    assert " ".join(re.split(r"\s{2,}", line.strip())[0] for line in lines[2:6]) == name
+    assert [line.rstrip()[-10:].strip() for line in lines if "$" in line] == ["$1,200,000", "$5"]
+    assert lines[2].index("=") == lines[-1].index("▲12") + 1  # centred in a 3-wide column

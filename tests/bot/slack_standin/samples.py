@@ -48,3 +48,16 @@ def modal() -> dict:
                  "element": {"type": "plain_text_input", "action_id": "note.input"}}]}
 
 
+
+
+def raw(text: str) -> dict:
+    return {"type": "raw_text", "text": text}
+
+
+def table(rows: list[list[str]] | None = None, **settings: object) -> dict:
+    """A stage table like the app's: a header row, then stages; names left, numbers right."""
+    rows = rows or [["Stage", "Deals", "Value"], ["Lead", "3", "$90,000"],
+                    ["Proposal", "1", "$5,000"]]
+    return {"type": "table", "rows": [[raw(cell) for cell in row] for row in rows],
+            "column_settings": [{"align": "left", "is_wrapped": True}, {"align": "right"},
+                                {"align": "right", **settings}]}

@@ -11,8 +11,11 @@ import pytest
 
 from bot.app import web_client
 from bot.cli.main import main
+from bot.console.mrkdwn import Style
+from bot.console.render import draw_blocks
 from bot.digests import run_due_digests
 from bot.slack_standin import FakeSlack, text_of
+from bot.slack_standin.tables import rows_of
 from tests.storage.values import nbsp
 
 FJORD = "new Fjord 50 000 NOK close:31.12.2026"
@@ -74,15 +77,17 @@ def test_an_impossible_dotted_date_is_called_impossible_and_changes_nothing(nok,
 def test_the_pipeline_shows_kroner_in_columns_that_stay_aligned(nok, driver):
     driver.one(FJORD)
     driver.one("new Bryggen kr 1 250 000,50 stage:proposal")
-    text = driver.one("", command="/pipeline").text
-    table = text.split("```\n")[1].split("\n```")[0].splitlines()
-    assert len({len(line) for line in table}) == 1, table  # right-aligned to one edge
-    value_end = table[0].index("Value") + len("Value")
-    rows = {line.split()[0]: line for line in table[1:]}
-    assert rows["Prospecting"][:value_end].endswith(SHOWN)
-    assert rows["Proposal"][:value_end].endswith(nbsp("1 250 000,50 kr"))
-    assert rows["Meeting"][:value_end].endswith(nbsp("0 kr"))
-    assert f"*Open:* 2 deals · *{nbsp('1 300 000,50 kr')}*" in text
+    reply = driver.one("", command="/pipeline")
+    [table] = [b for b in reply.blocks if b["type"] == "table"]
+    rows = {row[0]: row for row in rows_of(table)}
+    value = rows["Stage"].index("Value")
+    assert table["column_settings"][value]["align"] == "right"  # Slack aligns the money
+    assert rows["Prospecting"][value] == SHOWN
+    assert rows["Proposal"][value] == nbsp("1 250 000,50 kr")
+    assert rows["Meeting"][value] == nbsp("0 kr")
+    drawn = [line for line in draw_blocks([table], Style(), []) if "kr" in line]
+    assert len({line.index(" kr") for line in drawn}) == 1, drawn  # the console too
+    assert f"*Open:* 2 deals · *{nbsp('1 300 000,50 kr')}*" in reply.text
 
 
 def test_the_daily_digest_shows_kroner(nok, driver, db, slack, settings, clock):
