@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from handlers import ids
 
@@ -28,6 +29,22 @@ SHORTCUTS = (
 
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
               "channels:join", "im:write")
+
+
+def check_public_url(url: str) -> str:
+    """`url` if Slack can send its requests there: https://, a host, no query or fragment.
+    Raises ConfigError, in one line, otherwise."""
+    from bot.config import ConfigError
+
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            f"--url {url!r} is not an https:// URL: Slack sends requests only to HTTPS "
+            "Request URLs. Give the public https:// address (on your own machine, a tunnel's).")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"--url {url!r} has a query or fragment: give the base URL only, "
+                          "like https://dealbot.example.com; /slack/events is added to it.")
+    return url.strip()
 
 
 def manifest(url: str = PLACEHOLDER_URL) -> dict:
