@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
+from handlers import ids
+
 PLACEHOLDER_URL = "https://dealbot.example.com"
 
 COMMANDS = (
@@ -15,6 +17,14 @@ COMMANDS = (
      "[subscribe | unsubscribe | subscriptions | help]"),
     ("/funnel", "The funnel conversion report, and its weekly digest",
      "[this week | last week | subscribe | spend | help]"),
+)
+
+# (name, type, callback_id, description): the message shortcut shows in every message's
+# "More actions" menu, the global ones in the shortcuts menu and in search
+SHORTCUTS = (
+    ("Add to deal", "message", ids.SHORTCUT_ADD_TO_DEAL, "Log this message as a note on a deal"),
+    ("New deal", "global", ids.SHORTCUT_NEW_DEAL, "Create a deal in the pipeline"),
+    ("New lead", "global", ids.SHORTCUT_NEW_LEAD, "Add a lead to the funnel"),
 )
 
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
@@ -55,6 +65,10 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
                 {"command": command, "url": events, "description": description,
                  "usage_hint": hint, "should_escape": True}
                 for command, description, hint in COMMANDS],
+            "shortcuts": [
+                {"name": name, "type": kind, "callback_id": callback_id,
+                 "description": description}
+                for name, kind, callback_id, description in SHORTCUTS],
         },
         "oauth_config": {
             "redirect_urls": [f"{base}/slack/oauth_redirect"],
@@ -62,7 +76,9 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
         },
         "settings": {
             "event_subscriptions": {"request_url": events, "bot_events": ["app_home_opened"]},
-            "interactivity": {"is_enabled": True, "request_url": events},
+            # type-ahead menus (external_select) load their options from the same URL
+            "interactivity": {"is_enabled": True, "request_url": events,
+                              "message_menu_options_url": events},
             "org_deploy_enabled": False,
             "socket_mode_enabled": False,
             "token_rotation_enabled": False,
