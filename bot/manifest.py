@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
+
+from handlers import ids
 
 PLACEHOLDER_URL = "https://dealbot.example.com"
 
@@ -16,8 +19,32 @@ COMMANDS = (
      "[this week | last week | subscribe | spend | help]"),
 )
 
+# (name, type, callback_id, description): the message shortcut shows in every message's
+# "More actions" menu, the global ones in the shortcuts menu and in search
+SHORTCUTS = (
+    ("Add to deal", "message", ids.SHORTCUT_ADD_TO_DEAL, "Log this message as a note on a deal"),
+    ("New deal", "global", ids.SHORTCUT_NEW_DEAL, "Create a deal in the pipeline"),
+    ("New lead", "global", ids.SHORTCUT_NEW_LEAD, "Add a lead to the funnel"),
+)
+
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
               "channels:join", "im:write")
+
+
+def check_public_url(url: str) -> str:
+    """`url` if Slack can send its requests there: https://, a host, no query or fragment.
+    Raises ConfigError, in one line, otherwise."""
+    from bot.config import ConfigError
+
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(
+            f"--url {url!r} is not an https:// URL: Slack sends requests only to HTTPS "
+            "Request URLs. Give the public https:// address (on your own machine, a tunnel's).")
+    if parts.query or parts.fragment:
+        raise ConfigError(f"--url {url!r} has a query or fragment: give the base URL only, "
+                          "like https://dealbot.example.com; /slack/events is added to it.")
+    return url.strip()
 
 
 def manifest(url: str = PLACEHOLDER_URL) -> dict:
@@ -38,6 +65,10 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
                 {"command": command, "url": events, "description": description,
                  "usage_hint": hint, "should_escape": True}
                 for command, description, hint in COMMANDS],
+            "shortcuts": [
+                {"name": name, "type": kind, "callback_id": callback_id,
+                 "description": description}
+                for name, kind, callback_id, description in SHORTCUTS],
         },
         "oauth_config": {
             "redirect_urls": [f"{base}/slack/oauth_redirect"],
@@ -45,7 +76,9 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
         },
         "settings": {
             "event_subscriptions": {"request_url": events, "bot_events": ["app_home_opened"]},
-            "interactivity": {"is_enabled": True, "request_url": events},
+            # type-ahead menus (external_select) load their options from the same URL
+            "interactivity": {"is_enabled": True, "request_url": events,
+                              "message_menu_options_url": events},
             "org_deploy_enabled": False,
             "socket_mode_enabled": False,
             "token_rotation_enabled": False,

@@ -58,3 +58,21 @@ PER_ITEM = "~"  # a deal's element in a list repeats a card action_id: `deal.won
 REPORT_ACTIONS = "report.actions"
 REPORT_SHARE = "report.share"
 REPORT_DEAL = "report.deal"  # + ".<list>~<deal number>": opens that deal's card
+
+# Shortcuts (the manifest's features.shortcuts), and what they open.
+SHORTCUT_ADD_TO_DEAL = "add_to_deal"  # a message shortcut
+SHORTCUT_NEW_DEAL = "new_deal"  # global shortcuts
+SHORTCUT_NEW_LEAD = "new_lead"
+CAPTURE_MODAL = "deal.capture.modal"
+CAPTURE_NOTE_BLOCK = "deal.capture.note"
+# The type-ahead deal picker (an external_select; its options come from `app.options`).
+PICK_DEAL = "deal.pick"
+
+LEAD_CREATE_MODAL = "lead.create.modal"
+LEAD_FORM_NAME = "lead.form.name"
+LEAD_FORM_COMPANY = "lead.form.company"
+LEAD_FORM_SOURCE = "lead.form.source"
+LEAD_FORM_STAGE = "lead.form.stage"
+LEAD_FORM_OWNER = "lead.form.owner"
+LEAD_FORM_CONTACT = "lead.form.contact"
+LEAD_FORM_TAGS = "lead.form.tags"

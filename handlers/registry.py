@@ -5,7 +5,16 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers import deadline, deliveries, home, replies
-from handlers.actions import deal_card, deal_create, deal_modals, lead_card, lead_modals
+from handlers.actions import (
+    capture,
+    deal_card,
+    deal_create,
+    deal_modals,
+    lead_card,
+    lead_create,
+    lead_modals,
+    pickers,
+)
 from handlers.commands import common, deal, lead, reports
 from handlers.deps import Deps
 
@@ -22,5 +31,8 @@ def register(app: App, deps: Deps) -> None:
     deal_card.register(app, deps)
     deal_modals.register(app, deps)
     deal_create.register(app, deps)
+    lead_create.register(app, deps)
+    capture.register(app, deps)
+    pickers.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

@@ -286,6 +286,10 @@ class DealEvent(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[str | None] = mapped_column(String(32))
+    # a note logged from a Slack message (the Add to deal shortcut): the message's link,
+    # when Slack gave one, and who wrote it
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_author: Mapped[str | None] = mapped_column(String(32))
 
 
 class Lead(Base):

@@ -70,6 +70,14 @@ class Undone:
     followups: Followups
 
 
+def latest_change(session: Session, *, team: str, actor: str) -> int | None:
+    """The id of `actor`'s latest change that is not undone, or None: for an Undo button after
+    an operation whose result carries no event (the Edit form's `edit_deal`)."""
+    return session.scalar(select(Change.id).where(
+        Change.team_id == team, Change.actor == actor, Change.voided_at.is_(None))
+        .order_by(Change.id.desc()).limit(1))
+
+
 def undo_last_change(session: Session, *, team: str, actor: str, now: datetime,
                      kind: PipelineKind | None = None) -> Undone:
     """Undoes `actor`'s latest change that is not undone yet (of one that touched a deal, or

@@ -15,10 +15,14 @@ from bot.slack_standin import (
     SignedRequest,
     click,
     event_callback,
+    global_shortcut,
+    message_shortcut,
     slash_command,
     submit_view,
+    suggest,
     text_of,
     validate_blocks,
+    validate_options,
     validate_view,
 )
 from handlers.home_refresh import HomeRefresh
@@ -157,6 +161,40 @@ class Driver:
                               team_id=team, user_id=user)
         response = self._dispatch(request)
         return json.loads(response.body) if response.body else {}
+
+    def shortcut_on(self, message: dict, callback_id: str, *, user: str = "U1",
+                    team: str = "T1", channel: str = "C1",
+                    channel_name: str = "sales") -> str:
+        """Uses the message shortcut `callback_id` on `message` (see `user_message`) in
+        `channel`; returns the name of the shortcut's response_url, for `replies`."""
+        name = f"{self.name}{next(self._ids)}"
+        self._dispatch(message_shortcut(
+            signing_secret=SIGNING_SECRET, callback_id=callback_id, message=message,
+            response_url=self.slack.response_url(name), team_id=team, user_id=user,
+            channel_id=channel, channel_name=channel_name))
+        return name
+
+    def global_shortcut(self, callback_id: str, *, user: str = "U1", team: str = "T1") -> None:
+        """Uses the global shortcut `callback_id` (from the shortcuts menu or search)."""
+        self._dispatch(global_shortcut(signing_secret=SIGNING_SECRET, callback_id=callback_id,
+                                       team_id=team, user_id=user))
+
+    def suggest(self, view: dict, action_id: str, typed: str, *, user: str = "U1",
+                team: str = "T1") -> list[dict]:
+        """Types `typed` into the modal's external_select `action_id`: the options the app
+        answered in the ack, checked against what Slack would show."""
+        response = self._dispatch(suggest(signing_secret=SIGNING_SECRET, view=view,
+                                          action_id=action_id, typed=typed, team_id=team,
+                                          user_id=user))
+        answer = json.loads(response.body)
+        validate_options(answer)
+        return answer["options"]
+
+    def updated_view(self) -> dict:
+        """The latest modal the app updated (views.update), validated."""
+        view = self.slack.calls("views.update")[-1].body["view"]
+        validate_view(view)
+        return view
 
     def opened_view(self) -> dict:
         """The latest modal the app opened, validated."""

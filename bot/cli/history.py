@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.parser import add_command
+
 if TYPE_CHECKING:
     from bot.config import Settings
     from storage.db import Database
@@ -109,14 +111,34 @@ def _progress_bar(total: int) -> Callable[[int], None]:
     return draw
 
 
+IMPORT = """\
+Brings deals, leads or weekly marketing spend in from a CSV file (UTF-8, `,` or
+`;` separated; the column names of most CRM exports are understood). The whole
+file is checked first: a bad row refuses the file, naming each bad row's line
+and reason, and nothing is written. Import leads before the deals that name
+them. Importing again updates the records with the same id."""
+
+EXPORT = """\
+Writes deals, leads or spend in the columns `dealbot import` reads (so an
+export imports into an empty database as the same history), or the event
+history, as CSV or JSON lines, to stdout or to a file."""
+
+
 def add_parsers(sub: Any) -> None:
     """Adds `import` and `export` to the `dealbot` command line."""
-    imp = sub.add_parser("import", help="bring deals, leads or spend in from a CSV file")
+    imp = add_command(sub, "import", summary="bring deals, leads or spend in from a CSV file",
+                      description=IMPORT, examples=[
+                          "dealbot import leads leads.csv --team T0123ABCD",
+                          "dealbot import deals deals.csv",
+                          "dealbot import spend spend.csv"])
     imp.add_argument("kind", choices=("deals", "leads", "spend"))
     imp.add_argument("file", help="the CSV file (UTF-8; `,` or `;` separated)")
     imp.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     imp.set_defaults(run=cmd_import)
-    exp = sub.add_parser("export", help="write deals, leads, spend or the events out")
+    exp = add_command(sub, "export", summary="write deals, leads, spend or the events out",
+                      description=EXPORT, examples=[
+                          "dealbot export deals --output deals.csv",
+                          "dealbot export events --format jsonl > events.jsonl"])
     exp.add_argument("kind", choices=("deals", "leads", "spend", "events"))
     exp.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     exp.add_argument("--output", "-o", help="write to this file instead of stdout")

@@ -9,10 +9,11 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.cli import history as cli_history
 from bot.cli import reports as cli_reports
+from bot.cli.parser import ShowVersion, add_command
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -85,9 +86,9 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.manifest import manifest_json
+    from bot.manifest import check_public_url, manifest_json
 
-    sys.stdout.write(manifest_json(args.url))
+    sys.stdout.write(manifest_json(check_public_url(args.url)))
     return 0
 
 
@@ -108,10 +109,73 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
         return 2
 
 
+DESCRIPTION = """\
+Dealbot keeps a sales team's deal pipeline and lead funnel inside Slack.
+Settings come from the environment, then from .env in this directory (see
+.env.example); `dealbot COMMAND --help` describes each command."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dealbot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="dealbot", description=DESCRIPTION,
+        epilog="examples:\n  dealbot console --demo\n  dealbot db upgrade\n  dealbot serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=ShowVersion, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = sub.add_parser("serve", help="run the Slack app over HTTP (or Socket Mode)")
+    add_serve_parser(sub)
+    db = add_command(sub, "db", summary="database maintenance", description=DB, examples=[
+        "dealbot db upgrade"])
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    add_command(db_sub, "upgrade", summary="apply the database migrations", description=DB,
+                examples=["dealbot db upgrade",
+                          "DATABASE_URL=postgresql://dealbot@db.internal/dealbot "
+                          "dealbot db upgrade"]).set_defaults(run=cmd_db)
+    man = add_command(sub, "manifest", summary="print the Slack app manifest for a deployment",
+                      description=MANIFEST, examples=[
+                          "dealbot manifest --url https://dealbot.example.com > manifest.json"])
+    man.add_argument("--url", required=True,
+                     help="the public https:// base URL, e.g. https://dealbot.example.com")
+    man.set_defaults(run=cmd_manifest)
+    add_console_parser(sub)
+    cli_history.add_parsers(sub)
+    cli_reports.add_parsers(sub)
+    return parser
+
+
+SERVE = """\
+Runs the Slack app over HTTP: Slack's requests at POST /slack/events, health
+checks at GET /healthz (200 when the database answers, 503 when it does not),
+and the digest scheduler in the same process unless --no-scheduler is given.
+Needs SLACK_SIGNING_SECRET and a bot token (or OAuth settings); refuses to start
+on an outdated database schema (run `dealbot db upgrade`)."""
+
+DB = """\
+Applies the database migrations to DATABASE_URL, up to this version's schema
+(and creates the OAuth installation tables when OAuth is configured). Run it once
+per release, before the new version serves; it is safe to run again."""
+
+MANIFEST = """\
+Prints the Slack app manifest (JSON) for a deployment at URL: every slash
+command, interactivity and events at URL/slack/events, the OAuth redirect at
+URL/slack/oauth_redirect, and the bot scopes. Paste it at
+https://api.slack.com/apps > Create New App > From an app manifest.
+URL must start with https://, since Slack sends requests only to HTTPS URLs;
+to try Dealbot on your own machine, give the https:// URL of a tunnel."""
+
+CONSOLE = """\
+The real app, with this terminal standing in for Slack: type slash commands as
+in Slack, click a button by typing its number, `:help` lists the console's own
+commands. Needs no Slack app, token or network. The data is in DATABASE_URL
+(default: dealbot.db in this directory); piped input prints a transcript."""
+
+
+def add_serve_parser(sub: Any) -> None:
+    serve = add_command(sub, "serve", summary="run the Slack app over HTTP (or Socket Mode)",
+                        description=SERVE, examples=[
+                            "dealbot serve",
+                            "dealbot serve --port 8080 --no-scheduler",
+                            "dealbot serve --workers 4 --threads 8",
+                            "dealbot serve --socket"])
     serve.add_argument("--socket", action="store_true", help="use Socket Mode instead of HTTP")
     serve.add_argument("--no-scheduler", action="store_true",
                        help="leave the digests to a separate `dealbot scheduler`")
@@ -123,13 +187,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="N worker processes under gunicorn (default: one process, "
                             "waitress); the scheduler runs once, in gunicorn's master")
     serve.set_defaults(run=cmd_serve)
-    db = sub.add_parser("db", help="database maintenance")
-    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_sub.add_parser("upgrade", help="apply the database migrations").set_defaults(run=cmd_db)
-    man = sub.add_parser("manifest", help="print the Slack app manifest for a deployment")
-    man.add_argument("--url", required=True, help="the public base URL, e.g. https://dealbot.example.com")
-    man.set_defaults(run=cmd_manifest)
-    con = sub.add_parser("console", help="try everything in a terminal, with no Slack workspace")
+
+
+def add_console_parser(sub: Any) -> None:
+    con = add_command(sub, "console",
+                      summary="try everything in a terminal, with no Slack workspace",
+                      description=CONSOLE, examples=[
+                          "dealbot console --demo",
+                          "dealbot console --user bob",
+                          "dealbot console < script.txt"])
     con.add_argument("--demo", action="store_true",
                      help="first fill an empty database with a demo team's history")
     con.add_argument("--seed", type=int, default=1, help="the demo's random seed (default 1)")
@@ -137,9 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
     con.add_argument("--force", action="store_true",
                      help="with --demo: add the demo even if the database has data")
     con.set_defaults(run=cmd_console)
-    cli_history.add_parsers(sub)
-    cli_reports.add_parsers(sub)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.history import TeamError, resolve_team
+from bot.cli.parser import add_command
 from storage.kinds import DigestKind
 
 if TYPE_CHECKING:
@@ -165,9 +166,32 @@ def _zone(text: str | None) -> str | None:
     return text
 
 
+REPORT = """\
+Prints the pipeline summary (as of a time, default now) or the funnel
+conversion report (of an ISO week, default this week) as text, or as JSON for
+other tools. Both are computed from the event history, so a past --as-of shows
+the pipeline as it was then."""
+
+DIGEST = """\
+Posts one digest (the pipeline summary or the funnel report) to a channel now,
+through the same code as the scheduler; --dry-run prints it instead. The bot
+joins a public channel by itself; invite it to a private one first."""
+
+SCHEDULER = """\
+Runs only the digest scheduler: every minute it reads the subscriptions and
+posts the digests that are due. Run it beside `dealbot serve --no-scheduler` or
+your own gunicorn command. Two schedulers never post a digest twice: each
+period is claimed in the database before it is posted."""
+
+
 def add_parsers(sub: Any) -> None:
     """Adds `report`, `digest send` and `scheduler` to the `dealbot` command line."""
-    rep = sub.add_parser("report", help="print the pipeline summary or the funnel report")
+    rep = add_command(sub, "report", summary="print the pipeline summary or the funnel report",
+                      description=REPORT, examples=[
+                          "dealbot report pipeline",
+                          "dealbot report pipeline --as-of 2026-11-01T09:00:00+01:00 "
+                          "--format json",
+                          "dealbot report funnel --week 2026-W47 --tz Europe/Oslo"])
     rep.add_argument("kind", type=DigestKind, choices=list(DigestKind))
     rep.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     rep.add_argument("--format", choices=("text", "json", "png"), default="text",
@@ -181,13 +205,18 @@ def add_parsers(sub: Any) -> None:
                      help="pipeline: list at most N deals in each attention list (default "
                           f"{ATTENTION_LISTED}); how many there are in all is always given")
     rep.set_defaults(run=cmd_report)
-    dig = sub.add_parser("digest", help="post a digest now")
+    dig = add_command(sub, "digest", summary="post a digest now", description=DIGEST,
+                      examples=["dealbot digest send pipeline --channel C0123ABCD --dry-run"])
     dig_sub = dig.add_subparsers(dest="digest_command", required=True, metavar="ACTION")
-    send = dig_sub.add_parser("send", help="post (or print) one digest now")
+    send = add_command(dig_sub, "send", summary="post (or print) one digest now",
+                       description=DIGEST, examples=[
+                           "dealbot digest send pipeline --channel C0123ABCD",
+                           "dealbot digest send funnel --channel C0123ABCD --dry-run"])
     send.add_argument("kind", type=DigestKind, choices=list(DigestKind))
     send.add_argument("--channel", required=True, help="the channel id, like C0123ABCD")
     send.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     send.add_argument("--dry-run", action="store_true", help="print the message instead")
     send.set_defaults(run=cmd_digest)
-    sub.add_parser("scheduler", help="run only the digest scheduler").set_defaults(
+    add_command(sub, "scheduler", summary="run only the digest scheduler",
+                description=SCHEDULER, examples=["dealbot scheduler"]).set_defaults(
         run=cmd_scheduler)

@@ -1,8 +1,9 @@
 """The console's engine: the real Bolt app, fed signed requests as Slack would send them.
 
-Nothing is re-implemented here. A slash command, a click or a modal submission becomes the
-request Slack would send (bot.slack_standin); `app.dispatch` runs the same listeners as
-production; what the app answers (a command's ack body, then, once its slow work is done,
+Nothing is re-implemented here. A slash command, a click, a shortcut, text typed into a
+type-ahead menu or a modal submission becomes the request Slack would send
+(bot.slack_standin); `app.dispatch` runs the same listeners as production; what the app
+answers (a command's ack body, then, once its slow work is done,
 the response_url posts and Web API calls the Slack stand-in recorded) is turned into `Shown`
 items: messages posted, updated or deleted, modals opened, Home tabs published, and a notice
 for anything Slack would refuse.
@@ -32,12 +33,17 @@ from bot.slack_standin import (
     SlackWouldRefuse,
     click,
     event_callback,
+    global_shortcut,
+    message_shortcut,
     slash_command,
     submit_view,
+    suggest,
+    user_message,
     validate_blocks,
+    validate_options,
     validate_view,
 )
-from bot.slack_standin.identity import LOCAL_TEAM
+from bot.slack_standin.identity import APP_ID, BOT_ID, BOT_USER_ID, LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
 from handlers.home_refresh import HomeRefresh
@@ -51,7 +57,8 @@ MESSAGE_CALLS = ("chat.postMessage", "chat.postEphemeral", "chat.update")
 
 @dataclass
 class Message:
-    """A message in the console's channel; `number` names it for `:replay`."""
+    """A message in the console's channel; `number` names it for `:replay` and `:shortcut`.
+    `author` is the local user who wrote it (`:say`); None for Dealbot's messages."""
 
     number: int
     ts: str
@@ -59,6 +66,7 @@ class Message:
     text: str
     ephemeral: bool
     deleted: bool = False
+    author: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,46 @@ class Engine:
         self.home_refresh.flush()
         answer = json.loads(response.body) if response.body.strip().startswith("{") else {}
         return answer, self._collect(mark, None)
+
+    def say(self, text: str) -> Message:
+        """A message the acting user writes in #sales (the app hears nothing of it)."""
+        message = self._new_message({"text": self.users.as_slack_text(text)}, False)
+        message.author = self.user
+        return message
+
+    def message_shortcut(self, callback_id: str, message: Message) -> list[Shown]:
+        """Uses the message shortcut `callback_id` on `message`, as from its menu in Slack
+        (which offers none on a message only one person sees)."""
+        if message.ephemeral:
+            return [Shown("notice", text="Slack offers no shortcuts on a message only you "
+                                         "can see.")]
+        payload = (user_message(text=message.text, user=message.author, ts=message.ts,
+                                team_id=TEAM) if message.author else
+                   {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "app_id": APP_ID,
+                    "text": message.text, "ts": message.ts, "team": TEAM,
+                    "blocks": message.blocks})
+        request = message_shortcut(
+            signing_secret=self._secret, callback_id=callback_id, message=payload,
+            response_url=self._response_url(None), channel_id=CHANNEL,
+            channel_name=CHANNEL_NAME, trigger_id=self._trigger(), **self._acting())
+        return self._send(request, None, missing="The app has no such shortcut.")
+
+    def global_shortcut(self, callback_id: str) -> list[Shown]:
+        """Uses the global shortcut `callback_id`, as from Slack's shortcuts menu."""
+        request = global_shortcut(signing_secret=self._secret, callback_id=callback_id,
+                                  trigger_id=self._trigger(), **self._acting())
+        return self._send(request, None, missing="The app has no such shortcut.")
+
+    def suggest(self, view: dict, action_id: str, typed: str) -> list[dict]:
+        """The options the app offers for `typed` in the type-ahead menu `action_id` of the
+        open modal `view`; raises SlackWouldRefuse when Slack would send or show nothing."""
+        request = suggest(signing_secret=self._secret, view=view, action_id=action_id,
+                          typed=typed, **self._acting())
+        response = self.app.dispatch(request.to_bolt())
+        body = response.body.strip()
+        answer = json.loads(body) if response.status == 200 and body.startswith("{") else {}
+        validate_options(answer)
+        return list(answer.get("options") or [])
 
     def open_home(self) -> list[Shown]:
         """Opens the acting user's Home tab: the app gets `app_home_opened`, as in Slack."""

@@ -1,7 +1,9 @@
 """A modal as a sequence of prompts, submitted as a real `view_submission`.
 
 Each input block is asked in turn (text, a menu by number, a date as YYYY-MM-DD, a user by
-name); what Slack checks in the browser (required fields, lengths, dates) is checked here
+name; a menu that searches as you type, an `external_select`, asks for a search text, sends
+it to the app as Slack would, and lists the options it answered to pick by number); what
+Slack checks in the browser (required fields, lengths, dates) is checked here
 before sending. `response_action: errors` from the app is shown under the field, and only
 those fields are asked again.
 """
@@ -15,11 +17,12 @@ from typing import Any
 from bot.console.mrkdwn import Style
 from bot.console.people import LocalUsers
 from bot.console.render import text_of
-from bot.slack_standin.blockkit import options
+from bot.slack_standin.blockkit import SlackWouldRefuse, options
 
 TEXT_INPUTS = ("plain_text_input", "number_input", "email_text_input", "url_text_input")
 Ask = Callable[[str], str | None]  # a prompt; None when the input has ended
 Say = Callable[[str], None]
+Search = Callable[[str, str], list[dict]]  # (action_id, typed) -> the options the app offers
 
 
 class Cancelled(Exception):
@@ -31,8 +34,10 @@ def input_blocks(view: dict) -> list[dict]:
 
 
 def ask_inputs(blocks: list[dict], ask: Ask, say: Say, style: Style, users: LocalUsers,
-               errors: dict[str, str]) -> dict[str, dict[str, dict]]:
-    """The state values of `blocks`, asked one by one; `errors` are shown before asking."""
+               errors: dict[str, str], *,
+               search: Search | None = None) -> dict[str, dict[str, dict]]:
+    """The state values of `blocks`, asked one by one; `errors` are shown before asking.
+    `search` asks the app for the options of a type-ahead menu."""
     values: dict[str, dict[str, dict]] = {}
     for block in blocks:
         element = block["element"]
@@ -42,7 +47,11 @@ def ask_inputs(blocks: list[dict], ask: Ask, say: Say, style: Style, users: Loca
         hint = text_of(block.get("hint"), style)
         if hint:
             say(style.paint(f"  {hint}", "dim"))
-        state = _ask_one(element, label, bool(block.get("optional")), ask, say, style, users)
+        if element.get("type") == "external_select" and search is not None:
+            state = _ask_search(element, label, ask, say, style, search)
+        else:
+            state = _ask_one(element, label, bool(block.get("optional")), ask, say, style,
+                             users)
         values[block.get("block_id", "")] = {element.get("action_id", ""): state}
     return values
 
@@ -71,6 +80,34 @@ def _ask_one(element: dict, label: str, optional: bool, ask: Ask, say: Say, styl
             say(style.paint("  ⚠ Please fill out this field.", "danger"))
             continue
         return {"type": kind, **({} if value is None else value)}
+
+
+def _ask_search(element: dict, label: str, ask: Ask, say: Say, style: Style,
+                search: Search) -> dict[str, Any]:
+    """A type-ahead menu: a search text, the options the app answered, one picked by its
+    number (anything else searches again)."""
+    typed = _answer(ask, f"  {label}, search (Enter lists the first ones): ")
+    while True:
+        try:
+            offered = search(element.get("action_id", ""), typed)
+        except SlackWouldRefuse as refused:
+            say(style.paint(f"  ⚠ Slack would not show this: {refused}", "danger"))
+            offered = []
+        for number, option in enumerate(offered, 1):
+            say(f"    {style.paint(f'[{number}]', 'number')} {text_of(option.get('text'), style)}")
+        if not offered:
+            say(style.paint("  No results.", "dim"))
+        word = _answer(ask, f"  {label}: a number to pick, or search again: ")
+        if word.isdigit() and 1 <= int(word) <= len(offered):
+            return {"type": "external_select", "selected_option": offered[int(word) - 1]}
+        typed = word
+
+
+def _answer(ask: Ask, prompt: str) -> str:
+    typed = ask(prompt)
+    if typed is None or typed.strip() in (":cancel", ":quit", ":q"):
+        raise Cancelled
+    return typed.strip()
 
 
 def _default_note(element: dict, users: LocalUsers) -> str:

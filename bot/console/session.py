@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.console import modal
-from bot.console.engine import Engine, Shown, Target
+from bot.console.engine import Engine, Message, Shown, Target
 from bot.console.mrkdwn import Style
 from bot.console.render import draw_blocks, text_of
+from bot.manifest import SHORTCUTS
 from storage.kinds import DigestKind
 
 HELP = """\
@@ -20,10 +21,17 @@ A number clicks the button or menu option drawn with it: [3]. Console commands:
   :home             open your Home tab
   :digest pipeline  what a scheduled digest would post now (also: funnel)
   :messages         the recent messages; :replay N draws message N again
+  :say TEXT         write TEXT in #sales as yourself (a message, not a command)
+  :shortcut add-to-deal N   the Add to deal shortcut on message N (from :messages)
+  :shortcut new-deal, :shortcut new-lead   the shortcuts menu's New deal, New lead
   :help             this help          :quit   leave (or Ctrl-D)
-In a modal, answer each field; Enter keeps the [default]; :cancel closes it."""
+In a modal, answer each field; Enter keeps the [default]; :cancel closes it. A menu
+that searches as you type asks for a search text, then lists what it found."""
 
 Digest = Callable[[Engine, DigestKind], list[Shown]]
+# `add-to-deal` -> (callback_id, "message" or "global"), as the manifest names them
+SHORTCUT_NAMES = {name.lower().replace(" ", "-"): (callback_id, kind)
+                  for name, kind, callback_id, _ in SHORTCUTS}
 
 
 class Console:
@@ -74,6 +82,10 @@ class Console:
             self.list_messages()
         elif word == "replay" and args and args[0].isdigit():
             self.replay(int(args[0]))
+        elif word == "say" and args:
+            self.show([Shown("message", self.engine.say(" ".join(args)))])
+        elif word == "shortcut":
+            self.shortcut(args)
         else:
             self.say(HELP)
         return True
@@ -95,16 +107,36 @@ class Console:
         for m in recent:
             first = (text_of({"type": "mrkdwn", "text": m.text}, self.style)
                      or "(blocks)").splitlines()[0][:60]
-            self.say(f"  {m.number:>3}  {'only you ' if m.ephemeral else '#sales   '} {first}")
+            who = f"@{self.engine.users.name(m.author)}: " if m.author else ""
+            where = "only you " if m.ephemeral else "#sales   "
+            self.say(f"  {m.number:>3}  {where} {who}{first}"[:80])
         if not recent:
             self.say("No messages yet.")
 
     def replay(self, number: int) -> None:
+        found = self.message(number)
+        if found is not None:
+            self.show([Shown("message", found)])
+
+    def message(self, number: int) -> Message | None:
         found = [m for m in self.engine.messages if m.number == number and not m.deleted]
         if not found:
             self.say(f"There is no message {number}; :messages lists them.")
-            return
-        self.show([Shown("message", found[0])])
+        return found[0] if found else None
+
+    def shortcut(self, args: list[str]) -> None:
+        """`:shortcut add-to-deal N` on message N; `:shortcut new-deal` from the menu."""
+        callback_id, kind = SHORTCUT_NAMES.get(args[0].lower() if args else "", ("", ""))
+        if kind == "message" and len(args) == 2 and args[1].isdigit():
+            if (message := self.message(int(args[1]))) is not None:
+                self.show(self.engine.message_shortcut(callback_id, message))
+        elif kind == "global" and len(args) == 1:
+            self.show(self.engine.global_shortcut(callback_id))
+        else:
+            usage = [f":shortcut {name}" + (" N" if kind == "message" else "")
+                     for name, (_, kind) in SHORTCUT_NAMES.items()]
+            self.say("The shortcuts: " + ", ".join(usage) + "\n(N: a message number from "
+                     ":messages).")
 
     def click(self, number: int) -> None:
         if not 1 <= number <= len(self.targets):
@@ -158,8 +190,11 @@ class Console:
             return
         where = "only visible to you" if m.ephemeral else "in #sales"
         verb = "updated message" if item.kind == "updated" else "message"
-        lines = draw_blocks(m.blocks, self.style, targets, message=m) or [f"  {m.text}"]
-        self._frame(f"Dealbot {where} · {verb} {m.number}", lines)
+        lines = draw_blocks(m.blocks, self.style, targets, message=m) or [
+            f"  {line}" for line in text_of({"type": "mrkdwn", "text": m.text},
+                                             self.style).splitlines()]
+        who = f"@{self.engine.users.name(m.author)}" if m.author else "Dealbot"
+        self._frame(f"{who} {where} · {verb} {m.number}", lines)
 
     def _frame(self, title: str, lines: list[str]) -> None:
         rule = "─" * max(0, self.style.width - len(title) - 4)
@@ -179,9 +214,12 @@ class Console:
             self._frame(f"Modal: {title}", body)
             blocks = [b for b in modal.input_blocks(view)
                       if not errors or b.get("block_id") in errors]
+            def search(action_id: str, typed: str, shown: dict = view) -> list[dict]:
+                return self.engine.suggest(shown, action_id, typed)
+
             try:
                 values.update(modal.ask_inputs(blocks, self.ask, self.say, self.style,
-                                               self.engine.users, errors))
+                                               self.engine.users, errors, search=search))
             except modal.Cancelled:
                 self.engine.modals.clear()
                 self.say(self.style.paint("  (modal closed, nothing sent)", "dim"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, Option, OptionGroup
 from slack_sdk.models.views import View
 
 from bot.slack_standin.tables import rows_of, surface_problems, table_problems
@@ -170,3 +170,30 @@ def validate_view(view: dict[str, Any]) -> None:
         has_inputs = any(b.get("type") == "input" for b in view.get("blocks", []))
         require(not has_inputs or "submit" in view, "a modal with inputs needs a submit button")
     validate_blocks(view.get("blocks", []), surface=str(kind))
+
+
+MAX_OPTIONS = 100
+
+
+def validate_options(answer: dict[str, Any]) -> None:
+    """Raises SlackWouldRefuse unless Slack would show `answer`, the body of an ack to a
+    block_suggestion: `options` (at most 100) or `option_groups` (at most 100, each with at
+    most 100 options), every option with plain_text text of at most 75 characters and a
+    value of at most 150, as slack-sdk's Option and OptionGroup models check them."""
+    require(("options" in answer) != ("option_groups" in answer),
+            f"answer with options or option_groups, not {sorted(answer)}")
+    problems = []
+    offered: Any = answer.get("options", answer.get("option_groups"))
+    require(isinstance(offered, list), "options must be a list")
+    if len(offered) > MAX_OPTIONS:
+        problems.append(f"{len(offered)} options; Slack shows at most {MAX_OPTIONS}")
+    model: Any = Option if "options" in answer else OptionGroup
+    for index, item in enumerate(offered):
+        inner = [item] if model is Option else list(item.get("options") or [])
+        if any((o.get("text") or {}).get("type") != "plain_text" for o in inner):
+            problems.append(f"option {index}: an option's text must be plain_text")
+        try:
+            model(**item).to_dict()
+        except (SlackObjectFormationError, TypeError) as error:
+            problems.append(f"option {index}: {error}")
+    require(not problems, "Slack would not show these options:\n  " + "\n  ".join(problems))

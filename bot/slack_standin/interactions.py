@@ -1,7 +1,9 @@
 """What a user does with what the app rendered, as the request Slack then sends: a click on
-an element of a message, modal or Home tab (`click`), and a modal submitted (`submit_view`).
-Both refuse (SlackWouldRefuse) what the user could not do in Slack: use an element or option
-that was not rendered, or submit a modal with a required input empty."""
+an element of a message, modal or Home tab (`click`), text typed into a modal's
+`external_select` (`suggest`), and a modal submitted (`submit_view`). They refuse
+(SlackWouldRefuse) what the user could not do in Slack: use an element or option that was
+not rendered, type into a menu that is not a type-ahead one, or submit a modal with a
+required input empty."""
 
 from __future__ import annotations
 
@@ -11,7 +13,12 @@ from typing import Any
 
 from bot.slack_standin.blockkit import elements, options, require
 from bot.slack_standin.identity import APP_ID, BOT_ID, BOT_USER_ID, DEFAULT_TRIGGER_ID
-from bot.slack_standin.signed import SignedRequest, block_actions, view_submission
+from bot.slack_standin.signed import (
+    SignedRequest,
+    block_actions,
+    block_suggestion,
+    view_submission,
+)
 
 
 def _with_block_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -114,9 +121,31 @@ def _stored_view(view: dict[str, Any], blocks: list[dict[str, Any]], team_id: st
             **view, "blocks": blocks, "state": {"values": state_values}}
 
 
+def suggest(*, signing_secret: str, view: dict[str, Any], action_id: str, typed: str,
+            team_id: str = "T1", user_id: str = "U1", user_name: str = "ann",
+            timestamp: int | None = None) -> SignedRequest:
+    """The block_suggestion Slack sends while the user types `typed` into the
+    `external_select` `action_id` of the modal `view` (as the app opened it). Refuses an
+    element that is not an external_select, and text shorter than its `min_query_length`
+    (default 3), which Slack does not send."""
+    blocks = _with_block_ids(view.get("blocks", []))
+    found = [(b, e) for b in blocks for e in elements(b) if e.get("action_id") == action_id]
+    require(found, f"no element with action_id {action_id!r} was rendered")
+    block, element = found[0]
+    require(element.get("type") == "external_select",
+            f"{action_id!r} is a {element.get('type')}, not an external_select")
+    require(len(typed) >= element.get("min_query_length", 3),
+            f"Slack sends nothing before {element.get('min_query_length', 3)} characters")
+    return block_suggestion(signing_secret=signing_secret, action_id=action_id,
+                            block_id=block["block_id"], value=typed,
+                            view=_stored_view(view, blocks, team_id, {}), team_id=team_id,
+                            user_id=user_id, user_name=user_name, timestamp=timestamp)
+
+
 # what Slack sends in state.values for an input the user left empty
 _EMPTY_STATE: dict[str, dict[str, Any]] = {
     "static_select": {"selected_option": None}, "radio_buttons": {"selected_option": None},
+    "external_select": {"selected_option": None},
     "multi_static_select": {"selected_options": []}, "checkboxes": {"selected_options": []},
     "multi_users_select": {"selected_users": []},
     **{kind: {key: None} for kind, key in _PICKED_VALUE.items()}}

@@ -4,10 +4,11 @@ Slack reads as mrkdwn a message's `text` (the notification fallback included), i
 attachments' texts, every Block Kit text object of type mrkdwn (in messages, modals and the
 Home tab) and a shared file's `initial_comment`. User text escaped as Slack asks (`&`, `<`,
 `>` -> entities) holds no `<` at all there, so every `<...>` is markup the app wrote. Dealbot
-writes only three kinds: a user `<@U123>`, a channel `<#C123>` and a date `<!date^...|...>`.
-Anything else is user text gone live: `<!channel>`, `<!here>`, `<!everyone>`,
-`<!subteam^...>`, a labelled mention `<@U1|bob>` as Slack sends it in a command, a link
-`<https://...|...>`, or any other `<...>`.
+writes only four kinds: a user `<@U123>`, a channel `<#C123>`, a date `<!date^...|...>`, and
+a link to a Slack message that chat.getPermalink gave (`<https://acme.slack.com/archives/
+C1/p1700000000000100|message>`). Anything else is user text gone live: `<!channel>`,
+`<!here>`, `<!everyone>`, `<!subteam^...>`, a labelled mention `<@U1|bob>` as Slack sends it
+in a command, any other link `<https://...|...>`, or any other `<...>`.
 
 A user id or channel id with `EVIL` in it is a canary: tests type it only inside free text
 (`call <@UEVIL|bob>`), so it never names a real owner or channel, and seeing it as markup means
@@ -25,7 +26,10 @@ from bot.slack_standin.server import Recorded, watch
 
 CANARY = "EVIL"
 ANGLED = re.compile(r"<[^<>]*>?")
-APP_MARKUP = re.compile(r"<@[UW][A-Z0-9]+>|<#[CGD][A-Z0-9]+>|<!date\^-?\d+\^[^|<>]*(\|[^<>]*)?>")
+APP_MARKUP = re.compile(
+    r"<@[UW][A-Z0-9]+>|<#[CGD][A-Z0-9]+>|<!date\^-?\d+\^[^|<>]*(\|[^<>]*)?>"
+    r"|<https://[a-z0-9-]+(\.enterprise)?\.slack\.com/archives/[CGD][A-Z0-9]+/p\d+"
+    r"(\?[^\s|<>]*)?\|[^<>|]*>")
 MESSAGE_TEXTS = ("text", "initial_comment")
 ATTACHMENT_TEXTS = ("text", "pretext", "fallback", "footer")
 

@@ -1,6 +1,7 @@
 """The requests Slack sends to the app, signed: slash commands, block_actions,
-view_submission and Events API envelopes, with every field Slack sends, signed over the exact
-bytes sent, for `app.dispatch(request.to_bolt())` or real HTTP."""
+view_submission, shortcuts (message and global), block_suggestion and Events API
+envelopes, with every field Slack sends, signed over the exact bytes sent, for
+`app.dispatch(request.to_bolt())` or real HTTP."""
 
 from __future__ import annotations
 
@@ -122,6 +123,67 @@ def view_submission(*, signing_secret: str, view: dict[str, Any], team_id: str =
                "user": _user(team_id, user_id, user_name), "api_app_id": APP_ID,
                "token": VERIFICATION_TOKEN, "trigger_id": trigger_id, "view": view,
                "response_urls": [], "is_enterprise_install": False, "enterprise": None}
+    return interactive(payload, signing_secret=signing_secret, timestamp=timestamp)
+
+
+def user_message(*, text: str, user: str = "U2", ts: str = "1700000000.000200",
+                 team_id: str = "T1", thread_ts: str | None = None) -> dict[str, Any]:
+    """A message a person wrote, as a message shortcut's payload carries it: its text (with
+    Slack's markup: `<@U1>`, `<https://...|...>`, entities), rich_text blocks, and in a
+    thread reply `thread_ts` and `parent_user_id`."""
+    message: dict[str, Any] = {
+        "type": "message", "client_msg_id": f"c-{ts}", "text": text, "user": user, "ts": ts,
+        "team": team_id,
+        "blocks": [{"type": "rich_text", "block_id": "rt1", "elements": [
+            {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}]}]}
+    if thread_ts is not None and thread_ts != ts:
+        message.update(thread_ts=thread_ts, parent_user_id="U9")
+    return message
+
+
+def message_shortcut(*, signing_secret: str, callback_id: str, message: dict[str, Any],
+                     response_url: str, team_id: str = "T1", user_id: str = "U1",
+                     user_name: str = "ann", channel_id: str = "C1",
+                     channel_name: str = "sales", trigger_id: str = DEFAULT_TRIGGER_ID,
+                     timestamp: int | None = None) -> SignedRequest:
+    """A message shortcut (`type: message_action`) used on `message` in `channel_id`: a
+    channel `C…`, a private one `G…` or a direct message `D…` (then `channel_name` is
+    "directmessage")."""
+    payload = {"type": "message_action", "token": VERIFICATION_TOKEN,
+               "action_ts": f"{time.time():.6f}",
+               "team": {"id": team_id, "domain": TEAM_DOMAIN},
+               "user": _user(team_id, user_id, user_name),
+               "channel": {"id": channel_id, "name": channel_name},
+               "is_enterprise_install": False, "enterprise": None,
+               "callback_id": callback_id, "trigger_id": trigger_id,
+               "response_url": response_url, "message_ts": message["ts"], "message": message}
+    return interactive(payload, signing_secret=signing_secret, timestamp=timestamp)
+
+
+def global_shortcut(*, signing_secret: str, callback_id: str, team_id: str = "T1",
+                    user_id: str = "U1", user_name: str = "ann",
+                    trigger_id: str = DEFAULT_TRIGGER_ID,
+                    timestamp: int | None = None) -> SignedRequest:
+    """A global shortcut (`type: shortcut`): no channel, no message, no response_url."""
+    payload = {"type": "shortcut", "token": VERIFICATION_TOKEN,
+               "action_ts": f"{time.time():.6f}",
+               "team": {"id": team_id, "domain": TEAM_DOMAIN},
+               "user": _user(team_id, user_id, user_name), "is_enterprise_install": False,
+               "enterprise": None, "callback_id": callback_id, "trigger_id": trigger_id}
+    return interactive(payload, signing_secret=signing_secret, timestamp=timestamp)
+
+
+def block_suggestion(*, signing_secret: str, action_id: str, block_id: str, value: str,
+                     view: dict[str, Any], team_id: str = "T1", user_id: str = "U1",
+                     user_name: str = "ann", timestamp: int | None = None) -> SignedRequest:
+    """What an `external_select` in the modal `view` (as Slack stores it, with its id and
+    state) sends to the options load URL while the person types `value`."""
+    payload = {"type": "block_suggestion", "user": _user(team_id, user_id, user_name),
+               "container": {"type": "view", "view_id": view.get("id", "V1")},
+               "api_app_id": APP_ID, "token": VERIFICATION_TOKEN, "action_id": action_id,
+               "block_id": block_id, "value": value,
+               "team": {"id": team_id, "domain": TEAM_DOMAIN}, "enterprise": None,
+               "is_enterprise_install": False, "view": view}
     return interactive(payload, signing_secret=signing_secret, timestamp=timestamp)
 
 

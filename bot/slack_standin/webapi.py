@@ -45,6 +45,7 @@ class WebApi:
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
+            "chat.getPermalink": self._chat_get_permalink,
             "views.open": self._view,
             "views.push": self._view,
             "views.publish": self._view,
@@ -93,6 +94,11 @@ class WebApi:
         ts = str(body.get("ts", ""))
         return {"ok": True, "channel": body.get("channel"), "ts": ts,
                 "text": body.get("text", ""), "message": self._message(body, ts)}
+
+    def _chat_get_permalink(self, body: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = str(body.get("channel", "")), str(body.get("message_ts", ""))
+        return {"ok": True, "channel": channel,
+                "permalink": f"https://acme.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
 
     def _view(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:

@@ -1,6 +1,7 @@
-"""The create form: `/deal new` without arguments and **New deal** on the Home tab open it;
-its submission creates the deal and posts its card where the command was typed (from the
-Home tab: in the app's direct messages with the user)."""
+"""The create form: `/deal new` without arguments, **New deal** on the Home tab and the
+**New deal** global shortcut open it; its submission creates the deal and posts its card
+where the command was typed (from the Home tab or the shortcut: in the app's direct messages
+with the user)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,12 @@ def on_new_deal_click(ack: Ack, body: dict, client: WebClient, *, deps: Deps) ->
                       trigger_id=body["trigger_id"], origin=body)
 
 
+def on_new_deal_shortcut(ack: Ack, shortcut: dict, client: WebClient, *, deps: Deps) -> None:
+    ack()
+    open_create_modal(client, deps, team=shortcut["team"]["id"], user=shortcut["user"]["id"],
+                      trigger_id=shortcut["trigger_id"], origin={})
+
+
 def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
                      deps: Deps) -> None:
     form = read_form(body, view, client, deps)
@@ -82,4 +89,5 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
 
 def register(app: App, deps: Deps) -> None:
     app.action(ids.HOME_NEW_DEAL)(partial(on_new_deal_click, deps=deps))
+    app.shortcut(ids.SHORTCUT_NEW_DEAL)(partial(on_new_deal_shortcut, deps=deps))
     app.view(ids.DEAL_CREATE_MODAL)(partial(on_create_submit, deps=deps))

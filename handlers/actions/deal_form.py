@@ -89,7 +89,7 @@ def deal_fields(form: Form, currency: str, *,
     next_action = read(ids.DEAL_FORM_NEXT,
                        lambda: text_fields.NEXT_ACTION.optional(form.text(ids.DEAL_FORM_NEXT)))
     due = read(ids.DEAL_FORM_DUE, lambda: _date(form, ids.DEAL_FORM_DUE))
-    tags = read(ids.DEAL_FORM_TAGS, lambda: _tags(form.text(ids.DEAL_FORM_TAGS)))
+    tags = read(ids.DEAL_FORM_TAGS, lambda: typed_tags(form.text(ids.DEAL_FORM_TAGS)))
     stage = (read(ids.DEAL_FORM_STAGE, lambda: form.picked(ids.DEAL_FORM_STAGE, "selected_option"))
              if with_stage else None)
     if errors or name is None or value is None:
@@ -109,7 +109,7 @@ def _date(form: Form, block_id: str) -> date | None:
     return date.fromisoformat(chosen) if chosen else None
 
 
-def _tags(text: str) -> list[str]:
+def typed_tags(text: str) -> list[str]:
     """`#q4 #renewal`, also with commas or without the #."""
     words = text.replace(",", " ").split()
     tags = {grammar.parse_tag(w if w.startswith("#") else f"#{w}") for w in words}

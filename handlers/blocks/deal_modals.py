@@ -1,4 +1,5 @@
-"""The modals of a deal: Lost (why), Add note, Edit, and the create form of `/deal new`.
+"""The modals of a deal: Lost (why), Add note, Edit, the create form of `/deal new`, and
+Add to deal (a Slack message as a note, on a deal picked by typing).
 
 The create and edit forms share their inputs (ids.DEAL_FORM_*); every input's block_id is
 its action_id, so a submission error names the field it belongs to.
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from handlers import ids
-from handlers.blocks.format import clip, escape, option, section
+from handlers import ids, messages
+from handlers.blocks.format import clip, context, escape, option, section
 from storage import text_fields
 from storage.deals.views import DealView
 from storage.stages import StageView
@@ -48,6 +49,9 @@ def _text(initial: str | None = None, *, max_length: int, multiline: bool = Fals
     return element
 
 
+form_input, text_input = _input, _text  # the parts of every form (also the lead create form)
+
+
 def _date(initial: object | None) -> dict:
     element: dict = {"type": "datepicker"}
     if initial is not None:
@@ -81,6 +85,25 @@ def note_modal(deal: DealView, metadata: str) -> dict:
         _input(ids.DEAL_NOTE_BLOCK, "Note",
                _text(max_length=text_fields.NOTE.limit, multiline=True)),
     ])
+
+
+def capture_modal(note: str, metadata: str, *, length: int, notice: str | None = None) -> dict:
+    """Add to deal: a type-ahead deal picker and the message's text (`length` characters
+    long before it was cut to a note's limit) as the note; `notice` says why the note will
+    have no link to the message."""
+    picker = {"type": "external_select", "min_query_length": 0,
+              "placeholder": {"type": "plain_text", "text": "Type a deal's name or #number"}}
+    blocks = [section(messages.CAPTURE_INTRO), _input(ids.PICK_DEAL, "Deal", picker),
+              _input(ids.CAPTURE_NOTE_BLOCK, "Note", _text(
+                  note or None, max_length=text_fields.NOTE.limit, multiline=True))]
+    remarks = ([messages.CAPTURE_NO_TEXT] if not length else
+               [messages.CAPTURE_SHORTENED.format(length=length, limit=text_fields.NOTE.limit)]
+               if length > len(note) else [])
+    if notice:
+        remarks.append(f":warning: {escape(messages.NO_LINK_SAVED.format(why=notice))}")
+    if remarks:
+        blocks.append(context(*remarks))
+    return modal(ids.CAPTURE_MODAL, "Add to deal", "Save note", metadata, blocks)
 
 
 def edit_modal(deal: DealView, metadata: str) -> dict:

@@ -13,6 +13,15 @@ FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
                "next_action_due": "next action due date", "probability": "probability"}
 
 
+def _from(event: EventView) -> str:
+    """Where a note logged from a Slack message came from: a link to it and its author."""
+    if event.source is None:
+        return ""
+    url, author = event.source.url, event.source.author
+    message = f"<{escape(url)}|a message>" if url else "a message"
+    return f" from {message}" + (f" by {user(author)}" if author else "")
+
+
 def describe(event: EventView, *, subject: str = "this", currency: str | None = None) -> str:
     """One line: who did what. `subject` names the deal or lead ("this", "#12 Acme");
     `currency` is the deal's, for a change of its value."""
@@ -23,7 +32,7 @@ def describe(event: EventView, *, subject: str = "this", currency: str | None = 
         return (f"{who} moved {subject} from {escape(event.from_stage or '?')} "
                 f"to {escape(event.to_stage or '?')}")
     if event.kind == EventKind.NOTE:
-        return f"{who} logged a contact: “{escape(clip(event.new_value or '', 300))}”"
+        return f"{who} logged a contact{_from(event)}: “{escape(clip(event.new_value or '', 300))}”"
     if event.kind == EventKind.ASSIGN:
         return f"{who} assigned {subject} to {user(event.new_value)}"
     if event.kind == EventKind.NEXT:

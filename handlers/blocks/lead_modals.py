@@ -1,8 +1,10 @@
-"""The modals the lead card opens: Convert to deal (value, pipeline stage, owner) and Drop."""
+"""The modals the lead card opens, Convert to deal (value, pipeline stage, owner) and Drop,
+and the create form of the **New lead** shortcut."""
 
 from __future__ import annotations
 
 from handlers import ids
+from handlers.blocks.deal_modals import TAGS_TYPED, form_input, modal, text_input
 from handlers.blocks.format import clip, escape, option, section
 from storage import text_fields
 from storage.leads.views import LeadView
@@ -50,3 +52,29 @@ def drop_modal(lead: LeadView, metadata: str) -> dict:
          "element": {"type": "plain_text_input", "action_id": ids.LEAD_DROP_REASON,
                      "max_length": text_fields.DROP_REASON.limit}},
     ])
+
+
+def lead_create_modal(stages: list[StageView], *, owner: str) -> dict:
+    """The form behind the **New lead** shortcut: what `/lead add` takes, field by field.
+    The stages offered are the open ones a lead may be put in by hand (not Conversion)."""
+    open_stages = [s for s in stages if s.is_open][:-1] or [s for s in stages if s.is_open]
+    choices = [option(s.name, s.name) for s in open_stages[:100]]
+    blocks = [
+        form_input(ids.LEAD_FORM_NAME, "Name",
+                   text_input(max_length=text_fields.LEAD_NAME.limit)),
+        form_input(ids.LEAD_FORM_COMPANY, "Company",
+                   text_input(max_length=text_fields.COMPANY.limit), optional=True),
+        form_input(ids.LEAD_FORM_SOURCE, "Source",
+                   text_input(max_length=text_fields.SOURCE.limit), optional=True,
+                   hint="Where the lead came from, for example webinar or referral"),
+        form_input(ids.LEAD_FORM_STAGE, "Stage", {
+            "type": "static_select", "options": choices, "initial_option": choices[0]}),
+        form_input(ids.LEAD_FORM_OWNER, "Owner", {"type": "users_select",
+                                                  "initial_user": owner}),
+        form_input(ids.LEAD_FORM_CONTACT, "Contact",
+                   text_input(max_length=text_fields.CONTACT.limit), optional=True,
+                   hint="An email address or a phone number"),
+        form_input(ids.LEAD_FORM_TAGS, "Tags", text_input(max_length=TAGS_TYPED),
+                   optional=True, hint="Words starting with #, for example #q4 #renewal"),
+    ]
+    return modal(ids.LEAD_CREATE_MODAL, "New lead", "Add lead", "{}", blocks)

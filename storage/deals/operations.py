@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from storage import text_fields
 from storage.changes import change_id_for_event, undoable
 from storage.conversion import follow_deal_stage
-from storage.deals.views import DealChange, DealView, deal_view, event_view
+from storage.deals.views import DealChange, DealView, MessageSource, deal_view, event_view
 from storage.errors import ClosedDeal, RuleViolation, StageGone, StaleVersion, UsageError
 from storage.followups import followups_of
 from storage.kinds import EventKind, PipelineKind, StageKind
@@ -151,16 +151,20 @@ def set_next_action(session: Session, *, team: str, number: int, text: str, due:
 
 @undoable
 def add_note(session: Session, *, team: str, number: int, text: str, actor: str, now: datetime,
-             expected_version: int | None = None) -> DealChange:
+             expected_version: int | None = None,
+             source: MessageSource | None = None) -> DealChange:
     """Logs a contact: the note goes into the history and the last contact becomes now.
-    Allowed on closed deals too: talking to a customer after the deal is normal."""
+    Allowed on closed deals too: talking to a customer after the deal is normal. `source` is
+    the Slack message the note was logged from."""
     deal = deal_by_number(session, team=team, number=number)
     _check_version(deal, expected_version)
     clean = text_fields.NOTE.required(text, "A note cannot be empty.")
     deal.last_contact_at = now
     deal.last_activity_at = now
     session.flush()
-    event = _record(session, deal, actor, now, EventKind.NOTE, new_value=clean)
+    event = _record(session, deal, actor, now, EventKind.NOTE, new_value=clean,
+                    source_url=source.url if source else None,
+                    source_author=source.author if source else None)
     return _changed(session, deal, event, actor)
 
 

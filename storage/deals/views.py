@@ -67,6 +67,15 @@ class DealView:
 
 
 @dataclass(frozen=True)
+class MessageSource:
+    """The Slack message a note was logged from: its link (None when Slack gave none) and
+    its author's user id (None for a message no person wrote)."""
+
+    url: str | None
+    author: str | None
+
+
+@dataclass(frozen=True)
 class EventView:
     """One entry of a deal's or lead's history."""
 
@@ -79,6 +88,7 @@ class EventView:
     old_value: str | None
     new_value: str | None
     change_id: int | None = None  # the change it belongs to (storage/undo.py undoes it)
+    source: MessageSource | None = None  # a note logged from a Slack message
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,8 @@ def event_view(session: Session, event: DealEvent) -> EventView:
     for stage_id in (event.from_stage_id, event.to_stage_id):
         if stage_id is not None:
             names[stage_id] = session.get_one(Stage, stage_id).name
+    source = (MessageSource(event.source_url, event.source_author)
+              if event.source_url or event.source_author else None)
     return EventView(event.at, event.actor, event.kind, names.get(event.from_stage_id),
                      names.get(event.to_stage_id), event.field, event.old_value, event.new_value,
-                     event.change_id)
+                     event.change_id, source)

@@ -151,8 +151,15 @@ def test_the_manifest_command_prints_the_manifest_for_a_url(tmp_path):
     assert set(commands) == {"/deal", "/lead", "/pipeline", "/funnel"}
     assert all(c["should_escape"] and c["url"] == "https://deals.example.org/slack/events"
                for c in commands.values())
-    assert manifest["settings"]["interactivity"]["request_url"].endswith("/slack/events")
+    interactivity = manifest["settings"]["interactivity"]
+    assert interactivity["request_url"] == "https://deals.example.org/slack/events"
+    # the type-ahead pickers load their options from the same URL
+    assert interactivity["message_menu_options_url"] == interactivity["request_url"]
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    shortcuts = {s["callback_id"]: (s["type"], s["name"])
+                 for s in manifest["features"]["shortcuts"]}
+    assert shortcuts == {"add_to_deal": ("message", "Add to deal"),
+                         "new_deal": ("global", "New deal"), "new_lead": ("global", "New lead")}
 
 
 def test_the_committed_manifest_is_the_one_the_command_prints():

@@ -25,7 +25,7 @@ from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.lookup import resolve_deal
 from storage.models import Change, Deal, DealEvent, LeadEvent
-from storage.undo import undo_change, undo_last_change
+from storage.undo import latest_change, undo_change, undo_last_change
 
 MINUTE = timedelta(minutes=1)
 
@@ -114,6 +114,22 @@ def test_undoing_an_edit_form_restores_every_field_it_changed(db, now):
     again = _show(db)
     assert (again.next_action, again.next_action_due, again.last_activity_at) == (
         before.next_action, before.next_action_due, now)
+
+
+def test_the_edit_forms_change_is_found_for_its_undo_button(db, now):
+    _deal(db, now)
+    with db.transaction() as s:
+        deals.edit_deal(s, team="T1", number=1, actor="U2", now=now + MINUTE,
+                        fields=deals.DealFields(
+                            name="Acme", value=Decimal("1"), expected_close=None, owner="U1",
+                            next_action=None, next_action_due=None, tags=()))
+        change_id = latest_change(s, team="T1", actor="U2")
+        assert latest_change(s, team="T1", actor="U3") is None
+    assert change_id is not None
+    with db.transaction() as s:
+        undo_change(s, team="T1", actor="U2", change_id=change_id, now=now + 2 * MINUTE)
+        assert latest_change(s, team="T1", actor="U2") is None
+    assert _show(db).value == Decimal("50000.00")
 
 
 def test_undoing_a_note_restores_the_last_contact(db, now):

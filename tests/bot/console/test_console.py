@@ -223,6 +223,42 @@ def test_names_with_entities_and_brackets_are_drawn_exactly_as_typed(db, clock):
     assert "#1 R&D &amp; <x>" in card and "&lt;" not in card and "&amp;amp;" not in card
 
 
+def test_add_to_deal_runs_on_a_message_and_its_picker_asks_a_search_text(db, clock):
+    script = ("/deal new Acme Corp 50k\n/deal new Globex 10k\n"
+              ":say Call @bob about Acme: 40 seats\n:messages\n"
+              ":shortcut add-to-deal 3\nzzz\nacme\n1\n\n/deal history acme\n")
+    transcript = session(db, clock, script)
+    assert "3  #sales    @ann: Call @bob about Acme" in after(transcript, ":messages")
+    modal_part = after(transcript, ":shortcut add-to-deal 3")
+    assert "Modal: Add to deal" in modal_part
+    assert "No results." in modal_part  # for zzz
+    assert "[1] #1 Acme Corp · Prospecting" in modal_part and "Globex" not in modal_part
+    assert "Note [Call @bob about Acme: 40 seats]" in modal_part
+    confirmation = modal_part.split("Note [", 1)[1]
+    assert "only visible to you" in confirmation and "Logged on deal #1" in confirmation
+    assert "logged a contact from a message" in confirmation
+    assert "(https://acme.slack.com/archives/" in confirmation
+    assert "by @ann" in confirmation
+    history = " ".join(after(transcript, "/deal history acme").split())  # lines unwrapped
+    assert "by @ann: “Call @bob about Acme: 40 seats”" in history
+
+
+def test_the_global_shortcuts_open_the_create_forms(db, clock):
+    transcript = session(db, clock, ":shortcut new-lead\nJane Roe\n\n\n\n\n\n\n"
+                                    ":shortcut new-deal\nInitech\n\n\n\n\n\n\n\n")
+    assert "Modal: New lead" in transcript and "Lead #1 Jane Roe" in transcript
+    assert "Modal: New deal" in transcript and "#1 Initech" in transcript
+
+
+def test_shortcuts_are_refused_where_slack_offers_none(db, clock):
+    transcript = session(db, clock, "/deal help\n:shortcut add-to-deal 1\n"
+                                    ":shortcut add-to-deal 7\n:shortcut nope\n")
+    assert "no shortcuts on a message only you can see" in after(
+        transcript, ":shortcut add-to-deal 1")
+    assert "There is no message 7" in after(transcript, ":shortcut add-to-deal 7")
+    assert ":shortcut add-to-deal N, :shortcut new-deal" in after(transcript, ":shortcut nope")
+
+
 def test_a_report_table_is_drawn_as_columns_aligned_as_the_table_says(db, clock):
     drawn = after(session(db, clock, "/deal new Acme 50k\n/deal new Globex 1.2m stage:proposal\n"
                                      "/pipeline\n"), "/pipeline").splitlines()

@@ -86,3 +86,37 @@ def test_ticking_a_checkbox_sends_the_options_now_selected():
     payload = _payload(click(signing_secret=SECRET, message_blocks=boxes, action_id="deal.flags",
                              selected_option_value="won", response_url="http://x/response/r"))
     assert [o["value"] for o in payload["actions"][0]["selected_options"]] == ["won"]
+
+
+def test_typing_into_a_type_ahead_menu_sends_a_suggestion_only_where_slack_would():
+    from bot.slack_standin import suggest
+
+    view = {"type": "modal", "id": "V7", "callback_id": "c", "blocks": [
+        {"type": "input", "block_id": "pick", "label": {"type": "plain_text", "text": "Deal"},
+         "element": {"type": "external_select", "action_id": "deal.pick"}},
+        *modal()["blocks"]]}
+    payload = _payload(suggest(signing_secret=SECRET, view=view, action_id="deal.pick",
+                               typed="acm"))
+    assert (payload["type"], payload["block_id"], payload["value"]) == (
+        "block_suggestion", "pick", "acm")
+    assert payload["view"]["id"] == "V7" and payload["view"]["callback_id"] == "c"
+    with pytest.raises(SlackWouldRefuse, match="3 characters"):
+        suggest(signing_secret=SECRET, view=view, action_id="deal.pick", typed="ac")
+    with pytest.raises(SlackWouldRefuse, match="not an external_select"):
+        suggest(signing_secret=SECRET, view=view, action_id="stage.select", typed="acme")
+
+
+@pytest.mark.parametrize(("answer", "complaint"), [
+    ({"options": [{"text": {"type": "plain_text", "text": f"#{n}"}, "value": str(n)}
+                  for n in range(101)]}, "at most 100"),
+    ({"options": [{"text": {"type": "plain_text", "text": "x" * 76}, "value": "1"}]},
+     "75"),
+    ({"options": [{"text": {"type": "mrkdwn", "text": "*x*"}, "value": "1"}]}, "plain_text"),
+    ({"text": "no options"}, "options or option_groups"),
+])
+def test_an_options_answer_slack_would_not_show_is_refused(answer, complaint):
+    """(A hundred options of 75 characters pass: see tests/handlers/actions/test_capture.py.)"""
+    from bot.slack_standin import validate_options
+
+    with pytest.raises(SlackWouldRefuse, match=complaint):
+        validate_options(answer)

@@ -55,3 +55,32 @@ def test_an_event_redelivery_carries_the_retry_headers():
     assert json.loads(request.body)["authorizations"][0]["user_id"] == "UBOT"
 
 
+
+
+def test_shortcuts_and_suggestions_reach_bolts_shortcut_and_options_listeners(fake):
+    from bot.slack_standin import block_suggestion, global_shortcut, message_shortcut, user_message
+
+    app = App(token="xoxb-test", signing_secret=SECRET, client=web_client(fake),
+              token_verification_enabled=False, process_before_response=True)
+    seen: dict[str, dict] = {}
+    app.shortcut("add_to_deal")(lambda ack, shortcut: (ack(), seen.update(message=shortcut)))
+    app.shortcut("new_deal")(lambda ack, shortcut: (ack(), seen.update(global_=shortcut)))
+    app.options("deal.pick")(lambda ack, body: (ack(options=[]), seen.update(options=body)))
+    message = user_message(text="hi <@U3>", ts="1700000000.000300",
+                           thread_ts="1700000000.000100")
+    on_message = message_shortcut(signing_secret=SECRET, callback_id="add_to_deal",
+                                  message=message, response_url=fake.response_url(),
+                                  channel_id="D1", channel_name="directmessage")
+    shortcut = global_shortcut(signing_secret=SECRET, callback_id="new_deal")
+    typed = block_suggestion(signing_secret=SECRET, action_id="deal.pick", block_id="deal.pick",
+                             value="acm", view={"id": "V9", "type": "modal", "blocks": []})
+    for request in (on_message, shortcut, typed):
+        assert _verifies(request)
+        assert app.dispatch(request.to_bolt()).status == 200
+    got = seen["message"]
+    assert got["type"] == "message_action" and got["channel"]["id"] == "D1"
+    assert got["message"]["thread_ts"] == "1700000000.000100"
+    assert got["message_ts"] == got["message"]["ts"] and got["response_url"]
+    assert seen["global_"]["type"] == "shortcut"
+    assert not {"channel", "message", "response_url"} & set(seen["global_"])
+    assert seen["options"]["value"] == "acm" and seen["options"]["container"]["view_id"] == "V9"

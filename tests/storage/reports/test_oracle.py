@@ -3,14 +3,16 @@
 For a few fixed seeds, a team's ten weeks are generated through the storage operations with
 a moving clock (deals created, moved forward, back and across stages, won, lost with
 reasons, reopened, re-valued, re-weighted, given close dates, noted and reassigned; leads
-added with sources, moved, dropped, brought back and converted; marketing spend recorded
-and corrected; a deal stage and a funnel stage renamed halfway). The generator keeps its own
-log of what it did and when, and the expected reports are computed from that log alone,
-following PRODUCT.md "Reports, defined" and "Reports as data" literally; they are then
-compared with `pipeline_data(pipeline_summary(...))` and `funnel_data(funnel_report(...))`
-at many times T (the pipeline in the workspace's time zone, UTC) and for every week of the
-span in Europe/Oslo (whose week of 2026-10-19 ends with the end of summer time and lasts 169
-hours) and every other week in UTC.
+added with sources, moved, dropped, brought back and converted; marketing spend recorded and
+corrected; a deal stage and a funnel stage renamed halfway; and the first change of each
+kind and one in ten after it undone by its maker minutes later). The generator keeps its own
+log of what it did and when, an undone change simply left out of it, and the expected
+reports are computed from that log alone, following PRODUCT.md "Reports, defined" and
+"Reports as data" literally; they are then compared with
+`pipeline_data(pipeline_summary(...))` and `funnel_data(funnel_report(...))` at many times T
+(the pipeline in the workspace's time zone, UTC) and for every week of the span in
+Europe/Oslo (whose week of 2026-10-19 ends with the end of summer time and lasts 169 hours)
+and every other week in UTC.
 
 Where PRODUCT.md leaves a detail open, the oracle follows the implementation's documented
 convention (storage/reports/*.py docstrings), marked "Convention:" below.
@@ -18,6 +20,7 @@ convention (storage/reports/*.py docstrings), marked "Convention:" below.
 
 from __future__ import annotations
 
+import copy
 import random
 import statistics
 from collections import Counter
@@ -36,6 +39,7 @@ from storage.reports.as_data import funnel_data, pipeline_data
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.spend import record_spend
+from storage.undo import undo_last_change
 from storage.workspaces import ensure_workspace
 
 TEAM = "T1"
@@ -61,6 +65,8 @@ LEAD_SOURCES = ("Webinar", "webinar", " WEBINAR ", "LinkedIn  Ads", "linkedin ad
                 "Events", None, None)
 DEAL_SOURCES = ("referral", "webinar", "events", None, None, None)  # stored as given
 SPEND_SOURCES = (None, None, "Webinar", "linkedin ads", "Referral", "events", "podcast")
+UNDONE_SHARE = 0.1  # of the changes to deals and leads, undone by their maker minutes later
+ACTORS = {"win": "U2", "lose": "U2", "note": "U3"}  # who makes each change (else U1)
 
 
 def source_key(text: str | None) -> str | None:
@@ -144,6 +150,9 @@ class History:
         self.leads: list[LeadLog] = []
         self.spend: dict[tuple[date, str], Decimal] = {}
         self.direct = 0
+        self.deal_numbers = 0  # numbers given, also to deals whose creation was undone
+        self.lead_numbers = 0
+        self.undone: Counter[str] = Counter()  # the changes undone, by action
         with db.transaction() as s:
             ensure_workspace(s, team=TEAM, now=START - timedelta(days=1))  # time zone UTC
             stages.set_stage_rotting(s, team=TEAM, stage="Proposal", days=5)
@@ -227,8 +236,22 @@ class History:
         if live_leads and len(self.deals) < MAX_DEALS:
             options.append((self.convert_lead, 1.8))
         action = self.rng.choices([o[0] for o in options], [o[1] for o in options])[0]
+        # the first change of each kind, and one in ten after it
+        undo = action != self.record_spend and (
+            action.__name__ not in self.undone or self.rng.random() < UNDONE_SHARE)
+        kept = copy.deepcopy((self.deals, self.leads, self.direct)) if undo else None
         action(s, open_deals=open_deals, closed=closed, free_leads=free_leads,
                live_leads=live_leads)
+        if kept is not None:
+            self.undo(s, action.__name__, kept)
+
+    def undo(self, s, name: str, kept: tuple) -> None:
+        """The change just made is undone by its maker within 15 minutes: the log forgets it
+        (deal and lead numbers given stay given)."""
+        self.t += timedelta(minutes=self.rng.randint(0, 14), seconds=self.rng.randint(0, 59))
+        undo_last_change(s, team=TEAM, actor=ACTORS.get(name, "U1"), now=self.t)
+        self.deals, self.leads, self.direct = kept
+        self.undone[name] += 1
 
     # -- deals -------------------------------------------------------------------------
 
@@ -248,7 +271,8 @@ class History:
     def new_deal(self, s, **_: object) -> None:
         r = self.rng
         self.direct += 1
-        number = len(self.deals) + 1
+        self.deal_numbers += 1
+        number = self.deal_numbers
         name = f"Deal {number} AS"
         stage = r.choice(self.open_deal_stages) if r.random() < 0.3 else None
         value = self._value() if r.random() < 0.9 else None
@@ -360,7 +384,8 @@ class History:
 
     def new_lead(self, s, **_: object) -> None:
         r = self.rng
-        number = len(self.leads) + 1
+        self.lead_numbers += 1
+        number = self.lead_numbers
         stage = None if r.random() < 0.7 else r.choice(self.funnel[:-1])
         source = r.choice(LEAD_SOURCES)
         owner = r.choice(OWNERS) if r.random() < 0.3 else None
@@ -390,7 +415,8 @@ class History:
     def convert_lead(self, s, live_leads, **_: object) -> None:
         r = self.rng
         lead = r.choice(live_leads)
-        number = len(self.deals) + 1
+        self.deal_numbers += 1
+        number = self.deal_numbers
         value = self._value() if r.random() < 0.85 else None
         stage = r.choice(self.open_deal_stages) if r.random() < 0.3 else None
         owner = r.choice(OWNERS) if r.random() < 0.3 else None
@@ -684,7 +710,7 @@ def check_the_history_reaches_the_corners(h: History) -> None:
     """The oracle is only as good as what the histories contain: moves back, skipped stages,
     reopenings, losses with and without reasons, returns from Dropped, conversions won,
     events exactly on week boundaries, a stage passed through before its rename."""
-    assert len(h.deals) >= 35 and len(h.leads) == MAX_LEADS
+    assert len(h.deals) >= 30 and len(h.leads) >= MAX_LEADS - 10
     pos = {c.id: (c.kind, c.position) for c in h.deal_stages}
     moves = [(pos[a], pos[b]) for d in h.deals for _, a, b in d.moves]
     assert any(b[0] == "open" and a[0] == "open" and b[1] < a[1] for a, b in moves)
@@ -700,6 +726,10 @@ def check_the_history_reaches_the_corners(h: History) -> None:
     assert events & set(h.boundaries)
     assert any(t < MIDWAY for d in h.deals for t, s in d.entries if s == h.deal_stages[1].id)
     assert any(t < MIDWAY for x in h.leads for t, s in x.entries if s == h.funnel[2].id)
+    # undone: moves, wins, losses, edits, conversions, creations of deals and leads
+    assert {"move_deal", "win", "lose", "reopen", "set_value", "set_probability", "set_close",
+            "assign", "note", "convert_lead", "new_deal", "new_lead", "move_lead",
+            "drop_lead"} == set(h.undone)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -1,0 +1,83 @@
+"""The **New lead** global shortcut: the lead create form, field by field (what `/lead add`
+takes). Its submission adds the lead and posts its card in the app's direct messages with
+the person (a global shortcut has no channel); problems are shown on the field they concern."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers import ids
+from handlers.actions.card_click import field_error
+from handlers.actions.deal_form import read_form, typed_tags
+from handlers.blocks.history import describe
+from handlers.blocks.lead_card import lead_card, lead_card_text
+from handlers.blocks.lead_modals import lead_create_modal
+from handlers.deps import Deps
+from storage import text_fields
+from storage.errors import DealbotError
+from storage.kinds import PipelineKind
+from storage.leads import checks
+from storage.leads import operations as leads
+from storage.stages import stage_views
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def on_new_lead_shortcut(ack: Ack, shortcut: dict, client: WebClient, *, deps: Deps) -> None:
+    ack()
+    with deps.db.transaction() as s:
+        stages = stage_views(s, team=shortcut["team"]["id"], kind=PipelineKind.LEAD)
+    client.views_open(trigger_id=shortcut["trigger_id"],
+                      view=lead_create_modal(stages, owner=shortcut["user"]["id"]))
+
+
+def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
+                          deps: Deps) -> None:
+    form = read_form(body, view, client, deps)
+    errors: dict[str, str] = {}
+
+    def read(block_id: str, reader: Callable[[str], T]) -> T | None:
+        try:
+            return reader(form.text(block_id))
+        except DealbotError as error:
+            errors[block_id] = field_error(error)
+            return None
+
+    name = read(ids.LEAD_FORM_NAME, checks.check_lead_name)
+    company = read(ids.LEAD_FORM_COMPANY, checks.check_company)
+    source = read(ids.LEAD_FORM_SOURCE, text_fields.SOURCE.optional)
+    contact = read(ids.LEAD_FORM_CONTACT, checks.check_contact)
+    tags = read(ids.LEAD_FORM_TAGS, typed_tags)
+    if errors or name is None:
+        ack(response_action="errors", errors=errors)
+        return
+    team, actor = form.click.team, form.click.user
+    stage = form.picked(ids.LEAD_FORM_STAGE, "selected_option")
+    try:
+        with deps.db.transaction() as s:
+            change = leads.add_lead(
+                s, team=team, name=name, actor=actor, now=deps.clock(), company=company,
+                contact=contact, source=source, stage=stage,
+                owner=form.picked(ids.LEAD_FORM_OWNER, "selected_user"), tags=tags or ())
+    except DealbotError as error:
+        ack(response_action="errors", errors={ids.LEAD_FORM_STAGE: field_error(error)})
+        return
+    ack()
+    try:
+        client.chat_postMessage(channel=actor, text=lead_card_text(change.lead),
+                                blocks=lead_card(change.lead, note=describe(change.event)))
+    except SlackApiError as error:
+        log.warning("could not post the new lead's card: %s", error.response.get("error"))
+
+
+def register(app: App, deps: Deps) -> None:
+    app.shortcut(ids.SHORTCUT_NEW_LEAD)(partial(on_new_lead_shortcut, deps=deps))
+    app.view(ids.LEAD_CREATE_MODAL)(partial(on_lead_create_submit, deps=deps))

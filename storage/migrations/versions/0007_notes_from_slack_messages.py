@@ -1,0 +1,29 @@
+"""notes from slack messages
+
+A note logged with the Add to deal message shortcut keeps the message's link and author on
+its event (`deal_events.source_url`, `source_author`); every other event leaves them NULL.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-29 09:00:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('deal_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source_url', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('source_author', sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('deal_events', schema=None) as batch_op:
+        batch_op.drop_column('source_author')
+        batch_op.drop_column('source_url')
