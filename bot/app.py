@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.config import Settings
+from bot.signature import SignedOnly
 from handlers.deps import Clock, Deps
 from handlers.home_refresh import HomeRefresh
 from handlers.registry import register
@@ -60,6 +61,8 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
         client=client or web_client(settings),
         signing_secret=settings.slack_signing_secret or "",
         token_verification_enabled=False,
+        request_verification_enabled=False,  # SignedOnly instead, before anything else reads
+        before_authorize=SignedOnly(settings.slack_signing_secret or "", request_clock),
         process_before_response=process_before_response,
         oauth_settings=oauth,
         logger=logging.getLogger("dealbot.bolt"),

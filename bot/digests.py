@@ -5,8 +5,9 @@
 to get a Web API client per workspace, and the time: tests call it with moved clocks.
 Guarantees: at most one post per subscription and period (the ledger row is committed
 before the post); a digest missed while nothing ran is posted once when it is less than
-GRACE late, older ones are skipped; one channel's failure never blocks the others; a
-channel that is gone or closed to the bot pauses its subscription and its creator gets a DM.
+GRACE late, older ones are skipped; one channel's failure or rate limit never blocks the
+others (channels are posted to side by side); a channel that is gone or closed to the bot
+pauses its subscription and its creator gets a DM.
 Rate limits and server errors are retried by the client's retry handlers (bot.app.web_client);
 a transient failure that outlives them gives the claim back, so a later run retries. The
 weekly funnel digest's chart follows the message in its thread; a chart that fails is logged
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +39,7 @@ from storage.digests.times import latest_due
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=3)
+CHANNELS_AT_ONCE = 4  # channels posted to side by side in one run
 ClientFactory = Callable[[str], WebClient]
 
 
@@ -47,21 +50,37 @@ class Sent:
     outcome: str  # "posted", a Slack error code, or "connection_error"
 
 
-def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime) -> list[Sent]:
+def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime, *,
+                    channels_at_once: int = CHANNELS_AT_ONCE) -> list[Sent]:
     """Posts every digest due at `now` that nobody posted yet. Subscriptions are read anew on
-    every call, so new, changed and removed ones apply at once."""
+    every call, so new, changed and removed ones apply at once. Channels are served side by
+    side (up to `channels_at_once`), each channel's digests one after the other: a channel
+    whose posts wait out a rate limit (the client sleeps its Retry-After) holds up only
+    itself."""
     with db.transaction() as session:
         subscriptions = active_subscriptions(session)
-    sent = []
+    by_channel: dict[tuple[str, str], list[SubscriptionView]] = {}
     for sub in subscriptions:
-        try:
-            result = _run_one(db, client_factory, sub, now)
-        except Exception:  # one channel's failure never blocks the others; log it fully
-            log.exception("digest %s for %s failed", sub.id, sub.channel)
-            continue
-        if result is not None:
-            sent.append(result)
-    return sent
+        by_channel.setdefault((sub.team, sub.channel), []).append(sub)
+
+    def run_channel(subs: list[SubscriptionView]) -> list[Sent]:
+        sent = []
+        for sub in subs:
+            try:
+                result = _run_one(db, client_factory, sub, now)
+            except Exception:  # one channel's failure never blocks the others; log it fully
+                log.exception("digest %s for %s failed", sub.id, sub.channel)
+                continue
+            if result is not None:
+                sent.append(result)
+        return sent
+
+    if len(by_channel) <= 1:
+        return [s for subs in by_channel.values() for s in run_channel(subs)]
+    workers = min(channels_at_once, len(by_channel))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dealbot-digest") as pool:
+        results = list(pool.map(run_channel, by_channel.values()))
+    return [s for sent in results for s in sent]
 
 
 def _run_one(db: Database, client_factory: ClientFactory, sub: SubscriptionView,

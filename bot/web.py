@@ -1,4 +1,10 @@
-"""The HTTP side of `dealbot serve`: Bolt's WSGI handler behind waitress, plus /healthz."""
+"""The HTTP side of `dealbot serve`: Bolt's WSGI handler behind waitress, plus /healthz and
+/metrics.
+
+Slow or idle connections cannot block the others: waitress reads requests in its event loop,
+not in the listener threads, accepts up to CONNECTION_LIMIT connections (its default, 100,
+let 120 slow clients lock everyone out) and cuts a connection that sends nothing for
+CHANNEL_TIMEOUT seconds (Slack sends a request at once and waits 3 s for the answer)."""
 
 from __future__ import annotations
 
@@ -9,16 +15,21 @@ from wsgiref.types import StartResponse
 from slack_bolt import App
 
 from bot.slack_request import SlackWsgiHandler
+from handlers import counters
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+CONNECTION_LIMIT = 500
+CHANNEL_TIMEOUT = 10  # seconds a connection may stay silent
+CLEANUP_INTERVAL = 2  # how often waitress looks for silent connections
 
 
 WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
 
 
 def wsgi_app(app: App, db: Database) -> WSGIApplication:
-    """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database."""
+    """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database;
+    GET /metrics shows the process's counters (handlers.counters) in Prometheus' text form."""
     slack = SlackWsgiHandler(app, path="/slack/events")
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
@@ -28,6 +39,13 @@ def wsgi_app(app: App, db: Database) -> WSGIApplication:
             body = b'{"ok": true}' if healthy else b'{"ok": false, "error": "database unavailable"}'
             start_response(status, [("Content-Type", "application/json"),
                                     ("Content-Length", str(len(body)))])
+            return [body]
+        if environ.get("PATH_INFO") == "/metrics":
+            text = "".join(f"dealbot_{name}_total {value}\n"
+                           for name, value in sorted(counters.counts().items()))
+            body = text.encode()
+            start_response("200 OK", [("Content-Type", "text/plain; version=0.0.4"),
+                                      ("Content-Length", str(len(body)))])
             return [body]
         return slack(environ, start_response)
 
@@ -40,7 +58,9 @@ def serve_http(app: App, db: Database, *, port: int, threads: int = 8) -> None:
     from waitress import serve
 
     log.info("Dealbot listening on port %s: POST /slack/events, GET /healthz", port)
-    serve(wsgi_app(app, db), host="0.0.0.0", port=port, threads=threads, ident="dealbot")
+    serve(wsgi_app(app, db), host="0.0.0.0", port=port, threads=threads, ident="dealbot",
+          connection_limit=CONNECTION_LIMIT, channel_timeout=CHANNEL_TIMEOUT,
+          cleanup_interval=CLEANUP_INTERVAL)
 
 
 def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: int,

@@ -12,6 +12,8 @@ from collections import Counter
 BUSY = "slow_work_busy"  # a report or export refused because the slow-work pool was full
 LATE = "late_requests_dropped"  # a request that waited past Slack's deadline, not run
 CHART_FAILED = "chart_upload_failed"  # a report's chart not drawn or not uploaded
+UNSIGNED = "requests_refused_unsigned"  # a bad signature or a timestamp malformed or too far
+REPLAYED = "replayed_commands_dropped"  # a slash command received again (same signed bytes)
 
 _lock = threading.Lock()
 _counts: Counter[str] = Counter()

@@ -29,6 +29,7 @@ from storage.errors import Ambiguous, DealbotError
 
 log = logging.getLogger(__name__)
 Respond = Callable[..., Any]
+VERIFIED = "dealbot_signature_verified"  # set in the context by bot.signature.SignedOnly
 
 
 class Busy(DealbotError):
@@ -135,14 +136,23 @@ def register(app: App) -> None:
     def unexpected_error(error: Exception, body: dict, request: BoltRequest,
                          respond: Respond | None, logger: logging.Logger) -> BoltResponse | None:
         """Logs it and tells the user nothing was changed: in the ack of a command not acked
-        yet, else through response_url. An error after the ack keeps the ack's answer."""
-        logger.exception("unexpected error handling a Slack request", exc_info=error)
+        yet, else through response_url. An error after the ack keeps the ack's answer. A
+        request whose signature was not verified is refused, and nothing in its body (its
+        response_url) is used. A domain error that escaped a listener (the database not
+        answering in a middleware) is answered in its own words."""
+        if not request.context.get(VERIFIED):
+            logger.warning("refused an unverified request that raised %s", type(error).__name__)
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        if isinstance(error, DealbotError):
+            logger.warning("%s handling a Slack request", type(error).__name__)
+            text = messages.error_text(error)
+        else:
+            logger.exception("unexpected error handling a Slack request", exc_info=error)
+            text = messages.INTERNAL_ERROR
         acked = request.context.ack.response
         if acked is None and body.get("command"):
-            return BoltResponse(status=200, body={"response_type": "ephemeral",
-                                                  "text": messages.INTERNAL_ERROR})
+            return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
         if respond is not None and body.get("response_url"):
-            respond(response_type="ephemeral", replace_original=False,
-                    text=messages.INTERNAL_ERROR)
+            respond(response_type="ephemeral", replace_original=False, text=text)
         return None if acked is None else BoltResponse(status=acked.status, body=acked.body,
                                                        headers=acked.headers)

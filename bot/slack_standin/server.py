@@ -48,11 +48,13 @@ class Recorded:
 
 @dataclass(frozen=True)
 class HttpAnswer:
-    """A scripted HTTP answer: `body` None sends an empty body, a dict is sent as JSON."""
+    """A scripted HTTP answer: `body` None sends an empty body, a dict is sent as JSON;
+    `delay` seconds pass before it is sent (a Slack that hangs past a client's timeout)."""
 
     status: int
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
 
 Answer = dict[str, Any] | HttpAnswer
@@ -144,6 +146,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, answer: Answer) -> None:
         if isinstance(answer, dict):
             answer = HttpAnswer(200, answer)
+        if answer.delay:
+            time.sleep(answer.delay)
         payload = b"" if answer.body is None else json.dumps(answer.body).encode()
         self.send_response(answer.status)
         for key, value in answer.headers.items():
@@ -168,7 +172,7 @@ class FakeSlack:
     def __init__(self, *, team_id: str = "T1", person: Person | None = None) -> None:
         self.users: dict[str, dict[str, Any]] = {}
         self._records: list[Recorded] = []
-        self._scripts: dict[tuple[str, str], list[Answer]] = {}
+        self._scripts: dict[tuple[str, str, str], list[Answer]] = {}
         self._lock = threading.Lock()
         self._server = _Server(self)
         self._thread: threading.Thread | None = None
@@ -209,22 +213,24 @@ class FakeSlack:
 
     @staticmethod
     def http(status: int, body: dict[str, Any] | None = None,
-             headers: dict[str, str] | None = None) -> HttpAnswer:
-        """A scripted answer with any status, e.g. `http(429, headers={"Retry-After": "1"})`."""
-        return HttpAnswer(status, body, headers or {})
+             headers: dict[str, str] | None = None, delay: float = 0.0) -> HttpAnswer:
+        """A scripted answer with any status, e.g. `http(429, headers={"Retry-After": "1"})`,
+        sent after `delay` seconds."""
+        return HttpAnswer(status, body, headers or {}, delay)
 
-    def script(self, method: str, *answers: Answer) -> None:
-        """Queues answers for API `method`, each used once, in order, before the defaults.
+    def script(self, method: str, *answers: Answer, channel: str | None = None) -> None:
+        """Queues answers for API `method`, each used once, in order, before the defaults;
+        with `channel`, only for calls naming that channel (before the unnamed queue).
 
         A dict is answered with HTTP 200 as JSON; use `FakeSlack.http(...)` for other statuses.
         """
         with self._lock:
-            self._scripts.setdefault(("api", method), []).extend(answers)
+            self._scripts.setdefault(("api", method, channel or ""), []).extend(answers)
 
     def script_response(self, name: str, *answers: Answer) -> None:
         """Queues answers for posts to `response_url(name)` (default: 200 `{"ok": true}`)."""
         with self._lock:
-            self._scripts.setdefault(("response", name), []).extend(answers)
+            self._scripts.setdefault(("response", name, ""), []).extend(answers)
 
     # what was received
 
@@ -302,8 +308,10 @@ class FakeSlack:
         if kind == "api" and token is None and not (
                 name == "oauth.v2.access" and authorization.startswith("Basic ")):
             return {"ok": False, "error": "not_authed"}
+        channel = str(body.get("channel") or "")
         with self._lock:
-            queue = self._scripts.get((kind, name))
+            queue = (channel and self._scripts.get((kind, name, channel))) or \
+                self._scripts.get((kind, name, ""))
             scripted = queue.pop(0) if queue else None
         if scripted is not None:
             return scripted

@@ -182,6 +182,18 @@ def test_rate_limits_are_retried_within_the_period(db, slack, clients):
     assert [s.outcome for s in sent] == ["posted"]
 
 
+def test_one_channels_rate_limit_does_not_hold_up_another_channels_digest(db, slack, clients):
+    for channel in ("CBUSY", "CQUIET1", "CQUIET2", "CQUIET3"):
+        add(db, channel=channel)
+    slack.script("chat.postMessage", slack.http(429, {"ok": False, "error": "ratelimited"},
+                                                {"Retry-After": "2"}), channel="CBUSY")
+    sent = run(db, clients, utc(8, 0))
+    assert [s.outcome for s in sent] == ["posted"] * 4
+    order = [c.body["channel"] for c in posts(slack)]
+    # the quiet channels' digests went out while the busy one waited out its Retry-After
+    assert order.count("CBUSY") == 2 and order[-1] == "CBUSY", order
+
+
 def test_a_failure_that_outlives_the_retries_is_tried_again_on_the_next_run(db, slack, clients):
     add(db)
     slack.script("chat.postMessage", *[slack.http(503)] * 3)

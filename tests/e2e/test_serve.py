@@ -166,3 +166,33 @@ def test_the_committed_manifest_is_the_one_the_command_prints():
     from bot.manifest import manifest_json
 
     assert (Path(__file__).parents[2] / "manifest.json").read_text() == manifest_json()
+
+
+def test_many_slow_connections_do_not_block_other_requests(server, slack):
+    """150 clients that connect and send half a request (more than waitress's default limit
+    of 100 connections) leave every other request answered."""
+    import socket
+
+    slow = []
+    try:
+        for _ in range(150):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")
+            slow.append(sock)
+        assert get_status(server.base + "/healthz") == 200
+        card = server.ask(slack, "new Acme 50k", "while-slow")
+        assert "#1 Acme" in text_of(card["blocks"])
+    finally:
+        for sock in slow:
+            sock.close()
+
+
+def test_metrics_count_refused_requests(server, slack):
+    import urllib.request
+
+    forged = slash_command(signing_secret="not-the-secret", text="new Acme 50k",
+                           response_url=slack.response_url("forged"))
+    assert forged.post(server.base + "/slack/events")[0] == 401
+    with urllib.request.urlopen(server.base + "/metrics", timeout=5) as response:
+        metrics = response.read().decode()
+    assert "dealbot_requests_refused_unsigned_total 1" in metrics.splitlines()
