@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -40,6 +41,15 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
                         ServerErrorRetryHandler(max_retry_count=2)])
 
 
+class DealbotApp(App):
+    """Bolt's App, answering each request in a context (`contextvars`) of its own: what a
+    middleware sets there for the request's listener (the claim of a slash command's
+    delivery, handlers.deliveries) ends with the request."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        return contextvars.copy_context().run(super().dispatch, req)
+
+
 def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
                process_before_response: bool = True, client: WebClient | None = None,
                slow_work: SlowWork | None = None,
@@ -57,7 +67,7 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
 
         ensure_oauth_tables(settings, db)
         oauth = oauth_settings(settings, db)
-    app = App(
+    app = DealbotApp(
         client=client or web_client(settings),
         signing_secret=settings.slack_signing_secret or "",
         token_verification_enabled=False,

@@ -22,9 +22,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 
-from handlers import messages
+from handlers import counters, messages
 from handlers.blocks.format import context, escape, section
 from handlers.slow_work import SlowWork
+from storage.deliveries import AlreadyDelivered
 from storage.errors import Ambiguous, DealbotError
 
 log = logging.getLogger(__name__)
@@ -143,13 +144,17 @@ def register(app: App) -> None:
         if not request.context.get(VERIFIED):
             logger.warning("refused an unverified request that raised %s", type(error).__name__)
             return BoltResponse(status=401, body={"error": "invalid request"})
+        acked = request.context.ack.response
+        if isinstance(error, AlreadyDelivered):  # a replay: the first delivery answered
+            counters.count(counters.REPLAYED)
+            logger.warning("dropped a slash command received again")
+            return BoltResponse(status=200, body="") if acked is None else acked
         if isinstance(error, DealbotError):
             logger.warning("%s handling a Slack request", type(error).__name__)
             text = messages.error_text(error)
         else:
             logger.exception("unexpected error handling a Slack request", exc_info=error)
             text = messages.INTERNAL_ERROR
-        acked = request.context.ack.response
         if acked is None and body.get("command"):
             return BoltResponse(status=200, body={"response_type": "ephemeral", "text": text})
         if respond is not None and body.get("response_url"):

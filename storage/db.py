@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -24,6 +25,16 @@ from storage.errors import DatabaseUnavailable, StaleVersion
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+_first_transaction: ContextVar[Callable[[Session], None] | None] = ContextVar(
+    "dealbot_first_transaction", default=None)
+
+
+def before_first_transaction(work: Callable[[Session], None]) -> None:
+    """Runs `work` at the start of the next transaction opened in the current context (the
+    request being answered: bot.app runs each in a context of its own), as part of it: a
+    check that belongs to the interaction's one transaction and commits or rolls back with
+    it (`storage.deliveries`)."""
+    _first_transaction.set(work)
 
 
 def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
@@ -82,6 +93,9 @@ class Database:
         overwritten."""
         try:
             with self.sessions.begin() as session:
+                if (first := _first_transaction.get()) is not None:
+                    _first_transaction.set(None)
+                    first(session)
                 yield session
         except StaleDataError as exc:
             raise StaleVersion("Someone else changed this at the same moment, so nothing was "
