@@ -38,6 +38,7 @@ class Settings:
     currency: str = "USD"
     log_level: str = "INFO"
     admins: frozenset[str] = frozenset()
+    database_timeout: float = 2.0
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
     slack_app_token: str | None = field(default=None, repr=False)
@@ -98,6 +99,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
                            "USD", "an ISO 4217 code like NOK"),
         log_level=_log_level(get("LOG_LEVEL")),
         admins=frozenset((get("DEALBOT_ADMINS") or "").replace(",", " ").split()),
+        database_timeout=_seconds("DATABASE_TIMEOUT", get("DATABASE_TIMEOUT"), 2.0),
         slack_bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
         slack_app_token=_token(get("SLACK_APP_TOKEN"), "SLACK_APP_TOKEN", "xapp-"),
@@ -144,6 +146,18 @@ def _standard(name: str, parse: Callable[[str], str], value: str | None, default
         return parse(value or default)
     except UsageError:
         raise ConfigError(f"{name} must be {like}, not {value!r}.") from None
+
+
+def _seconds(name: str, value: str | None, default: float) -> float:
+    if value is None:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0.5 <= seconds <= 600:
+        raise ConfigError(f"{name} must be a number of seconds from 0.5 to 600, not {value!r}.")
+    return seconds
 
 
 def _log_level(value: str | None) -> str:

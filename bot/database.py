@@ -15,11 +15,15 @@ class SchemaError(Exception):
     """The database schema is not the one this version of Dealbot needs."""
 
 
-def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True) -> Database:
+def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True,
+                  bounded: bool = False) -> Database:
     """The database, checked to be at the current schema. A fresh SQLite file is migrated on
     the spot; anything else out of date stops with the command that fixes it. New workspaces
-    start with the configured currency and time zone."""
-    db = with_workspace_defaults(Database(settings.database_url), settings.workspace_defaults)
+    start with the configured currency and time zone. `bounded` (the web and scheduler
+    processes): no wait on PostgreSQL outlasts DATABASE_TIMEOUT (storage.db.Database)."""
+    timeout = settings.database_timeout if bounded else None
+    db = with_workspace_defaults(Database(settings.database_url, timeout=timeout),
+                                 settings.workspace_defaults)
     if not db.ping():
         raise SchemaError(f"The database at {_safe_url(settings)} does not answer. Check "
                           "DATABASE_URL and that the server is running.")

@@ -9,6 +9,7 @@ CHANNEL_TIMEOUT seconds (Slack sends a request at once and waits 3 s for the ans
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from wsgiref.types import StartResponse
 
@@ -22,19 +23,49 @@ log = logging.getLogger(__name__)
 CONNECTION_LIMIT = 500
 CHANNEL_TIMEOUT = 10  # seconds a connection may stay silent
 CLEANUP_INTERVAL = 2  # how often waitress looks for silent connections
+HEALTH_WAIT = 1.0  # seconds /healthz waits for the database before saying 503
 
 
 WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+class HealthCheck:
+    """`/healthz`'s answer within `wait` seconds whatever the database does: the ping runs in
+    a thread of its own, and a database that has not answered by then is unhealthy. One ping
+    at a time: while one is still waiting, others answer unhealthy at once instead of piling
+    up threads (the ping itself ends within the database timeouts)."""
+
+    def __init__(self, db: Database, *, wait: float = HEALTH_WAIT) -> None:
+        self._db, self._wait = db, wait
+        self._lock = threading.Lock()
+        self._running: threading.Event | None = None
+        self._result = False
+
+    def healthy(self) -> bool:
+        with self._lock:
+            if self._running is None:
+                done = self._running = threading.Event()
+                threading.Thread(target=self._ping, args=(done,), daemon=True,
+                                 name="dealbot-healthz").start()
+            done = self._running
+        return done.wait(self._wait) and self._result
+
+    def _ping(self, done: threading.Event) -> None:
+        result = self._db.ping()
+        with self._lock:
+            self._result, self._running = result, None
+        done.set()
 
 
 def wsgi_app(app: App, db: Database) -> WSGIApplication:
     """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database;
     GET /metrics shows the process's counters (handlers.counters) in Prometheus' text form."""
     slack = SlackWsgiHandler(app, path="/slack/events")
+    health = HealthCheck(db)
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz":
-            healthy = db.ping()
+            healthy = health.healthy()
             status = "200 OK" if healthy else "503 Service Unavailable"
             body = b'{"ok": true}' if healthy else b'{"ok": false, "error": "database unavailable"}'
             start_response(status, [("Content-Type", "application/json"),

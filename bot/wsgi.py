@@ -28,7 +28,7 @@ def build() -> WSGIApplication:
     settings = load_settings()
     configure_logging(settings)
     settings.require_http()
-    db = open_database(settings)
+    db = open_database(settings, bounded=True)
     return wsgi_app(create_app(settings, db), db)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,6 +20,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +28,7 @@ from storage.errors import DatabaseUnavailable, StaleVersion
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+PING_TIMEOUT = 0.5  # seconds a pooled connection's check may take (with a timeout set)
 _first_transaction: ContextVar[Callable[[Session], None] | None] = ContextVar(
     "dealbot_first_transaction", default=None)
 
@@ -59,18 +63,32 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
 
 
 class Database:
-    """The store: an engine, its sessions, and its schema state."""
+    """The store: an engine, its sessions, and its schema state.
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    With `timeout` (seconds; the web and scheduler processes set it, the command line does
+    not), nothing waits longer than that for PostgreSQL: a connection is given up after it
+    (libpq's `connect_timeout`, at least 2 s), a statement is cancelled by the server after
+    it (`statement_timeout`), a server that stops answering altogether (a network that drops
+    packets) is given up by the client a moment later and its connection closed
+    (`BoundedConnection`; a pooled connection's check before use, after PING_TIMEOUT), and a
+    free pooled connection is waited for that long. Each becomes
+    DatabaseUnavailable in `transaction`."""
+
+    def __init__(self, url: str, *, echo: bool = False, timeout: float | None = None) -> None:
         self.url = url
+        self.timeout = timeout
         kwargs: dict[str, object] = {"echo": echo, "future": True}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         else:
             kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+            if timeout is not None:
+                kwargs.update(pool_timeout=timeout, connect_args=_bounded_connect_args(timeout))
         self.engine = create_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             _sqlite_transactions_begin_on_first_statement(self.engine)
+        elif timeout is not None:
+            _bounded_connections(self.engine, read_timeout=timeout + 0.25)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def with_session_info(self, info: Mapping[str, object]) -> Database:
@@ -100,6 +118,11 @@ class Database:
         except StaleDataError as exc:
             raise StaleVersion("Someone else changed this at the same moment, so nothing was "
                                "changed. Look at it again and retry.") from exc
+        except SATimeoutError as exc:  # no pooled connection came free within the timeout
+            log.warning("database unavailable: no free connection")
+            raise DatabaseUnavailable(
+                "The database is not answering right now, so nothing was changed. "
+                "Please try again in a minute.") from exc
         except OperationalError as exc:
             if exc.connection_invalidated or _is_connection_error(exc):
                 log.warning("database unavailable: %s", type(exc.orig).__name__)
@@ -109,12 +132,12 @@ class Database:
             raise
 
     def ping(self) -> bool:
-        """True when the database answers a trivial query."""
+        """True when the database answers a trivial query (within the timeouts, if set)."""
         try:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
             return True
-        except DBAPIError:
+        except (DBAPIError, SATimeoutError):
             return False
 
     def alembic_config(self) -> Config:
@@ -147,7 +170,62 @@ def _lower(value: str | None) -> str | None:
 
 def _is_connection_error(exc: OperationalError) -> bool:
     words = str(exc.orig).lower()
-    return any(w in words for w in ("connection", "connect", "server closed", "terminating"))
+    return any(w in words for w in ("connection", "connect", "server closed", "terminating",
+                                    "statement timeout", "no answer"))
+
+
+def _bounded_connect_args(timeout: float) -> dict[str, object]:
+    """libpq parameters bounding how long PostgreSQL may keep us waiting (see Database)."""
+    return {"connect_timeout": max(2, math.ceil(timeout)),  # psycopg, like libpq: 2 s at least
+            "options": f"-c statement_timeout={int(timeout * 1000)}",
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+            "keepalives_count": 2, "tcp_user_timeout": int((timeout + 1) * 1000)}
+
+
+def _bounded_connections(engine: Engine, *, read_timeout: float) -> None:
+    """Connections of `engine` are BoundedConnection: each wait for the server ends after
+    `read_timeout` seconds."""
+    import psycopg
+
+    class BoundedConnection(psycopg.Connection):
+        """A psycopg connection that waits at most `read_timeout` for any answer: statement
+        timeouts are the server's, and a server cut off by the network never sends one.
+        Giving up closes the connection (its state is unknown), so the pool drops it."""
+
+        limit = read_timeout
+
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            try:
+                return super().wait(gen, interval=interval,
+                                    timeout=self.limit if timeout is None else timeout)
+            except psycopg.errors.OperationalError as error:
+                if type(error).__name__ == "_WaitTimeout":
+                    self.pgconn.finish()
+                    raise psycopg.OperationalError(
+                        f"no answer from the database server within {self.limit:g} s; "
+                        "connection closed") from error
+                raise
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: Any, cparams: dict) -> Any:
+        return BoundedConnection.connect(*cargs, **cparams)
+
+    ping = engine.dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> Any:
+        """The pool's check of a connection before lending it: a server that answers at all
+        answers it in milliseconds, so it waits PING_TIMEOUT, leaving the request's time to
+        a new connection when the old one is cut off."""
+        checked = dbapi_connection if isinstance(dbapi_connection, BoundedConnection) else None
+        if checked is not None:
+            checked.limit = min(PING_TIMEOUT, read_timeout)
+        try:
+            return ping(dbapi_connection)
+        finally:
+            if checked is not None:
+                checked.limit = read_timeout
+
+    engine.dialect.do_ping = do_ping  # type: ignore[method-assign]
 
 
 def insert_if_absent(session: Session, model: type, *, conflict: list[str] | None = None,

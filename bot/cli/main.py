@@ -33,7 +33,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         settings.require_socket()
     else:
         settings.require_http()
-    db = open_database(settings)
+    db = open_database(settings, bounded=True)
     if args.workers:
         return serve_workers(settings, db, args)
     app = create_app(settings, db)

@@ -121,7 +121,7 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from bot.database import open_database
     from bot.scheduler import build_scheduler
 
-    db = open_database(settings)
+    db = open_database(settings, bounded=True)
     print("Dealbot digest scheduler running; Ctrl-C stops it.", file=sys.stderr)
     build_scheduler(settings, db, blocking=True).start()
     return 0

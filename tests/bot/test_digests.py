@@ -161,7 +161,8 @@ def test_a_gone_channel_pauses_its_digest_and_tells_the_creator_without_blocking
         db, slack, clients):
     add(db, channel="CGONE")
     add(db, channel="COTHER")
-    slack.script("chat.postMessage", {"ok": False, "error": "channel_not_found"})
+    slack.script("chat.postMessage", {"ok": False, "error": "channel_not_found"},
+                 channel="CGONE")
     run(db, clients, utc(8, 0))
     assert [c.body["users"] for c in slack.calls("conversations.open")] == ["UBOSS"]
     dm = posts(slack, "DUBOSS")
