@@ -9,7 +9,14 @@ GRACE late, older ones are skipped; one channel's failure or rate limit never bl
 others (channels are posted to side by side); a channel that is gone or closed to the bot
 pauses its subscription and its creator gets a DM.
 Rate limits and server errors are retried by the client's retry handlers (bot.app.web_client);
-a transient failure that outlives them gives the claim back, so a later run retries. The
+a transient failure that outlives them gives the claim back, so a later run retries.
+A poster that dies between its claim and recording the post (kill -9, a crash, the database
+gone before it could record it) leaves a claim that is neither posted nor failed: after the
+ledger's LEASE another scheduler takes it over and first reads the channel back for the
+digest's message metadata (subscription and period): found, it is recorded as posted and not
+posted again; not found, it is posted; when Slack would not say (no history scope, the
+channel closed to the bot), it is not posted again (at most once wins) and recorded as
+"unverified". The
 weekly funnel digest's chart follows the message in its thread; a chart that fails is logged
 and counted, and the digest counts as posted.
 """
@@ -28,7 +35,9 @@ from handlers.digests import (
     CHANNEL_CLOSED,
     POSTED,
     TRANSIENT,
+    already_posted,
     digest_message,
+    digest_metadata,
     post_digest,
     tell_creator,
 )
@@ -40,6 +49,8 @@ from storage.digests.times import latest_due
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=3)
 CHANNELS_AT_ONCE = 4  # channels posted to side by side in one run
+ALREADY_POSTED = "already_posted"  # a taken-over claim whose digest Slack already holds
+UNVERIFIED = "unverified"  # a taken-over claim Slack would not confirm: not posted again
 ClientFactory = Callable[[str], WebClient]
 
 
@@ -47,7 +58,8 @@ ClientFactory = Callable[[str], WebClient]
 class Sent:
     subscription_id: int
     period: str
-    outcome: str  # "posted", a Slack error code, or "connection_error"
+    outcome: str  # "posted", "already_posted", "unverified", a Slack error code, or
+    # "connection_error"
 
 
 def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime, *,
@@ -89,15 +101,28 @@ def _run_one(db: Database, client_factory: ClientFactory, sub: SubscriptionView,
     if due is None or due.at < sub.set_at or now - due.at >= GRACE:
         return None
     with db.transaction() as session:  # committed before posting: the claim is the guard
+        abandoned = None
         if not ledger.claim_digest_period(session, subscription_id=sub.id, period=due.period,
                                           due_at=due.at, now=now):
-            return None
+            abandoned = ledger.take_over(session, subscription_id=sub.id, period=due.period,
+                                         now=now)
+            if abandoned is None:
+                return None
+    client = client_factory(sub.team)
+    if abandoned is not None:  # its poster died: did the digest reach Slack before?
+        found = already_posted(client, sub.channel, subscription_id=sub.id, period=due.period,
+                               since=abandoned - timedelta(minutes=1))
+        if found is not False:
+            outcome = POSTED if found else UNVERIFIED
+            log.warning("digest %s for %s: claim taken over, %s", sub.id, due.period,
+                        "already posted" if found else "Slack would not say if it was posted")
+            _settle(db, client, sub, due.period, outcome, now)
+            return Sent(sub.id, due.period, ALREADY_POSTED if found else UNVERIFIED)
     with db.transaction() as session:
         since = ledger.last_posted_at(session, subscription_id=sub.id, before=now)
     digest = digest_message(db, kind=sub.kind, team=sub.team, now=now, timezone=sub.timezone,
                             since=since, due_day=due.local_date)
-    client = client_factory(sub.team)
-    outcome = post_digest(client, sub.channel, digest)
+    outcome = post_digest(client, sub.channel, digest, digest_metadata(sub.id, due.period))
     _settle(db, client, sub, due.period, outcome, now)
     return Sent(sub.id, due.period, outcome)
 

@@ -27,8 +27,10 @@ SHORTCUTS = (
     ("New lead", "global", ids.SHORTCUT_NEW_LEAD, "Add a lead to the funnel"),
 )
 
+# channels:history and groups:history: a scheduler taking over a dead one's digest reads the
+# channel back for the digest's message metadata before posting (bot.digests)
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
-              "channels:join", "im:write")
+              "channels:join", "im:write", "channels:history", "groups:history")
 
 
 def check_public_url(url: str) -> str:

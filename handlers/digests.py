@@ -78,21 +78,62 @@ def preview_digest(db: Database, *, kind: DigestKind, team: str, now: datetime) 
     return digest_message(db, kind=kind, team=team, now=now, timezone=zone)
 
 
-def post_digest(client: WebClient, channel: str, digest: Digest) -> str:
-    """Posts the message; on `not_in_channel` joins the (public) channel and tries once more.
-    Returns "posted", the Slack error code, or "connection_error" when Slack could not be
-    reached even after the client's retries. Once posted, the chart follows in its thread; the
-    outcome is the message's, whatever becomes of the chart."""
-    outcome, ts = _post(client, channel, digest)
+DIGEST_EVENT = "dealbot_digest"  # the metadata event type of every digest message
+HISTORY_PAGES = 5  # pages of 200 messages read back, at most, to find a digest
+
+
+def digest_metadata(subscription_id: int, period: str) -> dict:
+    """The message metadata a digest carries: which subscription and period it is."""
+    return {"event_type": DIGEST_EVENT,
+            "event_payload": {"subscription": subscription_id, "period": period}}
+
+
+def already_posted(client: WebClient, channel: str, *, subscription_id: int, period: str,
+                   since: datetime) -> bool | None:
+    """Whether the channel holds the digest of this subscription and period (by its message
+    metadata), posted since `since`: True, False, or None when Slack would not say (the
+    history scope missing, the channel closed, Slack out of reach)."""
+    wanted = digest_metadata(subscription_id, period)
+    cursor = None
+    try:
+        for _ in range(HISTORY_PAGES):
+            page = client.conversations_history(channel=channel, limit=200, cursor=cursor,
+                                                oldest=f"{since.timestamp():.6f}",
+                                                include_all_metadata=True)
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                if (metadata.get("event_type") == wanted["event_type"]
+                        and metadata.get("event_payload") == wanted["event_payload"]):
+                    return True
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return False
+    except SlackApiError as error:
+        log.warning("cannot read %s back: %s", channel, _error_code(error))
+    except (SlackClientError, OSError) as error:
+        log.warning("cannot read %s back: %s", channel, type(error).__name__)
+    return None
+
+
+def post_digest(client: WebClient, channel: str, digest: Digest,
+                metadata: dict | None = None) -> str:
+    """Posts the message (with `metadata`, see `digest_metadata`); on `not_in_channel` joins
+    the (public) channel and tries once more. Returns "posted", the Slack error code, or
+    "connection_error" when Slack could not be reached even after the client's retries. Once
+    posted, the chart follows in its thread; the outcome is the message's, whatever becomes
+    of the chart."""
+    outcome, ts = _post(client, channel, digest, metadata)
     if outcome == POSTED and digest.chart is not None:
         share_chart(client, channel=channel, chart=digest.chart, thread_ts=ts)
     return outcome
 
 
-def _post(client: WebClient, channel: str, digest: Digest) -> tuple[str, str | None]:
+def _post(client: WebClient, channel: str, digest: Digest,
+          metadata: dict | None) -> tuple[str, str | None]:
     def post() -> tuple[str, str | None]:
         posted = client.chat_postMessage(channel=channel, blocks=digest.blocks,
-                                         text=digest.text, unfurl_links=False)
+                                         text=digest.text, unfurl_links=False,
+                                         metadata=metadata)
         return POSTED, posted.get("ts")
 
     try:

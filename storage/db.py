@@ -24,10 +24,14 @@ from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from storage.errors import DatabaseUnavailable, StaleVersion
+from storage.errors import CommitUnknown, DatabaseUnavailable, StaleVersion
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+UNAVAILABLE = ("The database is not answering right now, so nothing was changed. Please try "
+               "again in a minute.")
+COMMIT_UNKNOWN = ("The database stopped answering while saving this, so it may or may not have "
+                  "been saved. Look at it again in a minute before you try again.")
 PING_TIMEOUT = 0.5  # seconds a pooled connection's check may take (with a timeout set)
 _first_transaction: ContextVar[Callable[[Session], None] | None] = ContextVar(
     "dealbot_first_transaction", default=None)
@@ -107,28 +111,38 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits when the block ends, rolls back on any error. A database
         that cannot be reached raises DatabaseUnavailable, so the user hears nothing changed;
-        a row changed by a concurrent transaction raises StaleVersion instead of being
+        one that stops answering after it was sent the COMMIT raises CommitUnknown (the
+        server may still commit: the person is told so, not that nothing changed); a row
+        changed by a concurrent transaction raises StaleVersion instead of being
         overwritten."""
+        committing = False
         try:
-            with self.sessions.begin() as session:
-                if (first := _first_transaction.get()) is not None:
-                    _first_transaction.set(None)
-                    first(session)
-                yield session
+            with self.sessions() as session:
+                session.begin()
+                try:
+                    if (first := _first_transaction.get()) is not None:
+                        _first_transaction.set(None)
+                        first(session)
+                    yield session
+                    session.flush()
+                except BaseException:
+                    session.rollback()
+                    raise
+                committing = True
+                session.commit()
         except StaleDataError as exc:
             raise StaleVersion("Someone else changed this at the same moment, so nothing was "
                                "changed. Look at it again and retry.") from exc
         except SATimeoutError as exc:  # no pooled connection came free within the timeout
             log.warning("database unavailable: no free connection")
-            raise DatabaseUnavailable(
-                "The database is not answering right now, so nothing was changed. "
-                "Please try again in a minute.") from exc
+            raise DatabaseUnavailable(UNAVAILABLE) from exc
         except OperationalError as exc:
             if exc.connection_invalidated or _is_connection_error(exc):
-                log.warning("database unavailable: %s", type(exc.orig).__name__)
-                raise DatabaseUnavailable(
-                    "The database is not answering right now, so nothing was changed. "
-                    "Please try again in a minute.") from exc
+                log.warning("database unavailable%s: %s", " while committing" if committing
+                            else "", type(exc.orig).__name__)
+                if committing:
+                    raise CommitUnknown(COMMIT_UNKNOWN) from exc
+                raise DatabaseUnavailable(UNAVAILABLE) from exc
             raise
 
     def ping(self) -> bool:

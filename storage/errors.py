@@ -51,6 +51,11 @@ class DatabaseUnavailable(DealbotError):
     """The database did not answer; nothing was changed."""
 
 
+class CommitUnknown(DatabaseUnavailable):
+    """The database stopped answering after it was asked to commit: the change may have been
+    saved or not (it may still be, once the network delivers the COMMIT)."""
+
+
 # Errors that carry data: storage says what is wrong in plain words; the Slack floor
 # (handlers/messages.py) adds the command that helps, since only it knows the commands.
 

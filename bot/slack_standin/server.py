@@ -141,7 +141,10 @@ class _Handler(BaseHTTPRequestHandler):
         if kind not in ("api", "response", "upload") or not name:
             self._send(HttpAnswer(404, {"ok": False, "error": "unknown_path"}))
             return
-        self._send(self.server.fake._handle(kind, name, headers, raw, url.query))
+        answer = self.server.fake._handle(kind, name, headers, raw, url.query)
+        if delay := self.server.fake.delays.get(name):  # received and answered, but late
+            time.sleep(delay)
+        self._send(answer)
 
     def _send(self, answer: Answer) -> None:
         if isinstance(answer, dict):
@@ -173,6 +176,9 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self._records: list[Recorded] = []
         self._scripts: dict[tuple[str, str, str], list[Answer]] = {}
+        # seconds to wait before sending each answer to an API method (a slow Slack); the
+        # request is recorded, and acted on, when it arrives
+        self.delays: dict[str, float] = {}
         self._lock = threading.Lock()
         self._server = _Server(self)
         self._thread: threading.Thread | None = None

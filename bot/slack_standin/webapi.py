@@ -4,6 +4,7 @@ gets a `ts`, an opened view an id, an upload an upload URL."""
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ class WebApi:
         self._view_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages, oldest first
 
     def upload_name(self, file_id: str) -> str | None:
         """The filename announced for the upload `file_id`; None for an unknown upload."""
@@ -51,6 +53,7 @@ class WebApi:
             "views.publish": self._view,
             "views.update": self._view,
             "conversations.join": self._conversations_join,
+            "conversations.history": self._conversations_history,
             "conversations.open": self._conversations_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
@@ -84,8 +87,25 @@ class WebApi:
 
     def _chat_post_message(self, body: dict[str, Any]) -> dict[str, Any]:
         ts = self._next_ts()
-        return {"ok": True, "channel": body.get("channel"), "ts": ts,
-                "message": self._message(body, ts)}
+        message = self._message(body, ts)
+        metadata = body.get("metadata")
+        stored = {**message, "metadata": json.loads(metadata) if isinstance(metadata, str)
+                  else metadata} if metadata else message
+        with self._lock:
+            self._history.setdefault(str(body.get("channel")), []).append(stored)
+        return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+
+    def _conversations_history(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The channel's messages the app posted, newest first, `limit` at most; metadata
+        only with `include_all_metadata`, as Slack does. (`oldest` is not applied: the
+        stand-in's timestamps are not real times.)"""
+        with self._lock:
+            messages = list(reversed(self._history.get(str(body.get("channel")), [])))
+        limit = int(body.get("limit") or 100)
+        if str(body.get("include_all_metadata")).lower() not in ("true", "1"):
+            messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        return {"ok": True, "messages": messages[:limit], "has_more": len(messages) > limit,
+                "response_metadata": {"next_cursor": ""}}
 
     def _chat_post_ephemeral(self, body: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}

@@ -3,11 +3,16 @@
 The unique (subscription_id, period) constraint is what makes a digest go out at most once,
 whatever the number of scheduler processes and restarts: the first INSERT wins, every
 other one does nothing (`ON CONFLICT DO NOTHING` on both databases) and learns it lost.
+
+A claim is a lease: a claim neither posted nor failed LEASE after it was made belongs to a
+poster that died (killed, crashed, cut off from the database before it could record the
+post). `take_over` gives it to exactly one other scheduler, which first asks Slack whether
+the digest was in fact posted (handlers.digests.already_posted) before posting it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +21,9 @@ from storage.db import insert_if_absent
 from storage.models import DigestLedger
 
 POSTED = "posted"
+# Longer than a live poster can hold a claim: Slack's answer with the client's retries (rate
+# limits honour Retry-After) takes a few minutes at the very most.
+LEASE = timedelta(minutes=10)
 
 
 def claim_digest_period(session: Session, *, subscription_id: int, period: str,
@@ -25,6 +33,24 @@ def claim_digest_period(session: Session, *, subscription_id: int, period: str,
     return insert_if_absent(session, DigestLedger, conflict=["subscription_id", "period"],
                             subscription_id=subscription_id, period=period, due_at=due_at,
                             claimed_at=now)
+
+
+def take_over(session: Session, *, subscription_id: int, period: str, now: datetime,
+              lease: timedelta = LEASE) -> datetime | None:
+    """When the period's claim is older than `lease` and neither posted nor failed, makes it
+    this caller's (its lease starts again at `now`) and returns when the first claim was
+    made; None when there is no such claim or another caller took it over first (the update
+    only matches the claim time it read)."""
+    row = session.execute(select(DigestLedger.claimed_at).where(
+        DigestLedger.subscription_id == subscription_id, DigestLedger.period == period,
+        DigestLedger.posted_at.is_(None), DigestLedger.outcome.is_(None))).first()
+    if row is None or row.claimed_at > now - lease:
+        return None
+    taken = session.execute(update(DigestLedger).where(
+        DigestLedger.subscription_id == subscription_id, DigestLedger.period == period,
+        DigestLedger.posted_at.is_(None), DigestLedger.outcome.is_(None),
+        DigestLedger.claimed_at == row.claimed_at).values(claimed_at=now))
+    return row.claimed_at if taken.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def mark_posted(session: Session, *, subscription_id: int, period: str, now: datetime) -> None:

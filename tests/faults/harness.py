@@ -3,9 +3,11 @@ behind a `Proxy` the test switches, the Slack stand-in, and clients sending a st
 signed commands and clicks while the database refuses or hangs.
 
 `outage(mode, seconds)` runs one scenario and returns its `Figures`: every request's answer
-sorted into changed (a card), told nothing was changed, or anything else (a late answer, an
-error status, silence); what was acknowledged but is not in the database afterwards (lost);
-what is in the database but was answered as not changed (unacknowledged). `/healthz` is
+sorted into changed (a card), told nothing was changed, told it may or may not have been
+saved (the database went silent after it was asked to commit), or anything else (a late
+answer, an error status, silence); what was acknowledged but is not in the database
+afterwards (lost); what is in the database but the person was told was not changed
+(unacknowledged). `/healthz` is
 polled throughout. The scenarios' length comes from DEALBOT_FAULT_SECONDS (default 5 in the
 suite; 20 reproduces the first measurements).
 """
@@ -34,6 +36,7 @@ from tests.faults.proxy import PASS, Proxy
 
 SLACK_WAITS = 3.0
 NOTHING_CHANGED = "nothing was changed"
+MAY_HAVE_CHANGED = "may or may not have been saved"  # the COMMIT went out, no answer came back
 
 
 def fault_seconds() -> float:
@@ -49,6 +52,7 @@ class Figures:
     within_3s: int = 0
     changed: int = 0
     told_nothing_changed: int = 0
+    told_unknown: int = 0
     other: int = 0
     lost: int = 0
     duplicated: int = 0
@@ -60,19 +64,29 @@ class Figures:
     healthz_200_after: bool = False
     alive: bool = True
     others: list[str] = field(default_factory=list)
+    fault_began: float = 0.0  # time.monotonic() when the fault began, for reading `others`
 
     def row(self) -> str:
         health = ("503 during, 200 after" if self.healthz_503_during and self.healthz_200_after
                   else str(dict(self.healthz)))
         return (f"| {self.scenario} | {self.tried} | {self.within_3s} | {self.changed} | "
-                f"{self.told_nothing_changed} | {self.other} | {self.lost} | {self.duplicated} | "
+                f"{self.told_nothing_changed} | {self.told_unknown} | {self.other} | "
+                f"{self.lost} | {self.duplicated} | {self.unacknowledged} | "
                 f"{self.slowest:.2f} s | {health} (slowest {self.healthz_slowest:.2f} s) | "
                 f"{'yes' if self.alive else 'NO'} |")
 
 
-HEADER = ("| scenario | requests | answered within 3 s | changed | told nothing changed | other "
-          "| lost | duplicated | slowest answer | /healthz | process alive |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER_DIGESTS = ("| scenario | periods | lost | duplicated |\n|---|---|---|---|")
+
+
+def digest_row(scenario: str, periods: int, lost: int, duplicated: int) -> str:
+    return f"| {scenario} | {periods} | {lost} | {duplicated} |"
+
+
+HEADER = ("| scenario | requests | answered within 3 s | changed | told nothing changed "
+          "| told it may have been saved | other | lost | duplicated | applied but told not "
+          "| slowest answer | /healthz | process alive |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 @dataclass
@@ -124,7 +138,9 @@ class Client(threading.Thread):
         self.figures, self.lock = figures, lock
         self.stopping = threading.Event()
         self.created: list[str] = []  # names acknowledged as created
+        self.maybe_created: list[str] = []  # told it may or may not have been saved
         self.moves = 0  # moves acknowledged
+        self.maybe_moves = 0
         self.told_move_failed = 0
         self.card: list[dict] = []
         self.user = f"U{number}"
@@ -154,6 +170,9 @@ class Client(threading.Thread):
         if status == 200 and "#" in shown and name in shown and NOTHING_CHANGED not in shown:
             self.created.append(name)
             self._count(seconds, "changed")
+        elif status == 200 and MAY_HAVE_CHANGED in shown.lower():
+            self.maybe_created.append(name)
+            self._count(seconds, "unknown")
         elif status == 200 and NOTHING_CHANGED in shown.lower():
             self._count(seconds, "nothing")
         else:
@@ -176,12 +195,16 @@ class Client(threading.Thread):
             self.card = updated[-1]["blocks"]
             self.moves += 1
             self._count(seconds, "changed")
+        elif status == 200 and MAY_HAVE_CHANGED in told:
+            self.maybe_moves += 1
+            self._count(seconds, "unknown")
         elif status == 200 and NOTHING_CHANGED in told:
             if updated:  # an out-of-date card is redrawn as the deal is now
                 self.card = updated[-1]["blocks"]
             self._count(seconds, "nothing")
         else:
-            self._count(seconds, "other", f"move: {status} {body[:80]} {told[:120]}")
+            self._count(seconds, "other", f"move at {time.monotonic():.1f}: {status} "
+                        f"{body[:80]} {told[:120]}")
 
     def _count(self, seconds: float, verdict: str, detail: str = "") -> None:
         with self.lock:
@@ -194,6 +217,8 @@ class Client(threading.Thread):
                 figures.changed += 1
             elif verdict == "nothing":
                 figures.told_nothing_changed += 1
+            elif verdict == "unknown":
+                figures.told_unknown += 1
             else:
                 figures.other += 1
                 figures.others.append(detail)
@@ -244,6 +269,7 @@ def outage(stack: Stack, mode: str, seconds: float, tmp_path: Path, *,
             person.start()
         time.sleep(2)
         began = time.monotonic()
+        figures.fault_began = began
         stack.proxy.set(mode)
         time.sleep(seconds)
         stack.proxy.set(PASS)
@@ -287,8 +313,8 @@ def _check_database(url: str, people: list[Client], figures: Figures) -> None:
         figures.lost += sum(1 for name in person.created if names[name] == 0)
         mine = moves.get(f"Mine-{person.number}", 0)
         figures.lost += max(0, person.moves - mine)
-        figures.unacknowledged += max(0, mine - person.moves)
-        acknowledged = set(person.created)
+        figures.unacknowledged += max(0, mine - person.moves - person.maybe_moves)
+        acknowledged = set(person.created) | set(person.maybe_created)
         figures.unacknowledged += sum(1 for name in names if name.startswith(
             f"F{person.number}x") and name not in acknowledged)
     figures.duplicated = sum(count - 1 for count in names.values() if count > 1)

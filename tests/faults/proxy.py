@@ -75,7 +75,7 @@ class Proxy:
                     if not data:
                         return
                     peers[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # a socket closed by `set` meanwhile
             return
         finally:
             with self._lock:
