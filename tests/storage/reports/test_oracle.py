@@ -696,10 +696,15 @@ def expected_funnel(h: History, monday: date, zone: str) -> dict[str, Any]:
     # Convention: "customers won in W" are all the wins in W, deals from leads or not.
     # CAC is rounded to cents (half to even); by source, for each source with
     # spend of its own in the week, over the wins of deals with that source
-    cac = (spend / won).quantize(CENT) if won else None
+    # No spend recorded for W: no CAC at all (null, not zero); else a source that won deals
+    # in W without spend of its own has a null CAC too.
+    cac = (spend / won).quantize(CENT) if won and week_spend else None
     cac_by_source = {src: money((amount / won_by_source[src]).quantize(CENT))
                      if won_by_source[src] else None
                      for src, amount in week_spend.items() if src}
+    if week_spend:
+        cac_by_source.update({src: None for src, n in won_by_source.items()
+                              if src and n and src not in week_spend})
     to_deal = [d.created - d.lead.created for d in h.deals
                if d.lead is not None and start <= d.created < end]
     year, week, _ = monday.isocalendar()
