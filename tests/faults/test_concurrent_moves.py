@@ -44,7 +44,9 @@ def test_fifty_concurrent_moves_of_one_deal_lose_no_update_and_answer_everyone(t
                                             text=f"move #1 {STAGES[i % len(STAGES)]}",
                                             response_url=slack.response_url(name))
                 else:
-                    option = picker["options"][i % len(picker["options"])]["value"]
+                    open_stages = [o for o in picker["options"]
+                                   if o["text"]["text"] not in ("Won", "Lost")]
+                    option = open_stages[i % len(open_stages)]["value"]
                     request = click(signing_secret=SIGNING_SECRET, message_blocks=card,
                                     action_id=picker["action_id"], user_id=user,
                                     response_url=slack.response_url(name),
@@ -73,12 +75,14 @@ def test_fifty_concurrent_moves_of_one_deal_lose_no_update_and_answer_everyone(t
                 "WHERE e.kind = 'stage' ORDER BY e.id")).all()
         engine.dispose()
     assert len(answers) == PEOPLE and all(status == 200 for _, status, _ in answers.values())
-    refusals = (NOTHING_CHANGED, "is already in")  # a race lost, or a move made already
+    refusals = (NOTHING_CHANGED, ":warning:")  # a race lost, a move made already, ...
     refused = {f"U{i:02d}" for i, (_, _, told) in answers.items()
                if any(words in told for words in refusals)}
     applied = {f"U{i:02d}" for i, (_, _, told) in answers.items()
                if f"U{i:02d}" not in refused and "*#1 Acme*" in told}
-    assert len(applied) + len(refused) == PEOPLE, answers  # every one answered clearly
+    unclear = {i: told[:200] for i, (_, _, told) in answers.items()
+               if f"U{i:02d}" not in applied | refused}
+    assert unclear == {}  # every one answered: the deal as it is now, or what stopped it
     clicks_applied = [u for u in applied if int(u[1:]) % 2 == 0]
     assert len(clicks_applied) <= 1  # one version of the card: at most one click wins
     assert {actor for actor, _ in events} == applied  # exactly what people were told
