@@ -47,3 +47,17 @@ class DigestKind(StrEnum):
 
     PIPELINE = "pipeline"
     FUNNEL = "funnel"
+
+
+class ListView(StrEnum):
+    """Which records `/deal list` and `/lead list` show, besides a stage: those still open
+    (the default), closed ones too, only won or lost ones, or those needing attention (stale,
+    overdue, closing within 7 days). Leads know open, all and stale."""
+
+    OPEN = "open"
+    ALL = "all"
+    WON = "won"
+    LOST = "lost"
+    STALE = "stale"
+    OVERDUE = "overdue"
+    CLOSING = "closing"
