@@ -61,3 +61,10 @@ class ListView(StrEnum):
     STALE = "stale"
     OVERDUE = "overdue"
     CLOSING = "closing"
+
+
+class TargetPeriod(StrEnum):
+    """How often a sales target comes round: each calendar month or each calendar quarter."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
