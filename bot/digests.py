@@ -9,7 +9,10 @@ GRACE late, older ones are skipped; one channel's failure or rate limit never bl
 others (channels are posted to side by side); a channel that is gone or closed to the bot
 pauses its subscription and its creator gets a DM.
 Rate limits and server errors are retried by the client's retry handlers (bot.app.web_client);
-a transient failure that outlives them gives the claim back, so a later run retries.
+a transient failure that outlives them gives the claim back, so a later run retries. When no
+answer came back at all (a timeout, a dropped connection), Slack may have posted it: the claim
+is lapsed instead, so the next run takes it over like a dead poster's (below) and reads the
+channel back before posting again.
 A poster that dies between its claim and recording the post (kill -9, a crash, the database
 gone before it could record it) leaves a claim that is neither posted nor failed: after the
 ledger's LEASE another scheduler takes it over and first reads the channel back for the
@@ -33,6 +36,7 @@ from slack_sdk import WebClient
 
 from handlers.digests import (
     CHANNEL_CLOSED,
+    CONNECTION_ERROR,
     POSTED,
     TRANSIENT,
     already_posted,
@@ -132,7 +136,9 @@ def _settle(db: Database, client: WebClient, sub: SubscriptionView, period: str,
     with db.transaction() as session:
         if outcome == POSTED:
             ledger.mark_posted(session, subscription_id=sub.id, period=period, now=now)
-        elif outcome in TRANSIENT:
+        elif outcome == CONNECTION_ERROR:  # Slack may have it: verify before posting again
+            ledger.lapse_claim(session, subscription_id=sub.id, period=period, now=now)
+        elif outcome in TRANSIENT:  # Slack answered that it did not post it
             ledger.release_claim(session, subscription_id=sub.id, period=period)
         else:
             ledger.mark_failed(session, subscription_id=sub.id, period=period, outcome=outcome)

@@ -35,6 +35,7 @@ from storage.workspaces import workspace_settings
 
 log = logging.getLogger(__name__)
 POSTED = "posted"
+CONNECTION_ERROR = "connection_error"  # no answer from Slack: it may or may not have posted
 # Errors that will not go away by retrying: the channel is gone or closed to the bot.
 CHANNEL_CLOSED = frozenset({"channel_not_found", "is_archived", "not_in_channel",
                             "method_not_supported_for_channel_type", "restricted_action",
@@ -148,7 +149,7 @@ def _post(client: WebClient, channel: str, digest: Digest,
         return _error_code(error), None
     except (SlackClientError, OSError) as error:  # urllib's URLError is an OSError
         log.warning("digest for %s: %s", channel, type(error).__name__)
-        return "connection_error", None
+        return CONNECTION_ERROR, None
 
 
 def _error_code(error: SlackApiError) -> str:

@@ -80,6 +80,16 @@ def _finish(session: Session, subscription_id: int, period: str, *,
         .values(posted_at=posted_at, outcome=outcome))
 
 
+def lapse_claim(session: Session, *, subscription_id: int, period: str, now: datetime,
+                lease: timedelta = LEASE) -> None:
+    """Ends the period's claim lease at once, keeping the claim: the next run takes it over
+    (`take_over`) and checks whether the digest was posted before posting it. For a post
+    whose answer never came (a timeout): Slack may have posted it."""
+    session.execute(update(DigestLedger).where(
+        DigestLedger.subscription_id == subscription_id, DigestLedger.period == period,
+        DigestLedger.posted_at.is_(None)).values(claimed_at=now - lease))
+
+
 def release_claim(session: Session, *, subscription_id: int, period: str) -> None:
     """Gives a claimed period back after a transient failure, so a later run (still within
     the period's grace window) tries again."""

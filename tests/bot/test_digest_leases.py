@@ -120,3 +120,23 @@ def test_a_claim_abandoned_in_the_hour_the_clocks_repeat_is_posted_once(db, slac
     for minutes in (91, 120, 180):
         assert run_due_digests(db, clients, day + timedelta(minutes=minutes)) == []
     assert len(posts(slack)) == 1
+
+
+def test_a_post_whose_answer_never_came_is_checked_before_it_is_posted_again(db, slack):
+    """Slack got the digest but its answer came after the client's timeout: the next run
+    finds the message in the channel instead of posting it twice."""
+    add(db)
+    impatient = Settings(slack_api_url=slack.api_url, slack_bot_token="xoxb-test")
+
+    def clients(team):
+        client = web_client(impatient)
+        client.timeout = 1
+        return client
+
+    slack.delays["chat.postMessage"] = 2
+    assert [s.outcome for s in run_due_digests(db, clients, utc(8, 0))] == ["connection_error"]
+    del slack.delays["chat.postMessage"]
+    assert [s.outcome for s in run_due_digests(db, clients, utc(8, 1))] == ["already_posted"]
+    assert run_due_digests(db, clients, utc(8, 2)) == []
+    assert len(posts(slack)) == 1
+    assert rows(db) == [("2026-11-18", True, "posted")]

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot import demo
+from bot.demo import team as demo
 from storage.db import Database
 from tests.bot.imports.test_exporter import reports
 from tests.conftest import postgres_database

@@ -176,7 +176,8 @@ class Client(threading.Thread):
         elif status == 200 and NOTHING_CHANGED in shown.lower():
             self._count(seconds, "nothing")
         else:
-            self._count(seconds, "other", f"new: {status} {body[:120]}")
+            self._count(seconds, "other", f"new at {time.monotonic():.1f}: {status} "
+                        f"{body[:120]}")
 
     def _move(self, n: int) -> None:
         name = f"m{self.number}-{n}"
@@ -256,8 +257,10 @@ def outage(stack: Stack, mode: str, seconds: float, tmp_path: Path, *,
     with the proxy in `mode`, then for 4 s after it is back."""
     figures = Figures(f"PostgreSQL {'refusing' if mode == 'refuse' else 'silent (hang)'} "
                       f"for {seconds:g} s, serve")
-    server = Server({"DATABASE_URL": stack.proxied_url, "SLACK_API_URL": stack.slack.api_url},
-                    tmp_path, "--no-scheduler")
+    # LOG_LEVEL=ERROR: a warning per refused request would fill the pipe that `Server` reads
+    # only when it stops, and a process whose log write blocks stalls every thread
+    server = Server({"DATABASE_URL": stack.proxied_url, "SLACK_API_URL": stack.slack.api_url,
+                     "LOG_LEVEL": "ERROR"}, tmp_path, "--no-scheduler")
     lock = threading.Lock()
     people = [Client(i + 1, server, stack.slack, figures, lock) for i in range(clients)]
     health = HealthPoller(server.base)
@@ -292,6 +295,7 @@ def outage(stack: Stack, mode: str, seconds: float, tmp_path: Path, *,
     figures.healthz_200_after = bool(health.seen) and health.seen[-1][1] == 200
     _check_database(stack.url, people, figures)
     if figures.other:
+        figures.others.append(f"fault from {figures.fault_began:.1f} for {seconds:g} s")
         figures.others.append(output[-2000:])
     return figures
 

@@ -16,6 +16,7 @@ def test_serve_survives_the_database_refusing_or_hanging(mode, tmp_path):
     with stack() as running:
         figures = outage(running, mode, fault_seconds(), tmp_path)
     print(f"\n{HEADER}\n{figures.row()}")
+    print("\n".join(figures.others))
     assert figures.others == [], figures.others
     assert figures.within_3s == figures.tried > 0
     assert figures.told_nothing_changed > 0 and figures.changed > 0
