@@ -178,6 +178,14 @@ def parse_list_filters(rest: str, *, me: str) -> ListFilters:
                        tag=tags[0] if tags else None)
 
 
+def take_word(rest: str, word: str) -> tuple[str, bool]:
+    """Takes the standalone `word` (any case) out of the text: the text left, and whether it
+    was there (`/lead list stale mine`)."""
+    words = rest.split()
+    kept = [w for w in words if w.lower() != word]
+    return " ".join(kept), len(kept) != len(words)
+
+
 def optional_text(value: str | None) -> str | None:
     """An option's value as the user typed it (entities decoded), or None when absent."""
     return as_typed(value) if value else None

@@ -26,6 +26,9 @@ LEAD_CONVERT_OWNER = "lead.convert.owner"
 LEAD_DROP_MODAL = "lead.drop.modal"
 LEAD_DROP_REASON_BLOCK = "lead.drop.reason_block"
 LEAD_DROP_REASON = "lead.drop.reason"
+LEAD_ADD_NOTE = "lead.add_note"
+LEAD_NOTE_MODAL = "lead.note.modal"
+LEAD_NOTE_BLOCK = "lead.note.text"
 
 # Deal modals: an input's action_id is its block_id; create and edit share theirs.
 DEAL_LOST_MODAL = "deal.lost.modal"

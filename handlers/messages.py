@@ -74,9 +74,14 @@ LEAD_USAGE: dict[str, str] = {
     "drop": "`/lead drop <lead> [reason: <text>]` — for example "
             "`/lead drop Jane reason: no budget this year`",
     "show": "`/lead show <lead>` — for example `/lead show Jane` or `/lead show #3`",
-    "list": "`/lead list [<stage>] [mine | @user] [#tag] [source:<source>]` — for example "
-            "`/lead list interest mine source:webinar`",
-    "note": "`/lead note <lead> <text>` — for example `/lead note Jane asked for a demo`",
+    "list": "`/lead list [<stage>] [stale] [mine | @user] [#tag] [source:<source>] "
+            "[company:<company>]` — for example `/lead list interest mine source:webinar` or "
+            "`/lead list company:Globex`; `stale`: no contact within the stale limit",
+    "note": "`/lead note <lead> <text>` — logs a contact (the lead's last contact becomes now); "
+            "for example `/lead note Jane asked for a demo`",
+    "next": "`/lead next <lead> <text> [due:<date>]` — for example "
+            "`/lead next Jane send the case study due:friday`",
+    "assign": "`/lead assign <lead> @user` — for example `/lead assign Jane @ann`",
     "history": "`/lead history <lead>` — for example `/lead history #3`",
 }
 
@@ -84,7 +89,8 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your lead funnel in Slack.* A lead is named by `#id` or a part of its name; "
     "a stage by its name or the start of it. Funnel: Awareness → Interest → Consideration → "
     "Engagement → Conversion (Dropped outside the order).",
-    "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop", "note")),
+    "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop")),
+    "*Act on it*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("note", "next", "assign")),
     "*Into the pipeline*\n• " + LEAD_USAGE["convert"] + "\nConverting creates a deal and puts "
     "the lead in Engagement; the lead enters Conversion when that deal is won.",
     "*Look*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("show", "list", "history")),

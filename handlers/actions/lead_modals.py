@@ -1,5 +1,6 @@
-"""**Convert to deal** and **Drop** on a lead card: each opens a modal, and its submission
-makes the change, redraws the card in place and (for Convert) posts the new deal's card.
+"""**Convert to deal**, **Drop** and **Add note** on a lead card: each opens a modal, and
+its submission makes the change, redraws the card in place and (for Convert) posts the new
+deal's card.
 
 The modal remembers the card (lead, version, response_url) in `private_metadata`, since a
 view submission has no response_url of its own.
@@ -20,7 +21,7 @@ from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.lead_card import card_click, redraw_stale, replace_card
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
-from handlers.blocks.lead_modals import convert_modal, drop_modal
+from handlers.blocks.lead_modals import convert_modal, drop_modal, lead_note_modal
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, in_channel
 from storage import values
@@ -32,30 +33,24 @@ from storage.stages import stage_views
 from storage.workspaces import workspace_settings
 
 
-def on_convert_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
-                     *, deps: Deps) -> None:
-    _open_modal(ack, body, action, respond, client, deps, with_stages=True)
-
-
-def on_drop_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
-                  *, deps: Deps) -> None:
-    _open_modal(ack, body, action, respond, client, deps, with_stages=False)
-
-
-def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
-                deps: Deps, *, with_stages: bool) -> None:
+def on_open(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient,
+            *, deps: Deps, kind: str) -> None:
+    """Opens the modal of the button `kind`. A card out of date is redrawn instead, except
+    for a note, which overwrites nothing."""
     ack()
     with answering_errors(respond):
         click = card_click(body, action)
         with deps.db.transaction() as s:
             lead = lead_queries.show_lead(s, team=click.team, number=click.number)
             stages = stage_views(s, team=click.team, kind=PipelineKind.DEAL)
-        if lead.version != click.version:
+        if lead.version != click.version and kind != ids.LEAD_ADD_NOTE:
             redraw_stale(respond, deps, click)
             return
         metadata = json.dumps({"lead": click.number, "version": click.version,
                                "response_url": body.get("response_url")})
-        view = convert_modal(lead, stages, metadata) if with_stages else drop_modal(lead, metadata)
+        view = (convert_modal(lead, stages, metadata) if kind == ids.LEAD_CONVERT
+                else drop_modal(lead, metadata) if kind == ids.LEAD_DROP
+                else lead_note_modal(lead, metadata))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -97,6 +92,21 @@ def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         replace_card(respond, change.lead, describe(change.event))
 
 
+def on_note_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
+    click, state, respond = _submission(body, view)
+    text = state[ids.LEAD_NOTE_BLOCK][ids.LEAD_NOTE_BLOCK].get("value") or ""
+    try:
+        with deps.db.transaction() as s:
+            change = leads.add_lead_note(s, team=click.team, number=click.number, text=text,
+                                         actor=click.user, now=deps.clock())
+    except DealbotError as error:
+        ack(response_action="errors", errors={ids.LEAD_NOTE_BLOCK: field_error(error)})
+        return
+    ack()
+    if respond is not None:
+        replace_card(respond, change.lead, describe(change.event))
+
+
 def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:
     """The card the modal was opened from, the submitted values, and a way to redraw it."""
     meta = json.loads(view.get("private_metadata") or "{}")
@@ -108,7 +118,8 @@ def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None
 
 
 def register(app: App, deps: Deps) -> None:
-    app.action(ids.LEAD_CONVERT)(partial(on_convert_click, deps=deps))
-    app.action(ids.LEAD_DROP)(partial(on_drop_click, deps=deps))
+    for kind in (ids.LEAD_CONVERT, ids.LEAD_DROP, ids.LEAD_ADD_NOTE):
+        app.action(kind)(partial(on_open, deps=deps, kind=kind))
+    app.view(ids.LEAD_NOTE_MODAL)(partial(on_note_submit, deps=deps))
     app.view(ids.LEAD_CONVERT_MODAL)(partial(on_convert_submit, deps=deps))
     app.view(ids.LEAD_DROP_MODAL)(partial(on_drop_submit, deps=deps))

@@ -1,5 +1,5 @@
-"""The modals the lead card opens, Convert to deal (value, pipeline stage, owner) and Drop,
-and the create form of the **New lead** shortcut."""
+"""The modals the lead card opens, Convert to deal (value, pipeline stage, owner), Drop and
+Add note, and the create form of the **New lead** shortcut."""
 
 from __future__ import annotations
 
@@ -51,6 +51,16 @@ def drop_modal(lead: LeadView, metadata: str) -> dict:
          "label": {"type": "plain_text", "text": "Reason"},
          "element": {"type": "plain_text_input", "action_id": ids.LEAD_DROP_REASON,
                      "max_length": text_fields.DROP_REASON.limit}},
+    ])
+
+
+def lead_note_modal(lead: LeadView, metadata: str) -> dict:
+    """A note about a contact; its submission makes the lead's last contact now."""
+    return _modal(ids.LEAD_NOTE_MODAL, "Add note", "Save note", metadata, [
+        section(f"What happened with lead *#{lead.number} {escape(clip(lead.name, 200))}*? "
+                "Saving it logs a contact now."),
+        form_input(ids.LEAD_NOTE_BLOCK, "Note",
+                   text_input(max_length=text_fields.NOTE.limit, multiline=True)),
     ])
 
 

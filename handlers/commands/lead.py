@@ -16,7 +16,7 @@ from handlers.blocks.format import escape
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
-from handlers.commands.common import Call, require
+from handlers.commands.common import Call, read_next_action, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral, in_channel
@@ -108,17 +108,40 @@ def lead_show(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         lead, events = lead_queries.lead_history(s, team=call.team, number=number)
-    ephemeral(call.respond, lead_journey(lead, events), lead_card_text(lead))
+    ephemeral(call.respond, lead_journey(lead, events, call.now), lead_card_text(lead))
 
 
 def lead_list(call: Call, rest: str) -> None:
-    rest, options = grammar.extract_options(rest, {"source"})
+    rest, options = grammar.extract_options(rest, {"source", "company"})
+    rest, stale = grammar.take_word(rest, "stale")
     filters = grammar.parse_list_filters(rest, me=call.user)
     with call.deps.db.transaction() as s:
         found = lead_queries.list_leads(s, team=call.team, stage=filters.stage,
                                         source=grammar.optional_text(options.get("source")),
-                                        owner=filters.owner, tag=filters.tag)
-    ephemeral(call.respond, lead_list_blocks(found), f"{found.total} leads")
+                                        company=grammar.optional_text(options.get("company")),
+                                        owner=filters.owner, tag=filters.tag,
+                                        stale_at=call.now if stale else None)
+    ephemeral(call.respond, lead_list_blocks(found, call.now), f"{found.total} leads")
+
+
+def lead_next(call: Call, rest: str) -> None:
+    with call.deps.db.transaction() as s:
+        wanted = read_next_action(call, s, rest, kind=PipelineKind.LEAD, usage=U["next"])
+        change = leads.set_lead_next_action(s, team=call.team, number=wanted.number,
+                                            text=wanted.text, due=wanted.due, actor=call.user,
+                                            now=call.now)
+    show_lead_change(call, change)
+
+
+def lead_assign(call: Call, rest: str) -> None:
+    ref, mention = grammar.ref_and_last(require(rest, U["assign"]), U["assign"],
+                                        "the person, as an @-mention")
+    owner = values.parse_user_mention(mention)
+    with call.deps.db.transaction() as s:
+        number = resolve_lead(s, team=call.team, ref=ref)
+        change = leads.assign_lead(s, team=call.team, number=number, owner=owner,
+                                   actor=call.user, now=call.now)
+    show_lead_change(call, change)
 
 
 def lead_history(call: Call, rest: str) -> None:
@@ -136,7 +159,8 @@ def lead_help(call: Call, rest: str) -> None:
 SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "add": lead_add, "new": lead_add, "move": lead_move, "convert": lead_convert,
     "drop": lead_drop, "note": lead_note, "show": lead_show, "list": lead_list,
-    "history": lead_history, "help": lead_help, "": lead_help,
+    "history": lead_history, "next": lead_next, "assign": lead_assign,
+    "help": lead_help, "": lead_help,
     "export": lead_export,
 }
 

@@ -275,8 +275,8 @@ def _set_field(session: Session, deal: Deal, field: str, value: object, actor: s
     setattr(deal, field, value)
     deal.last_activity_at = now
     session.flush()
-    event = _record(session, deal, actor, now, kind, field=field, old_value=_text(old),
-                    new_value=_text(value))
+    event = _record(session, deal, actor, now, kind, field=field, old_value=history_text(old),
+                    new_value=history_text(value))
     return _changed(session, deal, event, actor)
 
 
@@ -285,7 +285,8 @@ def _changed(session: Session, deal: Deal, event: DealEvent, actor: str) -> Deal
     return DealChange(deal_view(session, deal), event_view(session, event), followups)
 
 
-def _text(value: object) -> str | None:
+def history_text(value: object) -> str | None:
+    """A field's value as a history entry keeps it (old and new value; leads alike)."""
     if value is None:
         return None
     if isinstance(value, tuple):  # tags

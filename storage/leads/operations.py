@@ -10,7 +10,7 @@ hand; a dropped lead comes back by being moved to an open stage.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
@@ -118,12 +118,49 @@ def _drop(session: Session, lead: Lead, reason: str | None, actor: str,
 @undoable
 def add_lead_note(session: Session, *, team: str, number: int, text: str, actor: str,
                   now: datetime, expected_version: int | None = None) -> LeadChange:
-    """Adds a note to the lead's history; allowed in every stage."""
+    """Logs a contact: the note goes into the lead's history and its last contact becomes
+    now. Allowed in every stage."""
     lead = _lead(session, team, number, expected_version)
     clean = text_fields.NOTE.required(text, "A note cannot be empty.")
+    lead.last_contact_at = now
     lead.last_activity_at = now
     session.flush()
     event = record_lead_event(session, lead, actor, now, EventKind.NOTE, new_value=clean)
+    return LeadChange(lead_view(session, lead), lead_event_view(session, event))
+
+
+@undoable
+def assign_lead(session: Session, *, team: str, number: int, owner: str, actor: str,
+                now: datetime, expected_version: int | None = None) -> LeadChange:
+    """Gives the lead another owner; allowed in every stage."""
+    lead = _lead(session, team, number, expected_version)
+    clean = text_fields.OWNER.required(owner, "Who should own the lead?")
+    if lead.owner == clean:
+        raise RuleViolation(f"#{lead.number} {lead.name} has that owner already.")
+    return _set_field(session, lead, "owner", clean, actor, now, kind=EventKind.ASSIGN)
+
+
+@undoable
+def set_lead_next_action(session: Session, *, team: str, number: int, text: str,
+                         due: date | None, actor: str, now: datetime,
+                         expected_version: int | None = None) -> LeadChange:
+    """What is to be done next about the lead, and by when (`due`, optional)."""
+    lead = _lead(session, team, number, expected_version)
+    clean = text_fields.NEXT_ACTION.required(text, "What is the next action?")
+    lead.next_action_due = due
+    return _set_field(session, lead, "next_action", clean, actor, now, kind=EventKind.NEXT)
+
+
+def _set_field(session: Session, lead: Lead, field: str, value: object, actor: str,
+               now: datetime, *, kind: EventKind = EventKind.EDIT) -> LeadChange:
+    """Sets one column and records it in the history (old and new value as text)."""
+    old = getattr(lead, field)
+    setattr(lead, field, value)
+    lead.last_activity_at = now
+    session.flush()
+    event = record_lead_event(session, lead, actor, now, kind, field=field,
+                              old_value=deals.history_text(old),
+                              new_value=deals.history_text(value))
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 

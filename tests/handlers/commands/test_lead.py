@@ -83,7 +83,8 @@ def test_help_is_ephemeral_and_shows_every_subcommand(driver):
         reply = lead(driver, text)
         assert reply.ephemeral
         for word in ("/lead add", "/lead move", "/lead convert", "/lead drop", "/lead list",
-                     "/lead note", "/lead history", "/lead show", "/funnel spend"):
+                     "/lead note", "/lead history", "/lead show", "/funnel spend",
+                     "/lead next", "/lead assign", "company:", "stale"):
             assert word in reply.text
 
 
