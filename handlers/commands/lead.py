@@ -134,9 +134,7 @@ def lead_next(call: Call, rest: str) -> None:
 
 
 def lead_assign(call: Call, rest: str) -> None:
-    ref, mention = grammar.ref_and_last(require(rest, U["assign"]), U["assign"],
-                                        "the person, as an @-mention")
-    owner = values.parse_user_mention(mention)
+    ref, owner = grammar.assign_args(rest, U["assign"], record="lead")
     with call.deps.db.transaction() as s:
         number = resolve_lead(s, team=call.team, ref=ref)
         change = leads.assign_lead(s, team=call.team, number=number, owner=owner,

@@ -49,7 +49,8 @@ def test_the_card_of_each_state_offers_only_what_makes_sense(db, now):
     assert _ids(_valid(lead_card(dropped))) == [ids.LEAD_PICK_STAGE, ids.LEAD_ADD_NOTE]
     assert "no budget" in _text(lead_card(dropped))
     converted_card = _valid(lead_card(converted))
-    assert _ids(converted_card) == [ids.LEAD_ADD_NOTE] and "#1 Jane &lt;Roe&gt;" in _text(converted_card)
+    assert _ids(converted_card) == [ids.LEAD_ADD_NOTE]
+    assert "#1 Jane &lt;Roe&gt;" in _text(converted_card)
 
 
 def test_the_advance_button_stops_before_conversion(db, now):

@@ -11,16 +11,7 @@ from storage.errors import RuleViolation, UsageError
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.workspaces import update_settings
-
-
-def _add(db, now, name="Jane Roe", team="T1", **kw):
-    with db.transaction() as s:
-        return leads.add_lead(s, team=team, name=name, actor="U1", now=now, **kw).lead
-
-
-def _history(db, number=1):
-    with db.transaction() as s:
-        return lead_queries.lead_history(s, team="T1", number=number)[1]
+from tests.storage.leads.test_operations import _add, _history
 
 
 def _show(db, number=1):
