@@ -82,6 +82,8 @@ LEAD_USAGE: dict[str, str] = {
     "next": "`/lead next <lead> <text> [due:<date>]` — for example "
             "`/lead next Jane send the case study due:friday`",
     "assign": "`/lead assign <lead> @user` — for example `/lead assign Jane @ann`",
+    "tag": "`/lead tag <lead> #tag [#tag ...]` — for example `/lead tag Jane #emea #q4`",
+    "untag": "`/lead untag <lead> #tag [#tag ...]` — for example `/lead untag Jane #q4`",
     "history": "`/lead history <lead>` — for example `/lead history #3`",
 }
 
@@ -90,7 +92,10 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "a stage by its name or the start of it. Funnel: Awareness → Interest → Consideration → "
     "Engagement → Conversion (Dropped outside the order).",
     "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop")),
-    "*Act on it*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("note", "next", "assign")),
+    "*Act on it*\n" + "\n".join(f"• {LEAD_USAGE[k]}"
+                                  for k in ("note", "next", "assign", "tag", "untag"))
+    + "\nThe card's **Edit** corrects every field: name, company, contact, source, owner, "
+    "tags and next action.",
     "*Into the pipeline*\n• " + LEAD_USAGE["convert"] + "\nConverting creates a deal and puts "
     "the lead in Engagement; the lead enters Conversion when that deal is won.",
     "*Look*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("show", "list", "history")),
@@ -101,6 +106,8 @@ FUNNEL_SPEND_USAGE = ("`/funnel spend <amount> [source:<source>] [week:<date or 
                       "for example `/funnel spend 2.5k source:webinar week:2026-11-16`")
 SPEND_RECORDED = "Recorded {amount} of marketing spend{source} for the week {week} (from {monday})."
 SPEND_REPLACED = " It replaces the {old} recorded before: a correction never adds up twice."
+STALE_LEAD_FORM = ("This lead changed while the form was open, so nothing was saved. Cancel, "
+                   "and edit it again from its card, which now shows it as it is.")
 STALE_LEAD_CLICK = ("This card was out of date: lead #{id} had changed since it was drawn, so "
                     "nothing was changed. Here it is as it is now.")
 

@@ -1,4 +1,4 @@
-"""**Convert to deal**, **Drop** and **Add note** on a lead card: each opens a modal, and
+"""**Convert to deal**, **Drop**, **Add note** and **Edit** on a lead card: each opens a modal, and
 its submission makes the change, redraws the card in place and (for Convert) posts the new
 deal's card.
 
@@ -10,22 +10,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers import ids
+from handlers import ids, messages
 from handlers.actions.card_click import CardClick, field_error
+from handlers.actions.deal_form import read_form
 from handlers.actions.lead_card import card_click, redraw_stale, replace_card
+from handlers.actions.lead_create import read_lead_form
 from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.format import user
 from handlers.blocks.history import describe
-from handlers.blocks.lead_modals import convert_modal, drop_modal, lead_note_modal
+from handlers.blocks.lead_modals import (
+    convert_modal,
+    drop_modal,
+    lead_edit_modal,
+    lead_note_modal,
+)
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, in_channel
 from storage import values
-from storage.errors import DealbotError
+from storage.errors import DealbotError, StaleVersion
 from storage.kinds import PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
@@ -50,6 +59,7 @@ def on_open(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCli
                                "response_url": body.get("response_url")})
         view = (convert_modal(lead, stages, metadata) if kind == ids.LEAD_CONVERT
                 else drop_modal(lead, metadata) if kind == ids.LEAD_DROP
+                else lead_edit_modal(lead, metadata) if kind == ids.LEAD_EDIT
                 else lead_note_modal(lead, metadata))
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -107,6 +117,38 @@ def on_note_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         replace_card(respond, change.lead, describe(change.event))
 
 
+def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
+                   deps: Deps) -> None:
+    click, _, respond = _submission(body, view)
+    form = read_form(body, view, client, deps)
+    errors: dict[str, str] = {}
+    read = read_lead_form(form, errors)
+    due = form.picked(ids.LEAD_FORM_DUE, "selected_date")
+    if read is None:
+        ack(response_action="errors", errors=errors)
+        return
+    fields = leads.LeadFields(
+        name=read.name, company=read.company, contact=read.contact, source=read.source,
+        owner=read.owner, tags=read.tags, next_action=form.text(ids.LEAD_FORM_NEXT) or None,
+        next_action_due=date.fromisoformat(due) if due else None)
+    try:
+        with deps.db.transaction() as s:
+            lead = leads.edit_lead(s, team=click.team, number=click.number, actor=click.user,
+                                   now=deps.clock(), fields=fields,
+                                   expected_version=click.version)
+    except StaleVersion:
+        ack(response_action="errors", errors={ids.LEAD_FORM_NAME: messages.STALE_LEAD_FORM})
+        if respond is not None:
+            redraw_stale(respond, deps, click)
+        return
+    except DealbotError as error:
+        ack(response_action="errors", errors={ids.LEAD_FORM_NAME: field_error(error)})
+        return
+    ack()
+    if respond is not None:
+        replace_card(respond, lead, f"{user(click.user)} edited this")
+
+
 def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:
     """The card the modal was opened from, the submitted values, and a way to redraw it."""
     meta = json.loads(view.get("private_metadata") or "{}")
@@ -118,8 +160,9 @@ def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None
 
 
 def register(app: App, deps: Deps) -> None:
-    for kind in (ids.LEAD_CONVERT, ids.LEAD_DROP, ids.LEAD_ADD_NOTE):
+    for kind in (ids.LEAD_CONVERT, ids.LEAD_DROP, ids.LEAD_ADD_NOTE, ids.LEAD_EDIT):
         app.action(kind)(partial(on_open, deps=deps, kind=kind))
     app.view(ids.LEAD_NOTE_MODAL)(partial(on_note_submit, deps=deps))
+    app.view(ids.LEAD_EDIT_MODAL)(partial(on_edit_submit, deps=deps))
     app.view(ids.LEAD_CONVERT_MODAL)(partial(on_convert_submit, deps=deps))
     app.view(ids.LEAD_DROP_MODAL)(partial(on_drop_submit, deps=deps))

@@ -119,5 +119,6 @@ def _buttons(lead: LeadView) -> list[dict]:
     if not lead.is_converted and not lead.is_dropped:
         elements += [button("Convert to deal", ids.LEAD_CONVERT, value),
                      button("Drop", ids.LEAD_DROP, value, "danger")]
-    elements.append(button("Add note", ids.LEAD_ADD_NOTE, value))
+    elements += [button("Add note", ids.LEAD_ADD_NOTE, value),
+                 button("Edit", ids.LEAD_EDIT, value)]
     return elements

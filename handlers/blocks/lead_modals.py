@@ -1,10 +1,11 @@
-"""The modals the lead card opens, Convert to deal (value, pipeline stage, owner), Drop and
-Add note, and the create form of the **New lead** shortcut."""
+"""The modals the lead card opens, Convert to deal (value, pipeline stage, owner), Drop,
+Add note and Edit, and the create form of the **New lead** shortcut (Edit's fields but the
+next action, and a stage)."""
 
 from __future__ import annotations
 
 from handlers import ids
-from handlers.blocks.deal_modals import TAGS_TYPED, form_input, modal, text_input
+from handlers.blocks.deal_modals import TAGS_TYPED, date_input, form_input, modal, text_input
 from handlers.blocks.format import clip, escape, option, section
 from storage import text_fields
 from storage.leads.views import LeadView
@@ -67,24 +68,52 @@ def lead_note_modal(lead: LeadView, metadata: str) -> dict:
 def lead_create_modal(stages: list[StageView], *, owner: str) -> dict:
     """The form behind the **New lead** shortcut: what `/lead add` takes, field by field.
     The stages offered are the open ones a lead may be put in by hand (not Conversion)."""
-    open_stages = [s for s in stages if s.is_open][:-1] or [s for s in stages if s.is_open]
-    choices = [option(s.name, s.name) for s in open_stages[:100]]
+    return modal(ids.LEAD_CREATE_MODAL, "New lead", "Add lead", "{}",
+                 _lead_inputs(None, stages, owner=owner))
+
+
+def lead_edit_modal(lead: LeadView, metadata: str) -> dict:
+    """Every field of the lead a person corrects, filled in with what it holds now."""
+    return modal(ids.LEAD_EDIT_MODAL, f"Edit lead #{lead.number}", "Save", metadata,
+                 _lead_inputs(lead, None, owner=lead.owner))
+
+
+def _lead_inputs(lead: LeadView | None, stages: list[StageView] | None, *,
+                 owner: str | None) -> list[dict]:
+    owner_element: dict = {"type": "users_select"}
+    if owner:
+        owner_element["initial_user"] = owner
     blocks = [
         form_input(ids.LEAD_FORM_NAME, "Name",
-                   text_input(max_length=text_fields.LEAD_NAME.limit)),
+                   text_input(lead.name if lead else None, max_length=text_fields.LEAD_NAME.limit)),
         form_input(ids.LEAD_FORM_COMPANY, "Company",
-                   text_input(max_length=text_fields.COMPANY.limit), optional=True),
+                   text_input(lead.company if lead else None, max_length=text_fields.COMPANY.limit),
+                   optional=True),
         form_input(ids.LEAD_FORM_SOURCE, "Source",
-                   text_input(max_length=text_fields.SOURCE.limit), optional=True,
-                   hint="Where the lead came from, for example webinar or referral"),
-        form_input(ids.LEAD_FORM_STAGE, "Stage", {
-            "type": "static_select", "options": choices, "initial_option": choices[0]}),
-        form_input(ids.LEAD_FORM_OWNER, "Owner", {"type": "users_select",
-                                                  "initial_user": owner}),
+                   text_input(lead.source if lead else None, max_length=text_fields.SOURCE.limit),
+                   optional=True, hint="Where the lead came from, for example webinar or referral"),
+    ]
+    if stages is not None:
+        open_stages = [s for s in stages if s.is_open][:-1] or [s for s in stages if s.is_open]
+        choices = [option(s.name, s.name) for s in open_stages[:100]]
+        blocks.append(form_input(ids.LEAD_FORM_STAGE, "Stage", {
+            "type": "static_select", "options": choices, "initial_option": choices[0]}))
+    blocks += [
+        form_input(ids.LEAD_FORM_OWNER, "Owner", owner_element),
         form_input(ids.LEAD_FORM_CONTACT, "Contact",
-                   text_input(max_length=text_fields.CONTACT.limit), optional=True,
-                   hint="An email address or a phone number"),
-        form_input(ids.LEAD_FORM_TAGS, "Tags", text_input(max_length=TAGS_TYPED),
+                   text_input(lead.contact if lead else None, max_length=text_fields.CONTACT.limit),
+                   optional=True, hint="An email address or a phone number"),
+        form_input(ids.LEAD_FORM_TAGS, "Tags",
+                   text_input(" ".join(f"#{t}" for t in lead.tags) if lead else None,
+                              max_length=TAGS_TYPED),
                    optional=True, hint="Words starting with #, for example #q4 #renewal"),
     ]
-    return modal(ids.LEAD_CREATE_MODAL, "New lead", "Add lead", "{}", blocks)
+    if lead is not None:
+        blocks += [
+            form_input(ids.LEAD_FORM_NEXT, "Next action",
+                       text_input(lead.next_action, max_length=text_fields.NEXT_ACTION.limit),
+                       optional=True),
+            form_input(ids.LEAD_FORM_DUE, "Next action due", date_input(lead.next_action_due),
+                       optional=True),
+        ]
+    return blocks

@@ -9,21 +9,16 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
-from handlers import grammar, messages
+from handlers import messages
 from handlers.activity import after_change
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond, answer_later, in_channel
-from storage import values
 from storage.deals.views import DealChange
 from storage.errors import NotAllowed, UsageError
-from storage.kinds import PipelineKind
-from storage.lookup import split_reference
 from storage.values import without_controls
-from storage.workspaces import workspace_settings
 
 
 @dataclass(frozen=True)
@@ -90,26 +85,3 @@ def require(value: str, usage: str, what: str = messages.MISSING) -> str:
     if not value.strip():
         raise UsageError(what, usage=usage)
     return value.strip()
-
-
-@dataclass(frozen=True)
-class NextAction:
-    """`/deal next` and `/lead next` read: the record's number, the action, its due date."""
-
-    number: int
-    text: str
-    due: date | None
-
-
-def read_next_action(call: Call, session: Session, rest: str, *, kind: PipelineKind,
-                     usage: str) -> NextAction:
-    """`<record> <text> [due:<date>]`; the date counts from the workspace's today."""
-    rest, options = grammar.extract_options(require(rest, usage), {"due"})
-    today = call.today(workspace_settings(session, team=call.team).timezone)
-    due = (values.parse_date(values.as_typed(options["due"]), today=today)
-           if options.get("due") else None)
-    number, text = split_reference(session, team=call.team, text=values.as_typed(rest),
-                                   kind=kind)
-    if not text:
-        raise UsageError(f"What is the next action? Write it after the {kind}.", usage=usage)
-    return NextAction(number, text, due)

@@ -16,7 +16,7 @@ from handlers.blocks.format import escape
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
-from handlers.commands.common import Call, read_next_action, require
+from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral, in_channel
@@ -103,6 +103,26 @@ def lead_note(call: Call, rest: str) -> None:
     show_lead_change(call, change)
 
 
+def lead_tag(call: Call, rest: str) -> None:
+    _retag(call, rest, "tag")
+
+
+def lead_untag(call: Call, rest: str) -> None:
+    _retag(call, rest, "untag")
+
+
+def _retag(call: Call, rest: str, word: str) -> None:
+    """`/lead tag <lead> #a #b` adds the tags, `/lead untag` takes them away."""
+    rest, tags = grammar.extract_tags(require(rest, U[word], "Which lead, and which tags?"))
+    ref = require(rest, U[word], "Which lead? Name it before the tags.")
+    with call.deps.db.transaction() as s:
+        number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
+        change = leads.tag_lead(s, team=call.team, number=number, actor=call.user,
+                                now=call.now, add=tags if word == "tag" else (),
+                                remove=tags if word == "untag" else ())
+    show_lead_change(call, change)
+
+
 def lead_show(call: Call, rest: str) -> None:
     ref = require(rest, U["show"], "Which lead should I show?")
     with call.deps.db.transaction() as s:
@@ -125,11 +145,18 @@ def lead_list(call: Call, rest: str) -> None:
 
 
 def lead_next(call: Call, rest: str) -> None:
+    rest, options = grammar.extract_options(require(rest, U["next"]), {"due"})
     with call.deps.db.transaction() as s:
-        wanted = read_next_action(call, s, rest, kind=PipelineKind.LEAD, usage=U["next"])
-        change = leads.set_lead_next_action(s, team=call.team, number=wanted.number,
-                                            text=wanted.text, due=wanted.due, actor=call.user,
-                                            now=call.now)
+        today = call.today(workspace_settings(s, team=call.team).timezone)
+        due = (values.parse_date(values.as_typed(options["due"]), today=today)
+               if options.get("due") else None)
+        number, text = split_reference(s, team=call.team, text=values.as_typed(rest),
+                                       kind=PipelineKind.LEAD)
+        if not text:
+            raise UsageError("What is the next action? Write it after the lead.",
+                             usage=U["next"])
+        change = leads.set_lead_next_action(s, team=call.team, number=number, text=text,
+                                            due=due, actor=call.user, now=call.now)
     show_lead_change(call, change)
 
 
@@ -157,7 +184,8 @@ def lead_help(call: Call, rest: str) -> None:
 SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "add": lead_add, "new": lead_add, "move": lead_move, "convert": lead_convert,
     "drop": lead_drop, "note": lead_note, "show": lead_show, "list": lead_list,
-    "history": lead_history, "next": lead_next, "assign": lead_assign,
+    "history": lead_history, "next": lead_next, "assign": lead_assign, "tag": lead_tag,
+    "untag": lead_untag,
     "help": lead_help, "": lead_help,
     "export": lead_export,
 }

@@ -121,6 +121,12 @@ BAD_INPUT = [
     ("assign #9 <@U2|bob>", "There is no lead #9"),
     ("list stale nowhere", "There is no stage called `nowhere`"),
     ("list company:", "has nothing after it"),
+    ("tag", "Which lead, and which tags?"),
+    ("tag Jane", "Which tags?"),
+    ("tag #emea", "Which lead? Name it before the tags"),
+    ("tag Jane #a+b", "is not a tag"),
+    ("untag Jane #emea", "has no `#emea` to take away: it has no tags"),
+    ("untag Nobody #emea", "No lead matches `Nobody`"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.slack_standin import text_of
 from handlers import ids
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -76,3 +77,89 @@ def test_add_note_on_the_card_logs_a_contact_and_redraws_it(driver, slack):
         "type": "plain_text_input", "value": "called, wants a demo"}}}) == {}
     assert "logged a contact: “called, wants a demo”" in lead(driver, "history #1").text
     assert "(today)" in lead(driver, "show #1").text
+
+
+def test_tag_and_untag_change_the_tags_on_the_card_and_in_the_list(driver):
+    lead(driver, "add Jane Roe #q4")
+    tagged = lead(driver, "tag Jane #EMEA #webinar")
+    assert not tagged.ephemeral and "`#emea` `#q4` `#webinar`" in tagged.text
+    assert "changed the tags of this to emea q4 webinar" in tagged.text
+    assert "Jane Roe" in lead(driver, "list #emea").text
+    lead(driver, "untag #1 #q4")
+    assert "No leads match" in lead(driver, "list #q4").text
+    history = lead(driver, "history #1").text
+    assert "tags of it to emea q4 webinar" in history and "tags of it to emea webinar" in history
+
+
+def _edit_form(driver, card):
+    assert driver.click(card, ids.LEAD_EDIT) == []
+    return driver.opened_view()
+
+
+def _typed(block_id, value):
+    return {block_id: {block_id: {"type": "plain_text_input", "value": value}}}
+
+
+def test_edit_corrects_every_field_and_each_change_is_history(driver, slack):
+    card = lead(driver, "add Jane Rho (Globx) source:webinar #q4")
+    view = _edit_form(driver, card)
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"]}
+    assert initial[ids.LEAD_FORM_NAME] == "Jane Rho" and initial[ids.LEAD_FORM_TAGS] == "#q4"
+    answer = driver.submit(view, {
+        **_typed(ids.LEAD_FORM_NAME, "Jane Roe"), **_typed(ids.LEAD_FORM_COMPANY, "Globex"),
+        **_typed(ids.LEAD_FORM_CONTACT, "jane@globex.com"),
+        **_typed(ids.LEAD_FORM_TAGS, "#emea"), **_typed(ids.LEAD_FORM_NEXT, "book a demo"),
+        ids.LEAD_FORM_DUE: {ids.LEAD_FORM_DUE: {"type": "datepicker",
+                                                "selected_date": "2026-12-04"}},
+        ids.LEAD_FORM_OWNER: {ids.LEAD_FORM_OWNER: {"type": "users_select",
+                                                    "selected_user": "U2"}}})
+    assert answer == {}
+    redrawn = slack.responses()[-1].body
+    assert redrawn["replace_original"] and "<@U1> edited this" in text_of(redrawn["blocks"])
+    shown = lead(driver, "show #1").text
+    assert "Jane Roe" in shown and "Globex" in shown and "jane@globex.com" in shown
+    assert "book a demo (due Fri 4 Dec 2026)" in shown and "<@U2>" in shown
+    assert "`#emea`" in shown and "#q4" not in shown
+    history = lead(driver, "history #1").text
+    for line in ("changed the name of it to Jane Roe", "changed the company of it to Globex",
+                 "changed the contact of it to jane@globex.com", "assigned it to <@U2>",
+                 "changed the tags of it to emea", "changed the next action of it to book a demo",
+                 "changed the next action due date of it to Fri 4 Dec 2026"):
+        assert line in history
+
+
+@pytest.mark.parametrize(("block_id", "value", "words"), [
+    (ids.LEAD_FORM_NAME, "  ", "A lead needs a name"),
+    (ids.LEAD_FORM_CONTACT, "jane", "neither an email address nor a phone number"),
+    (ids.LEAD_FORM_TAGS, "#a+b", "is not a tag"),
+])
+def test_a_wrong_field_in_the_edit_form_is_shown_beside_it_and_saves_nothing(
+        driver, slack, block_id, value, words):
+    card = lead(driver, "add Jane Roe (Globex)")
+    before = lead(driver, "history #1").text
+    answer = driver.submit(_edit_form(driver, card), _typed(block_id, value))
+    assert answer["response_action"] == "errors" and words in answer["errors"][block_id]
+    assert lead(driver, "history #1").text == before
+
+
+def test_an_edit_form_that_changes_nothing_or_is_out_of_date_saves_nothing(driver, slack):
+    card = lead(driver, "add Jane Roe (Globex)")
+    view = _edit_form(driver, card)
+    unchanged = driver.submit(view, {})
+    assert "Nothing changed" in unchanged["errors"][ids.LEAD_FORM_NAME]
+    assert driver.click(card, ids.LEAD_ADVANCE)[0].replaces_original
+    stale = driver.submit(view, _typed(ids.LEAD_FORM_NAME, "Jane Doe"))
+    assert "changed while the form was open" in stale["errors"][ids.LEAD_FORM_NAME]
+    assert "Jane Doe" not in lead(driver, "history #1").text
+
+
+def test_dropping_a_dropped_lead_with_a_reason_changes_its_reason(driver):
+    lead(driver, "add Jane Roe")
+    lead(driver, "drop Jane")
+    again = lead(driver, "drop Jane")
+    assert again.ephemeral and "add `reason:`" in again.text
+    changed = lead(driver, "drop Jane reason: went with a competitor")
+    assert not changed.ephemeral and "Dropped — went with a competitor" in changed.text
+    assert "changed the drop reason of this to went with a competitor" in changed.text
+    assert "changed the drop reason of it to went with a competitor" in lead(
+        driver, "history #1").text

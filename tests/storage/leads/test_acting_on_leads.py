@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from storage.errors import RuleViolation, UsageError
+from storage.errors import RuleViolation, StaleVersion, UsageError
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.workspaces import update_settings
@@ -95,3 +95,101 @@ def test_the_list_filters_by_company_whatever_its_case(db, now):
     with db.transaction() as s:
         found = lead_queries.list_leads(s, team="T1", company="GLOBEX")
     assert sorted(lead.name for lead in found.leads) == ["Jane", "John"] and found.total == 2
+
+
+@pytest.mark.parametrize(("add", "remove", "error", "words"), [
+    ((), (), UsageError, "Which tags"),
+    (("q4",), (), RuleViolation, "has `#q4` already"),
+    ((), ("emea",), RuleViolation, "has no `#emea` to take away; its tags are `#q4`"),
+    (("x" * 41,), (), UsageError, "too long for a tag"),
+])
+def test_tagging_what_makes_no_sense_is_refused_and_changes_nothing(db, now, add, remove, error,
+                                                                     words):
+    _add(db, now, tags=["q4"])
+    with pytest.raises(error, match=words):
+        with db.transaction() as s:
+            leads.tag_lead(s, team="T1", number=1, add=add, remove=remove, actor="U1", now=now)
+    assert _show(db).tags == ("q4",) and len(_history(db)) == 1
+
+
+def test_tags_are_added_and_taken_away_as_one_history_entry(db, now):
+    _add(db, now, tags=["q4"])
+    with db.transaction() as s:
+        leads.tag_lead(s, team="T1", number=1, add=["emea", "webinar"], actor="U1", now=now)
+        change = leads.tag_lead(s, team="T1", number=1, remove=["q4"], actor="U2", now=now)
+    assert change.lead.tags == ("emea", "webinar")
+    assert [(e.field, e.old_value, e.new_value) for e in _history(db)[1:]] == [
+        ("tags", "q4", "emea q4 webinar"), ("tags", "emea q4 webinar", "emea webinar")]
+
+
+def _fields(**changed):
+    base = dict(name="Jane Roe", company="Globex", contact=None, source="webinar", owner="U1",
+                tags=("q4",), next_action=None, next_action_due=None)
+    return leads.LeadFields(**{**base, **changed})
+
+
+def _edit(db, now, version=None, **changed):
+    with db.transaction() as s:
+        return leads.edit_lead(s, team="T1", number=1, actor="U2", now=now,
+                               fields=_fields(**changed), expected_version=version)
+
+
+@pytest.mark.parametrize(("changed", "error", "words"), [
+    ({}, RuleViolation, "Nothing changed"),
+    ({"name": "  "}, UsageError, "A lead needs a name"),
+    ({"contact": "jane"}, UsageError, "neither an email address nor a phone number"),
+    ({"company": "x" * 201}, UsageError, "at most 200 characters"),
+    ({"next_action": "x" * 501}, UsageError, "at most 500 characters"),
+])
+def test_an_edit_that_breaks_a_rule_changes_nothing(db, now, changed, error, words):
+    _add(db, now, company="Globex", source="webinar", tags=["q4"])
+    with pytest.raises(error, match=words):
+        _edit(db, now, **changed)
+    assert _show(db).name == "Jane Roe" and len(_history(db)) == 1
+
+
+def test_an_edit_from_an_old_form_is_refused(db, now):
+    _add(db, now, company="Globex", source="webinar", tags=["q4"])
+    with db.transaction() as s:
+        leads.add_lead_note(s, team="T1", number=1, text="called", actor="U1", now=now)
+    with pytest.raises(StaleVersion):
+        _edit(db, now, version=1, name="Jane Doe")
+
+
+def test_an_edit_corrects_every_field_with_one_history_entry_each(db, now):
+    _add(db, now, name="Jane Rho", company="Globx", source="webinar", tags=["q4"])
+    lead = _edit(db, now, name="Jane Roe", contact="jane@globex.com", source=" Referral ",
+                 owner="U2", tags=("emea",), next_action="demo", next_action_due=date(2026, 12, 4))
+    assert (lead.name, lead.company, lead.contact, lead.source, lead.owner, lead.tags) == (
+        "Jane Roe", "Globex", "jane@globex.com", "referral", "U2", ("emea",))
+    assert (lead.next_action, lead.next_action_due) == ("demo", date(2026, 12, 4))
+    assert [(e.kind, e.field, e.old_value, e.new_value) for e in _history(db)[1:]] == [
+        ("edit", "name", "Jane Rho", "Jane Roe"), ("edit", "company", "Globx", "Globex"),
+        ("edit", "contact", None, "jane@globex.com"), ("edit", "source", "webinar", "referral"),
+        ("assign", "owner", "U1", "U2"), ("edit", "tags", "q4", "emea"),
+        ("edit", "next_action", None, "demo"), ("edit", "next_action_due", None, "2026-12-04")]
+    cleared = _edit(db, now, contact="jane@globex.com", source="referral", owner="U2",
+                    tags=(), next_action_due=date(2026, 12, 4))
+    assert (cleared.tags, cleared.next_action, cleared.next_action_due) == ((), None, None)
+
+
+def test_a_dropped_leads_reason_is_added_or_changed_afterwards(db, now):
+    _add(db, now)
+    with db.transaction() as s:
+        leads.drop_lead(s, team="T1", number=1, actor="U1", now=now)
+    for reason, words in ((None, "add `reason:`"), ("  ", "add `reason:`")):
+        with pytest.raises(RuleViolation, match=words):
+            with db.transaction() as s:
+                leads.drop_lead(s, team="T1", number=1, actor="U1", now=now, reason=reason)
+    with db.transaction() as s:
+        leads.drop_lead(s, team="T1", number=1, actor="U1", now=now, reason="no budget")
+        change = leads.drop_lead(s, team="T1", number=1, actor="U2", now=now,
+                                 reason="chose a competitor")
+    assert (change.lead.stage.name, change.lead.drop_reason) == ("Dropped", "chose a competitor")
+    assert [(e.kind, e.field, e.old_value, e.new_value) for e in _history(db)[2:]] == [
+        ("edit", "drop_reason", None, "no budget"),
+        ("edit", "drop_reason", "no budget", "chose a competitor")]
+    with pytest.raises(RuleViolation, match="for that reason already"):
+        with db.transaction() as s:
+            leads.drop_lead(s, team="T1", number=1, actor="U1", now=now,
+                            reason="chose a competitor")
