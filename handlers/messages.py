@@ -24,7 +24,8 @@ DEAL_USAGE: dict[str, str] = {
             "`/deal lost Acme reason: chose a competitor`",
     "reopen": "`/deal reopen <deal> [<stage>]` — for example `/deal reopen #12 negotiation`",
     "show": "`/deal show <deal>` — for example `/deal show #12` or `/deal show acme`",
-    "list": "`/deal list [<stage>] [mine | @user] [#tag]` — for example `/deal list proposal mine`",
+    "list": "`/deal list [<stage>] [mine | @user] [#tag] [company:<company>]` — for example "
+            "`/deal list proposal mine` or `/deal list company:Globex`",
     "assign": "`/deal assign <deal> @user` — for example `/deal assign Acme @ann`",
     "value": "`/deal value <deal> <amount>` — for example `/deal value Acme 75k`",
     "close": "`/deal close <deal> <date>` — for example `/deal close Acme end of month`",
@@ -70,9 +71,10 @@ LEAD_USAGE: dict[str, str] = {
            "`/lead add Jane Roe (Globex) source:webinar #q4`",
     "move": "`/lead move <lead> [to] <stage>` — for example `/lead move Jane interest`",
     "convert": "`/lead convert <lead> [<amount>] [stage:<stage>] [owner:@user]` — for example "
-               "`/lead convert Jane 20k stage:meeting`",
+               "`/lead convert Jane 20k stage:meeting`; without an amount a form asks for it",
     "drop": "`/lead drop <lead> [reason: <text>]` — for example "
-            "`/lead drop Jane reason: no budget this year`",
+            "`/lead drop Jane reason: no budget this year`; on a dropped lead it changes the "
+            "reason",
     "show": "`/lead show <lead>` — for example `/lead show Jane` or `/lead show #3`",
     "list": "`/lead list [<stage>] [stale] [mine | @user] [#tag] [source:<source>] "
             "[company:<company>]` — for example `/lead list interest mine source:webinar` or "
@@ -106,6 +108,9 @@ FUNNEL_SPEND_USAGE = ("`/funnel spend <amount> [source:<source>] [week:<date or 
                       "for example `/funnel spend 2.5k source:webinar week:2026-11-16`")
 SPEND_RECORDED = "Recorded {amount} of marketing spend{source} for the week {week} (from {monday})."
 SPEND_REPLACED = " It replaces the {old} recorded before: a correction never adds up twice."
+NO_VALUE = "What is the deal worth? Write its value, or 0 when it has none yet."
+CONVERT_VALUE_HINT = ("What the deal is worth, for example 20k, 50000 or $1.2m; 0 when it has "
+                      "no value yet")
 STALE_LEAD_FORM = ("This lead changed while the form was open, so nothing was saved. Cancel, "
                    "and edit it again from its card, which now shows it as it is.")
 STALE_LEAD_CLICK = ("This card was out of date: lead #{id} had changed since it was drawn, so "

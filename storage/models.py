@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    func,
     type_coerce,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -119,6 +120,13 @@ def has_tag(column: ColumnElement[Tags] | Mapped[Tags], tag: str) -> ColumnEleme
     """SQL: the record's tags include `tag` itself (`#q4` does not match `q4-renewal`)."""
     padded = " " + type_coerce(column, String) + " "
     return padded.contains(f" {tag} ", autoescape=True)
+
+
+def same_company(column: ColumnElement[str | None] | Mapped[str | None],
+                 company: str) -> ColumnElement[bool]:
+    """SQL: the record's company is `company`, whatever the case of either (and the spaces
+    typed around and between its words)."""
+    return func.lower(column) == func.lower(" ".join(company.split()))
 
 
 class Base(DeclarativeBase):

@@ -25,6 +25,7 @@ from handlers.actions.lead_create import read_lead_form
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.format import user
 from handlers.blocks.history import describe
+from handlers.blocks.lead_card import converted_note
 from handlers.blocks.lead_modals import (
     convert_modal,
     drop_modal,
@@ -69,10 +70,13 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     raw_value = state[ids.LEAD_CONVERT_VALUE_BLOCK][ids.LEAD_CONVERT_VALUE].get("value")
     stage = state[ids.LEAD_CONVERT_STAGE_BLOCK][ids.LEAD_CONVERT_STAGE]["selected_option"]
     owner = state[ids.LEAD_CONVERT_OWNER_BLOCK][ids.LEAD_CONVERT_OWNER].get("selected_user")
+    if not (raw_value or "").strip():
+        ack(response_action="errors", errors={ids.LEAD_CONVERT_VALUE_BLOCK: messages.NO_VALUE})
+        return
     try:
         with deps.db.transaction() as s:
             currency = workspace_settings(s, team=click.team).currency
-            amount = values.parse_amount(raw_value, currency=currency) if raw_value else None
+            amount = values.parse_amount(raw_value, currency=currency)
             done = leads.convert_lead(s, team=click.team, number=click.number, actor=click.user,
                                       now=deps.clock(), value=amount, stage=stage["value"],
                                       owner=owner, expected_version=click.version)
@@ -80,10 +84,15 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         ack(response_action="errors", errors={ids.LEAD_CONVERT_VALUE_BLOCK: field_error(error)})
         return
     ack()
-    if respond is not None:
-        replace_card(respond, done.lead, describe(done.event))
-        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}"),
+    if respond is None:
+        return
+    if json.loads(view.get("private_metadata") or "{}").get("from") == "command":
+        in_channel(respond, deal_card(done.deal, note=converted_note(done, click.user)),
                    card_text(done.deal))
+        return
+    replace_card(respond, done.lead, describe(done.event))
+    in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}"),
+               card_text(done.deal))
 
 
 def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:

@@ -32,7 +32,7 @@ def deal_list_blocks(found: DealList) -> list[dict]:
     if not found.deals:
         return [section(escape("No deals match. `/deal new <name> <amount>` creates one."))]
     return listing([deal_line(d) for d in found.deals], found.total, "deal",
-                   "a stage, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
+                   "a stage, `company:`, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
 
 
 def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:

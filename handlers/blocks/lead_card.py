@@ -20,7 +20,7 @@ from handlers.blocks.format import (
 from handlers.blocks.history import history_lines
 from storage.deals.views import EventView
 from storage.kinds import EventKind
-from storage.leads.views import LeadView
+from storage.leads.views import LeadConversion, LeadView
 
 JOURNEY_KINDS = (EventKind.CREATED, EventKind.STAGE, EventKind.CONVERT)
 MAX_JOURNEY_LINES = 30
@@ -65,6 +65,13 @@ def next_action(lead: LeadView) -> str:
         return "—"
     due = f" (due {day(lead.next_action_due)})" if lead.next_action_due else ""
     return escape(lead.next_action) + due
+
+
+def converted_note(done: LeadConversion, actor: str) -> str:
+    """The line under the new deal's card: where the lead it came from is now."""
+    return (f"{user(actor)} converted lead #{done.lead.number} into this deal; the lead is in "
+            f"{escape(done.lead.stage.name)} and enters "
+            f"{escape(done.lead.conversion_stage.name)} when it is won.")
 
 
 def lead_card_text(lead: LeadView) -> str:

@@ -4,7 +4,7 @@ next action, and a stage)."""
 
 from __future__ import annotations
 
-from handlers import ids
+from handlers import ids, messages
 from handlers.blocks.deal_modals import TAGS_TYPED, date_input, form_input, modal, text_input
 from handlers.blocks.format import clip, escape, option, section
 from storage import text_fields
@@ -21,26 +21,30 @@ def _modal(callback_id: str, title: str, submit: str, metadata: str,
             "private_metadata": metadata, "blocks": blocks}
 
 
-def convert_modal(lead: LeadView, deal_stages: list[StageView], metadata: str) -> dict:
-    """Asks for the new deal's value, its first pipeline stage and its owner."""
+def convert_modal(lead: LeadView, deal_stages: list[StageView], metadata: str, *,
+                  stage: str | None = None, owner: str | None = None) -> dict:
+    """Asks for the new deal's value (a deal's value is never left to chance: `0` says
+    there is none), its first pipeline stage (`stage` first, when given) and its owner (the
+    lead's unless `owner`)."""
     open_stages = [s for s in deal_stages if s.is_open][:100]
     stage_options = [option(s.name, s.name) for s in open_stages]
-    owner: dict = {"type": "users_select", "action_id": ids.LEAD_CONVERT_OWNER}
-    if lead.owner:
-        owner["initial_user"] = lead.owner
+    first = next((o for o in stage_options if o["value"] == stage), stage_options[0])
+    owner_element: dict = {"type": "users_select", "action_id": ids.LEAD_CONVERT_OWNER}
+    if owner or lead.owner:
+        owner_element["initial_user"] = owner or lead.owner
     return _modal(ids.LEAD_CONVERT_MODAL, "Convert to deal", "Create deal", metadata, [
         section(f"Lead *#{lead.number} {escape(clip(lead.name, 200))}* becomes a deal in the "
                 "pipeline. It enters Conversion when the deal is won."),
-        {"type": "input", "block_id": ids.LEAD_CONVERT_VALUE_BLOCK, "optional": True,
+        {"type": "input", "block_id": ids.LEAD_CONVERT_VALUE_BLOCK,
          "label": {"type": "plain_text", "text": "Value"},
-         "hint": {"type": "plain_text", "text": "For example 20k, 50000 or $1.2m"},
+         "hint": {"type": "plain_text", "text": messages.CONVERT_VALUE_HINT},
          "element": {"type": "plain_text_input", "action_id": ids.LEAD_CONVERT_VALUE}},
         {"type": "input", "block_id": ids.LEAD_CONVERT_STAGE_BLOCK,
          "label": {"type": "plain_text", "text": "Pipeline stage"},
          "element": {"type": "static_select", "action_id": ids.LEAD_CONVERT_STAGE,
-                     "options": stage_options, "initial_option": stage_options[0]}},
+                     "options": stage_options, "initial_option": first}},
         {"type": "input", "block_id": ids.LEAD_CONVERT_OWNER_BLOCK,
-         "label": {"type": "plain_text", "text": "Owner"}, "element": owner},
+         "label": {"type": "plain_text", "text": "Owner"}, "element": owner_element},
     ])
 
 

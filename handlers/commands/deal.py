@@ -100,10 +100,12 @@ def deal_show(call: Call, rest: str) -> None:
 
 
 def deal_list(call: Call, rest: str) -> None:
+    rest, options = grammar.extract_options(rest, {"company"})
     filters = grammar.parse_list_filters(rest, me=call.user)
     with call.deps.db.transaction() as s:
         found = deal_queries.list_deals(s, team=call.team, stage=filters.stage,
-                                        owner=filters.owner, tag=filters.tag)
+                                        owner=filters.owner, tag=filters.tag,
+                                        company=grammar.optional_text(options.get("company")))
     ephemeral(call.respond, deal_list_blocks(found), f"{found.total} deals")
 
 

@@ -3,6 +3,7 @@ Parse, one storage call, render."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import partial
 
@@ -12,10 +13,10 @@ from slack_sdk import WebClient
 from handlers import grammar, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
-from handlers.blocks.format import escape
 from handlers.blocks.history import describe
-from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
+from handlers.blocks.lead_card import converted_note, lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
+from handlers.blocks.lead_modals import convert_modal
 from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
@@ -27,6 +28,7 @@ from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.leads.views import LeadChange
 from storage.lookup import resolve_lead, split_reference
+from storage.stages import stage_views
 from storage.workspaces import workspace_settings
 
 U = messages.LEAD_USAGE
@@ -64,20 +66,30 @@ def lead_move(call: Call, rest: str) -> None:
 
 
 def lead_convert(call: Call, rest: str) -> None:
+    """With an amount, converts at once; without one, opens the convert form, which asks
+    for the deal's value (a deal is never worth $0 by omission)."""
     rest, options = grammar.extract_options(rest, {"stage", "owner"})
     rest = require(rest, U["convert"], "Which lead should become a deal?")
     owner = values.parse_user_mention(options["owner"]) if options.get("owner") else None
+    stage = grammar.optional_text(options.get("stage"))
     with call.deps.db.transaction() as s:
         currency = workspace_settings(s, team=call.team).currency
         ref, amount = grammar.split_amount(rest, currency)
         number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
-        done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,
-                                  now=call.now, value=amount, owner=owner,
-                                  stage=grammar.optional_text(options.get("stage")))
-    note = (f"<@{call.user}> converted lead #{done.lead.number} into this deal; the lead is in "
-            f"{escape(done.lead.stage.name)} and enters {escape(done.lead.conversion_stage.name)} "
-            "when it is won.")
-    in_channel(call.respond, deal_card(done.deal, note=note), card_text(done.deal))
+        if amount is None:
+            wanted = leads.convertible_lead(s, team=call.team, number=number, stage=stage)
+            deal_stages = stage_views(s, team=call.team, kind=PipelineKind.DEAL)
+        else:
+            done = leads.convert_lead(s, team=call.team, number=number, actor=call.user,
+                                      now=call.now, value=amount, owner=owner, stage=stage)
+    if amount is None:
+        metadata = json.dumps({"lead": number, "version": wanted.lead.version,
+                               "response_url": call.response_url, "from": "command"})
+        call.client.views_open(trigger_id=call.trigger_id, view=convert_modal(
+            wanted.lead, deal_stages, metadata, stage=wanted.stage, owner=owner))
+        return
+    in_channel(call.respond, deal_card(done.deal, note=converted_note(done, call.user)),
+               card_text(done.deal))
 
 
 def lead_drop(call: Call, rest: str) -> None:

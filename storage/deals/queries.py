@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from storage.deals.views import DealView, EventView, deal_view, deal_views, event_view
 from storage.kinds import StageKind
 from storage.lookup import deal_by_number
-from storage.models import Deal, DealEvent, Stage, has_tag
+from storage.models import Deal, DealEvent, Stage, has_tag, same_company
 from storage.stages import find_stage, stages_of
 
 LIST_LIMIT = 40
@@ -41,10 +41,10 @@ def show_deal(session: Session, *, team: str, number: int) -> DealView:
 
 
 def list_deals(session: Session, *, team: str, stage: str | None = None,
-               owner: str | None = None, tag: str | None = None,
+               owner: str | None = None, tag: str | None = None, company: str | None = None,
                limit: int = LIST_LIMIT) -> DealList:
     """Open deals (or the deals in `stage`, closed ones included), in stage order, largest
-    value first."""
+    value first. `company` matches the whole company name, whatever its case."""
     query = (select(Deal).join(Stage, Stage.id == Deal.stage_id)
              .where(Deal.team_id == team, Deal.voided_at.is_(None)))
     if stage:
@@ -55,6 +55,8 @@ def list_deals(session: Session, *, team: str, stage: str | None = None,
         query = query.where(Deal.owner == owner)
     if tag:
         query = query.where(has_tag(Deal.tags, tag))
+    if company:
+        query = query.where(same_company(Deal.company, company))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Stage.position, Deal.value.desc(), Deal.number)
                            .limit(limit))

@@ -251,9 +251,7 @@ def convert_lead(session: Session, *, team: str, number: int, actor: str, now: d
     """Creates the lead's deal (name, company, owner, source and tags carried over) and puts
     the lead in Engagement if it was earlier. Refused for dropped or converted leads."""
     lead = _lead(session, team, number, expected_version)
-    _check_not_converted(session, lead, "converted again")
-    if lead.dropped_at is not None:
-        raise DroppedLead(number=lead.number, name=lead.name)
+    _check_convertible(session, lead)
     try:
         with session.begin_nested():  # a concurrent conversion fails here, not at commit
             change = deals.create_deal(
@@ -271,6 +269,30 @@ def convert_lead(session: Session, *, team: str, number: int, actor: str, now: d
     if session.get_one(Stage, lead.stage_id).position < engagement.position:
         enter_stage(session, lead, engagement, actor, now)
     return LeadConversion(lead_view(session, lead), change.deal, lead_event_view(session, event))
+
+
+@dataclass(frozen=True)
+class Convertible:
+    """A lead `convert_lead` may convert, and the name of the deal stage it would start in."""
+
+    lead: LeadView
+    stage: str
+
+
+def convertible_lead(session: Session, *, team: str, number: int,
+                     stage: str | None = None) -> Convertible:
+    """What `convert_lead` would check, without converting: for the form that asks for the
+    deal's value first. `stage` names the deal's first stage (default the pipeline's first)."""
+    lead = _lead(session, team, number, None)
+    _check_convertible(session, lead)
+    return Convertible(lead_view(session, lead),
+                       deals.start_stage(session, team=team, stage=stage).name)
+
+
+def _check_convertible(session: Session, lead: Lead) -> None:
+    _check_not_converted(session, lead, "converted again")
+    if lead.dropped_at is not None:
+        raise DroppedLead(number=lead.number, name=lead.name)
 
 
 def _lead(session: Session, team: str, number: int, expected_version: int | None) -> Lead:

@@ -13,7 +13,7 @@ from storage.deals.views import EventView
 from storage.kinds import PipelineKind, StageKind
 from storage.leads.views import LeadView, lead_event_view, lead_view
 from storage.lookup import lead_by_number
-from storage.models import Deal, Lead, LeadEvent, Stage, has_tag
+from storage.models import Deal, Lead, LeadEvent, Stage, has_tag, same_company
 from storage.stages import find_stage
 from storage.text_fields import normalise_source
 from storage.workspaces import workspace_settings
@@ -54,7 +54,7 @@ def list_leads(session: Session, *, team: str, stage: str | None = None,
     if tag:
         query = query.where(has_tag(Lead.tags, tag))
     if company:
-        query = query.where(func.lower(Lead.company) == func.lower(" ".join(company.split())))
+        query = query.where(same_company(Lead.company, company))
     order = [Stage.position, Lead.created_at.desc(), Lead.number.desc()]
     if stale_at is not None:
         query = query.where(*_stale(session, team, stale_at))

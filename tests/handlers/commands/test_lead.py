@@ -50,7 +50,7 @@ def test_the_done_when_journey_from_lead_to_won_deal(driver, clock):
 
 def test_reopening_the_won_deal_takes_the_lead_out_of_conversion(driver):
     lead(driver, "add Jane Roe")
-    lead(driver, "convert Jane")
+    lead(driver, "convert Jane 10k")
     deal(driver, "won #1")
     deal(driver, "reopen #1")
     assert "Engagement" in lead(driver, "show #1").text.split("Journey")[0]
@@ -144,9 +144,10 @@ def test_bad_input_gets_a_specific_ephemeral_answer_and_changes_nothing(driver, 
 
 @pytest.mark.parametrize(("prepare", "text", "words"), [
     ("drop Jane", "convert Jane", "is dropped"),
-    ("convert Jane", "convert Jane", "became deal #1"),
-    ("convert Jane", "drop Jane", "follows the deal"),
-    ("convert Jane", "move Jane interest", "follows the deal"),
+    ("convert Jane 10k", "convert Jane", "became deal #1"),
+    ("convert Jane 10k", "convert Jane 5k", "became deal #1"),
+    ("convert Jane 10k", "drop Jane", "follows the deal"),
+    ("convert Jane 10k", "move Jane interest", "follows the deal"),
 ])
 def test_rules_of_conversion_are_explained(driver, prepare, text, words):
     lead(driver, "add Jane Roe")

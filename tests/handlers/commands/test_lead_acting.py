@@ -163,3 +163,45 @@ def test_dropping_a_dropped_lead_with_a_reason_changes_its_reason(driver):
     assert "changed the drop reason of this to went with a competitor" in changed.text
     assert "changed the drop reason of it to went with a competitor" in lead(
         driver, "history #1").text
+
+
+def _value(text):
+    return {ids.LEAD_CONVERT_VALUE_BLOCK: {ids.LEAD_CONVERT_VALUE: {
+        "type": "plain_text_input", "value": text}}}
+
+
+def test_convert_without_an_amount_asks_for_the_value_before_any_deal_exists(driver, slack):
+    lead(driver, "add Jane Roe (Globex)")
+    assert driver.command("convert Jane stage:meeting", command="/lead") == []
+    view = driver.opened_view()
+    value_input = next(b for b in view["blocks"] if b.get("block_id") ==
+                       ids.LEAD_CONVERT_VALUE_BLOCK)
+    assert not value_input.get("optional") and "0 when it has no value yet" in str(value_input)
+    assert "'initial_option': {'text': {'type': 'plain_text', 'text': 'Meeting'}" in str(view)
+    assert "No deals match" in driver.one("list", command="/deal").text
+    empty = driver.submit(view, _value("  "))
+    assert "Write its value, or 0" in empty["errors"][ids.LEAD_CONVERT_VALUE_BLOCK]
+    assert "No deals match" in driver.one("list", command="/deal").text
+    assert driver.submit(view, _value("20k")) == {}
+    posted = slack.responses()[-1].body
+    assert posted["response_type"] == "in_channel" and not posted.get("replace_original")
+    text = text_of(posted["blocks"])
+    assert "$20,000" in text and "Meeting" in text
+    assert "<@U1> converted lead #1 into this deal" in text
+
+
+def test_convert_without_an_amount_refuses_at_once_what_it_could_not_convert(driver, slack):
+    lead(driver, "add Jane Roe")
+    lead(driver, "drop Jane")
+    reply = lead(driver, "convert Jane")
+    assert reply.ephemeral and "is dropped" in reply.text
+    assert slack.calls("views.open") == []
+
+
+def test_a_companys_deals_are_listed_together_whatever_the_case(driver):
+    lead(driver, "add Jane Roe (Globex)")
+    lead(driver, "convert Jane 20k")
+    driver.one("new Initech renewal 5k", command="/deal")
+    listed = driver.one("list company:globex", command="/deal")
+    assert listed.ephemeral and "Jane Roe" in listed.text and "Initech" not in listed.text
+    assert "No deals match" in driver.one("list company:Initech", command="/deal").text

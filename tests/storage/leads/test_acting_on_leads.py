@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from storage.deals.operations import create_deal
+from storage.deals.queries import list_deals
 from storage.errors import RuleViolation, StaleVersion, UsageError
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
@@ -193,3 +195,11 @@ def test_a_dropped_leads_reason_is_added_or_changed_afterwards(db, now):
         with db.transaction() as s:
             leads.drop_lead(s, team="T1", number=1, actor="U1", now=now,
                             reason="chose a competitor")
+
+
+def test_the_deal_list_filters_by_company_whatever_its_case(db, now):
+    with db.transaction() as s:
+        for name, company in (("A", "Globex"), ("B", "GLOBEX"), ("C", "Initech"), ("D", None)):
+            create_deal(s, team="T1", name=name, actor="U1", now=now, company=company)
+        found = list_deals(s, team="T1", company="  globex ")
+    assert sorted(deal.name for deal in found.deals) == ["A", "B"] and found.total == 2
