@@ -83,3 +83,8 @@ LEAD_FORM_NEXT = "lead.form.next"
 LEAD_FORM_DUE = "lead.form.due"
 LEAD_EDIT = "lead.edit"
 LEAD_EDIT_MODAL = "lead.edit.modal"
+
+# Undo: the button on the confirmation of a change (value `<change id>:<deal|lead>:<number>`,
+# the change and the record whose card it is on).
+UNDO_ACTIONS = "change.undo.actions"
+UNDO = "change.undo"

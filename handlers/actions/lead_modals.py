@@ -40,6 +40,7 @@ from storage.kinds import PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.stages import stage_views
+from storage.undo import latest_change
 from storage.workspaces import workspace_settings
 
 
@@ -87,11 +88,13 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     if respond is None:
         return
     if json.loads(view.get("private_metadata") or "{}").get("from") == "command":
-        in_channel(respond, deal_card(done.deal, note=converted_note(done, click.user)),
+        in_channel(respond, deal_card(done.deal, note=converted_note(done, click.user),
+                                      undo=done.event.change_id),
                    card_text(done.deal))
         return
     replace_card(respond, done.lead, describe(done.event))
-    in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}"),
+    in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}",
+                                  undo=done.event.change_id),
                card_text(done.deal))
 
 
@@ -108,7 +111,7 @@ def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         return
     ack()
     if respond is not None:
-        replace_card(respond, change.lead, describe(change.event))
+        replace_card(respond, change.lead, describe(change.event), undo=change.event.change_id)
 
 
 def on_note_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
@@ -123,7 +126,7 @@ def on_note_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         return
     ack()
     if respond is not None:
-        replace_card(respond, change.lead, describe(change.event))
+        replace_card(respond, change.lead, describe(change.event), undo=change.event.change_id)
 
 
 def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
@@ -145,6 +148,7 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
             lead = leads.edit_lead(s, team=click.team, number=click.number, actor=click.user,
                                    now=deps.clock(), fields=fields,
                                    expected_version=click.version)
+            change_id = latest_change(s, team=click.team, actor=click.user)
     except StaleVersion:
         ack(response_action="errors", errors={ids.LEAD_FORM_NAME: messages.STALE_LEAD_FORM})
         if respond is not None:
@@ -155,7 +159,7 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
         return
     ack()
     if respond is not None:
-        replace_card(respond, lead, f"{user(click.user)} edited this")
+        replace_card(respond, lead, f"{user(click.user)} edited this", undo=change_id)
 
 
 def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:

@@ -18,8 +18,9 @@ from handlers.blocks.format import (
     user,
 )
 from handlers.blocks.history import history_lines
+from handlers.blocks.undo import undo_actions
 from storage.deals.views import EventView
-from storage.kinds import EventKind
+from storage.kinds import EventKind, PipelineKind
 from storage.leads.views import LeadConversion, LeadView
 
 JOURNEY_KINDS = (EventKind.CREATED, EventKind.STAGE, EventKind.CONVERT)
@@ -32,15 +33,18 @@ def lead_card_value(lead: LeadView, extra: str = "") -> str:
 
 
 def lead_card(lead: LeadView, *, note: str | None = None,
-              now: datetime | None = None) -> list[dict]:
-    """The card blocks; `note` is a context line saying what just happened. A card posted in
-    a channel shows its times as Slack dates, which stay true; an answer only the caller sees
-    is drawn `now` and also says how long ago the last contact was."""
+              undo: int | None = None, now: datetime | None = None) -> list[dict]:
+    """The card blocks; `note` is a context line saying what just happened, and `undo` the
+    change it describes, for an **Undo** button under it. A card posted in a channel shows
+    its times as Slack dates, which stay true; an answer only the caller sees is drawn `now`
+    and also says how long ago the last contact was."""
     blocks = [section(_title(lead)), fields(*_facts(lead, now)), context(*_footer(lead))]
     blocks.append({"type": "actions", "block_id": ids.LEAD_CARD_ACTIONS,
                    "elements": _buttons(lead)})
     if note:
         blocks.append(context(note))
+    if undo is not None:
+        blocks.append(undo_actions(undo, PipelineKind.LEAD, lead.number))
     return blocks
 
 

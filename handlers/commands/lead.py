@@ -17,7 +17,7 @@ from handlers.blocks.history import describe
 from handlers.blocks.lead_card import converted_note, lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
 from handlers.blocks.lead_modals import convert_modal
-from handlers.commands.common import Call, require
+from handlers.commands.common import Call, require, undo_latest_change
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral, in_channel
@@ -36,7 +36,8 @@ U = messages.LEAD_USAGE
 
 def show_lead_change(call: Call, change: LeadChange) -> None:
     """Posts the changed lead's card in the channel, with a line saying what happened."""
-    in_channel(call.respond, lead_card(change.lead, note=describe(change.event)),
+    in_channel(call.respond, lead_card(change.lead, note=describe(change.event),
+                                       undo=change.event.change_id),
                lead_card_text(change.lead))
 
 
@@ -88,7 +89,8 @@ def lead_convert(call: Call, rest: str) -> None:
         call.client.views_open(trigger_id=call.trigger_id, view=convert_modal(
             wanted.lead, deal_stages, metadata, stage=wanted.stage, owner=owner))
         return
-    in_channel(call.respond, deal_card(done.deal, note=converted_note(done, call.user)),
+    in_channel(call.respond, deal_card(done.deal, note=converted_note(done, call.user),
+                                       undo=done.event.change_id),
                card_text(done.deal))
 
 
@@ -197,9 +199,8 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "add": lead_add, "new": lead_add, "move": lead_move, "convert": lead_convert,
     "drop": lead_drop, "note": lead_note, "show": lead_show, "list": lead_list,
     "history": lead_history, "next": lead_next, "assign": lead_assign, "tag": lead_tag,
-    "untag": lead_untag,
-    "help": lead_help, "": lead_help,
-    "export": lead_export,
+    "untag": lead_untag, "help": lead_help, "": lead_help,
+    "export": lead_export, "undo": partial(undo_latest_change, kind=PipelineKind.LEAD),
 }
 
 
