@@ -225,8 +225,9 @@ FUNNEL_HELP_LINES: tuple[str, ...] = (
     "\n• `/funnel unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
     "Marketing spend (admins): " + FUNNEL_SPEND_USAGE,
 )
-FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>]` — for example "
-                "`/funnel last week`")
+FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>] [#tag]` — for "
+                "example `/funnel last week`, or `/funnel last week #enterprise` for the new "
+                "leads by source of the leads tagged `#enterprise` (a group of companies)")
 FUNNEL_CHART_USAGE = ("`/funnel chart [this week | last week | <week like 2026-W47>]` — for "
                       "example `/funnel chart last week`")
 FUNNEL_CHART_COMMENT = "The lead funnel of week {week}, as `/funnel {week}` reports it."

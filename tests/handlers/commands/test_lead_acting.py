@@ -205,3 +205,16 @@ def test_a_companys_deals_are_listed_together_whatever_the_case(driver):
     listed = driver.one("list company:globex", command="/deal")
     assert listed.ephemeral and "Jane Roe" in listed.text and "Initech" not in listed.text
     assert "No deals match" in driver.one("list company:Initech", command="/deal").text
+
+
+def test_the_funnels_sources_for_one_tag_and_their_share_button(driver):
+    lead(driver, "add Jane Roe source:webinar #enterprise")
+    lead(driver, "add Bob Smith source:ads")
+    report = driver.one("#enterprise", command="/funnel")
+    assert "New leads tagged #enterprise" in report.text
+    assert "webinar: 1" in report.text and "ads" not in report.text.split("tagged")[1][:80]
+    [shared] = driver.click(report, "report.share")
+    assert "New leads tagged #enterprise" in shared.text and not shared.ephemeral
+    assert "New leads tagged" not in driver.one("", command="/funnel").text
+    bad = driver.one("#a #b", command="/funnel")
+    assert bad.ephemeral and "one tag at a time" in bad.text

@@ -4,6 +4,7 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -12,6 +13,7 @@ from storage.deals.queries import list_deals
 from storage.errors import RuleViolation, StaleVersion, UsageError
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
+from storage.reports.funnel import funnel_report
 from storage.workspaces import update_settings
 from tests.storage.leads.test_operations import _add, _history
 
@@ -203,3 +205,18 @@ def test_the_deal_list_filters_by_company_whatever_its_case(db, now):
             create_deal(s, team="T1", name=name, actor="U1", now=now, company=company)
         found = list_deals(s, team="T1", company="  globex ")
     assert sorted(deal.name for deal in found.deals) == ["A", "B"] and found.total == 2
+
+
+def test_the_funnels_sources_can_be_read_for_the_leads_of_one_tag(db, now):
+    for name, source, tags in (("A", "webinar", ["enterprise"]), ("B", "webinar", []),
+                               ("C", "ads", ["enterprise", "q4"]), ("D", "ads", ["smb"])):
+        _add(db, now, name=name, source=source, tags=tags)
+    with db.transaction() as s:
+        leads.convert_lead(s, team="T1", number=3, actor="U1", now=now, value=Decimal("1"))
+        every = funnel_report(s, team="T1", now=now)
+        enterprise = funnel_report(s, team="T1", now=now, sources_tag="enterprise")
+    assert [(x.source, x.new_leads, x.became_deals) for x in every.sources] == [
+        ("ads", 2, 1), ("webinar", 2, 0)]
+    assert [(x.source, x.new_leads, x.became_deals) for x in enterprise.sources] == [
+        ("ads", 1, 1), ("webinar", 1, 0)]
+    assert enterprise.sources_tag == "enterprise" and enterprise.stages == every.stages
