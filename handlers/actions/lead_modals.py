@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -39,6 +40,7 @@ from storage.errors import DealbotError, StaleVersion
 from storage.kinds import PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
+from storage.leads.views import LeadChange
 from storage.stages import stage_views
 from storage.undo import latest_change
 from storage.workspaces import workspace_settings
@@ -101,32 +103,39 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
 def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     click, state, respond = _submission(body, view)
     reason = state[ids.LEAD_DROP_REASON_BLOCK][ids.LEAD_DROP_REASON].get("value")
-    try:
-        with deps.db.transaction() as s:
-            change = leads.drop_lead(s, team=click.team, number=click.number, actor=click.user,
-                                     now=deps.clock(), reason=reason or None,
-                                     expected_version=click.version)
-    except DealbotError as error:
-        ack(response_action="errors", errors={ids.LEAD_DROP_REASON_BLOCK: field_error(error)})
-        return
-    ack()
-    if respond is not None:
-        replace_card(respond, change.lead, describe(change.event), undo=change.event.change_id)
+
+    def drop(s: Any) -> LeadChange:
+        return leads.drop_lead(s, team=click.team, number=click.number, actor=click.user,
+                               now=deps.clock(), reason=reason or None,
+                               expected_version=click.version)
+
+    _save_change(ack, deps, respond, ids.LEAD_DROP_REASON_BLOCK, drop)
 
 
 def on_note_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     click, state, respond = _submission(body, view)
     text = state[ids.LEAD_NOTE_BLOCK][ids.LEAD_NOTE_BLOCK].get("value") or ""
+
+    def note(s: Any) -> LeadChange:
+        return leads.add_lead_note(s, team=click.team, number=click.number, text=text,
+                                   actor=click.user, now=deps.clock())
+
+    _save_change(ack, deps, respond, ids.LEAD_NOTE_BLOCK, note)
+
+
+def _save_change(ack: Ack, deps: Deps, respond: Respond | None, block_id: str,
+                 change: Callable[[Any], LeadChange]) -> None:
+    """Makes the form's change in one transaction and redraws the card with an **Undo**, or
+    keeps the form open with the problem on `block_id`."""
     try:
         with deps.db.transaction() as s:
-            change = leads.add_lead_note(s, team=click.team, number=click.number, text=text,
-                                         actor=click.user, now=deps.clock())
+            done = change(s)
     except DealbotError as error:
-        ack(response_action="errors", errors={ids.LEAD_NOTE_BLOCK: field_error(error)})
+        ack(response_action="errors", errors={block_id: field_error(error)})
         return
     ack()
     if respond is not None:
-        replace_card(respond, change.lead, describe(change.event), undo=change.event.change_id)
+        replace_card(respond, done.lead, describe(done.event), undo=done.event.change_id)
 
 
 def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
