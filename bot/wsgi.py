@@ -19,17 +19,27 @@ _lock = threading.Lock()
 
 
 def build() -> WSGIApplication:
-    """A new application from the environment (what `application` is, once per process)."""
+    """A new application from the environment (what `application` is, once per process).
+    When the process exits (a gunicorn worker after SIGTERM, once its requests are done),
+    the reports, exports and Home tab refreshes it started finish first (bot.lifecycle)."""
+    import atexit
+
     from bot.app import create_app
     from bot.config import configure_logging, load_settings
     from bot.database import open_database
+    from bot.lifecycle import Background
     from bot.web import wsgi_app
+    from handlers.home_refresh import HomeRefresh
+    from handlers.slow_work import SlowWork
 
     settings = load_settings()
     configure_logging(settings)
     settings.require_http()
     db = open_database(settings)
-    return wsgi_app(create_app(settings, db), db)
+    background = Background(SlowWork(), HomeRefresh())
+    atexit.register(background.stop)
+    return wsgi_app(create_app(settings, db, slow_work=background.slow_work,
+                               home_refresh=background.home_refresh), db)
 
 
 def __getattr__(name: str) -> Any:

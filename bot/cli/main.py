@@ -16,7 +16,11 @@ from bot.cli import reports as cli_reports
 from bot.cli.parser import ShowVersion, add_command
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+    from slack_bolt import App
+
     from bot.config import Settings
+    from bot.lifecycle import Background
     from storage.db import Database
 
 log = logging.getLogger("dealbot")
@@ -26,6 +30,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import create_app
     from bot.config import ConfigError
     from bot.database import open_database
+    from bot.lifecycle import Background
+    from handlers.home_refresh import HomeRefresh
+    from handlers.slow_work import SlowWork
 
     if args.socket:
         if args.workers:
@@ -36,19 +43,39 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     db = open_database(settings)
     if args.workers:
         return serve_workers(settings, db, args)
-    app = create_app(settings, db)
+    background = Background(SlowWork(), HomeRefresh())
+    app = create_app(settings, db, slow_work=background.slow_work,
+                     home_refresh=background.home_refresh)
     if not args.no_scheduler:  # digests in this process; the ledger keeps replicas apart
         from bot.scheduler import start_in_background
 
-        start_in_background(settings, db)
+        background.scheduler = start_in_background(settings, db)
     if args.socket:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        SocketModeHandler(app, settings.slack_app_token).start()
-        return 0
+        return serve_socket(app, settings, background)
     from bot.web import serve_http
 
-    serve_http(app, db, port=args.port or settings.port, threads=args.threads)
+    serve_http(app, db, port=args.port or settings.port, threads=args.threads,
+               on_stopped=background.stop)
+    log.info("stopped")
+    return 0
+
+
+def serve_socket(app: App, settings: Settings, background: Background) -> int:
+    """Socket Mode until SIGTERM or Ctrl-C; then the connection closes and the work under way
+    finishes."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.lifecycle import on_stop_signal
+
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    stopping = on_stop_signal(lambda: None)
+    handler.connect()
+    log.info("Dealbot connected to Slack in Socket Mode")
+    while not stopping.wait(1.0):  # a timed wait: the signal's handler runs meanwhile
+        pass
+    handler.close()
+    background.stop()
+    log.info("stopped")
     return 0
 
 
@@ -56,18 +83,26 @@ def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) ->
     """`serve --workers N`: gunicorn worker processes, and the digest scheduler once, in
     gunicorn's master (never once per worker: a forked worker drops the master's database
     connections without closing them, and builds its own app)."""
+    from bot.lifecycle import stop_scheduler
     from bot.web import serve_workers as serve
     from bot.wsgi import build
+
+    started: list[BaseScheduler] = []
 
     def scheduler_in_master() -> Callable[[], None]:
         if not args.no_scheduler:
             from bot.scheduler import start_in_background
 
-            start_in_background(settings, db)
+            started.append(start_in_background(settings, db))
         return lambda: db.engine.dispose(close=False)
 
+    def stopped() -> None:
+        for scheduler in started:
+            stop_scheduler(scheduler)
+        log.info("stopped")
+
     serve(build, port=args.port or settings.port, workers=args.workers, threads=args.threads,
-          in_master=scheduler_in_master)
+          in_master=scheduler_in_master, on_stopped=stopped)
     return 0
 
 
@@ -147,7 +182,9 @@ Runs the Slack app over HTTP: Slack's requests at POST /slack/events, health
 checks at GET /healthz (200 when the database answers, 503 when it does not),
 and the digest scheduler in the same process unless --no-scheduler is given.
 Needs SLACK_SIGNING_SECRET and a bot token (or OAuth settings); refuses to start
-on an outdated database schema (run `dealbot db upgrade`)."""
+on an outdated database schema (run `dealbot db upgrade`). SIGTERM or Ctrl-C stops
+it after the requests, reports and digest run under way (exit status 0). One
+access log line per request; LOG_FORMAT=json writes JSON lines."""
 
 DB = """\
 Applies the database migrations to DATABASE_URL, up to this version's schema
@@ -213,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        configure_logging(settings)
+        configure_logging(settings, migrations=args.command == "db")
         return run(settings, args)
     except (ConfigError, SchemaError) as error:
         print(f"dealbot: {error}", file=sys.stderr)

@@ -55,6 +55,15 @@ class HttpAnswer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Hold:
+    """Requests held on their way in (`FakeSlack.hold`): `arrived` is set by the first,
+    and each waits until `release` is set (30 s at most), then is answered as usual."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
 Answer = dict[str, Any] | HttpAnswer
 Watcher = Callable[[Recorded], None]
 _watchers: list[Watcher] = []
@@ -169,6 +178,7 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self._records: list[Recorded] = []
         self._scripts: dict[tuple[str, str], list[Answer]] = {}
+        self._holds: dict[tuple[str, str], Hold] = {}
         self._lock = threading.Lock()
         self._server = _Server(self)
         self._thread: threading.Thread | None = None
@@ -220,6 +230,12 @@ class FakeSlack:
         """
         with self._lock:
             self._scripts.setdefault(("api", method), []).extend(answers)
+
+    def hold(self, kind: str, name: str) -> Hold:
+        """Holds the requests to `kind` ("api", "response") `name` until the returned
+        hold's `release` is set: work that stays under way while a test stops the app."""
+        with self._lock:
+            return self._holds.setdefault((kind, name), Hold())
 
     def script_response(self, name: str, *answers: Answer) -> None:
         """Queues answers for posts to `response_url(name)` (default: 200 `{"ok": true}`)."""
@@ -280,6 +296,11 @@ class FakeSlack:
 
     def _handle(self, kind: str, name: str, headers: dict[str, str], raw: bytes,
                 query: str) -> Answer:
+        with self._lock:
+            hold = self._holds.get((kind, name))
+        if hold is not None:
+            hold.arrived.set()
+            hold.release.wait(30)
         authorization = headers.get("authorization", "")
         token = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else None
         if kind == "upload":
