@@ -41,6 +41,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     else:
         settings.require_http()
     db = open_database(settings)
+    from bot.doctor import token_check_at_start
+
+    token_check_at_start(settings, db)  # a warning when Slack refuses the bot token
     if args.workers:
         return serve_workers(settings, db, args)
     background = Background(SlowWork(), HomeRefresh())
@@ -120,6 +123,12 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.doctor import report, run_checks, url_to_check
+
+    return report(run_checks(settings, url_to_check(args.url) if args.url else None))
+
+
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
     from bot.manifest import check_public_url, manifest_json
 
@@ -171,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     man.add_argument("--url", required=True,
                      help="the public https:// base URL, e.g. https://dealbot.example.com")
     man.set_defaults(run=cmd_manifest)
+    doc = add_command(sub, "doctor", summary="check the configuration, database and Slack tokens",
+                      description=DOCTOR, examples=[
+                          "dealbot doctor",
+                          "dealbot doctor --url https://dealbot.example.com"])
+    doc.add_argument("--url", help="also check that the public https:// base URL answers "
+                                   "Slack's URL verification at URL/slack/events (or "
+                                   "http://localhost:PORT, before exposing it)")
+    doc.set_defaults(run=cmd_doctor)
     add_console_parser(sub)
     cli_history.add_parsers(sub)
     cli_reports.add_parsers(sub)
@@ -190,6 +207,14 @@ DB = """\
 Applies the database migrations to DATABASE_URL, up to this version's schema
 (and creates the OAuth installation tables when OAuth is configured). Run it once
 per release, before the new version serves; it is safe to run again."""
+
+DOCTOR = """\
+Checks this deployment, one line per check: the database answers and its
+schema is current; SLACK_SIGNING_SECRET is set; Slack accepts SLACK_BOT_TOKEN
+(auth.test at SLACK_API_URL) and it has every scope of the manifest; Slack
+accepts SLACK_APP_TOKEN (Socket Mode), when set; with --url, the public Request
+URL answers Slack's URL verification. Each failure says what to do. Exit status
+0 when nothing failed, 1 otherwise."""
 
 MANIFEST = """\
 Prints the Slack app manifest (JSON) for a deployment at URL: every slash

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from bot.manifest import BOT_SCOPES
 from bot.slack_standin.blockkit import require
 from bot.slack_standin.webapi import Person, WebApi
 
@@ -179,6 +180,8 @@ class FakeSlack:
         self._records: list[Recorded] = []
         self._scripts: dict[tuple[str, str], list[Answer]] = {}
         self._holds: dict[tuple[str, str], Hold] = {}
+        # what auth.test says the token was granted (its X-OAuth-Scopes header)
+        self.granted_scopes: list[str] = list(BOT_SCOPES)
         self._lock = threading.Lock()
         self._server = _Server(self)
         self._thread: threading.Thread | None = None
@@ -328,4 +331,7 @@ class FakeSlack:
             scripted = queue.pop(0) if queue else None
         if scripted is not None:
             return scripted
+        if kind == "api" and name == "auth.test":
+            return HttpAnswer(200, self._web_api.answer(name, body),
+                              {"X-OAuth-Scopes": ",".join(self.granted_scopes)})
         return self._web_api.answer(name, body) if kind == "api" else {"ok": True}

@@ -1,5 +1,5 @@
-"""Stopping as a deployment stops Dealbot (SIGTERM): what was under way finishes, then the
-process exits with status 0; and what every request leaves in the log."""
+"""Operating `dealbot` processes: stopping them as a deployment does (SIGTERM), what was
+under way finishing first; what every request leaves in the log; the start-up token check."""
 
 from __future__ import annotations
 
@@ -132,3 +132,12 @@ def test_alembic_speaks_under_db_upgrade_only(tmp_path):
     assert "Running upgrade" in run("db", "upgrade")
     assert run("report", "pipeline", "--team", "T1").splitlines() == [
         "dealbot: There is no workspace T1 in this database (there are: none yet)."]
+
+
+def test_serve_warns_at_start_when_slack_refuses_the_bot_token(db, slack, tmp_path):
+    slack.script("auth.test", {"ok": False, "error": "invalid_auth"})
+    running = Server({"DATABASE_URL": db.url, "SLACK_API_URL": slack.api_url}, tmp_path,
+                     "--no-scheduler")
+    output = running.stop()
+    assert "WARNING dealbot: Slack refused SLACK_BOT_TOKEN (invalid_auth)" in output, output
+    assert "dealbot doctor" in output and BOT_TOKEN not in output
