@@ -4,8 +4,9 @@ Dealbot process stops taking work, lets the work it took finish, then exits with
 1. the web server closes its listening socket and finishes the requests it has read
    (bot.web.serve_http; gunicorn's workers do the same by themselves);
 2. `Background.stop`: reports and exports already started or waiting on the slow-work pool
-   run to their answer, Home tabs waiting for a refresh are published, and a digest run
-   under way finishes (its claims are in the ledger either way).
+   run to their answer, Home tabs waiting for a refresh are published, the activity
+   channel's waiting lines are posted, and a digest run under way finishes (its claims are
+   in the ledger either way).
 
 Each step waits at most `DRAIN_SECONDS` (gunicorn's workers `GRACEFUL_SECONDS` in all),
 inside the 45 s compose.yaml's `stop_grace_period` gives before SIGKILL; what is still
@@ -19,12 +20,14 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
+from typing import Any
 
 from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
 
 from handlers.home_refresh import HomeRefresh
+from handlers.outbox import Outbox
 from handlers.slow_work import SlowWork
 
 log = logging.getLogger("dealbot")
@@ -37,9 +40,15 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class Background:
     """What a serving process runs beside its requests."""
 
-    slow_work: SlowWork
-    home_refresh: HomeRefresh
+    slow_work: SlowWork = field(default_factory=SlowWork)
+    home_refresh: HomeRefresh = field(default_factory=HomeRefresh)
+    outbox: Outbox = field(default_factory=Outbox)
     scheduler: BaseScheduler | None = None
+
+    def pools(self) -> dict[str, Any]:
+        """The app's background pools, as `bot.app.create_app` takes them."""
+        return {"slow_work": self.slow_work, "home_refresh": self.home_refresh,
+                "outbox": self.outbox}
 
     def stop(self, timeout: float = DRAIN_SECONDS) -> None:
         """Lets started and waiting work finish (see the module's docstring), `timeout`
@@ -51,6 +60,8 @@ class Background:
         self.home_refresh.flush()
         if not self.home_refresh.wait_until_idle(max(0.0, deadline - time.monotonic())):
             log.warning("stopping with Home tabs still being refreshed")
+        if not self.outbox.wait_until_idle(max(0.0, deadline - time.monotonic())):
+            log.warning("stopping with activity channel lines not posted")
         stop_scheduler(self.scheduler)
 
 

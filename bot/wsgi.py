@@ -29,17 +29,14 @@ def build() -> WSGIApplication:
     from bot.database import open_database
     from bot.lifecycle import Background
     from bot.web import wsgi_app
-    from handlers.home_refresh import HomeRefresh
-    from handlers.slow_work import SlowWork
 
     settings = load_settings()
     configure_logging(settings)
     settings.require_http()
     db = open_database(settings)
-    background = Background(SlowWork(), HomeRefresh())
+    background = Background()
     atexit.register(background.stop)
-    return wsgi_app(create_app(settings, db, slow_work=background.slow_work,
-                               home_refresh=background.home_refresh), db)
+    return wsgi_app(create_app(settings, db, **background.pools()), db)
 
 
 def __getattr__(name: str) -> Any:

@@ -31,8 +31,6 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.config import ConfigError
     from bot.database import open_database
     from bot.lifecycle import Background
-    from handlers.home_refresh import HomeRefresh
-    from handlers.slow_work import SlowWork
 
     if args.socket:
         if args.workers:
@@ -46,9 +44,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     token_check_at_start(settings, db)  # a warning when Slack refuses the bot token
     if args.workers:
         return serve_workers(settings, db, args)
-    background = Background(SlowWork(), HomeRefresh())
-    app = create_app(settings, db, slow_work=background.slow_work,
-                     home_refresh=background.home_refresh)
+    background = Background()
+    app = create_app(settings, db, **background.pools())
     if not args.no_scheduler:  # digests in this process; the ledger keeps replicas apart
         from bot.scheduler import start_in_background
 

@@ -16,6 +16,8 @@ from handlers.slow_work import SlowWork
 def test_stopping_waits_for_the_report_under_way_and_publishes_waiting_home_tabs():
     release, published, answered = threading.Event(), [], []
     background = Background(SlowWork(), HomeRefresh(interval=60))
+    posted = threading.Event()
+    background.outbox.send(lambda: (release.wait(10), posted.set()))
     assert background.slow_work.submit(lambda: (release.wait(10), answered.append("report")))
     background.home_refresh.request("U1", lambda notice: published.append("U1"))
     assert background.home_refresh.wait_until_idle(10)
@@ -29,6 +31,7 @@ def test_stopping_waits_for_the_report_under_way_and_publishes_waiting_home_tabs
     assert not stopper.is_alive()
     assert answered == ["report"]
     assert published == ["U1", "U1 again"]  # the second, due a minute later, went out too
+    assert posted.is_set()  # the activity line too
     assert background.slow_work.submit(lambda: None) is False  # nothing new is taken
 
 
