@@ -31,6 +31,13 @@ from handlers.outbox import Outbox
 from handlers.slow_work import SlowWork
 
 log = logging.getLogger("dealbot")
+
+
+def slow_work_pending(pending: int) -> None:
+    from bot.metrics import SLOW_WORK
+
+    SLOW_WORK.set(pending)
+
 DRAIN_SECONDS = 20.0
 GRACEFUL_SECONDS = 40  # gunicorn's graceful_timeout: a worker's requests, then its background
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
@@ -40,7 +47,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class Background:
     """What a serving process runs beside its requests."""
 
-    slow_work: SlowWork = field(default_factory=SlowWork)
+    slow_work: SlowWork = field(default_factory=lambda: SlowWork(observe=slow_work_pending))
     home_refresh: HomeRefresh = field(default_factory=HomeRefresh)
     outbox: Outbox = field(default_factory=Outbox)
     scheduler: BaseScheduler | None = None

@@ -13,6 +13,7 @@ from slack_bolt import App
 
 from bot.lifecycle import DRAIN_SECONDS, GRACEFUL_SECONDS, on_stop_signal
 from bot.logs import log_request
+from bot.metrics import exposition, observe_request, process_died
 from bot.slack_request import KIND_KEY, SlackWsgiHandler
 from storage.db import Database
 
@@ -24,10 +25,17 @@ WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
 
 
 def wsgi_app(app: App, db: Database) -> WSGIApplication:
-    """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database."""
+    """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database;
+    GET /metrics tells the metrics (bot.metrics)."""
     slack = SlackWsgiHandler(app, path="/slack/events")
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+            environ[KIND_KEY] = "metrics"
+            body, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         if environ.get("PATH_INFO") == "/healthz":
             environ[KIND_KEY] = "healthz"
             healthy = db.ping()
@@ -44,8 +52,9 @@ def wsgi_app(app: App, db: Database) -> WSGIApplication:
 
 
 def observed(application: WSGIApplication) -> WSGIApplication:
-    """`application`, with one access log line for every request it answers: method, path
-    (never the query string), status, milliseconds and the request's kind."""
+    """`application`, with one access log line for every request it answers (method, path,
+    never the query string, status, milliseconds and the request's kind), counted in the
+    metrics."""
     def answer(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         statuses: list[str] = []
@@ -60,10 +69,12 @@ def observed(application: WSGIApplication) -> WSGIApplication:
             return application(environ, start)
         finally:
             status = int(statuses[-1].split()[0]) if statuses else 500
+            seconds = time.perf_counter() - started
+            kind = environ.get(KIND_KEY, "other")
             log_request(method=environ.get("REQUEST_METHOD", ""),
-                        path=environ.get("PATH_INFO", ""), status=status,
-                        ms=(time.perf_counter() - started) * 1000,
-                        kind=environ.get(KIND_KEY, "other"))
+                        path=environ.get("PATH_INFO", ""), status=status, ms=seconds * 1000,
+                        kind=kind)
+            observe_request(kind, status, seconds)
 
     return answer
 
@@ -147,6 +158,7 @@ def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: i
                 self.cfg.set(key, value)
             if after_fork is not None:
                 self.cfg.set("post_fork", lambda server, worker: after_fork())
+            self.cfg.set("child_exit", lambda server, worker: process_died(worker.pid))
 
         def load(self) -> WSGIApplication:
             return build()

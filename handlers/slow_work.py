@@ -19,8 +19,11 @@ log = logging.getLogger(__name__)
 
 
 class SlowWork:
-    def __init__(self, *, workers: int = 2, waiting: int = 2) -> None:
+    def __init__(self, *, workers: int = 2, waiting: int = 2,
+                 observe: Callable[[int], None] | None = None) -> None:
+        """`observe(pending)` is told how many are running or waiting after each change."""
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dealbot-slow")
+        self._observe = observe
         self._places = workers + waiting
         self._pending = 0
         self._closed = False
@@ -35,6 +38,7 @@ class SlowWork:
                 counters.count(counters.BUSY)
                 return False
             self._pending += 1
+            self._changed_to(self._pending)
         self._pool.submit(self._run, work)
         return True
 
@@ -46,7 +50,12 @@ class SlowWork:
         finally:
             with self._changed:
                 self._pending -= 1
+                self._changed_to(self._pending)
                 self._changed.notify_all()
+
+    def _changed_to(self, pending: int) -> None:
+        if self._observe is not None:
+            self._observe(pending)
 
     def wait_until_idle(self, timeout: float = 10) -> bool:
         """True once nothing is running or waiting (False after `timeout` seconds): for the

@@ -27,6 +27,8 @@ log = logging.getLogger("dealbot")
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.workers and not args.socket:
+        multiprocess_metrics()  # before anything imports prometheus_client
     from bot.app import create_app
     from bot.config import ConfigError
     from bot.database import open_database
@@ -58,6 +60,26 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
                on_stopped=background.stop)
     log.info("stopped")
     return 0
+
+
+def multiprocess_metrics() -> None:
+    """`serve --workers`: the worker processes' metrics add up (bot.metrics), in a fresh
+    directory removed when the server stops, unless PROMETHEUS_MULTIPROC_DIR names one."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder = tempfile.mkdtemp(prefix="dealbot-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        master = os.getpid()
+
+        def remove() -> None:  # in the master only: forked workers run atexit too
+            if os.getpid() == master:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        atexit.register(remove)
 
 
 def serve_socket(app: App, settings: Settings, background: Background) -> int:

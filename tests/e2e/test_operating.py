@@ -8,9 +8,11 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.slack_standin import text_of
 from tests.driver import SIGNING_SECRET
@@ -141,3 +143,24 @@ def test_serve_warns_at_start_when_slack_refuses_the_bot_token(db, slack, tmp_pa
     output = running.stop()
     assert "WARNING dealbot: Slack refused SLACK_BOT_TOKEN (invalid_auth)" in output, output
     assert "dealbot doctor" in output and BOT_TOKEN not in output
+
+
+def test_metrics_add_up_over_gunicorn_workers(db, slack, tmp_path):
+    running = Server({"DATABASE_URL": db.url, "SLACK_API_URL": slack.api_url}, tmp_path,
+                     "--workers", "2", "--threads", "2", "--no-scheduler")
+    try:
+        for n in range(4):  # spread over both workers
+            running.ask(slack, f"new Acme {n} 50k", f"new{n}")
+        scrapes = []
+        for _ in range(4):  # each scrape may reach either worker: all say the same
+            with urllib.request.urlopen(running.base + "/metrics", timeout=5) as response:
+                assert response.headers["Content-Type"].startswith("text/plain")
+                scrapes.append(response.read().decode())
+    finally:
+        running.stop()
+    for scrape in scrapes:
+        samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+                   for family in text_string_to_metric_families(scrape)
+                   for s in family.samples}
+        assert samples[("dealbot_requests_total",
+                        (("kind", "/deal"), ("status", "200")))] == 4
