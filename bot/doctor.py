@@ -115,6 +115,21 @@ def check_app_token(settings: Settings) -> Check:
     return Check(name, OK, "Socket Mode connections can be opened")
 
 
+def check_configuration(settings: Settings) -> Check:
+    """The settings loaded (a malformed one stops `dealbot` before any check, in one line);
+    what they make of this deployment, and whether `serve` over HTTP has what it needs."""
+    from bot.config import ConfigError
+
+    mode = ("OAuth installs into many workspaces" if settings.oauth else
+            "one workspace's bot token")
+    try:
+        settings.require_http()
+    except ConfigError as error:
+        return Check("configuration", FAILED, str(error))
+    return Check("configuration", OK, f"{mode}, LOG_LEVEL {settings.log_level}, "
+                 f"LOG_FORMAT {settings.log_format}")
+
+
 def check_signing_secret(settings: Settings) -> Check:
     if settings.slack_signing_secret:
         return Check("signing secret", OK, "set")
@@ -182,7 +197,8 @@ def url_to_check(url: str) -> str:
 
 def run_checks(settings: Settings, url: str | None = None) -> list[Check]:
     token = check_bot_token(settings)
-    checks = [check_database(settings), check_signing_secret(settings), token.check,
+    checks = [check_configuration(settings), check_database(settings),
+              check_signing_secret(settings), token.check,
               check_scopes(token), check_app_token(settings)]
     if url is not None:
         checks.append(check_public_url(settings, url))

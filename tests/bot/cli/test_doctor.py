@@ -41,6 +41,8 @@ def doctor(capsys, *args: str) -> tuple[int, dict[str, str]]:
 def test_a_working_set_up_passes_every_check(env, capsys, slack):
     status, checks = doctor(capsys)
     assert status == 0
+    assert checks["configuration"] == ("ok one workspace's bot token, LOG_LEVEL INFO, "
+                                       "LOG_FORMAT text")
     assert checks["database"].startswith("ok ") and "schema at" in checks["database"]
     assert checks["signing secret"] == "ok set"
     assert checks["bot token"] == "ok the bot of Test (T1)"
@@ -76,6 +78,7 @@ def test_slack_out_of_reach_and_a_missing_secret_are_each_a_line(env, capsys):
     assert status == 1
     assert checks["bot token"].startswith("FAILED could not ask Slack")
     assert checks["signing secret"].startswith("FAILED SLACK_SIGNING_SECRET is not set")
+    assert checks["configuration"].startswith("FAILED SLACK_SIGNING_SECRET is not set")
 
 
 def test_an_outdated_database_says_to_upgrade(env, capsys, tmp_path):
