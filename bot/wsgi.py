@@ -4,7 +4,9 @@
 settings, the database (checked to be at the current schema), the Bolt app with /healthz.
 Each worker process that uses it builds its own, with its own database pool and slow-work
 pool. The digest scheduler is not part of it: run one `dealbot scheduler` beside the
-workers, or use `dealbot serve --workers N`, which runs it once, in gunicorn's master.
+workers, or use `dealbot serve --workers N`, which runs it once, in gunicorn's master. For
+GET /metrics to add up the workers, export PROMETHEUS_MULTIPROC_DIR (an empty directory)
+before gunicorn starts (bot.metrics).
 """
 
 from __future__ import annotations
