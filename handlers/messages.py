@@ -241,3 +241,4 @@ def error_text(error: DealbotError) -> str:
         case NoSubscription(kind=kind):
             return f"{error.message} `/{kind} subscriptions` lists them."
     return error.message
+NO_SPEND_RECORDED = "no spend recorded"  # for a week's CAC, overall or by source

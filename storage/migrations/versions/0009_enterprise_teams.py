@@ -4,8 +4,8 @@ The Enterprise Grid organisation of each workspace whose requests named one
 (`enterprise_teams`), so that the scheduler and the CLI find a Grid workspace's bot token by
 enterprise and team, as Bolt's authorize does.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-28 10:00:00.000000
 """
 from alembic import op
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import storage.models
 
 
-revision = '0008'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
