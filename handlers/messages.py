@@ -24,8 +24,9 @@ DEAL_USAGE: dict[str, str] = {
             "`/deal lost Acme reason: chose a competitor`",
     "reopen": "`/deal reopen <deal> [<stage>]` — for example `/deal reopen #12 negotiation`",
     "show": "`/deal show <deal>` — for example `/deal show #12` or `/deal show acme`",
-    "list": "`/deal list [<stage>] [mine | @user] [#tag] [company:<company>]` — for example "
-            "`/deal list proposal mine` or `/deal list company:Globex`",
+    "list": "`/deal list [<stage>] [stale | overdue | closing | open | won | lost | all] "
+            "[mine | @user] [#tag] [company:<name>]` — for example `/deal list overdue mine`; "
+            "*Next* and *Previous* turn the pages",
     "assign": "`/deal assign <deal> @user` — for example `/deal assign Acme @ann`",
     "value": "`/deal value <deal> <amount>` — for example `/deal value Acme 75k`",
     "close": "`/deal close <deal> <date>` — for example `/deal close Acme end of month`",
@@ -79,9 +80,10 @@ LEAD_USAGE: dict[str, str] = {
             "`/lead drop Jane reason: no budget this year`; on a dropped lead it changes the "
             "reason",
     "show": "`/lead show <lead>` — for example `/lead show Jane` or `/lead show #3`",
-    "list": "`/lead list [<stage>] [stale] [mine | @user] [#tag] [source:<source>] "
-            "[company:<company>]` — for example `/lead list interest mine source:webinar` or "
-            "`/lead list company:Globex`; `stale`: no contact within the stale limit",
+    "list": "`/lead list [<stage>] [stale | all] [mine | @user] [#tag] [source:<source>] "
+            "[company:<name>]` — for example `/lead list interest mine source:webinar`, "
+            "`/lead list company:Globex` or `/lead list stale` (no contact within the stale "
+            "limit); *Next* and *Previous* turn the pages",
     "note": "`/lead note <lead> <text>` — logs a contact (the lead's last contact becomes now); "
             "for example `/lead note Jane asked for a demo`",
     "next": "`/lead next <lead> <text> [due:<date>]` — for example "
@@ -109,6 +111,16 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "*Take back*\n• " + LEAD_USAGE["undo"],
     "Marketing spend (admins): `/funnel spend <amount> [source:<source>] [week:<date>]`.",
 )
+
+LIST_WORDS = {
+    "deal": "`stale`, `overdue`, `closing` (within 7 days), `open`, `won`, `lost`, `all`, "
+            "`mine`, an @-mention, a #tag or `company:<name>`",
+    "lead": "`stale`, `open`, `all`, `mine`, an @-mention, a #tag, `source:<source>` or "
+            "`company:<name>`",
+}
+LIST_UNKNOWN = "{error} Besides a stage, `/{kind} list` understands {words}."
+NOT_OUR_LIST = ("This button does not belong to a list Dealbot drew. Type `/deal list` or "
+                "`/lead list` again.")
 
 FUNNEL_SPEND_USAGE = ("`/funnel spend <amount> [source:<source>] [week:<date or 2026-W47>]` — "
                       "for example `/funnel spend 2.5k source:webinar week:2026-11-16`")

@@ -32,7 +32,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    func,
     type_coerce,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -120,13 +119,6 @@ def has_tag(column: ColumnElement[Tags] | Mapped[Tags], tag: str) -> ColumnEleme
     """SQL: the record's tags include `tag` itself (`#q4` does not match `q4-renewal`)."""
     padded = " " + type_coerce(column, String) + " "
     return padded.contains(f" {tag} ", autoescape=True)
-
-
-def same_company(column: ColumnElement[str | None] | Mapped[str | None],
-                 company: str) -> ColumnElement[bool]:
-    """SQL: the record's company is `company`, whatever the case of either (and the spaces
-    typed around and between its words)."""
-    return func.lower(column) == func.lower(" ".join(company.split()))
 
 
 class Base(DeclarativeBase):
@@ -441,6 +433,17 @@ class DigestLedger(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class EnterpriseTeam(Base):
+    """The Enterprise Grid organisation a workspace belongs to, as its requests say: the
+    bot token of a Grid workspace is found by enterprise and team (bot.oauth)."""
+
+    __tablename__ = "enterprise_teams"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ProcessedDelivery(Base):

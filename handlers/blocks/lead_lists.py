@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.blocks.format import ago, clip, escape, listing, section, user
+from handlers.blocks.format import Pages, ago, clip, escape, listing, section, user
 from handlers.blocks.history import history_lines
 from handlers.blocks.lead_card import next_action
 from storage.deals.views import EventView
@@ -27,12 +27,14 @@ def lead_line(lead: LeadView, now: datetime) -> str:
     return line
 
 
-def lead_list_blocks(found: LeadList, now: datetime) -> list[dict]:
+def lead_list_blocks(found: LeadList, pages: Pages, now: datetime) -> list[dict]:
+    """A page of leads (at most 25 lines: well within a message's 50 blocks), each with how
+    long ago its last contact was (`now`) and its next action."""
     if not found.leads:
         return [section(escape("No leads match. `/lead add <name> source:<source>` adds one."))]
-    return listing([lead_line(lead, now) for lead in found.leads], found.total, "lead",
-                   "a stage, `stale`, `company:`, `source:`, `mine`, an @-mention or a #tag",
-                   most=MAX_LIST_BLOCKS)
+    return listing([lead_line(lead, now) for lead in found.leads], pages, "lead",
+                   "a stage, `stale`, `all`, `company:`, `source:`, `mine`, an @-mention or "
+                   "a #tag")
 
 
 def lead_history_blocks(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
