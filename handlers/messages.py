@@ -41,6 +41,17 @@ DEAL_USAGE: dict[str, str] = {
               "`/deal stages weight <stage> <percent>`, `/deal stages rotting <stage> <days>`",
 }
 
+NUDGES_USAGE = ("`/deal nudges [on | off | at HH:MM | weekdays | daily]` — for example "
+                "`/deal nudges at 08:30 daily` or `/deal nudges off`")
+NUDGES_ON = ("Your nudges are on: a direct message {days} at {at} ({zone}, {whose}) when "
+             "some of your deals or leads need you — stale, past their expected close, or "
+             "with a next action due. Nothing needs you, no message.")
+NUDGES_OFF = "Your nudges are off: I will not send you a daily direct message."
+NUDGES_NOW = "Right now {count} {things} you."
+NOT_A_NUDGE = "This button is not one I drew. `/deal nudges` shows what needs you now."
+NUDGE_LOGGED = ":memo: Logged a note on {subject}."
+NUDGE_ALL_DONE = "Nothing needs you right now."
+
 DEAL_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your deal pipeline in Slack.* A deal is named by `#id` or a part of its name; "
     "a stage by its name or the start of it.",
@@ -49,6 +60,8 @@ DEAL_HELP_LINES: tuple[str, ...] = (
     "*Change*\n" + "\n".join(
         f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
     "*Look*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("show", "list", "history", "stages")),
+    "*Your nudges* — a daily direct message about your deals and leads that need you: "
+    + NUDGES_USAGE + ".",
     "*Settings* — `/deal settings` shows the workspace's currency, time zone and stale limit; "
     "admins change them: `/deal settings currency NOK`, `/deal settings timezone Europe/Oslo`, "
     "`/deal settings stale 21`.",

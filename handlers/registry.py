@@ -13,6 +13,7 @@ from handlers.actions import (
     lead_card,
     lead_create,
     lead_modals,
+    nudges,
     pickers,
 )
 from handlers.commands import common, deal, lead, reports
@@ -34,5 +35,6 @@ def register(app: App, deps: Deps) -> None:
     lead_create.register(app, deps)
     capture.register(app, deps)
     pickers.register(app, deps)
+    nudges.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

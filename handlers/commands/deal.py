@@ -13,7 +13,7 @@ from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
 from handlers.blocks.format import escape
-from handlers.commands import deal_edits, settings, stages
+from handlers.commands import deal_edits, nudges, settings, stages
 from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
@@ -124,7 +124,7 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "new": deal_new, "add": deal_new, "move": deal_move, "won": deal_won, "lost": deal_lost,
     "reopen": deal_reopen, "show": deal_show, "list": deal_list, "history": deal_history,
     "help": deal_help, "": deal_help, "stages": stages.deal_stages, **deal_edits.SUBCOMMANDS,
-    "export": deal_export, "settings": settings.deal_settings,
+    "export": deal_export, "settings": settings.deal_settings, "nudges": nudges.deal_nudges,
 }
 
 
