@@ -48,6 +48,8 @@ NUDGES_ON = ("Your nudges are on: a direct message {days} at {at} ({zone}, {whos
              "with a next action due. Nothing needs you, no message.")
 NUDGES_OFF = "Your nudges are off: I will not send you a daily direct message."
 NUDGES_NOW = "Right now {count} {things} you."
+GIVEN_DEAL = "{actor} gave you this deal."
+GIVEN_LEAD = "{actor} gave you this lead."
 NOT_A_NUDGE = "This button is not one I drew. `/deal nudges` shows what needs you now."
 NUDGE_LOGGED = ":memo: Logged a note on {subject}."
 NUDGE_ALL_DONE = "Nothing needs you right now."
@@ -130,6 +132,9 @@ SETTING_USAGE: dict[str, str] = {
     "stale": "`/deal settings stale <days>` (1 to 365) — for example `/deal settings stale 21`",
     "channel": "`/deal settings channel #channel|off` posts every stage change, win and loss "
                "there — for example `/deal settings channel #sales-wins`",
+    "celebrate": "`/deal settings celebrate on|off` — whether a win is celebrated in the "
+                 "activity channel (who won it, its value, the days it took) or told as a "
+                 "plain move — for example `/deal settings celebrate off`",
 }
 SETTINGS_USAGE = "`/deal settings` shows them. Admins:\n" + "\n".join(
     f"• {usage}" for usage in SETTING_USAGE.values())
@@ -149,6 +154,10 @@ STALE_OWN_LIMITS = ("Stages with a limit of their own keep it: {stages} "
                     "(`/deal stages rotting` changes one).")
 STALE_SAME = "Deals already go stale after {days} days; nothing changed."
 ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
+CELEBRATE_ON = ("Wins are celebrated in the activity channel: who won the deal, its value and "
+                "the days from its creation to the win.")
+CELEBRATE_OFF = ("Wins are no longer celebrated: the activity channel tells them as a plain "
+                 "move to the won stage.")
 ACTIVITY_CHANNEL_OFF = "Stage changes, wins and losses are no longer posted in a channel."
 ACTIVITY_CHANNEL_PRIVATE = (" I could not join it by myself: type `/invite @Dealbot` there so "
                             "that I can post.")

@@ -8,12 +8,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from handlers.blocks.format import SLACK_USER_ID
 from handlers.blocks.nudges import nudge_blocks, nudge_text
+from handlers.deps import Deps
 from handlers.digests import POSTED, TRANSIENT, error_code
 from storage.db import Database
 from storage.nudges.items import NudgeItem, nudge_items
@@ -87,6 +90,21 @@ def nudge_zone(db: Database, *, team: str, user: str) -> str:
     with db.transaction() as s:
         zone = nudge_setting(s, team=team, user=user).slack_timezone
         return zone or workspace_settings(s, team=team).timezone
+
+
+def tell_new_owner(client: WebClient, deps: Deps, *, actor: str, owner: str | None,
+                   blocks: list[dict], text: str) -> None:
+    """The person a deal or lead was given to by somebody else gets its card by direct
+    message, after the answer (through the outbox). Giving it to oneself tells nobody, and
+    an owner imported as a name (not a Slack user id) cannot be told."""
+    if owner and owner != actor and SLACK_USER_ID.fullmatch(owner):
+        deps.outbox.send(partial(_tell, client, owner, blocks, text))
+
+
+def _tell(client: WebClient, owner: str, blocks: list[dict], text: str) -> None:
+    outcome = send_direct(client, owner, blocks=blocks, text=text)
+    if outcome != POSTED:
+        log.warning("could not tell %s of what they were given: %s", owner, outcome)
 
 
 def send_direct(client: WebClient, user: str, *, blocks: list[dict], text: str) -> str:

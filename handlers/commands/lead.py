@@ -12,17 +12,18 @@ from slack_sdk import WebClient
 from handlers import grammar, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
-from handlers.blocks.format import escape
+from handlers.blocks.format import escape, user
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
 from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
+from handlers.nudges import tell_new_owner
 from handlers.replies import Respond, answering, ephemeral, in_channel
 from storage import values
 from storage.errors import UsageError
-from storage.kinds import PipelineKind
+from storage.kinds import EventKind, PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.leads.views import LeadChange
@@ -33,9 +34,14 @@ U = messages.LEAD_USAGE
 
 
 def show_lead_change(call: Call, change: LeadChange) -> None:
-    """Posts the changed lead's card in the channel, with a line saying what happened."""
+    """Posts the changed lead's card in the channel, with a line saying what happened; a
+    new lead given to somebody else is sent to them."""
     in_channel(call.respond, lead_card(change.lead, note=describe(change.event)),
                lead_card_text(change.lead))
+    if change.event.kind == EventKind.CREATED:
+        tell_new_owner(call.client, call.deps, actor=call.user, owner=change.lead.owner,
+                       blocks=lead_card(change.lead, note=messages.GIVEN_LEAD.format(
+                           actor=user(call.user))), text=lead_card_text(change.lead))
 
 
 def lead_add(call: Call, rest: str) -> None:
@@ -78,6 +84,9 @@ def lead_convert(call: Call, rest: str) -> None:
             f"{escape(done.lead.stage.name)} and enters {escape(done.lead.conversion_stage.name)} "
             "when it is won.")
     in_channel(call.respond, deal_card(done.deal, note=note), card_text(done.deal))
+    tell_new_owner(call.client, call.deps, actor=call.user, owner=done.deal.owner,
+                   blocks=deal_card(done.deal, note=messages.GIVEN_DEAL.format(
+                       actor=user(call.user))), text=card_text(done.deal))
 
 
 def lead_drop(call: Call, rest: str) -> None:

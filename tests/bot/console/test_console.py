@@ -288,3 +288,20 @@ def test_a_table_wider_than_the_terminal_wraps_the_wrapped_column_and_centers_as
     assert " ".join(re.split(r"\s{2,}", line.strip())[0] for line in lines[2:6]) == name
     assert [line.rstrip()[-10:].strip() for line in lines if "$" in line] == ["$1,200,000", "$5"]
     assert lines[2].index("=") == lines[-1].index("▲12") + 1  # centred in a 3-wide column
+
+
+def test_nudges_shows_what_the_acting_user_would_get_now_as_a_direct_message(db, clock):
+    from datetime import timedelta
+
+    from storage.deals import operations as deals
+
+    bob = LocalUsers.id_of("bob")
+    with db.transaction() as s:
+        deals.create_deal(s, team=LOCAL_TEAM, name="Acme", actor=bob,
+                          now=clock.now - timedelta(days=30))
+    transcript = session(db, clock, ":nudges\n:user bob\n:nudges\n1\n")
+    assert "Nothing needs ann now: the scheduler would send no message." in after(
+        transcript, ":nudges")
+    nudge = transcript.split("> :nudges\n")[2]
+    assert "Direct message to bob:" in nudge and "#1 Acme" in nudge
+    assert "no activity for 30 days" in nudge and "Log activity" in nudge
