@@ -22,7 +22,7 @@ from slack_sdk.webhook import WebhookClient
 from handlers import ids, messages
 from handlers.actions.card_click import field_error
 from handlers.blocks.deal_card import card_text, deal_card
-from handlers.blocks.format import clip, context, day, escape
+from handlers.blocks.format import clip, escape
 from handlers.blocks.lead_card import lead_card, lead_card_text
 from handlers.blocks.nudges import (
     ALL_SHOWN,
@@ -30,6 +30,7 @@ from handlers.blocks.nudges import (
     nudge_blocks,
     nudge_note_modal,
     snoozed_note,
+    with_snooze,
 )
 from handlers.deps import Deps
 from handlers.nudges import current_nudge, nudge_zone
@@ -134,11 +135,7 @@ def on_open(ack: Ack, body: dict, action: dict, respond: Respond, *, deps: Deps)
             else:
                 lead = lead_queries.show_lead(s, team=item.team, number=item.number)
                 blocks, text = lead_card(lead), lead_card_text(lead)
-        if until is not None:
-            zone = nudge_zone(deps.db, team=item.team, user=item.user)
-            blocks.append(context(f":zzz: Left out of the nudges until "
-                                  f"{day(_local(until, zone))}."))
-        ephemeral(respond, blocks, text)
+        ephemeral(respond, with_snooze(blocks, until), text)
 
 
 def on_all(ack: Ack, body: dict, respond: Respond, *, deps: Deps) -> None:

@@ -3,11 +3,20 @@ Log activity and Open; past ten lines, "and N more" with a button that shows the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from handlers import ids
 from handlers.blocks.deal_modals import form_input, modal, text_input
-from handlers.blocks.format import button, clip, context, day, escape, format_money, section
+from handlers.blocks.format import (
+    button,
+    clip,
+    context,
+    day,
+    escape,
+    format_money,
+    moment,
+    section,
+)
 from storage import text_fields
 from storage.kinds import PipelineKind
 from storage.nudges.items import NudgeItem
@@ -91,6 +100,14 @@ def _count(n: int) -> str:
 
 def nothing_blocks(note: str) -> list[dict]:
     return [section(":white_check_mark: Nothing else needs you right now."), context(note)]
+
+
+def with_snooze(blocks: list[dict], until: datetime | None) -> list[dict]:
+    """A card's blocks, with a line saying until when it is left out of the nudges (shown
+    in each viewer's own zone) when it is snoozed."""
+    if until is None:
+        return blocks
+    return [*blocks, context(f":zzz: Left out of the nudges until {moment(until)}.")]
 
 
 def snoozed_note(subject: str, until: date) -> str:

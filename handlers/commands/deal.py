@@ -13,6 +13,7 @@ from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
 from handlers.blocks.format import escape
+from handlers.blocks.nudges import with_snooze
 from handlers.commands import deal_edits, nudges, settings, stages
 from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
@@ -22,7 +23,9 @@ from storage import values
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
+from storage.kinds import PipelineKind
 from storage.lookup import resolve_deal
+from storage.nudges.items import snoozed_until
 from storage.workspaces import workspace_settings
 
 U = messages.DEAL_USAGE
@@ -96,7 +99,8 @@ def deal_show(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=values.as_typed(ref))
         deal = deal_queries.show_deal(s, team=call.team, number=number)
-    ephemeral(call.respond, deal_card(deal), card_text(deal))
+        until = snoozed_until(s, team=call.team, kind=PipelineKind.DEAL, number=number)
+    ephemeral(call.respond, with_snooze(deal_card(deal), until), card_text(deal))
 
 
 def deal_list(call: Call, rest: str) -> None:

@@ -16,6 +16,7 @@ from handlers.blocks.format import escape, user
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
+from handlers.blocks.nudges import with_snooze
 from handlers.commands.common import Call, require
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
@@ -28,6 +29,7 @@ from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.leads.views import LeadChange
 from storage.lookup import resolve_lead, split_reference
+from storage.nudges.items import snoozed_until
 from storage.workspaces import workspace_settings
 
 U = messages.LEAD_USAGE
@@ -117,7 +119,9 @@ def lead_show(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         lead, events = lead_queries.lead_history(s, team=call.team, number=number)
-    ephemeral(call.respond, lead_journey(lead, events), lead_card_text(lead))
+        until = snoozed_until(s, team=call.team, kind=PipelineKind.LEAD, number=number)
+    ephemeral(call.respond, with_snooze(lead_journey(lead, events), until),
+              lead_card_text(lead))
 
 
 def lead_list(call: Call, rest: str) -> None:
