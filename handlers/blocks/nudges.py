@@ -48,7 +48,7 @@ def reasons(item: NudgeItem) -> list[str]:
     if item.idle_days is not None:
         why.append(f"no activity for {item.idle_days} days")
     if item.close_passed is not None:
-        why.append(f"expected to close {day(item.close_passed)}")
+        why.append(f"its expected close ({day(item.close_passed)}) has passed")
     if item.action_due is not None:
         what = escape(clip(item.next_action or "next action", NAME_LIMIT))
         why.append(f"next action due {day(item.action_due)}: {what}")

@@ -88,6 +88,19 @@ def test_two_schedulers_racing_send_one_nudge(db, slack, clients):
     assert sorted(n.user for r in results for n in r) == ["UBOB", "UCAT"]
 
 
+def test_each_line_says_why_the_item_needs_its_owner(db, slack, clients):
+    with db.transaction() as s:
+        deals.create_deal(s, team="T1", name="Late <!channel>", actor="UBOB", now=MONDAY,
+                          value=Decimal(5000), expected_close=MONDAY.date() - timedelta(days=3))
+        deals.set_next_action(s, team="T1", number=1, text="call *Jane*", due=MONDAY.date(),
+                              actor="UBOB", now=MONDAY)
+    run_due_nudges(db, clients, MONDAY + timedelta(hours=8))
+    [dm] = dms(slack)
+    [line] = [b["text"]["text"] for b in blocks_of(dm) if "#1" in b.get("text", {}).get("text", "")]
+    assert line == ("*#1 Late &lt;!channel&gt;* (Prospecting, $5,000) — its expected close "
+                    "(Fri 20 Nov 2026) has passed; next action due Mon 23 Nov 2026: call *Jane*")
+
+
 def test_nothing_to_say_sends_nothing(db, slack, clients):
     stale_deal(db, when=MONDAY - timedelta(days=1))  # fresh
     [done] = run_due_nudges(db, clients, MONDAY + timedelta(hours=8))
