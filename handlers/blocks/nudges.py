@@ -22,7 +22,8 @@ from storage.kinds import PipelineKind
 from storage.nudges.items import NudgeItem
 
 SHOWN = 10  # lines in the daily message
-ALL_SHOWN = 20  # lines when someone asks to see all (two blocks each: under Slack's 50)
+ALL_SHOWN = 20  # lines when someone asks to see all (two blocks each, and at most five
+# more: under Slack's 50 blocks a message)
 NAME_LIMIT = 80
 
 
@@ -72,7 +73,12 @@ def nudge_blocks(items: list[NudgeItem], *, currency: str, shown: int = SHOWN,
     """The message for `items` (at least one), its first `shown` lines with their buttons."""
     blocks = [section(f":wave: *{_count(len(items))} need{'s' if len(items) == 1 else ''} "
                       "you today*")]
-    for item in items[:shown]:
+    kind = None
+    for item in items[:shown]:  # deals, then leads: each group under its name
+        if item.kind != kind:
+            kind = item.kind
+            blocks.append(context("*Your deals*" if kind == PipelineKind.DEAL
+                                  else "*Your leads*"))
         blocks += _line_blocks(item, currency)
     if len(items) > shown:
         more = len(items) - shown

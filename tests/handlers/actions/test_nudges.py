@@ -147,5 +147,7 @@ def test_past_ten_lines_see_all_shows_the_rest(driver, db, slack, clients, clock
     [everything] = click(driver, reply, ids.NUDGE_ALL)
     assert everything.ephemeral and everything.text.count("— no activity for 29 days") == 13
     assert "*Lead #1 Jane* (Awareness) — no activity for 29 days" in everything.text
+    assert everything.text.index("*Your deals*") < everything.text.index("*Your leads*")
+    assert len(everything.blocks) <= 50
     [lead_card] = click(driver, everything, "nudge.open~l1")
     assert "Jane" in lead_card.text
