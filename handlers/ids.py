@@ -87,3 +87,8 @@ NUDGE_ALL = "nudge.all"
 NUDGE_ITEM = "nudge.item"  # + "~d12": the line's actions block
 NUDGE_NOTE_MODAL = "nudge.note.modal"
 NUDGE_NOTE_BLOCK = "nudge.note.block"
+
+# Undo: the button on the confirmation of a change (value `<change id>:<deal|lead>:<number>`,
+# the change and the record whose card it is on).
+UNDO_ACTIONS = "change.undo.actions"
+UNDO = "change.undo"

@@ -15,6 +15,7 @@ from handlers.actions import (
     lead_modals,
     nudges,
     pickers,
+    undo,
 )
 from handlers.commands import common, deal, lead, reports
 from handlers.deps import Deps
@@ -36,5 +37,6 @@ def register(app: App, deps: Deps) -> None:
     capture.register(app, deps)
     pickers.register(app, deps)
     nudges.register(app, deps)
+    undo.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

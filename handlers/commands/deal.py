@@ -15,7 +15,7 @@ from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_bl
 from handlers.blocks.format import escape
 from handlers.blocks.nudges import with_snooze
 from handlers.commands import deal_edits, nudges, settings, stages
-from handlers.commands.common import Call, require, show_change
+from handlers.commands.common import Call, require, show_change, undo_latest_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral
@@ -129,6 +129,7 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "reopen": deal_reopen, "show": deal_show, "list": deal_list, "history": deal_history,
     "help": deal_help, "": deal_help, "stages": stages.deal_stages, **deal_edits.SUBCOMMANDS,
     "export": deal_export, "settings": settings.deal_settings, "nudges": nudges.deal_nudges,
+    "undo": partial(undo_latest_change, kind=PipelineKind.DEAL),
 }
 
 
