@@ -151,3 +151,20 @@ def test_past_ten_lines_see_all_shows_the_rest(driver, db, slack, clients, clock
     assert len(everything.blocks) <= 50
     [lead_card] = click(driver, everything, "nudge.open~l1")
     assert "Jane" in lead_card.text
+
+
+def test_log_activity_on_a_lead_notes_it_and_it_leaves_the_nudge(driver, db, slack, clients,
+                                                                 clock):
+    with db.transaction() as s:
+        leads.add_lead(s, team="T1", name="Jane", actor="UANN", owner=BOB,
+                       now=clock.now - timedelta(days=30))
+    reply = nudged(db, slack, clients, clock)
+    assert click(driver, reply, "nudge.log~l1") == []
+    view = driver.opened_view()
+    assert "What happened with *lead #1 Jane*?" in json.dumps(view)
+    assert driver.submit(view, {ids.NUDGE_NOTE_BLOCK: {ids.NUDGE_NOTE_BLOCK: {
+        "type": "plain_text_input", "value": "asked for a demo"}}}, user=BOB) == {}
+    last = Reply(slack.responses()[-1].body)
+    assert ":memo: Logged a note on *lead #1 Jane*." in last.text
+    assert "Nothing else needs you right now" in last.text
+    assert "asked for a demo" in driver.one("history #1", command="/lead").text
