@@ -13,6 +13,7 @@ from handlers.actions import (
     lead_card,
     lead_create,
     lead_modals,
+    list_pages,
     nudges,
     pickers,
     undo,
@@ -36,6 +37,7 @@ def register(app: App, deps: Deps) -> None:
     lead_create.register(app, deps)
     capture.register(app, deps)
     pickers.register(app, deps)
+    list_pages.register(app, deps)
     nudges.register(app, deps)
     undo.register(app, deps)
     home.register(app, deps)

@@ -260,6 +260,9 @@ class Deal(Base):
 
 
 LOST_REASON = "lost_reason"  # the `field` of the stage event that lost a deal with a reason
+# the `field` of a lead's stage event an import wrote because the lead follows its deal into
+# Conversion and back (storage/imports/follow.py): the next import rewrites those
+FOLLOWS_DEAL = "follows_deal"
 
 
 class DealEvent(Base):
