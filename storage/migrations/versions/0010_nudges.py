@@ -3,8 +3,8 @@
 Each person's daily nudge setting, the ledger that sends it at most once a day, snoozed
 deals and leads, and the workspace's switch for win celebrations.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-28 09:10:00.000000
 """
 from alembic import op
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from storage.models import UTCDateTime
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
