@@ -256,6 +256,9 @@ class Deal(Base):
 
 
 LOST_REASON = "lost_reason"  # the `field` of the stage event that lost a deal with a reason
+# the `field` of a lead's stage event an import wrote because the lead follows its deal into
+# Conversion and back (storage/imports/follow.py): the next import rewrites those
+FOLLOWS_DEAL = "follows_deal"
 
 
 class DealEvent(Base):
@@ -424,6 +427,17 @@ class DigestLedger(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class EnterpriseTeam(Base):
+    """The Enterprise Grid organisation a workspace belongs to, as its requests say: the
+    bot token of a Grid workspace is found by enterprise and team (bot.oauth)."""
+
+    __tablename__ = "enterprise_teams"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ProcessedDelivery(Base):

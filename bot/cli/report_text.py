@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from handlers.messages import NO_SPEND_RECORDED
 from storage.reports.forecast import Figures, Forecast
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
@@ -69,8 +70,11 @@ def funnel_text(r: FunnelReport) -> str:
               for s in r.sources]
     lines += [f"Deals: {r.deals.won} won ({_money(r.deals.won_value, c)}), {r.deals.lost} lost, "
               f"win rate {_rate(r.deals.win_rate)}",
-              f"Spend {_money(r.spend, c)}, CAC {_money(r.cac, c)}"]
-    lines += [f"  CAC {source}: {_money(value, c)}" for source, value in r.cac_by_source.items()]
+              f"Spend {_money(r.spend, c)}, CAC {_money(r.cac, c)}" if r.spend_recorded
+              else f"Spend -, CAC - ({NO_SPEND_RECORDED})"]
+    lines += [f"  CAC {source}: {_money(value, c)}"
+              + ("" if source in r.spend_by_source else f" ({NO_SPEND_RECORDED})")
+              for source, value in r.cac_by_source.items()]
     lines.append(f"Median days lead -> deal: {_number(r.median_days_lead_to_deal)}, "
                  f"deal -> won: {_number(r.median_days_deal_to_won)}")
     return "\n".join(lines)

@@ -87,8 +87,10 @@ def test_report_funnel_for_a_week_in_a_zone(team, capsys):
                     "--tz", "Europe/Oslo")
     assert (data["week"], data["timezone"], data["start"]) == (
         "2026-W47", "Europe/Oslo", "2026-11-15T23:00:00Z")
+    assert data["cac"] is None and data["cac_by_source"] == {}  # no spend recorded
     assert main(["report", "funnel"]) == 0
-    assert "Awareness" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Awareness" in out and "Spend -, CAC - (no spend recorded)" in out
 
 
 def test_report_funnel_and_pipeline_write_pictures_of_a_past_week_and_day(team, tmp_path,
