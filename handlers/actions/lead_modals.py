@@ -26,7 +26,7 @@ from handlers.actions.lead_create import read_lead_form
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.format import user
 from handlers.blocks.history import describe
-from handlers.blocks.lead_card import converted_note
+from handlers.blocks.lead_card import converted_note, lead_card, lead_card_text
 from handlers.blocks.lead_modals import (
     convert_modal,
     drop_modal,
@@ -34,6 +34,7 @@ from handlers.blocks.lead_modals import (
     lead_note_modal,
 )
 from handlers.deps import Deps
+from handlers.nudges import tell_new_owner
 from handlers.replies import Respond, answering_errors, in_channel
 from storage import values
 from storage.errors import DealbotError, StaleVersion
@@ -68,7 +69,8 @@ def on_open(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCli
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
+def on_convert_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
+                      deps: Deps) -> None:
     click, state, respond = _submission(body, view)
     raw_value = state[ids.LEAD_CONVERT_VALUE_BLOCK][ids.LEAD_CONVERT_VALUE].get("value")
     stage = state[ids.LEAD_CONVERT_STAGE_BLOCK][ids.LEAD_CONVERT_STAGE]["selected_option"]
@@ -87,17 +89,19 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         ack(response_action="errors", errors={ids.LEAD_CONVERT_VALUE_BLOCK: field_error(error)})
         return
     ack()
-    if respond is None:
-        return
-    if json.loads(view.get("private_metadata") or "{}").get("from") == "command":
+    if respond is not None and json.loads(view.get("private_metadata") or "{}").get(
+            "from") == "command":
         in_channel(respond, deal_card(done.deal, note=converted_note(done, click.user),
                                       undo=done.event.change_id),
                    card_text(done.deal))
-        return
-    replace_card(respond, done.lead, describe(done.event))
-    in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}",
-                                  undo=done.event.change_id),
-               card_text(done.deal))
+    elif respond is not None:
+        replace_card(respond, done.lead, describe(done.event))
+        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}",
+                                      undo=done.event.change_id),
+                   card_text(done.deal))
+    tell_new_owner(client, deps, actor=click.user, owner=done.deal.owner, blocks=deal_card(
+        done.deal, note=messages.GIVEN_DEAL.format(actor=user(click.user))),
+        text=card_text(done.deal))
 
 
 def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
@@ -154,6 +158,7 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
         next_action_due=date.fromisoformat(due) if due else None)
     try:
         with deps.db.transaction() as s:
+            owner = lead_queries.show_lead(s, team=click.team, number=click.number).owner
             lead = leads.edit_lead(s, team=click.team, number=click.number, actor=click.user,
                                    now=deps.clock(), fields=fields,
                                    expected_version=click.version)
@@ -169,6 +174,10 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
     ack()
     if respond is not None:
         replace_card(respond, lead, f"{user(click.user)} edited this", undo=change_id)
+    if lead.owner != owner:
+        tell_new_owner(client, deps, actor=click.user, owner=lead.owner, blocks=lead_card(
+            lead, note=messages.GIVEN_LEAD.format(actor=user(click.user))),
+            text=lead_card_text(lead))
 
 
 def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:
