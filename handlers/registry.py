@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import deadline, deliveries, home, replies
+from handlers import deadline, deliveries, home, leaving, replies
 from handlers.actions import (
     capture,
     deal_card,
@@ -25,6 +25,7 @@ def register(app: App, deps: Deps) -> None:
     replies.register(app)
     deadline.register(app, deps)  # before any other middleware does work
     deliveries.register(app, deps)
+    leaving.register(app, deps)
     common.register(app)
     deal.register(app, deps)
     lead.register(app, deps)
