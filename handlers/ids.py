@@ -85,6 +85,17 @@ LEAD_FORM_OWNER = "lead.form.owner"
 LEAD_FORM_CONTACT = "lead.form.contact"
 LEAD_FORM_TAGS = "lead.form.tags"
 
+# Nudges: the daily direct message. Each line's elements carry `~d<number>` or `~l<number>`
+# (a deal or a lead) so that every action_id of the message is its own; values say
+# `deal:<number>` or `lead:<number>` (the snooze's options add `:<days>`).
+NUDGE_SNOOZE = "nudge.snooze"
+NUDGE_LOG = "nudge.log"
+NUDGE_OPEN = "nudge.open"
+NUDGE_ALL = "nudge.all"
+NUDGE_ITEM = "nudge.item"  # + "~d12": the line's actions block
+NUDGE_NOTE_MODAL = "nudge.note.modal"
+NUDGE_NOTE_BLOCK = "nudge.note.block"
+
 # Undo: the button on the confirmation of a change (value `<change id>:<deal|lead>:<number>`,
 # the change and the record whose card it is on).
 UNDO_ACTIONS = "change.undo.actions"

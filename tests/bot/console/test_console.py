@@ -311,3 +311,20 @@ def test_undo_is_a_numbered_button_under_the_change_and_takes_it_back(db, clock)
     clicked = after(undone, number)
     assert "updated message" in clicked and "undid a change to deal #2 Globex" in clicked
     assert "Prospecting" in clicked
+
+
+def test_nudges_shows_what_the_acting_user_would_get_now_as_a_direct_message(db, clock):
+    from datetime import timedelta
+
+    from storage.deals import operations as deals
+
+    bob = LocalUsers.id_of("bob")
+    with db.transaction() as s:
+        deals.create_deal(s, team=LOCAL_TEAM, name="Acme", actor=bob,
+                          now=clock.now - timedelta(days=30))
+    transcript = session(db, clock, ":nudges\n:user bob\n:nudges\n1\n")
+    assert "Nothing needs ann now: the scheduler would send no message." in after(
+        transcript, ":nudges")
+    nudge = transcript.split("> :nudges\n")[2]
+    assert "Direct message to bob:" in nudge and "#1 Acme" in nudge
+    assert "no activity for 30 days" in nudge and "Log activity" in nudge
