@@ -4,16 +4,16 @@ A note logged with the Add to lead message shortcut keeps the message's link and
 its event (`lead_events.source_url`, `source_author`), as Add to deal does on deal_events
 (0007); every other event leaves them NULL.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-28 10:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
