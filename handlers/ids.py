@@ -68,13 +68,16 @@ LIST_PREVIOUS = "list.previous"
 LIST_NEXT = "list.next"
 
 # Shortcuts (the manifest's features.shortcuts), and what they open.
-SHORTCUT_ADD_TO_DEAL = "add_to_deal"  # a message shortcut
+SHORTCUT_ADD_TO_DEAL = "add_to_deal"  # message shortcuts
+SHORTCUT_ADD_TO_LEAD = "add_to_lead"
 SHORTCUT_NEW_DEAL = "new_deal"  # global shortcuts
 SHORTCUT_NEW_LEAD = "new_lead"
 CAPTURE_MODAL = "deal.capture.modal"
 CAPTURE_NOTE_BLOCK = "deal.capture.note"
-# The type-ahead deal picker (an external_select; its options come from `app.options`).
+LEAD_CAPTURE_MODAL = "lead.capture.modal"
+# The type-ahead deal and lead pickers (external_selects; options from `app.options`).
 PICK_DEAL = "deal.pick"
+PICK_LEAD = "lead.pick"
 
 LEAD_CREATE_MODAL = "lead.create.modal"
 LEAD_FORM_NAME = "lead.form.name"

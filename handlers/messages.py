@@ -200,16 +200,21 @@ ACTIVITY_CHANNEL_OFF = "Stage changes, wins and losses are no longer posted in a
 ACTIVITY_CHANNEL_PRIVATE = (" I could not join it by myself: type `/invite @Dealbot` there so "
                             "that I can post.")
 
-# The Add to deal message shortcut.
-CAPTURE_INTRO = ("Log this message as a note on a deal: pick the deal (type a part of its name "
-                 "or its number), and edit the note if you like. Saving it sets the deal's last "
-                 "contact to now and keeps a link to the message.")
+# The Add to deal and Add to lead message shortcuts.
+CAPTURE_INTRO = {
+    "deal": ("Log this message as a note on a deal: pick the deal (type a part of its name "
+             "or its number), and edit the note if you like. Saving it sets the deal's last "
+             "contact to now and keeps a link to the message."),
+    "lead": ("Log this message as a note on a lead: pick the lead (type a part of its name "
+             "or its number), and edit the note if you like. Saving it keeps a link to the "
+             "message."),
+}
 CAPTURE_NO_TEXT = ("This message has no text I can copy (a file, or a message from another "
                    "app): write the note yourself.")
 CAPTURE_SHORTENED = ("The message has {length:,} characters; the note holds the first "
                      "{limit:,}.")
-CAPTURE_PICK = "Pick the deal to log this message on."
-CAPTURE_SAVED = "Logged on deal #{number}. Only you see this."
+CAPTURE_PICK = "Pick the {kind} to log this message on."
+CAPTURE_SAVED = "Logged on {kind} #{number}. Only you see this."
 # why chat.getPermalink gave no link: the note is saved without one
 NO_LINK = {
     "channel_not_found": "I am not in that conversation, so I cannot link to the message.",

@@ -373,6 +373,9 @@ class LeadEvent(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))  # as on deal_events
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[str | None] = mapped_column(String(32))
+    # as on deal_events: a note logged from a Slack message (the Add to lead shortcut)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_author: Mapped[str | None] = mapped_column(String(32))
 
 
 class Spend(Base):

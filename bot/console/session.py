@@ -23,7 +23,8 @@ A number clicks the button or menu option drawn with it: [3]. Console commands:
   :nudges           the nudge you (the acting user) would get now, by direct message
   :messages         the recent messages; :replay N draws message N again
   :say TEXT         write TEXT in #sales as yourself (a message, not a command)
-  :shortcut add-to-deal N   the Add to deal shortcut on message N (from :messages)
+  :shortcut add-to-deal N   the Add to deal shortcut on message N (from :messages);
+                            :shortcut add-to-lead N likewise, on a lead
   :shortcut new-deal, :shortcut new-lead   the shortcuts menu's New deal, New lead
   :help             this help          :quit   leave (or Ctrl-D)
 In a modal, answer each field; Enter keeps the [default]; :cancel closes it. A menu

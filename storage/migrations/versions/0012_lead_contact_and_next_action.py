@@ -3,8 +3,8 @@
 Leads keep what deals keep for acting on them: the last contact logged (`/lead note`) and
 the next action with its due date (`/lead next`). Existing leads have neither.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-28 09:00:00.000000
 """
 from alembic import op
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 import storage.models
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
