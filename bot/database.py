@@ -21,9 +21,12 @@ def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True,
     the spot; anything else out of date stops with the command that fixes it. New workspaces
     start with the configured currency and time zone. `bounded` (the web and scheduler
     processes): no wait on PostgreSQL outlasts DATABASE_TIMEOUT (storage.db.Database)."""
+    from bot.metrics import watch_database
+
     timeout = settings.database_timeout if bounded else None
     db = with_workspace_defaults(Database(settings.database_url, timeout=timeout),
                                  settings.workspace_defaults)
+    watch_database(db)  # database errors are counted for GET /metrics
     if not db.ping():
         raise SchemaError(f"The database at {_safe_url(settings)} does not answer. Check "
                           "DATABASE_URL and that the server is running.")

@@ -14,7 +14,7 @@ COMMANDS = (
     ("/lead", "Log leads and move them through the funnel",
      "add Jane Roe (Globex) source:webinar | help"),
     ("/pipeline", "The pipeline summary, and its daily digest",
-     "[subscribe | unsubscribe | subscriptions | help]"),
+     "[forecast | target | subscribe | unsubscribe | subscriptions | help]"),
     ("/funnel", "The funnel conversion report, and its weekly digest",
      "[this week | last week | subscribe | spend | help]"),
 )
@@ -23,10 +23,12 @@ COMMANDS = (
 # "More actions" menu, the global ones in the shortcuts menu and in search
 SHORTCUTS = (
     ("Add to deal", "message", ids.SHORTCUT_ADD_TO_DEAL, "Log this message as a note on a deal"),
+    ("Add to lead", "message", ids.SHORTCUT_ADD_TO_LEAD, "Log this message as a note on a lead"),
     ("New deal", "global", ids.SHORTCUT_NEW_DEAL, "Create a deal in the pipeline"),
     ("New lead", "global", ids.SHORTCUT_NEW_LEAD, "Add a lead to the funnel"),
 )
 
+BOT_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 # channels:history and groups:history: a scheduler taking over a dead one's digest reads the
 # channel back for the digest's message metadata before posting (bot.digests)
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
@@ -77,7 +79,8 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
             "scopes": {"bot": list(BOT_SCOPES)},
         },
         "settings": {
-            "event_subscriptions": {"request_url": events, "bot_events": ["app_home_opened"]},
+            # app_uninstalled and tokens_revoked need no scope: a workspace that leaves
+            "event_subscriptions": {"request_url": events, "bot_events": list(BOT_EVENTS)},
             # type-ahead menus (external_select) load their options from the same URL
             "interactivity": {"is_enabled": True, "request_url": events,
                               "message_menu_options_url": events},

@@ -1,4 +1,5 @@
-"""The digest scheduler: one APScheduler job, every minute, that posts what is due.
+"""The digest scheduler: one APScheduler job, every minute, that posts what is due: the
+digests, then each person's nudge (bot.nudges).
 
 The job store is in memory and private to the process: what must not happen twice is
 guarded by the digest ledger in the database, so any number of scheduler processes (and
@@ -14,13 +15,13 @@ from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
 from bot.app import utc_now, web_client
 from bot.config import Settings
 from bot.digests import run_due_digests
+from bot.nudges import run_due_nudges
 from handlers.deps import Clock
 from storage.db import Database
 
@@ -33,11 +34,14 @@ MISFIRE_GRACE_SECONDS = 50
 
 
 def digest_tick(*, db: Database, settings: Settings, clock: Clock) -> None:
-    """The job: posts every digest due now. Module-level, so APScheduler can name it; its
-    dependencies come as the job's kwargs."""
-    sent = run_due_digests(db, client_factory(settings, db), clock())
-    for item in sent:
+    """The job: posts every digest and sends every nudge due now. Module-level, so
+    APScheduler can name it; its dependencies come as the job's kwargs."""
+    now, clients = clock(), client_factory(settings, db)
+    for item in run_due_digests(db, clients, now):
         log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
+    for nudged in run_due_nudges(db, clients, now):
+        log.info("nudge for %s in %s, %s: %s", nudged.user, nudged.team, nudged.period,
+                 nudged.outcome)
 
 
 def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClient]:
@@ -52,11 +56,11 @@ def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClien
     return make
 
 
-def build_scheduler(settings: Settings, db: Database, *, blocking: bool = False,
+def build_scheduler(settings: Settings, db: Database, *,
                     clock: Clock = utc_now) -> BaseScheduler:
-    """A scheduler (not started) with the one digest job, every minute at second 0 UTC."""
-    kind = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = kind(timezone=UTC)
+    """A scheduler (not started) with the one digest job, every minute at second 0 UTC, in
+    a thread of its own (bot.lifecycle stops it after the run under way)."""
+    scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=UTC),
                       kwargs={"db": db, "settings": settings, "clock": clock},
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import deadline, deliveries, home, replies
+from handlers import deadline, deliveries, home, leaving, replies
 from handlers.actions import (
     capture,
     deal_card,
@@ -14,6 +14,7 @@ from handlers.actions import (
     lead_create,
     lead_modals,
     list_pages,
+    nudges,
     pickers,
     undo,
 )
@@ -25,6 +26,7 @@ def register(app: App, deps: Deps) -> None:
     replies.register(app)
     deadline.register(app, deps)  # before any other middleware does work
     deliveries.register(app, deps)
+    leaving.register(app, deps)
     common.register(app)
     deal.register(app, deps)
     lead.register(app, deps)
@@ -37,6 +39,7 @@ def register(app: App, deps: Deps) -> None:
     capture.register(app, deps)
     pickers.register(app, deps)
     list_pages.register(app, deps)
+    nudges.register(app, deps)
     undo.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

@@ -21,13 +21,14 @@ from handlers.blocks.funnel_report import funnel_blocks, funnel_text
 from handlers.blocks.reports import pipeline_blocks, pipeline_text
 from handlers.charts.funnel import FunnelChart
 from handlers.charts.share import share_chart
-from handlers.commands import spend, subscribe
+from handlers.commands import forecast, spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, answering_errors, ephemeral, in_channel
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.kinds import DigestKind
+from storage.reports.forecast import target_lines
 from storage.reports.funnel import FunnelReport, funnel_report
 from storage.reports.funnel_trend import conversion_trend
 from storage.reports.pipeline import pipeline_summary
@@ -41,23 +42,31 @@ Rendered = tuple[list[dict], str]
 def pipeline_now(call: Call, *, share: bool) -> Rendered:
     with call.deps.db.transaction() as s:
         report = pipeline_summary(s, team=call.team, now=call.now)
-    return pipeline_blocks(report, share=share), pipeline_text(report)
+        targets = target_lines(s, team=call.team, now=call.now)
+    return pipeline_blocks(report, share=share, targets=targets), pipeline_text(report, targets)
 
 
 def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
-    """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
-    report, _ = _funnel_week(call, words, zone, messages.FUNNEL_USAGE, chart=False)
+    """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47;
+    a `#tag` among the words counts only the leads with that tag in its sources."""
+    words, tags = grammar.extract_tags(words)
+    if len(tags) > 1:
+        raise UsageError("The sources can be read for one tag at a time.",
+                         usage=messages.FUNNEL_USAGE)
+    report, _ = _funnel_week(call, words, zone, messages.FUNNEL_USAGE, chart=False,
+                             sources_tag=tags[0] if tags else None)
     return funnel_blocks(report, share=share), funnel_text(report)
 
 
-def _funnel_week(call: Call, words: str, zone: str | None, usage: str, *,
-                 chart: bool) -> tuple[FunnelReport, FunnelChart | None]:
+def _funnel_week(call: Call, words: str, zone: str | None, usage: str, *, chart: bool,
+                 sources_tag: str | None = None) -> tuple[FunnelReport, FunnelChart | None]:
     """The week's report and, when asked, its chart, from one transaction."""
     with call.deps.db.transaction() as s:
         zone = zone or workspace_settings(s, team=call.team).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
                                week=grammar.report_week(words, week_containing(call.now, zone),
-                                                         usage))
+                                                         usage),
+                               sources_tag=sources_tag)
         return report, FunnelChart(report, conversion_trend(s, report)) if chart else None
 
 
@@ -92,6 +101,9 @@ PIPELINE_SUBCOMMANDS: dict[str, Subcommand] = {
     "subscribe": _for(DigestKind.PIPELINE, subscribe.subscribe),
     "unsubscribe": _for(DigestKind.PIPELINE, subscribe.unsubscribe),
     "subscriptions": subscribe.list_all,
+    "forecast": forecast.pipeline_forecast,
+    "target": forecast.pipeline_target,
+    "targets": forecast.pipeline_target,
 }
 # /funnel's subcommands; any other text names a week. Features add theirs here: `spend`
 # belongs to the lead funnel (handlers/commands/spend.py).

@@ -155,10 +155,12 @@ def test_the_manifest_command_prints_the_manifest_for_a_url(tmp_path):
     assert interactivity["request_url"] == "https://deals.example.org/slack/events"
     # the type-ahead pickers load their options from the same URL
     assert interactivity["message_menu_options_url"] == interactivity["request_url"]
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened", "app_uninstalled", "tokens_revoked"]
     shortcuts = {s["callback_id"]: (s["type"], s["name"])
                  for s in manifest["features"]["shortcuts"]}
     assert shortcuts == {"add_to_deal": ("message", "Add to deal"),
+                         "add_to_lead": ("message", "Add to lead"),
                          "new_deal": ("global", "New deal"), "new_lead": ("global", "New lead")}
 
 
@@ -195,4 +197,4 @@ def test_metrics_count_refused_requests(server, slack):
     assert forged.post(server.base + "/slack/events")[0] == 401
     with urllib.request.urlopen(server.base + "/metrics", timeout=5) as response:
         metrics = response.read().decode()
-    assert "dealbot_requests_refused_unsigned_total 1" in metrics.splitlines()
+    assert 'dealbot_turned_away_total{reason="requests_refused_unsigned"} 1.0' in metrics
