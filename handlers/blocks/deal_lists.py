@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.blocks.format import (
     clip,
     context,
+    counted,
     day,
     divider,
     escape,
@@ -52,7 +53,7 @@ def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:
 def stages_blocks(stages: list[StageView], *, note: str | None = None) -> list[dict]:
     lines = []
     for stage in stages:
-        rot = f", stale after {stage.rotting_days} days" if stage.rotting_days else ""
+        rot = f", stale after {counted(stage.rotting_days, 'day')}" if stage.rotting_days else ""
         label = {StageKind.WON: " (closes as won)",
                  StageKind.LOST: " (closes as lost)"}.get(stage.kind, "")
         lines.append(f"{stage.position + 1}. *{escape(stage.name)}* — "

@@ -12,7 +12,7 @@ from handlers import grammar, messages
 from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
-from handlers.blocks.format import escape
+from handlers.blocks.format import counted, escape
 from handlers.commands import deal_edits, settings, stages
 from handlers.commands.common import Call, require, show_change
 from handlers.commands.export import deal_export
@@ -104,7 +104,7 @@ def deal_list(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         found = deal_queries.list_deals(s, team=call.team, stage=filters.stage,
                                         owner=filters.owner, tag=filters.tag)
-    ephemeral(call.respond, deal_list_blocks(found), f"{found.total} deals")
+    ephemeral(call.respond, deal_list_blocks(found), counted(found.total, "deal"))
 
 
 def deal_history(call: Call, rest: str) -> None:

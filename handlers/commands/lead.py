@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from handlers import grammar, messages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
-from handlers.blocks.format import escape
+from handlers.blocks.format import counted, escape
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
@@ -118,7 +118,7 @@ def lead_list(call: Call, rest: str) -> None:
         found = lead_queries.list_leads(s, team=call.team, stage=filters.stage,
                                         source=grammar.optional_text(options.get("source")),
                                         owner=filters.owner, tag=filters.tag)
-    ephemeral(call.respond, lead_list_blocks(found), f"{found.total} leads")
+    ephemeral(call.respond, lead_list_blocks(found), counted(found.total, "lead"))
 
 
 def lead_history(call: Call, rest: str) -> None:
