@@ -3,13 +3,14 @@ stage changes, wins and losses, and a fresh Home tab for the person who made it,
 keep one.
 
 Both run after the transaction committed, from what it read (`Followups`), and neither can
-undo or fail the change: Slack errors are logged. The Home tab is refreshed in the
-background, after the answer.
+undo or fail the change: Slack errors are logged. Both happen in the background, after the
+answer: the line through the outbox (in order), the Home tab through its refresh.
 """
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -28,7 +29,8 @@ log = logging.getLogger(__name__)
 def after_change(client: WebClient, deps: Deps, team: str, actor: str, deal: DealView,
                  event: EventView | None, followups: Followups) -> None:
     if followups.activity_channel and event is not None and event.kind == EventKind.STAGE:
-        post_activity(client, followups.activity_channel, deal, event)
+        deps.outbox.send(partial(post_activity, client, followups.activity_channel, deal,
+                                 event))
     if followups.home_tab:
         refresh_home(client, deps, team, actor)
 

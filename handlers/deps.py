@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.home_refresh import HomeRefresh
+from handlers.outbox import Outbox
 from handlers.slow_work import SlowWork
 from storage.db import Database
 
@@ -20,7 +21,8 @@ class Deps:
 
     `slow_work` runs reports and exports away from the acks; `request_clock` is the real time
     in seconds, which Slack's request timestamps are compared with (tests move it);
-    `home_refresh` publishes Home tabs in the background, after the answers."""
+    `home_refresh` publishes Home tabs in the background, after the answers; `outbox` posts
+    the activity channel's lines, in order, after the answers too."""
 
     db: Database
     clock: Clock
@@ -28,3 +30,4 @@ class Deps:
     slow_work: SlowWork = field(default_factory=SlowWork)
     request_clock: Callable[[], float] = time.time
     home_refresh: HomeRefresh = field(default_factory=HomeRefresh)
+    outbox: Outbox = field(default_factory=Outbox)

@@ -154,12 +154,13 @@ def request_clock():
 def _driver(db: Database, slack, clock, settings, request_clock, name: str = "r"):
     from bot.app import create_app
     from handlers.home_refresh import HomeRefresh
+    from handlers.outbox import Outbox
     from handlers.slow_work import SlowWork
     from tests.driver import Driver
 
     slow_work, home_refresh = SlowWork(), HomeRefresh(background=False)
     app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock,
-                     home_refresh=home_refresh)
+                     home_refresh=home_refresh, outbox=Outbox(background=False))
     yield Driver(app, slack, slow_work, home_refresh, name=name)
     slow_work.shutdown()
 

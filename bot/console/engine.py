@@ -47,6 +47,7 @@ from bot.slack_standin.identity import APP_ID, BOT_ID, BOT_USER_ID, LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
 from handlers.home_refresh import HomeRefresh
+from handlers.outbox import Outbox
 from handlers.slow_work import SlowWork
 from storage.db import Database
 from storage.kinds import DigestKind
@@ -118,11 +119,12 @@ class Engine:
             slack_bot_token="xoxb-console", slack_client_id=None, slack_client_secret=None)
         client = WebClient(token="xoxb-console", base_url=self.slack.api_url)
         self.slow_work = SlowWork()
-        # Home tabs are refreshed after each thing the user does, not by background threads,
-        # so that they are drawn in order with the rest
+        # Home tabs are refreshed, and activity lines posted, after each thing the user does,
+        # not by background threads, so that they are drawn in order with the rest
         self.home_refresh = HomeRefresh(background=False)
         self.app: App = create_app(settings, self.db, clock=self.clock, client=client,
-                                   slow_work=self.slow_work, home_refresh=self.home_refresh)
+                                   slow_work=self.slow_work, home_refresh=self.home_refresh,
+                                   outbox=Outbox(background=False))
         return self
 
     def __exit__(self, *exc: object) -> None:
