@@ -76,3 +76,8 @@ LEAD_FORM_STAGE = "lead.form.stage"
 LEAD_FORM_OWNER = "lead.form.owner"
 LEAD_FORM_CONTACT = "lead.form.contact"
 LEAD_FORM_TAGS = "lead.form.tags"
+
+# Undo: the button on the confirmation of a change (value `<change id>:<deal|lead>:<number>`,
+# the change and the record whose card it is on).
+UNDO_ACTIONS = "change.undo.actions"
+UNDO = "change.undo"

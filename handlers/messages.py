@@ -35,6 +35,8 @@ DEAL_USAGE: dict[str, str] = {
     "next": "`/deal next <deal> <text> [due:<date>]` — for example "
             "`/deal next Acme send the proposal due:friday`",
     "history": "`/deal history <deal>` — for example `/deal history #12`",
+    "undo": "`/deal undo` — takes back your latest change to a deal (within 15 minutes, when "
+            "nobody changed it since); the *Undo* button under a change does the same",
     "stages": "`/deal stages` shows the stages. Admins: `/deal stages rename <stage> <new name>`, "
               "`/deal stages add <name> [after:<stage>] [<percent>]`, "
               "`/deal stages move <stage> after:<stage>|first`, "
@@ -49,6 +51,7 @@ DEAL_HELP_LINES: tuple[str, ...] = (
     "*Change*\n" + "\n".join(
         f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
     "*Look*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("show", "list", "history", "stages")),
+    "*Take back*\n• " + DEAL_USAGE["undo"],
     "*Settings* — `/deal settings` shows the workspace's currency, time zone and stale limit; "
     "admins change them: `/deal settings currency NOK`, `/deal settings timezone Europe/Oslo`, "
     "`/deal settings stale 21`.",
@@ -78,6 +81,8 @@ LEAD_USAGE: dict[str, str] = {
             "`/lead list interest mine source:webinar`",
     "note": "`/lead note <lead> <text>` — for example `/lead note Jane asked for a demo`",
     "history": "`/lead history <lead>` — for example `/lead history #3`",
+    "undo": "`/lead undo` — takes back your latest change to a lead (within 15 minutes, when "
+            "nobody changed it since); undoing a conversion removes its deal",
 }
 
 LEAD_HELP_LINES: tuple[str, ...] = (
@@ -88,6 +93,7 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "*Into the pipeline*\n• " + LEAD_USAGE["convert"] + "\nConverting creates a deal and puts "
     "the lead in Engagement; the lead enters Conversion when that deal is won.",
     "*Look*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("show", "list", "history")),
+    "*Take back*\n• " + LEAD_USAGE["undo"],
     "Marketing spend (admins): `/funnel spend <amount> [source:<source>] [week:<date>]`.",
 )
 
@@ -106,6 +112,7 @@ STALE_DEAL_CLICK = ("This card was out of date, so nothing was changed: {what}. 
                     "shows deal #{id} as it is.")
 FOREIGN_CARD = "This card belongs to another workspace, so nothing was changed."
 NOT_A_DEAL_CARD = "This button is not one I drew. Show the deal again with `/deal show`."
+NOT_AN_UNDO_BUTTON = "This Undo button is not one I drew, so nothing was undone."
 NOT_A_LEAD_CARD = "This button is not one I drew. Show the lead again with `/lead show`."
 STALE_FORM = ("This deal changed while the form was open, so nothing was saved. Cancel, "
               "and look at the card again.")
@@ -234,3 +241,4 @@ def error_text(error: DealbotError) -> str:
         case NoSubscription(kind=kind):
             return f"{error.message} `/{kind} subscriptions` lists them."
     return error.message
+NO_SPEND_RECORDED = "no spend recorded"  # for a week's CAC, overall or by source

@@ -14,6 +14,7 @@ from handlers.actions import (
     lead_create,
     lead_modals,
     pickers,
+    undo,
 )
 from handlers.commands import common, deal, lead, reports
 from handlers.deps import Deps
@@ -34,5 +35,6 @@ def register(app: App, deps: Deps) -> None:
     lead_create.register(app, deps)
     capture.register(app, deps)
     pickers.register(app, deps)
+    undo.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

@@ -145,3 +145,11 @@ def insert_if_absent(session: Session, model: type, *, conflict: list[str] | Non
     key = next(iter(model.__table__.primary_key.columns))  # type: ignore[attr-defined]
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
     return session.scalar(statement.returning(key)) is not None
+
+
+def upsert(session: Session, model: type, *, conflict: list[str], values: dict[str, object],
+           changes: dict[str, object]) -> None:
+    """INSERT ... ON CONFLICT (`conflict`) DO UPDATE SET `changes`, on either database."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(model).values(**values).on_conflict_do_update(
+        index_elements=conflict, set_=changes))

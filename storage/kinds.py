@@ -47,3 +47,10 @@ class DigestKind(StrEnum):
 
     PIPELINE = "pipeline"
     FUNNEL = "funnel"
+
+
+class TargetPeriod(StrEnum):
+    """How often a sales target comes round: each calendar month or each calendar quarter."""
+
+    MONTH = "month"
+    QUARTER = "quarter"

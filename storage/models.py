@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.kinds import DigestKind, EventKind, PipelineKind, StageKind
+from storage.kinds import DigestKind, EventKind, PipelineKind, StageKind, TargetPeriod
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -145,6 +145,10 @@ class Workspace(Base):
     next_deal_number: Mapped[int] = mapped_column(Integer, default=1)
     next_lead_number: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the forecast's commit stage (storage/reports/forecast.py): a stage id of the team's
+    # pipeline, NULL for the default, the last open stage. No foreign key: stages belong to
+    # workspaces through pipelines, and a key back would make the tables a cycle.
+    commit_stage_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Pipeline(Base):
@@ -252,6 +256,9 @@ class Deal(Base):
 
 
 LOST_REASON = "lost_reason"  # the `field` of the stage event that lost a deal with a reason
+# the `field` of a lead's stage event an import wrote because the lead follows its deal into
+# Conversion and back (storage/imports/follow.py): the next import rewrites those
+FOLLOWS_DEAL = "follows_deal"
 
 
 class DealEvent(Base):
@@ -371,6 +378,22 @@ class Spend(Base):
     amount: Mapped[Decimal] = mapped_column(MONEY)
     recorded_by: Mapped[str | None] = mapped_column(String(32))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Target(Base):
+    """A sales target: the value a team (owner '') or one owner means to win each month or
+    each quarter. One per team, owner and period; setting it again replaces it."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("team_id", "owner", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    owner: Mapped[str] = mapped_column(String(32), default="")
+    period: Mapped[TargetPeriod] = mapped_column(KindColumn(TargetPeriod, 8))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    set_by: Mapped[str | None] = mapped_column(String(32))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Subscription(Base):

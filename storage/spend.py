@@ -13,10 +13,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.db import upsert
 from storage.errors import UsageError
 from storage.models import Spend
 from storage.text_fields import normalise_source
@@ -64,12 +63,10 @@ def record_spend(session: Session, *, team: str, amount: Decimal, actor: str, no
     key = normalise_source(source) or ""
     replaced = session.scalar(select(Spend.amount).where(
         Spend.team_id == team, Spend.week_start == monday, Spend.source == key))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Spend).values(team_id=team, week_start=monday, source=key, amount=clean,
-                                     recorded_by=actor, recorded_at=now)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=["team_id", "week_start", "source"],
-        set_={"amount": clean, "recorded_by": actor, "recorded_at": now}))
+    changes = {"amount": clean, "recorded_by": actor, "recorded_at": now}
+    upsert(session, Spend, conflict=["team_id", "week_start", "source"],
+           values={"team_id": team, "week_start": monday, "source": key, **changes},
+           changes=changes)
     return SpendView(monday, key or None, clean, workspace.currency, replaced)
 
 

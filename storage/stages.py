@@ -16,7 +16,7 @@ from storage.errors import NotFound, RuleViolation, UsageError
 from storage.kinds import PipelineKind, StageKind
 from storage.memo import forget, remembered
 from storage.models import Pipeline, Stage
-from storage.workspaces import default_stages, pipeline_of
+from storage.workspaces import default_stages, find_workspace, pipeline_of
 
 
 @dataclass(frozen=True)
@@ -159,3 +159,26 @@ def move_stage(session: Session, *, team: str, stage: str, after: str | None,
     forget(session, ("stages", team, kind))
     return stage_view(target)
 
+
+
+def commit_stage(session: Session, *, team: str) -> Stage:
+    """The forecast's commit stage: the one an admin set while it is an open stage of the
+    pipeline, else the last open stage."""
+    open_stages = [s for s in stages_of(session, team=team) if s.kind == StageKind.OPEN]
+    workspace = find_workspace(session, team=team)
+    chosen = workspace.commit_stage_id if workspace is not None else None
+    return next((s for s in open_stages if chosen is not None and s.id == chosen),
+                open_stages[-1])
+
+
+def set_commit_stage(session: Session, *, team: str, stage: str) -> StageView:
+    """Makes `stage` (an open stage) the forecast's commit stage."""
+    _require_workspace(session, team, PipelineKind.DEAL)
+    target = find_stage(session, team=team, name=stage)
+    if target.kind != StageKind.OPEN:
+        raise RuleViolation(f"`{target.name}` is a closing stage; the commit stage is one of "
+                            "the open stages.")
+    workspace = find_workspace(session, team=team)
+    assert workspace is not None  # a pipeline of its own means a workspace
+    workspace.commit_stage_id = target.id
+    return stage_view(target)

@@ -7,6 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from handlers.blocks.format import at_time, counted, day
+from handlers.messages import NO_SPEND_RECORDED
+from storage.reports.forecast import Figures, Forecast
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
 from storage.values import format_money
@@ -72,8 +74,43 @@ def funnel_text(r: FunnelReport) -> str:
               for s in r.sources]
     lines += [f"Deals: {r.deals.won} won ({_money(r.deals.won_value, c)}), {r.deals.lost} lost, "
               f"win rate {_rate(r.deals.win_rate)}",
-              f"Spend {_money(r.spend, c)}, CAC {_money(r.cac, c)}"]
-    lines += [f"  CAC {source}: {_money(value, c)}" for source, value in r.cac_by_source.items()]
+              f"Spend {_money(r.spend, c)}, CAC {_money(r.cac, c)}" if r.spend_recorded
+              else f"Spend -, CAC - ({NO_SPEND_RECORDED})"]
+    lines += [f"  CAC {source}: {_money(value, c)}"
+              + ("" if source in r.spend_by_source else f" ({NO_SPEND_RECORDED})")
+              for source, value in r.cac_by_source.items()]
     lines.append(f"Median days lead -> deal: {_number(r.median_days_lead_to_deal)}, "
                  f"deal -> won: {_number(r.median_days_deal_to_won)}")
     return "\n".join(lines)
+
+
+def forecast_text(r: Forecast) -> str:
+    c = r.currency
+    whose = f"{r.owner}'s deals" if r.owner else "the team"
+    lines = [f"Forecast by {r.period} for {whose} ({r.team}) as of {_at(r.as_of, r.timezone)}; "
+             f"commit stage {r.commit_stage}", "",
+             f"{'Period':<10}{'Won':>16}{'Open':>6}{'Value':>16}{'Weighted':>16}{'Commit':>16}"
+             f"{'Best case':>16}{'Target':>16}{'Attained':>10}"]
+    for p in r.periods:
+        lines.append(f"{p.period.label:<10}{_money(p.won_value, c):>16}{p.open.count:>6,}"
+                     f"{_money(p.open.value, c):>16}{_money(p.open.weighted, c):>16}"
+                     f"{_money(p.commit, c):>16}{_money(p.best_case, c):>16}"
+                     f"{_money(p.target, c):>16}{_rate(p.attainment):>10}")
+    for title, figures in (("Later", r.later), ("No date", r.no_close_date)):
+        lines.append(f"{title:<10}{'':>16}{_figures(figures, c)}")
+    leads, pace = r.from_leads, r.velocity
+    lines += ["", f"From leads (last {leads.window_weeks} weeks' rates to customer):"]
+    lines += [f"  {s.name}: {s.open_leads} open x {_rate(s.rate_to_customer)}"
+              for s in leads.stages]
+    lines += [f"  expected {leads.expected_customers:g} customers, "
+              f"{_money(leads.expected_value, c)}",
+              f"Velocity: {pace.open_deals} open deals x win rate {_rate(pace.win_rate)} x "
+              f"average won {_money(pace.average_won_value, c)} / median "
+              f"{_number(pace.median_days_to_win)} days to win = "
+              f"{_money(pace.per_day, c)} a day"]
+    return "\n".join(lines)
+
+
+def _figures(figures: Figures, currency: str) -> str:
+    return (f"{figures.count:>6,}{_money(figures.value, currency):>16}"
+            f"{_money(figures.weighted, currency):>16}")

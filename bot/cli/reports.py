@@ -13,12 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cli.history import TeamError, resolve_team
 from bot.cli.parser import add_command
-from storage.kinds import DigestKind
+from storage.kinds import DigestKind, TargetPeriod
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 
+FORECAST = "forecast"
+REPORTS = (*DigestKind, FORECAST)
 ATTENTION_LISTED = 50  # deals per attention list, by default; the totals are always complete
 
 
@@ -29,10 +31,15 @@ class ArgumentProblem(Exception):
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from bot.cli import report_text
     from bot.database import open_database
-    from storage.reports.as_data import funnel_data, pipeline_data
+    from storage.reports.as_data import forecast_data, funnel_data, pipeline_data
+    from storage.reports.forecast import forecast
     from storage.reports.funnel import funnel_report
     from storage.reports.pipeline import pipeline_summary
 
+    if args.format == "png" and args.kind == FORECAST:
+        print("dealbot: the forecast has no picture; use --format text or json.",
+              file=sys.stderr)
+        return 2
     if args.format == "png" and not args.output:
         print("dealbot: --format png needs --output FILE (a picture is not written to the "
               "terminal).", file=sys.stderr)
@@ -49,6 +56,10 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                                                timezone=_zone(args.tz),
                                                attention_limit=args.attention_limit)
                 data, text = pipeline_data, report_text.pipeline_text
+            elif args.kind == FORECAST:
+                report = forecast(s, team=team, now=now, as_of=_as_of(args.as_of),
+                                  period=TargetPeriod(args.period), owner=args.owner)
+                data, text = forecast_data, report_text.forecast_text
             else:
                 report = funnel_report(s, team=team, now=now, week=_week(args.week),
                                        timezone=_zone(args.tz))
@@ -167,9 +178,10 @@ def _zone(text: str | None) -> str | None:
 
 
 REPORT = """\
-Prints the pipeline summary (as of a time, default now) or the funnel
-conversion report (of an ISO week, default this week) as text, or as JSON for
-other tools. Both are computed from the event history, so a past --as-of shows
+Prints the pipeline summary (as of a time, default now), the funnel
+conversion report (of an ISO week, default this week) or the forecast (this
+and the next two months or quarters, as of a time) as text, or as JSON for
+other tools. All are computed from the event history, so a past --as-of shows
 the pipeline as it was then."""
 
 DIGEST = """\
@@ -186,19 +198,26 @@ period is claimed in the database before it is posted."""
 
 def add_parsers(sub: Any) -> None:
     """Adds `report`, `digest send` and `scheduler` to the `dealbot` command line."""
-    rep = add_command(sub, "report", summary="print the pipeline summary or the funnel report",
+    rep = add_command(sub, "report",
+                      summary="print the pipeline summary, the funnel report or the forecast",
                       description=REPORT, examples=[
                           "dealbot report pipeline",
                           "dealbot report pipeline --as-of 2026-11-01T09:00:00+01:00 "
                           "--format json",
-                          "dealbot report funnel --week 2026-W47 --tz Europe/Oslo"])
-    rep.add_argument("kind", type=DigestKind, choices=list(DigestKind))
+                          "dealbot report funnel --week 2026-W47 --tz Europe/Oslo",
+                          "dealbot report forecast --period quarter --format json"])
+    rep.add_argument("kind", choices=REPORTS)
     rep.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     rep.add_argument("--format", choices=("text", "json", "png"), default="text",
                      help="png: the report's chart, 1200 x 800 pixels (needs --output)")
     rep.add_argument("--output", "-o", metavar="FILE",
                      help="write to this file instead of the terminal")
-    rep.add_argument("--as-of", help="pipeline: the time of the report (ISO, default now)")
+    rep.add_argument("--as-of",
+                     help="pipeline, forecast: the time of the report (ISO, default now)")
+    rep.add_argument("--period", choices=[p.value for p in TargetPeriod], default="month",
+                     help="forecast: by month (default) or quarter")
+    rep.add_argument("--owner", metavar="USER_ID",
+                     help="forecast: one owner's deals and target (a Slack user id)")
     rep.add_argument("--week", help="funnel: the ISO week, like 2026-W47 (default this week)")
     rep.add_argument("--tz", help="the time zone (default the workspace's)")
     rep.add_argument("--attention-limit", type=_count, default=ATTENTION_LISTED, metavar="N",

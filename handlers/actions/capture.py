@@ -112,7 +112,7 @@ def confirm(client: WebClient, origin: dict, actor: str, change: DealChange,
     """The card, only for the person who saved the note, where the message is: through the
     shortcut's response_url, else as an ephemeral message in its channel."""
     deal = change.deal
-    blocks = deal_card(deal, note=describe(change.event))
+    blocks = deal_card(deal, note=describe(change.event), undo=change.event.change_id)
     notes = [messages.CAPTURE_SAVED.format(number=deal.number)]
     if problem:
         notes.append(f":warning: {escape(messages.NO_LINK_SAVED.format(why=problem))}")

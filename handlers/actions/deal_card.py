@@ -79,7 +79,8 @@ def on_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCl
         except StaleVersion:
             show_stale(surface, click)
             return
-        surface.show(change.deal, describe(change.event, currency=change.deal.currency))
+        surface.show(change.deal, describe(change.event, currency=change.deal.currency),
+                     undo=change.event.change_id)
         after_change(client, deps, click.team, click.user, change.deal, change.event,
                      change.followups)
 

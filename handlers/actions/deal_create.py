@@ -76,7 +76,8 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
         ack(response_action="errors", errors={ids.DEAL_FORM_NAME: field_error(error)})
         return
     ack()
-    blocks, text = deal_card(deal, note=describe(created.event)), card_text(deal)
+    blocks = deal_card(deal, note=describe(created.event), undo=created.event.change_id)
+    text = card_text(deal)
     if form.surface.respond is not None:
         in_channel(form.surface.respond, blocks, text)
     else:

@@ -32,18 +32,20 @@ from storage.deals import queries as deal_queries
 from storage.deals.views import DealView, EventView
 from storage.errors import DealbotError, StaleVersion
 from storage.followups import Followups, followups_of
+from storage.undo import latest_change
 from storage.workspaces import workspace_settings
 
 
 @dataclass(frozen=True)
 class Saved:
     """A change a form made: the deal after it, its event if one describes it, the card note,
-    and what follows it."""
+    what follows it, and the change (for its **Undo**; None when the form changed nothing)."""
 
     deal: DealView
     event: EventView | None
     note: str
     followups: Followups
+    change_id: int | None
 
 
 def _lost_view(click: CardClick, deps: Deps, deal: DealView, metadata: str) -> dict:
@@ -86,7 +88,7 @@ def _save(ack: Ack, form: Form, block_id: str, change: Callable[[], Saved]) -> N
         ack(response_action="errors", errors={block_id: field_error(error)})
         return
     ack()
-    form.surface.show(saved.deal, saved.note)
+    form.surface.show(saved.deal, saved.note, undo=saved.change_id)
     after_change(form.surface.client, form.surface.deps, form.click.team, form.click.user,
                  saved.deal, saved.event, saved.followups)
 
@@ -107,7 +109,7 @@ def on_lost_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
                                      now=deps.clock(), reason=reason,
                                      expected_version=click.version)
         note = describe(change.event, currency=change.deal.currency)
-        return Saved(change.deal, change.event, note, change.followups)
+        return Saved(change.deal, change.event, note, change.followups, change.event.change_id)
 
     _save(ack, form, ids.DEAL_LOST_REASON_BLOCK, lose)
 
@@ -122,7 +124,7 @@ def on_note_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
                                     text=form.text(ids.DEAL_NOTE_BLOCK), actor=click.user,
                                     now=deps.clock())
         note = describe(change.event, currency=change.deal.currency)
-        return Saved(change.deal, change.event, note, change.followups)
+        return Saved(change.deal, change.event, note, change.followups, change.event.change_id)
 
     _save(ack, form, ids.DEAL_NOTE_BLOCK, note)
 
@@ -143,7 +145,9 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
             deal = deals.edit_deal(s, team=click.team, number=click.number, actor=click.user,
                                    now=deps.clock(), expected_version=click.version, fields=fields)
             followups = followups_of(s, team=click.team, actor=click.user)
-        return Saved(deal, None, f"{user(click.user)} edited this", followups)
+            changed = deal.version != click.version  # else the form changed nothing
+            change_id = latest_change(s, team=click.team, actor=click.user) if changed else None
+        return Saved(deal, None, f"{user(click.user)} edited this", followups, change_id)
 
     _save(ack, form, ids.DEAL_FORM_NAME, edit)
 

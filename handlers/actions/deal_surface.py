@@ -45,12 +45,13 @@ class Surface:
     user: str
     respond: Respond | None
 
-    def show(self, deal: DealView, note: str | None = None) -> None:
-        """Redraws the card in place, or republishes the Home tab the click came from."""
+    def show(self, deal: DealView, note: str | None = None, undo: int | None = None) -> None:
+        """Redraws the card in place (with an **Undo** for the change `undo`, when given), or
+        republishes the Home tab the click came from."""
         if self.respond is None:
             refresh_home(self.client, self.deps, self.team, self.user, at_once=True)
             return
-        response = self.respond(replace_original=True, blocks=deal_card(deal, note=note),
+        response = self.respond(replace_original=True, blocks=deal_card(deal, note=note, undo=undo),
                                 text=card_text(deal))
         if getattr(response, "status_code", 200) != 200:  # respond() never raises
             log.warning("could not redraw deal card: %s", getattr(response, "body", ""))

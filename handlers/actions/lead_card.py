@@ -31,9 +31,11 @@ def card_click(body: dict, action: dict) -> CardClick:
     return read_click(body, action, not_ours=messages.NOT_A_LEAD_CARD)
 
 
-def replace_card(respond: Respond, lead: LeadView, note: str | None = None) -> None:
-    """Redraws the card the click came from, in place."""
-    response = respond(replace_original=True, blocks=lead_card(lead, note=note),
+def replace_card(respond: Respond, lead: LeadView, note: str | None = None,
+                 undo: int | None = None) -> None:
+    """Redraws the card the click came from, in place (with an **Undo** for the change
+    `undo`, when given)."""
+    response = respond(replace_original=True, blocks=lead_card(lead, note=note, undo=undo),
                        text=lead_card_text(lead))
     if getattr(response, "status_code", 200) != 200:
         log.warning("could not redraw lead card: %s", getattr(response, "body", ""))
@@ -61,7 +63,7 @@ def on_move_click(ack: Ack, body: dict, action: dict, respond: Respond, *, deps:
         except StaleVersion:
             redraw_stale(respond, deps, click)
             return
-        replace_card(respond, change.lead, describe(change.event))
+        replace_card(respond, change.lead, describe(change.event), undo=change.event.change_id)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -73,7 +73,8 @@ def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *
     ack()
     try:
         client.chat_postMessage(channel=actor, text=lead_card_text(change.lead),
-                                blocks=lead_card(change.lead, note=describe(change.event)))
+                                blocks=lead_card(change.lead, note=describe(change.event),
+                                                undo=change.event.change_id))
     except SlackApiError as error:
         log.warning("could not post the new lead's card: %s", error.response.get("error"))
 

@@ -77,7 +77,8 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
     ack()
     if respond is not None:
         replace_card(respond, done.lead, describe(done.event))
-        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}"),
+        in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}",
+                                      undo=done.event.change_id),
                    card_text(done.deal))
 
 
@@ -94,7 +95,7 @@ def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         return
     ack()
     if respond is not None:
-        replace_card(respond, change.lead, describe(change.event))
+        replace_card(respond, change.lead, describe(change.event), undo=change.event.change_id)
 
 
 def _submission(body: dict, view: dict) -> tuple[CardClick, dict, Respond | None]:

@@ -15,8 +15,9 @@ from handlers.blocks.format import (
     section,
     user,
 )
+from handlers.blocks.undo import undo_actions
 from storage.deals.views import DealView
-from storage.kinds import StageKind
+from storage.kinds import PipelineKind, StageKind
 
 STAGE_EMOJI = {StageKind.WON: ":trophy:", StageKind.LOST: ":x:"}
 
@@ -26,14 +27,18 @@ def card_value(deal: DealView, extra: str = "") -> str:
     return f"{deal.number}:{deal.version}" + (f":{extra}" if extra else "")
 
 
-def deal_card(deal: DealView, *, note: str | None = None) -> list[dict]:
-    """The card blocks; `note` is a context line saying what just happened."""
+def deal_card(deal: DealView, *, note: str | None = None,
+              undo: int | None = None) -> list[dict]:
+    """The card blocks; `note` is a context line saying what just happened, and `undo` the
+    change it describes, for an **Undo** button under it."""
     blocks = [section(_title(deal)), fields(*_facts(deal))]
     blocks.append(context(*_footer(deal)))
     blocks.append({"type": "actions", "block_id": ids.DEAL_CARD_ACTIONS,
                    "elements": _buttons(deal)})
     if note:
         blocks.append(context(note))
+    if undo is not None:
+        blocks.append(undo_actions(undo, PipelineKind.DEAL, deal.number))
     return blocks
 
 

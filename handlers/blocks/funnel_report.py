@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from handlers import messages
 from handlers.blocks.format import clip, context, counted, day, escape, fields, format_money
 from handlers.blocks.report_parts import (
     Column,
@@ -90,10 +91,17 @@ def _sources(report: FunnelReport) -> str:
 
 def _cac(report: FunnelReport) -> str:
     c = report.currency
+    if not report.spend_recorded:
+        return f"Spend – · CAC – ({messages.NO_SPEND_RECORDED})"
     cac = format_money(report.cac, c) if report.cac is not None else "– (no deals won)"
     lines = [f"Spend {format_money(report.spend, c)} · CAC {cac}"]
     for source, value in list(report.cac_by_source.items())[:SOURCES_SHOWN]:
-        shown = format_money(value, c) if value is not None else "–"
+        if value is not None:
+            shown = format_money(value, c)
+        elif source in report.spend_by_source:
+            shown = "– (no deals won)"
+        else:
+            shown = f"– ({messages.NO_SPEND_RECORDED})"
         lines.append(f"{escape(clip(source, 40))}: {shown}")
     return "\n".join(lines)
 

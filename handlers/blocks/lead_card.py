@@ -14,8 +14,9 @@ from handlers.blocks.format import (
     user,
 )
 from handlers.blocks.history import history_lines
+from handlers.blocks.undo import undo_actions
 from storage.deals.views import EventView
-from storage.kinds import EventKind
+from storage.kinds import EventKind, PipelineKind
 from storage.leads.views import LeadView
 
 JOURNEY_KINDS = (EventKind.CREATED, EventKind.STAGE, EventKind.CONVERT)
@@ -27,8 +28,10 @@ def lead_card_value(lead: LeadView, extra: str = "") -> str:
     return f"{lead.number}:{lead.version}" + (f":{extra}" if extra else "")
 
 
-def lead_card(lead: LeadView, *, note: str | None = None) -> list[dict]:
-    """The card blocks; `note` is a context line saying what just happened."""
+def lead_card(lead: LeadView, *, note: str | None = None,
+              undo: int | None = None) -> list[dict]:
+    """The card blocks; `note` is a context line saying what just happened, and `undo` the
+    change it describes, for an **Undo** button under it."""
     blocks = [section(_title(lead)), fields(*_facts(lead)), context(*_footer(lead))]
     elements = _buttons(lead)
     if elements:
@@ -36,6 +39,8 @@ def lead_card(lead: LeadView, *, note: str | None = None) -> list[dict]:
                        "elements": elements})
     if note:
         blocks.append(context(note))
+    if undo is not None:
+        blocks.append(undo_actions(undo, PipelineKind.LEAD, lead.number))
     return blocks
 
 

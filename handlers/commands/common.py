@@ -11,6 +11,7 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from handlers import messages
+from handlers.actions.undo import undo_latest
 from handlers.activity import after_change
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
@@ -18,6 +19,7 @@ from handlers.deps import Deps
 from handlers.replies import Respond, answer_later, in_channel
 from storage.deals.views import DealChange
 from storage.errors import NotAllowed, UsageError
+from storage.kinds import PipelineKind
 from storage.values import without_controls
 
 
@@ -76,9 +78,18 @@ def show_change(call: Call, change: DealChange) -> None:
     """Posts the changed deal's card in the channel, with a line saying what happened; then
     the activity channel hears of stage changes and the caller's Home tab is refreshed."""
     note = describe(change.event, currency=change.deal.currency)
-    in_channel(call.respond, deal_card(change.deal, note=note), card_text(change.deal))
+    in_channel(call.respond, deal_card(change.deal, note=note, undo=change.event.change_id),
+               card_text(change.deal))
     after_change(call.client, call.deps, call.team, call.user, change.deal, change.event,
                  change.followups)
+
+
+def undo_latest_change(call: Call, rest: str, kind: PipelineKind) -> None:
+    """`/deal undo`, `/lead undo`: nothing may follow the word."""
+    if rest.strip():
+        raise UsageError(f"`/{kind} undo` takes nothing after it: it undoes your latest "
+                         f"change to a {kind}.", usage=f"`/{kind} undo`")
+    undo_latest(call.respond, call.client, call.deps, team=call.team, user=call.user, kind=kind)
 
 
 def require(value: str, usage: str, what: str = messages.MISSING) -> str:

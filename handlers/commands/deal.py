@@ -14,7 +14,7 @@ from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
 from handlers.blocks.format import counted, escape
 from handlers.commands import deal_edits, settings, stages
-from handlers.commands.common import Call, require, show_change
+from handlers.commands.common import Call, require, show_change, undo_latest_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral
@@ -22,6 +22,7 @@ from storage import values
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
+from storage.kinds import PipelineKind
 from storage.lookup import resolve_deal
 from storage.workspaces import workspace_settings
 
@@ -125,6 +126,7 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "reopen": deal_reopen, "show": deal_show, "list": deal_list, "history": deal_history,
     "help": deal_help, "": deal_help, "stages": stages.deal_stages, **deal_edits.SUBCOMMANDS,
     "export": deal_export, "settings": settings.deal_settings,
+    "undo": partial(undo_latest_change, kind=PipelineKind.DEAL),
 }
 
 

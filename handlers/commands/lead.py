@@ -16,7 +16,7 @@ from handlers.blocks.format import counted, escape
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
-from handlers.commands.common import Call, require
+from handlers.commands.common import Call, require, undo_latest_change
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral, in_channel
@@ -34,7 +34,8 @@ U = messages.LEAD_USAGE
 
 def show_lead_change(call: Call, change: LeadChange) -> None:
     """Posts the changed lead's card in the channel, with a line saying what happened."""
-    in_channel(call.respond, lead_card(change.lead, note=describe(change.event)),
+    in_channel(call.respond, lead_card(change.lead, note=describe(change.event),
+                                       undo=change.event.change_id),
                lead_card_text(change.lead))
 
 
@@ -77,7 +78,8 @@ def lead_convert(call: Call, rest: str) -> None:
     note = (f"<@{call.user}> converted lead #{done.lead.number} into this deal; the lead is in "
             f"{escape(done.lead.stage.name)} and enters {escape(done.lead.conversion_stage.name)} "
             "when it is won.")
-    in_channel(call.respond, deal_card(done.deal, note=note), card_text(done.deal))
+    in_channel(call.respond, deal_card(done.deal, note=note, undo=done.event.change_id),
+               card_text(done.deal))
 
 
 def lead_drop(call: Call, rest: str) -> None:
@@ -137,7 +139,7 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "add": lead_add, "new": lead_add, "move": lead_move, "convert": lead_convert,
     "drop": lead_drop, "note": lead_note, "show": lead_show, "list": lead_list,
     "history": lead_history, "help": lead_help, "": lead_help,
-    "export": lead_export,
+    "export": lead_export, "undo": partial(undo_latest_change, kind=PipelineKind.LEAD),
 }
 
 

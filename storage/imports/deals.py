@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage import text_fields
 from storage.deals.operations import check_name, check_value
+from storage.imports.follow import follow_deals
 from storage.imports.records import (
     DealRecord,
     ImportRefused,
@@ -31,6 +32,7 @@ from storage.imports.records import (
 from storage.imports.write import (
     check_unique,
     checked,
+    chunks,
     delete_events,
     external_ids,
     history_of,
@@ -75,6 +77,7 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
     old = [p for p in plans if p.record.external_id in existing]
     old_ids = [existing[p.record.external_id][0] for p in old]
     # a lead may pass from one deal to another within the file: unlink first, link after
+    unlinked = _leads_of(session, old_ids)
     update_many(session, DEALS, [{"id": deal_id, "lead_id": None} for deal_id in old_ids])
     pipeline_id = pipeline_of(session, team=team, kind=PipelineKind.DEAL).id
     number = next_number(session, team=team, kind=PipelineKind.DEAL, count=len(new)) if new else 0
@@ -98,8 +101,20 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
          "amount": p.values["value"], "field": None, "new_value": None}
         for p in plans if (at := later_activity(p.history, p.values)) is not None])
     keep_latest_activity(session, DEALS, EVENTS, "deal_id", old_ids)
-    _link_leads(session, team, [p for p in plans if p.values["lead_id"] is not None], ids)
+    linked = [p for p in plans if p.values["lead_id"] is not None]
+    _link_leads(session, team, linked, ids)
+    follow_deals(session, team=team,
+                 lead_ids=unlinked | {p.values["lead_id"] for p in linked})
     return ImportResult("deals", len(records), len(new), len(old))
+
+
+def _leads_of(session: Session, deal_ids: list[int]) -> set[int]:
+    """The leads linked to the deals `deal_ids` now."""
+    found: set[int] = set()
+    for part in chunks(deal_ids):
+        found.update(session.scalars(select(Deal.lead_id).where(
+            Deal.id.in_(part), Deal.lead_id.is_not(None))))
+    return found
 
 
 def _reason_of(plan: _Plan, step: Step) -> dict[str, str | None]:

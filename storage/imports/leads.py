@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import text_fields
+from storage.imports.follow import follow_deals
 from storage.imports.records import (
     ImportRefused,
     ImportResult,
@@ -96,6 +97,7 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
     links = [{"id": p.deal[0], "lead_id": ids[p.record.external_id][0]}
              for p in plans if p.deal is not None]
     update_many(session, table_of(Deal), links, version=table_of(Deal).c.version + 1)
+    follow_deals(session, team=team, lead_ids=[link["lead_id"] for link in links])
     return ImportResult("leads", len(records), len(new), len(old))
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from storage.kinds import DigestKind
 from storage.reports.attention import AttentionDeal, AttentionList
+from storage.reports.forecast import Figures, Forecast
 from storage.reports.funnel import FunnelReport
 from storage.reports.pipeline import PipelineSummary
 
@@ -83,4 +84,37 @@ def funnel_data(report: FunnelReport) -> dict[str, Any]:
         "cac_by_source": {k: money_text(v) for k, v in report.cac_by_source.items()},
         "median_days_lead_to_deal": report.median_days_lead_to_deal,
         "median_days_deal_to_won": report.median_days_deal_to_won,
+    }
+
+
+def _figures(figures: Figures) -> dict[str, Any]:
+    return {"count": figures.count, "value": money_text(figures.value),
+            "weighted": money_text(figures.weighted)}
+
+
+def forecast_data(report: Forecast) -> dict[str, Any]:
+    leads, pace = report.from_leads, report.velocity
+    return {
+        "kind": "forecast", "team": report.team, "as_of": utc_text(report.as_of),
+        "currency": report.currency, "timezone": report.timezone,
+        "period": report.period.value, "owner": report.owner,
+        "commit_stage": report.commit_stage,
+        "periods": [{"label": p.period.label, "start": utc_text(p.period.start),
+                     "end": utc_text(p.period.end),
+                     "won": {"count": p.won_count, "value": money_text(p.won_value)},
+                     "open": _figures(p.open), "commit": money_text(p.commit),
+                     "best_case": money_text(p.best_case), "target": money_text(p.target),
+                     "attainment": p.attainment, "coverage": p.coverage}
+                    for p in report.periods],
+        "later": _figures(report.later), "no_close_date": _figures(report.no_close_date),
+        "from_leads": {"window_weeks": leads.window_weeks,
+                       "stages": [{"name": s.name, "open_leads": s.open_leads,
+                                   "rate_to_customer": s.rate_to_customer}
+                                  for s in leads.stages],
+                       "expected_customers": leads.expected_customers,
+                       "expected_value": money_text(leads.expected_value)},
+        "velocity": {"win_rate": pace.win_rate,
+                     "average_won_value": money_text(pace.average_won_value),
+                     "median_days_to_win": pace.median_days_to_win,
+                     "open_deals": pace.open_deals, "per_day": money_text(pace.per_day)},
     }

@@ -70,14 +70,26 @@ class FunnelReport:
     median_days_deal_to_won: float | None
 
     @property
+    def spend_recorded(self) -> bool:
+        """Whether any spend was recorded for W: without it there is no CAC (customers were
+        not free; the spend is missing)."""
+        return bool(self.spend_by_source)
+
+    @property
     def cac(self) -> Decimal | None:
-        return outcomes.cac(self.spend, self.deals.won)
+        """Spend / deals won in W; None when no spend was recorded or nothing was won."""
+        return outcomes.cac(self.spend, self.deals.won) if self.spend_recorded else None
 
     @property
     def cac_by_source(self) -> dict[str, Decimal | None]:
-        """CAC for each source that has spend of its own in W."""
-        return {source: outcomes.cac(amount, self.deals.won_by_source.get(source, 0))
-                for source, amount in sorted(self.spend_by_source.items()) if source}
+        """CAC for each source that has spend of its own in W, and None for each source that
+        won deals in W without spend of its own (when any spend was recorded for W)."""
+        if not self.spend_recorded:
+            return {}
+        won = self.deals.won_by_source
+        sources = sorted({s for s in self.spend_by_source if s} | {s for s in won if s})
+        return {source: (outcomes.cac(self.spend_by_source[source], won.get(source, 0))
+                         if source in self.spend_by_source else None) for source in sources}
 
     @property
     def new_leads(self) -> int:

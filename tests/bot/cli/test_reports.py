@@ -87,8 +87,10 @@ def test_report_funnel_for_a_week_in_a_zone(team, capsys):
                     "--tz", "Europe/Oslo")
     assert (data["week"], data["timezone"], data["start"]) == (
         "2026-W47", "Europe/Oslo", "2026-11-15T23:00:00Z")
+    assert data["cac"] is None and data["cac_by_source"] == {}  # no spend recorded
     assert main(["report", "funnel"]) == 0
-    assert "Awareness" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Awareness" in out and "Spend -, CAC - (no spend recorded)" in out
 
 
 def test_report_funnel_and_pipeline_write_pictures_of_a_past_week_and_day(team, tmp_path,
@@ -142,3 +144,34 @@ def test_digest_send_with_slack_unreachable_says_so_in_one_line(team, capsys, mo
     assert main(["digest", "send", "pipeline", "--channel", "C1"]) == 1
     err = capsys.readouterr().err
     assert err.strip() == "dealbot: the digest for C1 was not posted: connection_error"
+
+
+def test_report_forecast_prints_the_json_contract_by_month_and_quarter(team, capsys):
+    data = run_json(capsys, "report", "forecast", "--format", "json")
+    assert data["kind"] == "forecast" and data["period"] == "month"
+    assert len(data["periods"]) == 3 and data["no_close_date"]["value"] == "1200.50"
+    assert set(data["from_leads"]) >= {"window_weeks", "stages", "expected_customers",
+                                       "expected_value"}
+    quarter = run_json(capsys, "report", "forecast", "--format", "json", "--period", "quarter",
+                       "--as-of", (NOW - timedelta(days=3)).isoformat())
+    assert quarter["period"] == "quarter" and quarter["no_close_date"]["count"] == 0
+
+
+def test_report_forecast_as_text_has_a_line_per_period(team, capsys):
+    assert main(["report", "forecast"]) == 0
+    out = capsys.readouterr().out
+    assert "Forecast by month for the team (T1)" in out and "No date" in out
+    assert "$1,200.50" in out
+
+
+@pytest.mark.parametrize("argv", [["--format", "png", "-o", "f.png"], ["--as-of", "yesterday"]])
+def test_bad_forecast_arguments_say_what_is_wrong(team, capsys, argv):
+    assert main(["report", "forecast", *argv]) == 2
+    assert capsys.readouterr().err.startswith("dealbot: ")
+
+
+def test_a_forecast_period_that_is_not_one_names_the_periods(team, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "forecast", "--period", "week"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'week'" in capsys.readouterr().err

@@ -288,3 +288,14 @@ def test_a_table_wider_than_the_terminal_wraps_the_wrapped_column_and_centers_as
     assert " ".join(re.split(r"\s{2,}", line.strip())[0] for line in lines[2:6]) == name
     assert [line.rstrip()[-10:].strip() for line in lines if "$" in line] == ["$1,200,000", "$5"]
     assert lines[2].index("=") == lines[-1].index("▲12") + 1  # centred in a 3-wide column
+
+
+def test_undo_is_a_numbered_button_under_the_change_and_takes_it_back(db, clock):
+    transcript = session(db, clock, "/deal new Acme 50k\n/deal move acme proposal\n")
+    card = after(transcript, "/deal move acme proposal")
+    number = re.search(r"\[(\d+)\] Undo", card).group(1)
+    # a card drawn the same way has its Undo under the same number
+    undone = session(db, clock, f"/deal new Globex 10k\n/deal move globex proposal\n{number}\n")
+    clicked = after(undone, number)
+    assert "updated message" in clicked and "undid a change to deal #2 Globex" in clicked
+    assert "Prospecting" in clicked

@@ -52,3 +52,14 @@ def test_only_admins_record_spend(driver, db):
     reply = spend(driver, "500", user="U1")
     assert reply.ephemeral and "Only workspace admins" in reply.text
     assert _rows(db) == []
+
+
+def test_the_funnel_says_no_spend_recorded_instead_of_a_zero_cac(driver):
+    driver.one("add Jane Roe source:webinar", command="/lead")
+    driver.one("convert Jane 50k", command="/lead")
+    driver.one("won #1", command="/deal")
+    assert "Spend – · CAC – (no spend recorded)" in driver.one("", command="/funnel").text
+    spend(driver, "300 source:ads")
+    shown = driver.one("", command="/funnel").text
+    assert "Spend $300 · CAC $300" in shown and "webinar: – (no spend recorded)" in shown
+    assert "ads: – (no deals won)" in shown

@@ -120,3 +120,21 @@ def test_an_empty_week_has_null_rates_not_errors(history):
     assert (data["cac"], data["median_days_lead_to_deal"], data["median_days_deal_to_won"]) == (
         None, None, None)
     assert data["week"] == "2026-W37" and data["sources"] == []
+
+
+def test_cac_without_spend_recorded_is_null_not_zero(db):
+    act(db, utc(10, 27, 9), deals.create_deal, name="Won", source="webinar")
+    act_on(db, utc(10, 28, 9), deals.win_deal, "Won")
+    found = report(db)
+    data = funnel_data(found)
+    assert (data["deals"]["won"], data["spend"], data["cac"], data["cac_by_source"]) == (
+        1, "0.00", None, {})
+    assert not found.spend_recorded
+
+
+def test_a_source_that_won_without_spend_of_its_own_has_a_null_cac(db):
+    act(db, utc(10, 27, 9), deals.create_deal, name="Won", source="webinar")
+    act_on(db, utc(10, 28, 9), deals.win_deal, "Won")
+    act(db, utc(11, 22, 12), record_spend, amount=Decimal("600"), week=W44, source="ads")
+    data = funnel_data(report(db))
+    assert (data["cac"], data["cac_by_source"]) == ("600.00", {"ads": None, "webinar": None})

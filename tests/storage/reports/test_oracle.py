@@ -4,9 +4,12 @@ For a few fixed seeds, a team's ten weeks are generated through the storage oper
 a moving clock (deals created, moved forward, back and across stages, won, lost with
 reasons, reopened, re-valued, re-weighted, given close dates, noted and reassigned; leads
 added with sources, moved, dropped, brought back and converted; marketing spend recorded and
-corrected; a deal stage and a funnel stage renamed halfway; and the first change of each
-kind and one in ten after it undone by its maker minutes later). The generator keeps its own
-log of what it did and when, an undone change simply left out of it, and the expected
+corrected; a deal stage and a funnel stage renamed halfway; the first change of each kind
+and one in ten after it undone by its maker minutes later; and, a few weeks in, a CRM's
+history imported: leads and the deals they became, most of them won weeks before, the two
+files in a random order, so that the import's wins put their leads in Conversion then).
+The generator keeps its own log of what it did and when, an undone change simply left out
+of it, and the expected
 reports are computed from that log alone, following PRODUCT.md "Reports, defined" and
 "Reports as data" literally; they are then compared with
 `pipeline_data(pipeline_summary(...))` and `funnel_data(funnel_report(...))` at many times T
@@ -34,6 +37,9 @@ import pytest
 
 from storage import stages
 from storage.deals import operations as deals
+from storage.imports.deals import import_deals
+from storage.imports.leads import import_leads
+from storage.imports.records import DealRecord, LeadRecord
 from storage.leads import operations as leads
 from storage.reports.as_data import funnel_data, pipeline_data
 from storage.reports.funnel import funnel_report
@@ -65,6 +71,8 @@ LEAD_SOURCES = ("Webinar", "webinar", " WEBINAR ", "LinkedIn  Ads", "linkedin ad
                 "Events", None, None)
 DEAL_SOURCES = ("referral", "webinar", "events", None, None, None)  # stored as given
 SPEND_SOURCES = (None, None, "Webinar", "linkedin ads", "Referral", "events", "podcast")
+IMPORT_AT = START + timedelta(days=24)  # when a CRM's history is imported (before the renames)
+IMPORTED = 6  # deals imported then: the first without a lead, the last still open
 UNDONE_SHARE = 0.1  # of the changes to deals and leads, undone by their maker minutes later
 ACTORS = {"win": "U2", "lose": "U2", "note": "U3"}  # who makes each change (else U1)
 
@@ -153,6 +161,7 @@ class History:
         self.deal_numbers = 0  # numbers given, also to deals whose creation was undone
         self.lead_numbers = 0
         self.undone: Counter[str] = Counter()  # the changes undone, by action
+        self.imported: list[DealLog] = []
         with db.transaction() as s:
             ensure_workspace(s, team=TEAM, now=START - timedelta(days=1))  # time zone UTC
             stages.set_stage_rotting(s, team=TEAM, stage="Proposal", days=5)
@@ -186,10 +195,13 @@ class History:
         self.t = edge if edge is not None else later
 
     def run(self) -> History:
-        renamed = False
+        renamed = imported = False
         week = START.date()
         with self.db.transaction() as s:
             while self.t < END:
+                if not imported and self.t >= IMPORT_AT:
+                    self.import_history(s)
+                    imported = True
                 if not renamed and self.t >= MIDWAY:
                     self.rename(s)
                     renamed = True
@@ -379,6 +391,62 @@ class History:
         deals.add_note(s, team=TEAM, number=deal.number, text="called them", actor="U3",
                        now=self.t)
         deal.activity.append(self.t)
+
+    # -- imports -----------------------------------------------------------------------
+
+    def import_history(self, s) -> None:
+        """Leads and the deals they became, from a CRM, imported now: each deal created 20 to
+        30 days ago into the first stage, in Meeting days later, won a few days after (all but
+        the last); its lead created days before it, in Interest half a day later, in
+        Engagement when its deal was created. A won deal's lead enters Conversion at the
+        win, as in Slack (storage/imports/follow.py). Every rebuilt event of a deal carries
+        its value; imports are no changes, so nothing undoes them."""
+        r, t = self.rng, self.t
+        first, meeting = self.open_deal_stages[0], self.open_deal_stages[2]
+        interest = self.funnel[1]
+        lead_records, deal_records = [], []
+        for i in range(IMPORTED):
+            created = t - timedelta(days=r.randint(20, 30), minutes=r.randint(0, 900))
+            met = created + timedelta(days=r.randint(2, 5), minutes=r.randint(0, 600))
+            won = met + timedelta(days=r.randint(1, 12), seconds=r.randint(0, 3600)) \
+                if i < IMPORTED - 1 else None
+            value = self._value()
+            source = r.choice(DEAL_SOURCES)
+            self.deal_numbers += 1
+            name = f"Imported {i} AS"
+            entries = [(created, first.id), (met, meeting.id)]
+            moves = [(met, first.id, meeting.id)]
+            if won is not None:
+                entries.append((won, self.won.id))
+                moves.append((won, meeting.id, self.won.id))
+            deal = DealLog(self.deal_numbers, name, created, source, None, entries, moves,
+                           [(created, value)], [(created, None)], [(created, None)],
+                           [(created, "U2")], [when for when, _ in entries])
+            deal_records.append(DealRecord(
+                line=i + 2, external_id=f"X{i}", name=name, value=value,
+                stage=(self.won if won else meeting).name, owner="U2", created=created,
+                won_at=won, source=source, entered=((meeting.name, met),)))
+            self.deals.append(deal)
+            if i == 0:
+                continue
+            self.lead_numbers += 1
+            lead_created = created - timedelta(days=r.randint(1, 10), minutes=r.randint(0, 60))
+            interested = lead_created + timedelta(hours=12)
+            lead = LeadLog(self.lead_numbers, lead_created, source, "U3",
+                           [(lead_created, self.funnel[0].id), (interested, interest.id),
+                            (created, self.engagement.id)], deal)
+            if won is not None:
+                lead.entries.append((won, self.conversion.id))
+            deal.lead = lead
+            lead_records.append(LeadRecord(
+                line=i + 1, external_id=f"Y{i}", name=f"Imported lead {i}", source=source,
+                owner="U3", created=lead_created, deal=f"X{i}",
+                entered=((interest.name, interested), (self.engagement.name, created))))
+            self.leads.append(lead)
+        files = [(import_leads, lead_records), (import_deals, deal_records)]
+        for write, records in (files if r.random() < 0.5 else files[::-1]):
+            write(s, team=TEAM, records=records, now=t)
+        self.imported = [d for d in self.deals if d.name.startswith("Imported")]
 
     # -- leads and spend ---------------------------------------------------------------
 
@@ -628,10 +696,15 @@ def expected_funnel(h: History, monday: date, zone: str) -> dict[str, Any]:
     # Convention: "customers won in W" are all the wins in W, deals from leads or not.
     # CAC is rounded to cents (half to even); by source, for each source with
     # spend of its own in the week, over the wins of deals with that source
-    cac = (spend / won).quantize(CENT) if won else None
+    # No spend recorded for W: no CAC at all (null, not zero); else a source that won deals
+    # in W without spend of its own has a null CAC too.
+    cac = (spend / won).quantize(CENT) if won and week_spend else None
     cac_by_source = {src: money((amount / won_by_source[src]).quantize(CENT))
                      if won_by_source[src] else None
                      for src, amount in week_spend.items() if src}
+    if week_spend:
+        cac_by_source.update({src: None for src, n in won_by_source.items()
+                              if src and n and src not in week_spend})
     to_deal = [d.created - d.lead.created for d in h.deals
                if d.lead is not None and start <= d.created < end]
     year, week, _ = monday.isocalendar()
@@ -730,6 +803,10 @@ def check_the_history_reaches_the_corners(h: History) -> None:
     assert {"move_deal", "win", "lose", "reopen", "set_value", "set_probability", "set_close",
             "assign", "note", "convert_lead", "new_deal", "new_lead", "move_lead",
             "drop_lead"} == set(h.undone)
+    # imported: wins whose leads entered Conversion then, within the weeks reported
+    assert len(h.imported) == IMPORTED and sum(
+        1 for d in h.imported if d.lead is not None for t, sid in d.lead.entries
+        if sid == h.conversion.id and WEEKS[0] <= t.date()) >= IMPORTED - 2
 
 
 @pytest.mark.parametrize("seed", SEEDS)

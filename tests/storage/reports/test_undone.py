@@ -1,5 +1,5 @@
-"""An undone change leaves no trace in any report of any time: the same history with the
-change undone, and without it ever made, give the same figures."""
+"""An undone change leaves no trace in any report of any time (forecasts too): the same
+history with the change undone, and without it ever made, give the same figures."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 
 from storage.deals import operations as deals
 from storage.imports.exports import rows_of
+from storage.kinds import TargetPeriod
 from storage.leads import operations as leads
-from storage.reports.as_data import funnel_data, pipeline_data
+from storage.reports.as_data import forecast_data, funnel_data, pipeline_data
+from storage.reports.forecast import forecast
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
 from storage.spend import record_spend
@@ -50,6 +52,9 @@ def _reports(db, team, now):
                 s, team=team, now=now, as_of=at, since=since, attention_limit=None)))
         for week in (now - 7 * 24 * HOUR, now, now + 7 * 24 * HOUR):
             found.append(funnel_data(funnel_report(s, team=team, now=now, week=week.date())))
+        for at in (now - HOUR, now + timedelta(minutes=2), now + 30 * 24 * HOUR):
+            found += [forecast_data(forecast(s, team=team, now=now, as_of=at, period=kind))
+                      for kind in TargetPeriod]
         found += [list(rows_of(s, team=team, kind=kind)) for kind in ("deals", "leads",
                                                                       "events")]
     for report in found:
