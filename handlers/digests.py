@@ -27,6 +27,7 @@ from handlers.charts.share import share_chart
 from storage.db import Database
 from storage.digests.subscriptions import SubscriptionView
 from storage.kinds import DigestKind
+from storage.reports.forecast import target_lines
 from storage.reports.funnel import funnel_report
 from storage.reports.funnel_trend import conversion_trend
 from storage.reports.pipeline import pipeline_summary
@@ -57,8 +58,8 @@ class Digest:
 def digest_message(db: Database, *, kind: DigestKind, team: str, now: datetime, timezone: str,
                    since: datetime | None = None, due_day: date | None = None) -> Digest:
     """The digest's blocks, fallback text and chart. A weekly funnel digest reports the last
-    complete week before the day it is due; a pipeline digest, the state now and what changed
-    since the previous digest."""
+    complete week before the day it is due; a pipeline digest, the state now, what changed
+    since the previous digest, and a line per team target."""
     with db.transaction() as session:
         if kind == DigestKind.FUNNEL:
             local_day = due_day or now.astimezone(ZoneInfo(timezone)).date()
@@ -67,7 +68,8 @@ def digest_message(db: Database, *, kind: DigestKind, team: str, now: datetime, 
             return Digest(funnel_blocks(report), funnel_text(report),
                           FunnelChart(report, conversion_trend(session, report)))
         summary = pipeline_summary(session, team=team, now=now, since=since, timezone=timezone)
-    return Digest(pipeline_blocks(summary), pipeline_text(summary))
+        targets = target_lines(session, team=team, now=now)
+    return Digest(pipeline_blocks(summary, targets=targets), pipeline_text(summary, targets))
 
 
 def preview_digest(db: Database, *, kind: DigestKind, team: str, now: datetime) -> Digest:
@@ -99,18 +101,18 @@ def _post(client: WebClient, channel: str, digest: Digest) -> tuple[str, str | N
         try:
             return post()
         except SlackApiError as error:
-            if (code := _error_code(error)) != "not_in_channel":
+            if (code := error_code(error)) != "not_in_channel":
                 return code, None
         client.conversations_join(channel=channel)
         return post()
     except SlackApiError as error:
-        return _error_code(error), None
+        return error_code(error), None
     except (SlackClientError, OSError) as error:  # urllib's URLError is an OSError
         log.warning("digest for %s: %s", channel, type(error).__name__)
         return "connection_error", None
 
 
-def _error_code(error: SlackApiError) -> str:
+def error_code(error: SlackApiError) -> str:
     """Slack's error code; an HTTP 5xx or 429 answer (after the client's own retries) is a
     server error or a rate limit whatever its body says."""
     status = error.response.status_code
