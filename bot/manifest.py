@@ -14,7 +14,7 @@ COMMANDS = (
     ("/lead", "Log leads and move them through the funnel",
      "add Jane Roe (Globex) source:webinar | help"),
     ("/pipeline", "The pipeline summary, and its daily digest",
-     "[subscribe | unsubscribe | subscriptions | help]"),
+     "[forecast | target | subscribe | unsubscribe | subscriptions | help]"),
     ("/funnel", "The funnel conversion report, and its weekly digest",
      "[this week | last week | subscribe | spend | help]"),
 )

@@ -42,7 +42,8 @@ DEAL_USAGE: dict[str, str] = {
     "stages": "`/deal stages` shows the stages. Admins: `/deal stages rename <stage> <new name>`, "
               "`/deal stages add <name> [after:<stage>] [<percent>]`, "
               "`/deal stages move <stage> after:<stage>|first`, "
-              "`/deal stages weight <stage> <percent>`, `/deal stages rotting <stage> <days>`",
+              "`/deal stages weight <stage> <percent>`, `/deal stages rotting <stage> <days>`, "
+              "`/deal stages commit <stage>` (the forecast's commit stage)",
 }
 
 DEAL_HELP_LINES: tuple[str, ...] = (
@@ -203,9 +204,29 @@ SUBSCRIBE_USAGE = {
 SUBSCRIBED = ("<#{channel}> gets {what} {when}. The first one arrives {first} "
               "({local} {zone}).")
 UNSUBSCRIBED = "<#{channel}> no longer gets {what}."
+FORECAST_USAGE = ("`/pipeline forecast [month | quarter] [mine]` — for example "
+                  "`/pipeline forecast quarter` or `/pipeline forecast mine`")
+FORECAST_WORD = "{word} is not something `/pipeline forecast` knows."
+TARGET_USAGE = ("`/pipeline target <amount> [monthly | quarterly] [@user]` (admins; `off` in "
+                "place of the amount removes it) — for example `/pipeline target 100k` or "
+                "`/pipeline target 25k quarterly @ann`")
+TARGET_ONE_PERSON = "A target is the team's or one person's: name one person at most."
+TARGET_ONE_PERIOD = "A target is monthly or quarterly: give one of the two."
+TARGET_AMOUNT = "How much should be won? Give the amount, or `off` to remove the target."
+TARGET_SET = "Set {target}. `/pipeline forecast` shows how it is going."
+TARGET_REPLACED = " It replaces {old}."
+TARGET_REMOVED = "Removed {target}."
+NO_TARGETS = "No targets yet."
+COMMIT_STAGE_SET = ("*{stage}* is now the commit stage: a forecast's commit counts the deals "
+                    "in it and in the stages after it.")
 PIPELINE_HELP_LINES: tuple[str, ...] = (
     "*`/pipeline`* — the pipeline summary now: deals and value per stage, what changed in the "
-    "last 24 hours, and the deals that need attention. *Share in channel* posts it for everyone.",
+    "last 24 hours, the deals that need attention, and how each team target is going. "
+    "*Share in channel* posts it for everyone.",
+    "*Forecast*\n• " + FORECAST_USAGE + " — this and the next two months (or quarters): won "
+    "so far, open deals by expected close, weighted, commit, best case, target and attainment; "
+    "the deals with no close date; what the leads promise; the sales velocity.",
+    "*Targets*\n• " + TARGET_USAGE + "\n• `/pipeline target` lists them",
     "*Daily digest* (admins)\n• " + SUBSCRIBE_USAGE[DigestKind.PIPELINE] +
     "\n• `/pipeline unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
 )
