@@ -1,6 +1,6 @@
 """What follows a saved change to a deal: a line in the workspace's activity channel for
-stage changes, wins and losses, and a fresh Home tab for the person who made it, if they
-keep one.
+stage changes, wins and losses, the card by direct message to someone the deal was given to
+by somebody else, and a fresh Home tab for the person who made it, if they keep one.
 
 Both run after the transaction committed, from what it read (`Followups`), and neither can
 undo or fail the change: Slack errors are logged. Both happen in the background, after the
@@ -15,10 +15,13 @@ from functools import partial
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers import messages
 from handlers.blocks.activity import activity_line
-from handlers.blocks.format import section
+from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.format import section, user
 from handlers.deps import Deps
 from handlers.home import refresh_home
+from handlers.nudges import tell_new_owner
 from storage.deals.views import DealView, EventView
 from storage.followups import Followups
 from storage.kinds import EventKind
@@ -30,14 +33,18 @@ def after_change(client: WebClient, deps: Deps, team: str, actor: str, deal: Dea
                  event: EventView | None, followups: Followups) -> None:
     if followups.activity_channel and event is not None and event.kind == EventKind.STAGE:
         deps.outbox.send(partial(post_activity, client, followups.activity_channel, deal,
-                                 event))
+                                 event, celebrate=followups.celebrate_wins))
+    if event is not None and event.kind in (EventKind.ASSIGN, EventKind.CREATED):
+        tell_new_owner(client, deps, actor=actor, owner=deal.owner, blocks=deal_card(
+            deal, note=messages.GIVEN_DEAL.format(actor=user(actor))), text=card_text(deal))
     if followups.home_tab:
         refresh_home(client, deps, team, actor)
 
 
-def post_activity(client: WebClient, channel: str, deal: DealView, event: EventView) -> None:
+def post_activity(client: WebClient, channel: str, deal: DealView, event: EventView, *,
+                  celebrate: bool = True) -> None:
     """One line in the workspace's activity channel."""
-    line = activity_line(deal, event)
+    line = activity_line(deal, event, celebrate=celebrate)
     try:
         client.chat_postMessage(channel=channel, text=line, blocks=[section(line)],
                                 unfurl_links=False)

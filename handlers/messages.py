@@ -46,6 +46,19 @@ DEAL_USAGE: dict[str, str] = {
               "`/deal stages commit <stage>` (the forecast's commit stage)",
 }
 
+NUDGES_USAGE = ("`/deal nudges [on | off | at HH:MM | weekdays | daily]` — for example "
+                "`/deal nudges at 08:30 daily` or `/deal nudges off`")
+NUDGES_ON = ("Your nudges are on: a direct message {days} at {at} ({zone}, {whose}) when "
+             "some of your deals or leads need you — stale, past their expected close, or "
+             "with a next action due. Nothing needs you, no message.")
+NUDGES_OFF = "Your nudges are off: I will not send you a daily direct message."
+NUDGES_NOW = "Right now {count} {things} you."
+GIVEN_DEAL = "{actor} gave you this deal."
+GIVEN_LEAD = "{actor} gave you this lead."
+NOT_A_NUDGE = "This button is not one I drew. `/deal nudges` shows what needs you now."
+NUDGE_LOGGED = ":memo: Logged a note on {subject}."
+NUDGE_ALL_DONE = "Nothing needs you right now."
+
 DEAL_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your deal pipeline in Slack.* A deal is named by `#id` or a part of its name; "
     "a stage by its name or the start of it.",
@@ -55,6 +68,8 @@ DEAL_HELP_LINES: tuple[str, ...] = (
         f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
     "*Look*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("show", "list", "history", "stages")),
     "*Take back*\n• " + DEAL_USAGE["undo"],
+    "*Your nudges* — a daily direct message about your deals and leads that need you: "
+    + NUDGES_USAGE + ".",
     "*Settings* — `/deal settings` shows the workspace's currency, time zone and stale limit; "
     "admins change them: `/deal settings currency NOK`, `/deal settings timezone Europe/Oslo`, "
     "`/deal settings stale 21`.",
@@ -137,6 +152,9 @@ SETTING_USAGE: dict[str, str] = {
     "stale": "`/deal settings stale <days>` (1 to 365) — for example `/deal settings stale 21`",
     "channel": "`/deal settings channel #channel|off` posts every stage change, win and loss "
                "there — for example `/deal settings channel #sales-wins`",
+    "celebrate": "`/deal settings celebrate on|off` — whether a win is celebrated in the "
+                 "activity channel (who won it, its value, the days it took) or told as a "
+                 "plain move — for example `/deal settings celebrate off`",
 }
 SETTINGS_USAGE = "`/deal settings` shows them. Admins:\n" + "\n".join(
     f"• {usage}" for usage in SETTING_USAGE.values())
@@ -156,20 +174,29 @@ STALE_OWN_LIMITS = ("Stages with a limit of their own keep it: {stages} "
                     "(`/deal stages rotting` changes one).")
 STALE_SAME = "Deals already go stale after {days} days; nothing changed."
 ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
+CELEBRATE_ON = ("Wins are celebrated in the activity channel: who won the deal, its value and "
+                "the days from its creation to the win.")
+CELEBRATE_OFF = ("Wins are no longer celebrated: the activity channel tells them as a plain "
+                 "move to the won stage.")
 ACTIVITY_CHANNEL_OFF = "Stage changes, wins and losses are no longer posted in a channel."
 ACTIVITY_CHANNEL_PRIVATE = (" I could not join it by myself: type `/invite @Dealbot` there so "
                             "that I can post.")
 
-# The Add to deal message shortcut.
-CAPTURE_INTRO = ("Log this message as a note on a deal: pick the deal (type a part of its name "
-                 "or its number), and edit the note if you like. Saving it sets the deal's last "
-                 "contact to now and keeps a link to the message.")
+# The Add to deal and Add to lead message shortcuts.
+CAPTURE_INTRO = {
+    "deal": ("Log this message as a note on a deal: pick the deal (type a part of its name "
+             "or its number), and edit the note if you like. Saving it sets the deal's last "
+             "contact to now and keeps a link to the message."),
+    "lead": ("Log this message as a note on a lead: pick the lead (type a part of its name "
+             "or its number), and edit the note if you like. Saving it keeps a link to the "
+             "message."),
+}
 CAPTURE_NO_TEXT = ("This message has no text I can copy (a file, or a message from another "
                    "app): write the note yourself.")
 CAPTURE_SHORTENED = ("The message has {length:,} characters; the note holds the first "
                      "{limit:,}.")
-CAPTURE_PICK = "Pick the deal to log this message on."
-CAPTURE_SAVED = "Logged on deal #{number}. Only you see this."
+CAPTURE_PICK = "Pick the {kind} to log this message on."
+CAPTURE_SAVED = "Logged on {kind} #{number}. Only you see this."
 # why chat.getPermalink gave no link: the note is saved without one
 NO_LINK = {
     "channel_not_found": "I am not in that conversation, so I cannot link to the message.",

@@ -13,13 +13,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers import ids
+from handlers import ids, messages
 from handlers.actions.card_click import field_error
 from handlers.actions.deal_form import read_form, typed_tags
+from handlers.blocks.format import user
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text
 from handlers.blocks.lead_modals import lead_create_modal
 from handlers.deps import Deps
+from handlers.nudges import tell_new_owner
 from storage import text_fields
 from storage.errors import DealbotError
 from storage.kinds import PipelineKind
@@ -77,6 +79,9 @@ def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *
                                                 undo=change.event.change_id))
     except SlackApiError as error:
         log.warning("could not post the new lead's card: %s", error.response.get("error"))
+    tell_new_owner(client, deps, actor=actor, owner=change.lead.owner, blocks=lead_card(
+        change.lead, note=messages.GIVEN_LEAD.format(actor=user(actor))),
+        text=lead_card_text(change.lead))
 
 
 def register(app: App, deps: Deps) -> None:

@@ -15,13 +15,15 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers import ids
+from handlers import ids, messages
 from handlers.actions.card_click import CardClick, field_error
 from handlers.actions.lead_card import card_click, redraw_stale, replace_card
 from handlers.blocks.deal_card import card_text, deal_card
+from handlers.blocks.format import user
 from handlers.blocks.history import describe
 from handlers.blocks.lead_modals import convert_modal, drop_modal
 from handlers.deps import Deps
+from handlers.nudges import tell_new_owner
 from handlers.replies import Respond, answering_errors, in_channel
 from storage import values
 from storage.errors import DealbotError
@@ -59,7 +61,8 @@ def _open_modal(ack: Ack, body: dict, action: dict, respond: Respond, client: We
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
+def on_convert_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
+                      deps: Deps) -> None:
     click, state, respond = _submission(body, view)
     raw_value = state[ids.LEAD_CONVERT_VALUE_BLOCK][ids.LEAD_CONVERT_VALUE].get("value")
     stage = state[ids.LEAD_CONVERT_STAGE_BLOCK][ids.LEAD_CONVERT_STAGE]["selected_option"]
@@ -80,6 +83,9 @@ def on_convert_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:
         in_channel(respond, deal_card(done.deal, note=f"From lead #{done.lead.number}",
                                       undo=done.event.change_id),
                    card_text(done.deal))
+    tell_new_owner(client, deps, actor=click.user, owner=done.deal.owner, blocks=deal_card(
+        done.deal, note=messages.GIVEN_DEAL.format(actor=user(click.user))),
+        text=card_text(done.deal))
 
 
 def on_drop_submit(ack: Ack, body: dict, view: dict, *, deps: Deps) -> None:

@@ -13,31 +13,39 @@ from handlers import grammar, messages
 from handlers.actions import list_pages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
-from handlers.blocks.format import escape
+from handlers.blocks.format import escape, user
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
 from handlers.blocks.lead_lists import lead_history_blocks
+from handlers.blocks.nudges import with_snooze
 from handlers.commands.common import Call, require, undo_latest_change
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
+from handlers.nudges import tell_new_owner
 from handlers.replies import Respond, answering, ephemeral, in_channel
 from storage import text_fields, values
 from storage.errors import UsageError
-from storage.kinds import PipelineKind
+from storage.kinds import EventKind, PipelineKind
 from storage.leads import operations as leads
 from storage.leads import queries as lead_queries
 from storage.leads.views import LeadChange
 from storage.lookup import resolve_lead, split_reference
+from storage.nudges.items import snoozed_until
 from storage.workspaces import workspace_settings
 
 U = messages.LEAD_USAGE
 
 
 def show_lead_change(call: Call, change: LeadChange) -> None:
-    """Posts the changed lead's card in the channel, with a line saying what happened."""
+    """Posts the changed lead's card in the channel, with a line saying what happened; a
+    new lead given to somebody else is sent to them."""
     in_channel(call.respond, lead_card(change.lead, note=describe(change.event),
                                        undo=change.event.change_id),
                lead_card_text(change.lead))
+    if change.event.kind == EventKind.CREATED:
+        tell_new_owner(call.client, call.deps, actor=call.user, owner=change.lead.owner,
+                       blocks=lead_card(change.lead, note=messages.GIVEN_LEAD.format(
+                           actor=user(call.user))), text=lead_card_text(change.lead))
 
 
 def lead_add(call: Call, rest: str) -> None:
@@ -81,6 +89,9 @@ def lead_convert(call: Call, rest: str) -> None:
             "when it is won.")
     in_channel(call.respond, deal_card(done.deal, note=note, undo=done.event.change_id),
                card_text(done.deal))
+    tell_new_owner(call.client, call.deps, actor=call.user, owner=done.deal.owner,
+                   blocks=deal_card(done.deal, note=messages.GIVEN_DEAL.format(
+                       actor=user(call.user))), text=card_text(done.deal))
 
 
 def lead_drop(call: Call, rest: str) -> None:
@@ -111,7 +122,9 @@ def lead_show(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_lead(s, team=call.team, ref=values.as_typed(ref))
         lead, events = lead_queries.lead_history(s, team=call.team, number=number)
-    ephemeral(call.respond, lead_journey(lead, events), lead_card_text(lead))
+        until = snoozed_until(s, team=call.team, kind=PipelineKind.LEAD, number=number)
+    ephemeral(call.respond, with_snooze(lead_journey(lead, events), until),
+              lead_card_text(lead))
 
 
 def lead_list(call: Call, rest: str) -> None:

@@ -26,6 +26,7 @@ from storage.conversion import (
     record_lead_event,
 )
 from storage.deals import operations as deals
+from storage.deals.views import MessageSource
 from storage.errors import (
     ConversionByHand,
     ConvertedMeanwhile,
@@ -117,13 +118,17 @@ def _drop(session: Session, lead: Lead, reason: str | None, actor: str,
 
 @undoable
 def add_lead_note(session: Session, *, team: str, number: int, text: str, actor: str,
-                  now: datetime, expected_version: int | None = None) -> LeadChange:
-    """Adds a note to the lead's history; allowed in every stage."""
+                  now: datetime, expected_version: int | None = None,
+                  source: MessageSource | None = None) -> LeadChange:
+    """Adds a note to the lead's history; allowed in every stage. `source` is the Slack
+    message the note was logged from."""
     lead = _lead(session, team, number, expected_version)
     clean = text_fields.NOTE.required(text, "A note cannot be empty.")
     lead.last_activity_at = now
     session.flush()
-    event = record_lead_event(session, lead, actor, now, EventKind.NOTE, new_value=clean)
+    event = record_lead_event(session, lead, actor, now, EventKind.NOTE, new_value=clean,
+                              source_url=source.url if source else None,
+                              source_author=source.author if source else None)
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 

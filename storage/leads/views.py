@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.deals.views import DealView, EventView
+from storage.deals.views import DealView, EventView, MessageSource
 from storage.kinds import PipelineKind, StageKind
 from storage.models import Deal, Lead, LeadEvent, Stage
 from storage.stages import StageView, stage_view, stages_of
@@ -108,6 +108,8 @@ def lead_event_view(session: Session, event: LeadEvent) -> EventView:
     for stage_id in (event.from_stage_id, event.to_stage_id):
         if stage_id is not None:
             names[stage_id] = session.get_one(Stage, stage_id).name
+    source = (MessageSource(event.source_url, event.source_author)
+              if event.source_url or event.source_author else None)
     return EventView(event.at, event.actor, event.kind, names.get(event.from_stage_id),
                      names.get(event.to_stage_id), event.field, event.old_value, event.new_value,
-                     event.change_id)
+                     event.change_id, source)
