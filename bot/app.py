@@ -9,11 +9,6 @@ from datetime import UTC, datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from bot.config import Settings
 from handlers.deps import Clock, Deps
@@ -33,11 +28,13 @@ def utc_now() -> datetime:
 
 def web_client(settings: Settings, token: str | None = None) -> WebClient:
     """A Web API client at SLACK_API_URL that retries rate limits and transient failures."""
-    return WebClient(
+    from bot.metrics import CountedConnectionErrors, CountedRateLimits, CountedServerErrors
+
+    return WebClient(  # each retry is counted (bot.metrics)
         token=token or settings.slack_bot_token, base_url=settings.slack_api_url,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2),
-                        RateLimitErrorRetryHandler(max_retry_count=3),
-                        ServerErrorRetryHandler(max_retry_count=2)])
+        retry_handlers=[CountedConnectionErrors(max_retry_count=2),
+                        CountedRateLimits(max_retry_count=3),
+                        CountedServerErrors(max_retry_count=2)])
 
 
 def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,

@@ -6,7 +6,6 @@ to set. Secret values are never part of a message or a repr.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ class Settings:
     timezone: str = "UTC"
     currency: str = "USD"
     log_level: str = "INFO"
+    log_format: str = "text"
     admins: frozenset[str] = frozenset()
     slack_bot_token: str | None = field(default=None, repr=False)
     slack_signing_secret: str | None = field(default=None, repr=False)
@@ -97,6 +97,7 @@ def load_settings(environ: Mapping[str, str] | None = None,
         currency=_standard("DEALBOT_CURRENCY", parse_currency_code, get("DEALBOT_CURRENCY"),
                            "USD", "an ISO 4217 code like NOK"),
         log_level=_log_level(get("LOG_LEVEL")),
+        log_format=_log_format(get("LOG_FORMAT")),
         admins=frozenset((get("DEALBOT_ADMINS") or "").replace(",", " ").split()),
         slack_bot_token=_token(get("SLACK_BOT_TOKEN"), "SLACK_BOT_TOKEN", "xoxb-"),
         slack_signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -154,6 +155,13 @@ def _log_level(value: str | None) -> str:
     return level
 
 
+def _log_format(value: str | None) -> str:
+    log_format = (value or "text").lower()
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT must be text or json, not {value!r}.")
+    return log_format
+
+
 def _token(value: str | None, name: str, prefix: str) -> str | None:
     if value is not None and not value.startswith(prefix):
         raise ConfigError(f"{name} must start with {prefix}; check that you copied the "
@@ -161,13 +169,9 @@ def _token(value: str | None, name: str, prefix: str) -> str | None:
     return value
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.migration").addFilter(_schema_check_chatter)
+def configure_logging(settings: Settings, *, migrations: bool = False) -> None:
+    """LOG_LEVEL and LOG_FORMAT for this process (see bot.logs); Alembic's lines about
+    migrations only when `migrations` (under `dealbot db`)."""
+    from bot.logs import configure_logging as configure
 
-
-def _schema_check_chatter(record: logging.LogRecord) -> bool:
-    """False for the two lines Alembic logs each time a command checks the schema (its
-    dialect), which bury a command's own answer; its migrations are still logged."""
-    return not record.getMessage().startswith(("Context impl ", "Will assume "))
+    configure(settings.log_level, settings.log_format, migrations=migrations)

@@ -19,7 +19,10 @@ def open_database(settings: Settings, *, migrate_fresh_sqlite: bool = True) -> D
     """The database, checked to be at the current schema. A fresh SQLite file is migrated on
     the spot; anything else out of date stops with the command that fixes it. New workspaces
     start with the configured currency and time zone."""
+    from bot.metrics import watch_database
+
     db = with_workspace_defaults(Database(settings.database_url), settings.workspace_defaults)
+    watch_database(db)  # database errors are counted for GET /metrics
     if not db.ping():
         raise SchemaError(f"The database at {_safe_url(settings)} does not answer. Check "
                           "DATABASE_URL and that the server is running.")

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
+from bot.metrics import digest_outcome
 from handlers.digests import (
     CHANNEL_CLOSED,
     POSTED,
@@ -58,8 +59,10 @@ def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime) 
             result = _run_one(db, client_factory, sub, now)
         except Exception:  # one channel's failure never blocks the others; log it fully
             log.exception("digest %s for %s failed", sub.id, sub.channel)
+            digest_outcome(posted=False)
             continue
         if result is not None:
+            digest_outcome(posted=result.outcome == POSTED)
             sent.append(result)
     return sent
 

@@ -14,7 +14,7 @@ COMMANDS = (
     ("/lead", "Log leads and move them through the funnel",
      "add Jane Roe (Globex) source:webinar | help"),
     ("/pipeline", "The pipeline summary, and its daily digest",
-     "[subscribe | unsubscribe | subscriptions | help]"),
+     "[forecast | target | subscribe | unsubscribe | subscriptions | help]"),
     ("/funnel", "The funnel conversion report, and its weekly digest",
      "[this week | last week | subscribe | spend | help]"),
 )
@@ -27,6 +27,7 @@ SHORTCUTS = (
     ("New lead", "global", ids.SHORTCUT_NEW_LEAD, "Add a lead to the funnel"),
 )
 
+BOT_EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
 BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "users:read", "files:write",
               "channels:join", "im:write")
 
@@ -75,7 +76,8 @@ def manifest(url: str = PLACEHOLDER_URL) -> dict:
             "scopes": {"bot": list(BOT_SCOPES)},
         },
         "settings": {
-            "event_subscriptions": {"request_url": events, "bot_events": ["app_home_opened"]},
+            # app_uninstalled and tokens_revoked need no scope: a workspace that leaves
+            "event_subscriptions": {"request_url": events, "bot_events": list(BOT_EVENTS)},
             # type-ahead menus (external_select) load their options from the same URL
             "interactivity": {"is_enabled": True, "request_url": events,
                               "message_menu_options_url": events},

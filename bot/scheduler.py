@@ -14,7 +14,6 @@ from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from slack_sdk import WebClient
 
@@ -52,11 +51,11 @@ def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClien
     return make
 
 
-def build_scheduler(settings: Settings, db: Database, *, blocking: bool = False,
+def build_scheduler(settings: Settings, db: Database, *,
                     clock: Clock = utc_now) -> BaseScheduler:
-    """A scheduler (not started) with the one digest job, every minute at second 0 UTC."""
-    kind = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = kind(timezone=UTC)
+    """A scheduler (not started) with the one digest job, every minute at second 0 UTC, in
+    a thread of its own (bot.lifecycle stops it after the run under way)."""
+    scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=UTC),
                       kwargs={"db": db, "settings": settings, "clock": clock},
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,

@@ -51,6 +51,33 @@ def _json_object(text: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# The kinds of request the access log and the metrics tell apart: a fixed set, whatever an
+# unsigned request claims to be (anything else is "other").
+INTERACTIONS = ("block_actions", "view_submission", "view_closed", "shortcut",
+                "message_action", "block_suggestion")
+EVENTS = ("app_home_opened", "app_uninstalled", "tokens_revoked")
+KIND_KEY = "dealbot.kind"  # where the WSGI environ carries it
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """`/deal` (a slash command of the manifest's), `block_actions` and the other
+    interactions, `event:app_home_opened` (the events Dealbot listens to; `event` for
+    others), `url_verification`, `ssl_check` or `other`."""
+    from bot.manifest import COMMANDS
+
+    command = body.get("command")
+    if command is not None:
+        return command if command in {name for name, _, _ in COMMANDS} else "other"
+    kind = body.get("type")
+    if kind == "event_callback":
+        event = (body.get("event") or {}).get("type") if isinstance(body.get("event"),
+                                                                    dict) else None
+        return f"event:{event}" if event in EVENTS else "event"
+    if kind in INTERACTIONS or kind == "url_verification":
+        return str(kind)
+    return "ssl_check" if body.get("ssl_check") else "other"
+
+
 class SlackRequest(BoltRequest):
     """A `BoltRequest` (HTTP mode) whose `body` is `parse_slack_body` of the raw body."""
 
@@ -80,7 +107,9 @@ class SlackWsgiHandler(SlackRequestHandler):
     """Bolt's WSGI handler, with every request built as a `SlackRequest`."""
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
-        return self.app.dispatch(slack_request(request))
+        received = slack_request(request)
+        request.environ[KIND_KEY] = request_kind(received.body)
+        return self.app.dispatch(received)
 
     def handle_installation(self, request: WsgiHttpRequest) -> BoltResponse:
         return self.app.oauth_flow.handle_installation(  # type: ignore[union-attr]

@@ -1,60 +1,156 @@
-"""The HTTP side of `dealbot serve`: Bolt's WSGI handler behind waitress, plus /healthz."""
+"""The HTTP side of `dealbot serve`: Bolt's WSGI handler behind waitress (or gunicorn), plus
+/healthz, an access log line per request, and a graceful stop on SIGTERM."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
+from typing import Any
 from wsgiref.types import StartResponse
 
 from slack_bolt import App
 
-from bot.slack_request import SlackWsgiHandler
+from bot.lifecycle import DRAIN_SECONDS, GRACEFUL_SECONDS, on_stop_signal
+from bot.logs import log_request
+from bot.metrics import exposition, observe_request, process_died
+from bot.slack_request import KIND_KEY, SlackWsgiHandler
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 
+LOOP_SECONDS = 0.5  # how soon the server notices SIGTERM
 WSGIApplication = Callable[[dict, StartResponse], Iterable[bytes]]
 
 
 def wsgi_app(app: App, db: Database) -> WSGIApplication:
-    """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database."""
+    """POST /slack/events (and the OAuth paths) go to Bolt; GET /healthz asks the database;
+    GET /metrics tells the metrics (bot.metrics)."""
     slack = SlackWsgiHandler(app, path="/slack/events")
 
     def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/metrics" and environ.get("REQUEST_METHOD") == "GET":
+            environ[KIND_KEY] = "metrics"
+            body, content_type = exposition()
+            start_response("200 OK", [("Content-Type", content_type),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         if environ.get("PATH_INFO") == "/healthz":
+            environ[KIND_KEY] = "healthz"
             healthy = db.ping()
             status = "200 OK" if healthy else "503 Service Unavailable"
             body = b'{"ok": true}' if healthy else b'{"ok": false, "error": "database unavailable"}'
             start_response(status, [("Content-Type", "application/json"),
                                     ("Content-Length", str(len(body)))])
             return [body]
+        if environ.get("PATH_INFO", "").startswith("/slack/"):
+            environ.setdefault(KIND_KEY, "oauth")  # the Slack requests set their own
         return slack(environ, start_response)
 
-    return application
+    return observed(application)
 
 
-def serve_http(app: App, db: Database, *, port: int, threads: int = 8) -> None:
-    """Serves until interrupted, on all interfaces (a reverse proxy or Slack reaches it), in
-    one process: `threads` threads, each running the listeners of the request it serves."""
-    from waitress import serve
+def observed(application: WSGIApplication) -> WSGIApplication:
+    """`application`, with one access log line for every request it answers (method, path,
+    never the query string, status, milliseconds and the request's kind), counted in the
+    metrics."""
+    def answer(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        statuses: list[str] = []
 
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            statuses.append(status)
+            if exc_info is None:
+                return start_response(status, headers)
+            return start_response(status, headers, exc_info)
+
+        try:
+            return application(environ, start)
+        finally:
+            status = int(statuses[-1].split()[0]) if statuses else 500
+            seconds = time.perf_counter() - started
+            kind = environ.get(KIND_KEY, "other")
+            log_request(method=environ.get("REQUEST_METHOD", ""),
+                        path=environ.get("PATH_INFO", ""), status=status, ms=seconds * 1000,
+                        kind=kind)
+            observe_request(kind, status, seconds)
+
+    return answer
+
+
+def serve_http(app: App, db: Database, *, port: int, threads: int = 8,
+               on_stopped: Callable[[], None] = lambda: None) -> None:
+    """Serves on all interfaces (a reverse proxy or Slack reaches it), in one process:
+    `threads` threads, each running the listeners of the request it serves, until SIGTERM
+    or Ctrl-C. Then it closes the listening socket, finishes the requests it has read (at
+    most DRAIN_SECONDS), closes the connections and calls `on_stopped` (bot.lifecycle)."""
+    from waitress.server import create_server
+
+    server: Any = create_server(wsgi_app(app, db), host="0.0.0.0", port=port,
+                                threads=threads, ident="dealbot")
+    stopping = on_stop_signal(lambda: None)  # the loop sees it within LOOP_SECONDS
     log.info("Dealbot listening on port %s: POST /slack/events, GET /healthz", port)
-    serve(wsgi_app(app, db), host="0.0.0.0", port=port, threads=threads, ident="dealbot")
+    while not stopping.is_set():
+        server.asyncore.loop(timeout=LOOP_SECONDS, map=server._map, count=1,
+                             use_poll=server.adj.asyncore_use_poll)
+    server.accepting = False  # new connections are refused from now on
+    server.del_channel()
+    server.socket.close()
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while _busy_connections(server._map) and time.monotonic() < deadline:
+        server.asyncore.loop(timeout=0.05, map=server._map, count=1,
+                             use_poll=server.adj.asyncore_use_poll)
+    left = _busy_connections(server._map)
+    if left:
+        log.warning("stopping with %s request(s) unfinished after %.0f s", left, DRAIN_SECONDS)
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+    _close_all(server._map)
+    log.info("HTTP server stopped")
+    on_stopped()
+
+
+def _busy_connections(channels: dict) -> int:
+    """How many connections still have a request being read, run or written; idle
+    keep-alive connections are told to close."""
+    from waitress.channel import HTTPChannel
+
+    busy = 0
+    for channel in list(channels.values()):
+        if not isinstance(channel, HTTPChannel):
+            continue
+        if channel.requests or channel.request is not None or channel.total_outbufs_len:
+            busy += 1
+        else:
+            channel.will_close = True
+    return busy
+
+
+def _close_all(channels: dict) -> None:
+    from waitress import wasyncore
+
+    wasyncore.close_all(channels)
 
 
 def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: int,
-                  threads: int, in_master: Callable[[], Callable[[], None]] | None = None) -> None:
+                  threads: int, in_master: Callable[[], Callable[[], None]] | None = None,
+                  on_stopped: Callable[[], None] = lambda: None) -> None:
     """Serves with gunicorn until stopped: `workers` processes of `threads` threads, each
     process with the application `build` makes (its own database and slow-work pools).
     `in_master` runs once in gunicorn's master before the workers start (the digest
     scheduler) and returns what each forked worker calls first (letting go of the master's
-    database connections without closing them)."""
+    database connections without closing them). On SIGTERM gunicorn stops accepting, each
+    worker finishes its requests (and, at its exit, its background work: bot.wsgi), and
+    then the master calls `on_stopped`."""
+    import os
+
     from gunicorn.app.base import BaseApplication
 
     after_fork = in_master() if in_master else None
+    master = os.getpid()
     options = {"bind": f"0.0.0.0:{port}", "workers": workers, "threads": threads,
-               "worker_class": "gthread", "proc_name": "dealbot"}
+               "worker_class": "gthread", "proc_name": "dealbot",
+               "graceful_timeout": GRACEFUL_SECONDS}
 
     class Gunicorn(BaseApplication):
         def load_config(self) -> None:
@@ -62,10 +158,15 @@ def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: i
                 self.cfg.set(key, value)
             if after_fork is not None:
                 self.cfg.set("post_fork", lambda server, worker: after_fork())
+            self.cfg.set("child_exit", lambda server, worker: process_died(worker.pid))
 
         def load(self) -> WSGIApplication:
             return build()
 
     log.info("Dealbot listening on port %s with %s worker processes of %s threads: "
              "POST /slack/events, GET /healthz", port, workers, threads)
-    Gunicorn().run()
+    try:
+        Gunicorn().run()  # returns (or exits) in the master and in every worker
+    finally:
+        if os.getpid() == master:
+            on_stopped()

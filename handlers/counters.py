@@ -1,13 +1,15 @@
 """How often Dealbot turned work away under load, or could not post a chart, counted per
 process for a metrics endpoint.
 
-`count(name)` is safe from any thread; `counts()` is a snapshot. Names are the constants below.
+`count(name)` is safe from any thread; `counts()` is a snapshot; `listen(f)` has `f(name)`
+called on every count (bot.metrics). Names are the constants below.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 BUSY = "slow_work_busy"  # a report or export refused because the slow-work pool was full
 LATE = "late_requests_dropped"  # a request that waited past Slack's deadline, not run
@@ -15,11 +17,18 @@ CHART_FAILED = "chart_upload_failed"  # a report's chart not drawn or not upload
 
 _lock = threading.Lock()
 _counts: Counter[str] = Counter()
+_listeners: list[Callable[[str], None]] = []
 
 
 def count(name: str) -> None:
     with _lock:
         _counts[name] += 1
+    for listener in _listeners:
+        listener(name)
+
+
+def listen(listener: Callable[[str], None]) -> None:
+    _listeners.append(listener)
 
 
 def counts() -> dict[str, int]:

@@ -27,6 +27,7 @@ from handlers.charts.share import share_chart
 from storage.db import Database
 from storage.digests.subscriptions import SubscriptionView
 from storage.kinds import DigestKind
+from storage.reports.forecast import target_lines
 from storage.reports.funnel import funnel_report
 from storage.reports.funnel_trend import conversion_trend
 from storage.reports.pipeline import pipeline_summary
@@ -57,8 +58,8 @@ class Digest:
 def digest_message(db: Database, *, kind: DigestKind, team: str, now: datetime, timezone: str,
                    since: datetime | None = None, due_day: date | None = None) -> Digest:
     """The digest's blocks, fallback text and chart. A weekly funnel digest reports the last
-    complete week before the day it is due; a pipeline digest, the state now and what changed
-    since the previous digest."""
+    complete week before the day it is due; a pipeline digest, the state now, what changed
+    since the previous digest, and a line per team target."""
     with db.transaction() as session:
         if kind == DigestKind.FUNNEL:
             local_day = due_day or now.astimezone(ZoneInfo(timezone)).date()
@@ -67,7 +68,8 @@ def digest_message(db: Database, *, kind: DigestKind, team: str, now: datetime, 
             return Digest(funnel_blocks(report), funnel_text(report),
                           FunnelChart(report, conversion_trend(session, report)))
         summary = pipeline_summary(session, team=team, now=now, since=since, timezone=timezone)
-    return Digest(pipeline_blocks(summary), pipeline_text(summary))
+        targets = target_lines(session, team=team, now=now)
+    return Digest(pipeline_blocks(summary, targets=targets), pipeline_text(summary, targets))
 
 
 def preview_digest(db: Database, *, kind: DigestKind, team: str, now: datetime) -> Digest:

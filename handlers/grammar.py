@@ -30,7 +30,7 @@ from typing import TypeVar
 from storage import text_fields
 from storage.digests.subscriptions import WEEKDAYS
 from storage.errors import UsageError
-from storage.kinds import DigestKind
+from storage.kinds import DigestKind, ListView
 from storage.values import (
     as_typed,
     looks_like_amount,
@@ -156,26 +156,35 @@ def parse_tag(token: str) -> str:
 
 @dataclass(frozen=True)
 class ListFilters:
-    """What `/deal list` and `/lead list` filter by: stage words, owner, first tag."""
+    """What `/deal list` and `/lead list` filter by: stage words, owner, first tag, and one
+    of the list's views (`stale`, `won` ...)."""
 
     stage: str | None
     owner: str | None
     tag: str | None
+    view: ListView | None = None
 
 
-def parse_list_filters(rest: str, *, me: str) -> ListFilters:
-    """`mine`, `@someone`, `#tag` and stage words in any order; `me` is who `mine` is."""
+def parse_list_filters(rest: str, *, me: str,
+                       views: frozenset[ListView] = frozenset()) -> ListFilters:
+    """`mine`, `@someone`, `#tag`, one of `views` and stage words in any order; `me` is who
+    `mine` is."""
     rest, tags = extract_tags(rest)
-    owner, stage_words = None, []
+    owner, stage_words, view = None, [], None
     for word in rest.split():
-        if word.lower() == "mine":
+        lower = as_typed(word).lower()
+        if lower == "mine":
             owner = me
         elif word.startswith("<@"):
             owner = parse_user_mention(word)
+        elif lower in views:
+            if view is not None and view != lower:
+                raise UsageError(f"`{view}` and `{lower}` are two lists: ask for one of them.")
+            view = ListView(lower)
         else:
             stage_words.append(word)
     return ListFilters(stage=as_typed(" ".join(stage_words)) or None, owner=owner,
-                       tag=tags[0] if tags else None)
+                       tag=tags[0] if tags else None, view=view)
 
 
 def optional_text(value: str | None) -> str | None:

@@ -59,6 +59,11 @@ REPORT_ACTIONS = "report.actions"
 REPORT_SHARE = "report.share"
 REPORT_DEAL = "report.deal"  # + ".<list>~<deal number>": opens that deal's card
 
+# `/deal list` and `/lead list` pages: Previous and Next redraw the same message.
+LIST_PAGES = "list.pages"
+LIST_PREVIOUS = "list.previous"
+LIST_NEXT = "list.next"
+
 # Shortcuts (the manifest's features.shortcuts), and what they open.
 SHORTCUT_ADD_TO_DEAL = "add_to_deal"  # a message shortcut
 SHORTCUT_NEW_DEAL = "new_deal"  # global shortcuts

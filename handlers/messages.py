@@ -24,7 +24,9 @@ DEAL_USAGE: dict[str, str] = {
             "`/deal lost Acme reason: chose a competitor`",
     "reopen": "`/deal reopen <deal> [<stage>]` — for example `/deal reopen #12 negotiation`",
     "show": "`/deal show <deal>` — for example `/deal show #12` or `/deal show acme`",
-    "list": "`/deal list [<stage>] [mine | @user] [#tag]` — for example `/deal list proposal mine`",
+    "list": "`/deal list [<stage>] [stale | overdue | closing | open | won | lost | all] "
+            "[mine | @user] [#tag] [company:<name>]` — for example `/deal list overdue mine`; "
+            "*Next* and *Previous* turn the pages",
     "assign": "`/deal assign <deal> @user` — for example `/deal assign Acme @ann`",
     "value": "`/deal value <deal> <amount>` — for example `/deal value Acme 75k`",
     "close": "`/deal close <deal> <date>` — for example `/deal close Acme end of month`",
@@ -40,7 +42,8 @@ DEAL_USAGE: dict[str, str] = {
     "stages": "`/deal stages` shows the stages. Admins: `/deal stages rename <stage> <new name>`, "
               "`/deal stages add <name> [after:<stage>] [<percent>]`, "
               "`/deal stages move <stage> after:<stage>|first`, "
-              "`/deal stages weight <stage> <percent>`, `/deal stages rotting <stage> <days>`",
+              "`/deal stages weight <stage> <percent>`, `/deal stages rotting <stage> <days>`, "
+              "`/deal stages commit <stage>` (the forecast's commit stage)",
 }
 
 DEAL_HELP_LINES: tuple[str, ...] = (
@@ -77,8 +80,9 @@ LEAD_USAGE: dict[str, str] = {
     "drop": "`/lead drop <lead> [reason: <text>]` — for example "
             "`/lead drop Jane reason: no budget this year`",
     "show": "`/lead show <lead>` — for example `/lead show Jane` or `/lead show #3`",
-    "list": "`/lead list [<stage>] [mine | @user] [#tag] [source:<source>]` — for example "
-            "`/lead list interest mine source:webinar`",
+    "list": "`/lead list [<stage>] [stale | all] [mine | @user] [#tag] [source:<source>]` — "
+            "for example `/lead list interest mine source:webinar` or `/lead list stale`; "
+            "*Next* and *Previous* turn the pages",
     "note": "`/lead note <lead> <text>` — for example `/lead note Jane asked for a demo`",
     "history": "`/lead history <lead>` — for example `/lead history #3`",
     "undo": "`/lead undo` — takes back your latest change to a lead (within 15 minutes, when "
@@ -96,6 +100,15 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "*Take back*\n• " + LEAD_USAGE["undo"],
     "Marketing spend (admins): `/funnel spend <amount> [source:<source>] [week:<date>]`.",
 )
+
+LIST_WORDS = {
+    "deal": "`stale`, `overdue`, `closing` (within 7 days), `open`, `won`, `lost`, `all`, "
+            "`mine`, an @-mention, a #tag or `company:<name>`",
+    "lead": "`stale`, `open`, `all`, `mine`, an @-mention, a #tag or `source:<source>`",
+}
+LIST_UNKNOWN = "{error} Besides a stage, `/{kind} list` understands {words}."
+NOT_OUR_LIST = ("This button does not belong to a list Dealbot drew. Type `/deal list` or "
+                "`/lead list` again.")
 
 FUNNEL_SPEND_USAGE = ("`/funnel spend <amount> [source:<source>] [week:<date or 2026-W47>]` — "
                       "for example `/funnel spend 2.5k source:webinar week:2026-11-16`")
@@ -191,9 +204,29 @@ SUBSCRIBE_USAGE = {
 SUBSCRIBED = ("<#{channel}> gets {what} {when}. The first one arrives {first} "
               "({local} {zone}).")
 UNSUBSCRIBED = "<#{channel}> no longer gets {what}."
+FORECAST_USAGE = ("`/pipeline forecast [month | quarter] [mine]` — for example "
+                  "`/pipeline forecast quarter` or `/pipeline forecast mine`")
+FORECAST_WORD = "{word} is not something `/pipeline forecast` knows."
+TARGET_USAGE = ("`/pipeline target <amount> [monthly | quarterly] [@user]` (admins; `off` in "
+                "place of the amount removes it) — for example `/pipeline target 100k` or "
+                "`/pipeline target 25k quarterly @ann`")
+TARGET_ONE_PERSON = "A target is the team's or one person's: name one person at most."
+TARGET_ONE_PERIOD = "A target is monthly or quarterly: give one of the two."
+TARGET_AMOUNT = "How much should be won? Give the amount, or `off` to remove the target."
+TARGET_SET = "Set {target}. `/pipeline forecast` shows how it is going."
+TARGET_REPLACED = " It replaces {old}."
+TARGET_REMOVED = "Removed {target}."
+NO_TARGETS = "No targets yet."
+COMMIT_STAGE_SET = ("*{stage}* is now the commit stage: a forecast's commit counts the deals "
+                    "in it and in the stages after it.")
 PIPELINE_HELP_LINES: tuple[str, ...] = (
     "*`/pipeline`* — the pipeline summary now: deals and value per stage, what changed in the "
-    "last 24 hours, and the deals that need attention. *Share in channel* posts it for everyone.",
+    "last 24 hours, the deals that need attention, and how each team target is going. "
+    "*Share in channel* posts it for everyone.",
+    "*Forecast*\n• " + FORECAST_USAGE + " — this and the next two months (or quarters): won "
+    "so far, open deals by expected close, weighted, commit, best case, target and attainment; "
+    "the deals with no close date; what the leads promise; the sales velocity.",
+    "*Targets*\n• " + TARGET_USAGE + "\n• `/pipeline target` lists them",
     "*Daily digest* (admins)\n• " + SUBSCRIBE_USAGE[DigestKind.PIPELINE] +
     "\n• `/pipeline unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import deadline, deliveries, home, replies
+from handlers import deadline, deliveries, home, leaving, replies
 from handlers.actions import (
     capture,
     deal_card,
@@ -13,6 +13,7 @@ from handlers.actions import (
     lead_card,
     lead_create,
     lead_modals,
+    list_pages,
     pickers,
     undo,
 )
@@ -24,6 +25,7 @@ def register(app: App, deps: Deps) -> None:
     replies.register(app)
     deadline.register(app, deps)  # before any other middleware does work
     deliveries.register(app, deps)
+    leaving.register(app, deps)
     common.register(app)
     deal.register(app, deps)
     lead.register(app, deps)
@@ -35,6 +37,7 @@ def register(app: App, deps: Deps) -> None:
     lead_create.register(app, deps)
     capture.register(app, deps)
     pickers.register(app, deps)
+    list_pages.register(app, deps)
     undo.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

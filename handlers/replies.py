@@ -77,6 +77,12 @@ def in_channel(respond: Respond, blocks: list[dict], text: str) -> None:
                      text=text))
 
 
+def redraw(respond: Respond, blocks: list[dict], text: str) -> None:
+    """Replaces the message clicked (a click's response_url), ephemeral ones included."""
+    _checked(respond(response_type="ephemeral", replace_original=True, blocks=blocks,
+                     text=text))
+
+
 def error_blocks(error: DealbotError) -> list[dict]:
     blocks = [section(f":warning: {escape(messages.error_text(error))}")]
     if isinstance(error, Ambiguous):

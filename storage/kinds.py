@@ -49,6 +49,20 @@ class DigestKind(StrEnum):
     FUNNEL = "funnel"
 
 
+class ListView(StrEnum):
+    """Which records `/deal list` and `/lead list` show, besides a stage: those still open
+    (the default), closed ones too, only won or lost ones, or those needing attention (stale,
+    overdue, closing within 7 days). Leads know open, all and stale."""
+
+    OPEN = "open"
+    ALL = "all"
+    WON = "won"
+    LOST = "lost"
+    STALE = "stale"
+    OVERDUE = "overdue"
+    CLOSING = "closing"
+
+
 class TargetPeriod(StrEnum):
     """How often a sales target comes round: each calendar month or each calendar quarter."""
 

@@ -429,6 +429,17 @@ class DigestLedger(Base):
     outcome: Mapped[str | None] = mapped_column(String(200))
 
 
+class EnterpriseTeam(Base):
+    """The Enterprise Grid organisation a workspace belongs to, as its requests say: the
+    bot token of a Grid workspace is found by enterprise and team (bot.oauth)."""
+
+    __tablename__ = "enterprise_teams"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ProcessedDelivery(Base):
     """Slack deliveries already applied (event ids), so that a retry never applies twice."""
 

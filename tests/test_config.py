@@ -42,6 +42,7 @@ def test_a_currency_that_is_not_an_iso_code_in_use_stops_start_up_with_one_line(
     ("PORT", "70000", "PORT must be a number from 1 to 65535"),
     ("DEALBOT_TIMEZONE", "Mars/Olympus", "DEALBOT_TIMEZONE must be a time zone name"),
     ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be"),
+    ("LOG_FORMAT", "xml", "LOG_FORMAT must be text or json, not 'xml'."),
     ("SLACK_BOT_TOKEN", "xoxp-user-token", "SLACK_BOT_TOKEN must start with xoxb-"),
     ("SLACK_APP_TOKEN", "xoxb-1", "SLACK_APP_TOKEN must start with xapp-"),
     ("DATABASE_URL", "not a url", "DATABASE_URL is not a database URL"),

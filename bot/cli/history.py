@@ -101,12 +101,23 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_bar(total: int) -> Callable[[int], None]:
-    def draw(done: int) -> None:
-        share = min(done / total, 1.0) if total else 1.0
+# How much of the bar each phase fills: reading the rows, then writing them (the larger part
+# of a large import), then the commit.
+PHASES = {"reading": (0.0, 0.3), "writing": (0.3, 0.98), "saved": (1.0, 1.0)}
+
+
+def _progress_bar(rows: int) -> Callable[[str, int, int], None]:
+    """One terminal line redrawn over the whole import: its share of the work done, and the
+    phase with its own count."""
+    def draw(phase: str, done: int, total: int) -> None:
+        start, end = PHASES[phase]
+        part = min(done / total, 1.0) if total else 1.0
+        share = start + (end - start) * part
         filled = int(share * 30)
-        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {share:4.0%} "
-                         f"{done:,}/{total:,} rows")
+        what = {"reading": f"reading {done:,}/{total:,} rows",
+                "writing": f"writing {part:.0%} of {rows:,} rows",
+                "saved": f"saved {rows:,} rows"}[phase]
+        sys.stderr.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {share:4.0%} {what:<40}")
         sys.stderr.flush()
     return draw
 

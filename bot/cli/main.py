@@ -16,16 +16,23 @@ from bot.cli import reports as cli_reports
 from bot.cli.parser import ShowVersion, add_command
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+    from slack_bolt import App
+
     from bot.config import Settings
+    from bot.lifecycle import Background
     from storage.db import Database
 
 log = logging.getLogger("dealbot")
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    if args.workers and not args.socket:
+        multiprocess_metrics()  # before anything imports prometheus_client
     from bot.app import create_app
     from bot.config import ConfigError
     from bot.database import open_database
+    from bot.lifecycle import Background
 
     if args.socket:
         if args.workers:
@@ -34,21 +41,63 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     else:
         settings.require_http()
     db = open_database(settings)
+    from bot.doctor import token_check_at_start
+
+    token_check_at_start(settings, db)  # a warning when Slack refuses the bot token
     if args.workers:
         return serve_workers(settings, db, args)
-    app = create_app(settings, db)
+    background = Background()
+    app = create_app(settings, db, **background.pools())
     if not args.no_scheduler:  # digests in this process; the ledger keeps replicas apart
         from bot.scheduler import start_in_background
 
-        start_in_background(settings, db)
+        background.scheduler = start_in_background(settings, db)
     if args.socket:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        SocketModeHandler(app, settings.slack_app_token).start()
-        return 0
+        return serve_socket(app, settings, background)
     from bot.web import serve_http
 
-    serve_http(app, db, port=args.port or settings.port, threads=args.threads)
+    serve_http(app, db, port=args.port or settings.port, threads=args.threads,
+               on_stopped=background.stop)
+    log.info("stopped")
+    return 0
+
+
+def multiprocess_metrics() -> None:
+    """`serve --workers`: the worker processes' metrics add up (bot.metrics), in a fresh
+    directory removed when the server stops, unless PROMETHEUS_MULTIPROC_DIR names one."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        folder = tempfile.mkdtemp(prefix="dealbot-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        master = os.getpid()
+
+        def remove() -> None:  # in the master only: forked workers run atexit too
+            if os.getpid() == master:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        atexit.register(remove)
+
+
+def serve_socket(app: App, settings: Settings, background: Background) -> int:
+    """Socket Mode until SIGTERM or Ctrl-C; then the connection closes and the work under way
+    finishes."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.lifecycle import on_stop_signal
+
+    handler = SocketModeHandler(app, settings.slack_app_token)
+    stopping = on_stop_signal(lambda: None)
+    handler.connect()
+    log.info("Dealbot connected to Slack in Socket Mode")
+    while not stopping.wait(1.0):  # a timed wait: the signal's handler runs meanwhile
+        pass
+    handler.close()
+    background.stop()
+    log.info("stopped")
     return 0
 
 
@@ -56,18 +105,26 @@ def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) ->
     """`serve --workers N`: gunicorn worker processes, and the digest scheduler once, in
     gunicorn's master (never once per worker: a forked worker drops the master's database
     connections without closing them, and builds its own app)."""
+    from bot.lifecycle import stop_scheduler
     from bot.web import serve_workers as serve
     from bot.wsgi import build
+
+    started: list[BaseScheduler] = []
 
     def scheduler_in_master() -> Callable[[], None]:
         if not args.no_scheduler:
             from bot.scheduler import start_in_background
 
-            start_in_background(settings, db)
+            started.append(start_in_background(settings, db))
         return lambda: db.engine.dispose(close=False)
 
+    def stopped() -> None:
+        for scheduler in started:
+            stop_scheduler(scheduler)
+        log.info("stopped")
+
     serve(build, port=args.port or settings.port, workers=args.workers, threads=args.threads,
-          in_master=scheduler_in_master)
+          in_master=scheduler_in_master, on_stopped=stopped)
     return 0
 
 
@@ -83,6 +140,12 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     current, _ = db.schema_state()
     print(f"The database schema is at revision {current}.")
     return 0
+
+
+def cmd_doctor(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.doctor import report, run_checks, url_to_check
+
+    return report(run_checks(settings, url_to_check(args.url) if args.url else None))
 
 
 def cmd_manifest(settings: Settings, args: argparse.Namespace) -> int:
@@ -136,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     man.add_argument("--url", required=True,
                      help="the public https:// base URL, e.g. https://dealbot.example.com")
     man.set_defaults(run=cmd_manifest)
+    doc = add_command(sub, "doctor", summary="check the configuration, database and Slack tokens",
+                      description=DOCTOR, examples=[
+                          "dealbot doctor",
+                          "dealbot doctor --url https://dealbot.example.com"])
+    doc.add_argument("--url", help="also check that the public https:// base URL answers "
+                                   "Slack's URL verification at URL/slack/events (or "
+                                   "http://localhost:PORT, before exposing it)")
+    doc.set_defaults(run=cmd_doctor)
     add_console_parser(sub)
     cli_history.add_parsers(sub)
     cli_reports.add_parsers(sub)
@@ -147,12 +218,22 @@ Runs the Slack app over HTTP: Slack's requests at POST /slack/events, health
 checks at GET /healthz (200 when the database answers, 503 when it does not),
 and the digest scheduler in the same process unless --no-scheduler is given.
 Needs SLACK_SIGNING_SECRET and a bot token (or OAuth settings); refuses to start
-on an outdated database schema (run `dealbot db upgrade`)."""
+on an outdated database schema (run `dealbot db upgrade`). SIGTERM or Ctrl-C stops
+it after the requests, reports and digest run under way (exit status 0). One
+access log line per request; LOG_FORMAT=json writes JSON lines."""
 
 DB = """\
 Applies the database migrations to DATABASE_URL, up to this version's schema
 (and creates the OAuth installation tables when OAuth is configured). Run it once
 per release, before the new version serves; it is safe to run again."""
+
+DOCTOR = """\
+Checks this deployment, one line per check: the database answers and its
+schema is current; SLACK_SIGNING_SECRET is set; Slack accepts SLACK_BOT_TOKEN
+(auth.test at SLACK_API_URL) and it has every scope of the manifest; Slack
+accepts SLACK_APP_TOKEN (Socket Mode), when set; with --url, the public Request
+URL answers Slack's URL verification. Each failure says what to do. Exit status
+0 when nothing failed, 1 otherwise."""
 
 MANIFEST = """\
 Prints the Slack app manifest (JSON) for a deployment at URL: every slash
@@ -213,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        configure_logging(settings)
+        configure_logging(settings, migrations=args.command == "db")
         return run(settings, args)
     except (ConfigError, SchemaError) as error:
         print(f"dealbot: {error}", file=sys.stderr)

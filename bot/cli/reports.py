@@ -130,11 +130,17 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from bot.database import open_database
+    from bot.lifecycle import on_stop_signal, stop_scheduler
     from bot.scheduler import build_scheduler
 
     db = open_database(settings)
+    scheduler = build_scheduler(settings, db)
+    stopping = on_stop_signal(lambda: None)
+    scheduler.start()
     print("Dealbot digest scheduler running; Ctrl-C stops it.", file=sys.stderr)
-    build_scheduler(settings, db, blocking=True).start()
+    while not stopping.wait(1.0):  # a timed wait: the signal's handler runs meanwhile
+        pass
+    stop_scheduler(scheduler)  # after the digest run under way, if any
     return 0
 
 
@@ -193,7 +199,8 @@ SCHEDULER = """\
 Runs only the digest scheduler: every minute it reads the subscriptions and
 posts the digests that are due. Run it beside `dealbot serve --no-scheduler` or
 your own gunicorn command. Two schedulers never post a digest twice: each
-period is claimed in the database before it is posted."""
+period is claimed in the database before it is posted. SIGTERM or Ctrl-C stops
+it after the digest run under way (exit status 0)."""
 
 
 def add_parsers(sub: Any) -> None:

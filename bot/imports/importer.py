@@ -13,8 +13,10 @@ out"). The API, stable for the console's `--demo` and the CLI:
     ImportRefused(errors: list[tuple[int, str]])
         raised when any row is bad: every bad row's (line, reason), and nothing written.
 
-`progress(done)` is called now and then with the number of rows done so far. The whole
-import is one transaction: every row is read and checked, then everything is written.
+`progress(phase, done, total)` is called now and then: `reading` the rows (`done` of
+`total` rows read and checked), then `writing` them (`done` of `total` rows written to the
+tables, events included), then once `saved` (the transaction committed). The whole import is
+one transaction: every row is read and checked, then everything is written.
 """
 
 from __future__ import annotations
@@ -34,13 +36,14 @@ from storage.imports.deals import import_deals
 from storage.imports.leads import import_leads
 from storage.imports.records import ImportRefused, ImportResult
 from storage.imports.spend import import_spend
+from storage.imports.write import Written
 from storage.workspaces import ensure_workspace
 
 __all__ = ["ImportRefused", "ImportResult", "Kind", "UnreadableFile", "import_file",
            "import_numbered", "import_rows", "read_csv"]
 
 Kind = Literal["deals", "leads", "spend"]
-Progress = Callable[[int], None]
+Progress = Callable[[str, int, int], None]  # (phase, done, total): see the module docstring
 Numbered = list[tuple[int, Mapping[str, str]]]
 REQUIRED: dict[str, tuple[str, ...]] = {
     "deals": ("id", "name"), "leads": ("id", "name"), "spend": ("week", "amount")}
@@ -92,13 +95,19 @@ def import_numbered(db: Database, kind: Kind, numbered: Numbered, *, team: str,
     headers = list(dict.fromkeys(h for _, row in numbered for h in row))
     columns, ignored = _columns(kind, headers)
     rows = [(line, row) for line, row in numbered if line > 1]
+    reading = None if progress is None else (
+        lambda done: progress("reading", done, len(rows)))
+    writing = None if progress is None else (
+        lambda done, total: progress("writing", done, total))
     with db.transaction() as session:
         workspace = ensure_workspace(session, team=team, now=now)
-        records, problems = parse_rows.parse(kind, rows, columns, workspace, now, progress)
+        records, problems = parse_rows.parse(kind, rows, columns, workspace, now, reading)
+        if reading is not None:
+            reading(len(rows))
         result = _STORE[kind](session, team=team, records=records, now=now,
-                              problems=problems)
+                              problems=problems, written=Written(writing))
     if progress is not None:
-        progress(len(rows))
+        progress("saved", len(rows), len(rows))
     return dataclasses.replace(result, rows=len(rows), ignored_columns=tuple(ignored))
 
 

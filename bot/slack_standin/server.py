@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from bot.manifest import BOT_SCOPES
 from bot.slack_standin.blockkit import require
 from bot.slack_standin.webapi import Person, WebApi
 
@@ -53,6 +54,15 @@ class HttpAnswer:
     status: int
     body: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Hold:
+    """Requests held on their way in (`FakeSlack.hold`): `arrived` is set by the first,
+    and each waits until `release` is set (30 s at most), then is answered as usual."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 Answer = dict[str, Any] | HttpAnswer
@@ -169,6 +179,9 @@ class FakeSlack:
         self.users: dict[str, dict[str, Any]] = {}
         self._records: list[Recorded] = []
         self._scripts: dict[tuple[str, str], list[Answer]] = {}
+        self._holds: dict[tuple[str, str], Hold] = {}
+        # what auth.test says the token was granted (its X-OAuth-Scopes header)
+        self.granted_scopes: list[str] = list(BOT_SCOPES)
         self._lock = threading.Lock()
         self._server = _Server(self)
         self._thread: threading.Thread | None = None
@@ -220,6 +233,12 @@ class FakeSlack:
         """
         with self._lock:
             self._scripts.setdefault(("api", method), []).extend(answers)
+
+    def hold(self, kind: str, name: str) -> Hold:
+        """Holds the requests to `kind` ("api", "response") `name` until the returned
+        hold's `release` is set: work that stays under way while a test stops the app."""
+        with self._lock:
+            return self._holds.setdefault((kind, name), Hold())
 
     def script_response(self, name: str, *answers: Answer) -> None:
         """Queues answers for posts to `response_url(name)` (default: 200 `{"ok": true}`)."""
@@ -280,6 +299,11 @@ class FakeSlack:
 
     def _handle(self, kind: str, name: str, headers: dict[str, str], raw: bytes,
                 query: str) -> Answer:
+        with self._lock:
+            hold = self._holds.get((kind, name))
+        if hold is not None:
+            hold.arrived.set()
+            hold.release.wait(30)
         authorization = headers.get("authorization", "")
         token = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else None
         if kind == "upload":
@@ -307,4 +331,7 @@ class FakeSlack:
             scripted = queue.pop(0) if queue else None
         if scripted is not None:
             return scripted
+        if kind == "api" and name == "auth.test":
+            return HttpAnswer(200, self._web_api.answer(name, body),
+                              {"X-OAuth-Scopes": ",".join(self.granted_scopes)})
         return self._web_api.answer(name, body) if kind == "api" else {"ok": True}

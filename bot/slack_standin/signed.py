@@ -75,9 +75,12 @@ def slash_command(*, signing_secret: str, text: str, response_url: str,
                   command: str = "/deal", team_id: str = "T1", user_id: str = "U1",
                   user_name: str = "ann", channel_id: str = "C1", channel_name: str = "sales",
                   trigger_id: str = DEFAULT_TRIGGER_ID,
-                  timestamp: int | None = None) -> SignedRequest:
-    """A slash command with every field Slack sends, form-encoded, in Slack's order."""
+                  timestamp: int | None = None,
+                  enterprise_id: str | None = None) -> SignedRequest:
+    """A slash command with every field Slack sends, form-encoded, in Slack's order (with
+    `enterprise_id` for a workspace of an Enterprise Grid organisation)."""
     fields = {"token": VERIFICATION_TOKEN, "team_id": team_id, "team_domain": TEAM_DOMAIN,
+              **({"enterprise_id": enterprise_id} if enterprise_id else {}),
               "channel_id": channel_id, "channel_name": channel_name, "user_id": user_id,
               "user_name": user_name, "command": command, "text": text, "api_app_id": APP_ID,
               "is_enterprise_install": "false", "response_url": response_url,
@@ -190,16 +193,19 @@ def block_suggestion(*, signing_secret: str, action_id: str, block_id: str, valu
 def event_callback(*, signing_secret: str, event: dict[str, Any], team_id: str = "T1",
                    event_id: str = "Ev1", retry_num: int | None = None,
                    retry_reason: str = "http_timeout",
-                   timestamp: int | None = None) -> SignedRequest:
+                   timestamp: int | None = None, enterprise_id: str | None = None,
+                   org_wide: bool = False) -> SignedRequest:
     """An Events API envelope (JSON) with `authorizations[]`; with `retry_num`, a redelivery
-    carrying X-Slack-Retry-Num and X-Slack-Retry-Reason."""
+    carrying X-Slack-Retry-Num and X-Slack-Retry-Reason; with `enterprise_id`, from a
+    workspace of that Enterprise Grid organisation (`org_wide`: installed for all of it)."""
     envelope = {"token": VERIFICATION_TOKEN, "team_id": team_id, "context_team_id": team_id,
-                "context_enterprise_id": None, "api_app_id": APP_ID, "event": event,
+                **({"enterprise_id": enterprise_id} if enterprise_id else {}),
+                "context_enterprise_id": enterprise_id, "api_app_id": APP_ID, "event": event,
                 "type": "event_callback", "event_id": event_id,
                 "event_time": int(time.time()),
-                "authorizations": [{"enterprise_id": None, "team_id": team_id,
+                "authorizations": [{"enterprise_id": enterprise_id, "team_id": team_id,
                                     "user_id": BOT_USER_ID, "is_bot": True,
-                                    "is_enterprise_install": False}],
+                                    "is_enterprise_install": org_wide}],
                 "is_ext_shared_channel": False}
     retry = ({"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
              if retry_num is not None else None)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from handlers.blocks.format import (
+    Pages,
     clip,
     context,
     day,
@@ -22,17 +25,26 @@ from storage.stages import StageView
 MAX_LIST_BLOCKS = 45
 
 
-def deal_line(deal: DealView) -> str:
+def deal_line(deal: DealView, today: date | None = None) -> str:
+    """One deal of a list; with `today`, an open deal's close tells whether it is overdue
+    or closing within the week."""
     close = f" · closes {day(deal.expected_close)}" if deal.expected_close else ""
+    if deal.expected_close and today and deal.is_open:
+        if deal.expected_close < today:
+            close = f" · :warning: *overdue*, was to close {day(deal.expected_close)}"
+        elif deal.expected_close <= today + timedelta(days=7):
+            close = f" · *closing soon*, {day(deal.expected_close)}"
     return (f"`#{deal.number}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage.name)}, "
             f"{format_money(deal.value, deal.currency)}, {user(deal.owner)}{close}")
 
 
-def deal_list_blocks(found: DealList) -> list[dict]:
+def deal_list_blocks(found: DealList, pages: Pages) -> list[dict]:
+    """A page of deals (at most 25 lines: well within a message's 50 blocks)."""
     if not found.deals:
         return [section(escape("No deals match. `/deal new <name> <amount>` creates one."))]
-    return listing([deal_line(d) for d in found.deals], found.total, "deal",
-                   "a stage, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
+    return listing([deal_line(d, found.today) for d in found.deals], pages, "deal",
+                   "a stage, `stale`, `overdue`, `closing`, `won`, `lost`, `all`, `mine`, "
+                   "an @-mention, a #tag or `company:`")
 
 
 def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
+
+from handlers import ids
 
 # The one escaping rule and the one money formatter, re-exported for the builders: every
 # piece of user text in a mrkdwn text object or a message's `text` goes through `escape`;
@@ -74,14 +77,31 @@ def divider() -> dict:
     return {"type": "divider"}
 
 
-def listing(lines: list[str], total: int, noun: str, narrow: str,
-            most: int = 45) -> list[dict]:
-    """A count, one section a line (at most `most`), and how many more there are with how
-    to `narrow` the list down; for `/deal list` and `/lead list`."""
-    blocks = [section(f"*{total} {noun}{'s' if total != 1 else ''}*")]
-    blocks += [section(line) for line in lines[:most]]
-    shown = min(len(lines), most)
-    if total > shown:
-        blocks.append(context(f"… and {total - shown} more. Narrow it down with {narrow}."))
-    return blocks
+@dataclass(frozen=True)
+class Pages:
+    """Where a page of a list starts and ends among `total` records, and what its Previous
+    and Next buttons carry (None: no such page)."""
 
+    first: int  # 1-based
+    shown: int
+    total: int
+    previous: str | None
+    next: str | None
+
+
+def listing(lines: list[str], pages: Pages, noun: str, narrow: str) -> list[dict]:
+    """A count, one section a line, which of them these are with how to `narrow` the list
+    down, and Previous / Next buttons; for `/deal list` and `/lead list`."""
+    total = pages.total
+    blocks = [section(f"*{total} {noun}{'s' if total != 1 else ''}*")]
+    blocks += [section(line) for line in lines]
+    if total > pages.shown:
+        last = pages.first + pages.shown - 1
+        blocks.append(context(f"{pages.first}–{last} of {total}. Narrow it down with "
+                              f"{narrow}."))
+    buttons = [button(text, action_id, value) for text, action_id, value in (
+        ("◀ Previous", ids.LIST_PREVIOUS, pages.previous), ("Next ▶", ids.LIST_NEXT, pages.next))
+        if value is not None]
+    if buttons:
+        blocks.append({"type": "actions", "block_id": ids.LIST_PAGES, "elements": buttons})
+    return blocks

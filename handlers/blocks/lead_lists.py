@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.blocks.format import clip, escape, listing, section, user
+from handlers.blocks.format import Pages, clip, escape, listing, section, user
 from handlers.blocks.history import history_lines
 from storage.deals.views import EventView
 from storage.leads.queries import LeadList
@@ -19,11 +19,12 @@ def lead_line(lead: LeadView) -> str:
             f"{source}, {user(lead.owner)}{deal}")
 
 
-def lead_list_blocks(found: LeadList) -> list[dict]:
+def lead_list_blocks(found: LeadList, pages: Pages) -> list[dict]:
+    """A page of leads (at most 25 lines: well within a message's 50 blocks)."""
     if not found.leads:
         return [section(escape("No leads match. `/lead add <name> source:<source>` adds one."))]
-    return listing([lead_line(lead) for lead in found.leads], found.total, "lead",
-                   "a stage, `source:`, `mine`, an @-mention or a #tag", most=MAX_LIST_BLOCKS)
+    return listing([lead_line(lead) for lead in found.leads], pages, "lead",
+                   "a stage, `stale`, `all`, `source:`, `mine`, an @-mention or a #tag")
 
 
 def lead_history_blocks(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:

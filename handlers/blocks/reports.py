@@ -10,6 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers import ids
+from handlers.blocks.forecast import target_lines_text
 from handlers.blocks.format import (
     button,
     clip,
@@ -25,6 +26,7 @@ from handlers.blocks.format import (
 from handlers.blocks.report_parts import Column, change, change_words, name_cell, table_block
 from storage.kinds import DigestKind
 from storage.reports.attention import AttentionDeal, AttentionList
+from storage.reports.forecast import TargetLine
 from storage.reports.pipeline import PipelineSummary
 
 ATTENTION_SHOWN = 5
@@ -37,8 +39,10 @@ def share_actions(value: str) -> dict:
             "elements": [button("Share in channel", ids.REPORT_SHARE, value, style="primary")]}
 
 
-def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dict]:
-    """The summary: stage table, totals, activity since the previous period, attention."""
+def pipeline_blocks(report: PipelineSummary, *, share: bool = False,
+                    targets: tuple[TargetLine, ...] = ()) -> list[dict]:
+    """The summary: stage table, totals, a line per team target, activity since the previous
+    period, attention."""
     c = report.currency
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
@@ -47,6 +51,7 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False) -> list[dic
         _stage_table(report),
         section(f"*Open:* {report.count:,} deals · *{format_money(report.value, c)}* · "
                 f"weighted {format_money(report.weighted, c)}"),
+        *(section(line) for line in target_lines_text(targets, c)),
         section(_activity_line(report)),
     ]
     attention = report.attention
@@ -68,9 +73,9 @@ def _local(report: PipelineSummary) -> str:
     return f"{day(local.date())} {local:%H:%M} ({escape(report.timezone)})"
 
 
-def pipeline_text(report: PipelineSummary) -> str:
+def pipeline_text(report: PipelineSummary, targets: tuple[TargetLine, ...] = ()) -> str:
     """The notification fallback (and what a screen reader reads): the gist in one line, then
-    the stage table, a line a stage."""
+    the stage table, a line a stage, then the targets."""
     a, c = report.activity, report.currency
     gist = (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
             f"({format_money(report.weighted, c)} weighted). Since the last summary: "
@@ -80,7 +85,8 @@ def pipeline_text(report: PipelineSummary) -> str:
         f"{escape(name_cell(s.name))}: {s.count:,} deal{'' if s.count == 1 else 's'} "
         f"({change_words(s.count, previous.get(s.name, 0))}), "
         f"{format_money(s.value, c)}, weighted {format_money(s.weighted, c)}"
-        for s in report.stages)])
+        for s in report.stages), *(line.replace("*", "").replace("🎯 ", "")
+                                   for line in target_lines_text(targets, c))])
 
 
 def _previous_counts(report: PipelineSummary) -> dict[str, int]:

@@ -9,16 +9,17 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import grammar, messages
+from handlers.actions import list_pages
 from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
-from handlers.blocks.deal_lists import deal_list_blocks, help_blocks, history_blocks
+from handlers.blocks.deal_lists import help_blocks, history_blocks
 from handlers.blocks.format import escape
 from handlers.commands import deal_edits, settings, stages
 from handlers.commands.common import Call, require, show_change, undo_latest_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral
-from storage import values
+from storage import text_fields, values
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
@@ -101,11 +102,14 @@ def deal_show(call: Call, rest: str) -> None:
 
 
 def deal_list(call: Call, rest: str) -> None:
-    filters = grammar.parse_list_filters(rest, me=call.user)
-    with call.deps.db.transaction() as s:
-        found = deal_queries.list_deals(s, team=call.team, stage=filters.stage,
-                                        owner=filters.owner, tag=filters.tag)
-    ephemeral(call.respond, deal_list_blocks(found), f"{found.total} deals")
+    with list_pages.list_words("deal"):
+        rest, options = grammar.extract_options(rest, {"company"})
+        filters = grammar.parse_list_filters(rest, me=call.user, views=list_pages.DEAL_VIEWS)
+        company = grammar.optional_text(options.get("company"))
+        query = list_pages.ListQuery("deal", stage=filters.stage, owner=filters.owner,
+                                     tag=filters.tag, view=filters.view,
+                                     company=text_fields.COMPANY.optional(company))
+    ephemeral(call.respond, *list_pages.list_page(call.deps, call.team, query, call.now))
 
 
 def deal_history(call: Call, rest: str) -> None:

@@ -10,17 +10,18 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import grammar, messages
+from handlers.actions import list_pages
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks
 from handlers.blocks.format import escape
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text, lead_journey
-from handlers.blocks.lead_lists import lead_history_blocks, lead_list_blocks
+from handlers.blocks.lead_lists import lead_history_blocks
 from handlers.commands.common import Call, require, undo_latest_change
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, ephemeral, in_channel
-from storage import values
+from storage import text_fields, values
 from storage.errors import UsageError
 from storage.kinds import PipelineKind
 from storage.leads import operations as leads
@@ -114,13 +115,14 @@ def lead_show(call: Call, rest: str) -> None:
 
 
 def lead_list(call: Call, rest: str) -> None:
-    rest, options = grammar.extract_options(rest, {"source"})
-    filters = grammar.parse_list_filters(rest, me=call.user)
-    with call.deps.db.transaction() as s:
-        found = lead_queries.list_leads(s, team=call.team, stage=filters.stage,
-                                        source=grammar.optional_text(options.get("source")),
-                                        owner=filters.owner, tag=filters.tag)
-    ephemeral(call.respond, lead_list_blocks(found), f"{found.total} leads")
+    with list_pages.list_words("lead"):
+        rest, options = grammar.extract_options(rest, {"source"})
+        filters = grammar.parse_list_filters(rest, me=call.user, views=list_pages.LEAD_VIEWS)
+        query = list_pages.ListQuery("lead", stage=filters.stage, owner=filters.owner,
+                                     tag=filters.tag, view=filters.view,
+                                     source=text_fields.SOURCE.optional(
+                                         grammar.optional_text(options.get("source"))))
+    ephemeral(call.respond, *list_pages.list_page(call.deps, call.team, query, call.now))
 
 
 def lead_history(call: Call, rest: str) -> None:

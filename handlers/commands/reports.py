@@ -21,13 +21,14 @@ from handlers.blocks.funnel_report import funnel_blocks, funnel_text
 from handlers.blocks.reports import pipeline_blocks, pipeline_text
 from handlers.charts.funnel import FunnelChart
 from handlers.charts.share import share_chart
-from handlers.commands import spend, subscribe
+from handlers.commands import forecast, spend, subscribe
 from handlers.commands.common import Call
 from handlers.deps import Deps
 from handlers.replies import Respond, answering, answering_errors, ephemeral, in_channel
 from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.kinds import DigestKind
+from storage.reports.forecast import target_lines
 from storage.reports.funnel import FunnelReport, funnel_report
 from storage.reports.funnel_trend import conversion_trend
 from storage.reports.pipeline import pipeline_summary
@@ -41,7 +42,8 @@ Rendered = tuple[list[dict], str]
 def pipeline_now(call: Call, *, share: bool) -> Rendered:
     with call.deps.db.transaction() as s:
         report = pipeline_summary(s, team=call.team, now=call.now)
-    return pipeline_blocks(report, share=share), pipeline_text(report)
+        targets = target_lines(s, team=call.team, now=call.now)
+    return pipeline_blocks(report, share=share, targets=targets), pipeline_text(report, targets)
 
 
 def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
@@ -92,6 +94,9 @@ PIPELINE_SUBCOMMANDS: dict[str, Subcommand] = {
     "subscribe": _for(DigestKind.PIPELINE, subscribe.subscribe),
     "unsubscribe": _for(DigestKind.PIPELINE, subscribe.unsubscribe),
     "subscriptions": subscribe.list_all,
+    "forecast": forecast.pipeline_forecast,
+    "target": forecast.pipeline_target,
+    "targets": forecast.pipeline_target,
 }
 # /funnel's subcommands; any other text names a week. Features add theirs here: `spend`
 # belongs to the lead funnel (handlers/commands/spend.py).

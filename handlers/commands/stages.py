@@ -49,6 +49,9 @@ def _change(session, team: str, word: str, args: str) -> str:
         view = stages.set_stage_probability(session, team=team, stage=words[0],
                                             probability=values.parse_percent(words[1]))
         return f"*{escape(view.name)}* now weighs {view.probability}%."
+    if word == "commit" and len(words) == 1:
+        view = stages.set_commit_stage(session, team=team, stage=words[0])
+        return messages.COMMIT_STAGE_SET.format(stage=escape(view.name))
     if word == "rotting" and len(words) == 2 and words[1].isdigit():
         view = stages.set_stage_rotting(session, team=team, stage=words[0], days=int(words[1]))
         return (f"Deals in *{escape(view.name)}* go stale after {view.rotting_days} days "

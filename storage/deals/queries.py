@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, select, true
 from sqlalchemy.orm import Session
 
 from storage.deals.views import DealView, EventView, deal_view, deal_views, event_view
-from storage.kinds import StageKind
+from storage.kinds import ListView, PipelineKind, StageKind
+from storage.lists import Moment, moment_of, page_of, stale
 from storage.lookup import deal_by_number
 from storage.models import Deal, DealEvent, Stage, has_tag
 from storage.stages import find_stage, stages_of
@@ -30,10 +32,13 @@ class StageTotal:
 
 @dataclass(frozen=True)
 class DealList:
-    """A page of deals and how many matched in all."""
+    """A page of deals, how many matched in all, where the page starts among them, and the
+    team's date today (None: the list was not ordered by attention)."""
 
     deals: tuple[DealView, ...]
     total: int
+    offset: int = 0
+    today: date | None = None
 
 
 def show_deal(session: Session, *, team: str, number: int) -> DealView:
@@ -41,24 +46,57 @@ def show_deal(session: Session, *, team: str, number: int) -> DealView:
 
 
 def list_deals(session: Session, *, team: str, stage: str | None = None,
-               owner: str | None = None, tag: str | None = None,
-               limit: int = LIST_LIMIT) -> DealList:
-    """Open deals (or the deals in `stage`, closed ones included), in stage order, largest
-    value first."""
+               owner: str | None = None, tag: str | None = None, company: str | None = None,
+               view: ListView | None = None, now: datetime | None = None,
+               limit: int = LIST_LIMIT, offset: int = 0) -> DealList:
+    """A page of the team's deals: open ones (or those of `view`; in `stage`, closed ones
+    too unless `view` says otherwise). With `now`, those that need attention first: overdue,
+    then closing within 7 days (the team's dates), then the other open deals, then closed
+    ones; within each, largest value first. Without `now`, largest value first. `view`
+    stale, overdue and closing need `now`. `company`: a part of the company's name, any case.
+    One COUNT and one page read with LIMIT/OFFSET (a page past the end is the last page)."""
     query = (select(Deal).join(Stage, Stage.id == Deal.stage_id)
              .where(Deal.team_id == team, Deal.voided_at.is_(None)))
     if stage:
         query = query.where(Deal.stage_id == find_stage(session, team=team, name=stage).id)
-    else:
-        query = query.where(Stage.kind == StageKind.OPEN)
+    view = view or (ListView.ALL if stage else ListView.OPEN)
+    moment = moment_of(session, team=team, now=now) if now is not None else None
+    query = query.where(_in_view(session, team, view, moment))
     if owner:
         query = query.where(Deal.owner == owner)
     if tag:
         query = query.where(has_tag(Deal.tags, tag))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Stage.position, Deal.value.desc(), Deal.number)
-                           .limit(limit))
-    return DealList(deal_views(session, team, list(rows)), total)
+    if company:
+        query = query.where(func.lower(Deal.company).contains(company.lower(), autoescape=True))
+    total, offset = page_of(session, query, offset=offset, limit=limit)
+    is_open = Stage.kind == StageKind.OPEN
+    urgency = (case((and_(is_open, Deal.expected_close < moment.today), 0),
+                    (and_(is_open, Deal.expected_close <= moment.soon), 1),
+                    (is_open, 2), else_=3) if moment else literal(0))
+    rows = session.scalars(query.order_by(urgency, Deal.value.desc(), Deal.number)
+                           .limit(limit).offset(offset))
+    return DealList(deal_views(session, team, list(rows)), total, offset,
+                    moment.today if moment else None)
+
+
+def _in_view(session: Session, team: str, view: ListView,
+             moment: Moment | None) -> ColumnElement[bool]:
+    kinds = {ListView.WON: StageKind.WON, ListView.LOST: StageKind.LOST}
+    if view == ListView.ALL:
+        return true()
+    if view in kinds:
+        return Stage.kind == kinds[view]
+    is_open = Stage.kind == StageKind.OPEN
+    if view == ListView.OPEN:
+        return is_open
+    if moment is None:
+        raise ValueError(f"the {view} deals need the time now")
+    if view == ListView.STALE:
+        return and_(is_open, stale(session, team=team, kind=PipelineKind.DEAL, now=moment.now,
+                                   stage_id=Deal.stage_id, last_activity=Deal.last_activity_at))
+    if view == ListView.OVERDUE:
+        return and_(is_open, Deal.expected_close < moment.today)
+    return and_(is_open, Deal.expected_close.between(moment.today, moment.soon))
 
 
 def deal_history(session: Session, *, team: str, number: int,

@@ -30,6 +30,7 @@ from storage.imports.records import (
     later_activity,
 )
 from storage.imports.write import (
+    Written,
     check_unique,
     checked,
     chunks,
@@ -64,9 +65,10 @@ class _Plan:
 
 
 def import_deals(session: Session, *, team: str, records: list[DealRecord], now: datetime,
-                 problems: Problems | None = None) -> ImportResult:
+                 problems: Problems | None = None,
+                 written: Written | None = None) -> ImportResult:
     """Checks every record, refuses with every problem (with `problems` found while reading
-    the file), or writes them all in the caller's transaction."""
+    the file), or writes them all in the caller's transaction (counted in `written`)."""
     ensure_workspace(session, team=team, now=now)
     found = list(problems or [])
     plans = _plans(session, team, records, now, found)
@@ -76,18 +78,21 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
     new = [p for p in plans if p.record.external_id not in existing]
     old = [p for p in plans if p.record.external_id in existing]
     old_ids = [existing[p.record.external_id][0] for p in old]
+    written = written or Written()
+    written.plan(2 * len(old) + len(new) + sum(len(p.history.steps) for p in plans))
     # a lead may pass from one deal to another within the file: unlink first, link after
     unlinked = _leads_of(session, old_ids)
-    update_many(session, DEALS, [{"id": deal_id, "lead_id": None} for deal_id in old_ids])
+    update_many(session, DEALS, [{"id": deal_id, "lead_id": None} for deal_id in old_ids],
+                written)
     pipeline_id = pipeline_of(session, team=team, kind=PipelineKind.DEAL).id
     number = next_number(session, team=team, kind=PipelineKind.DEAL, count=len(new)) if new else 0
     insert_many(session, DEALS, [
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "created_by": None, "version": 1}
-        for i, p in enumerate(new)])
+        for i, p in enumerate(new)], written)
     update_many(session, DEALS,
                 [{"id": deal_id, **p.values} for deal_id, p in zip(old_ids, old, strict=False)],
-                version=DEALS.c.version + 1)  # cards drawn before the import are stale now
+                written, version=DEALS.c.version + 1)  # cards drawn before the import are stale now
     ids = external_ids(session, DEALS, team)
     delete_events(session, EVENTS, "deal_id", old_ids)
     insert_many(session, EVENTS, [
@@ -99,12 +104,13 @@ def import_deals(session: Session, *, team: str, records: list[DealRecord], now:
         {"team_id": team, "deal_id": ids[p.record.external_id][0], "at": at, "actor": None,
          "kind": EventKind.ACTIVITY, "from_stage_id": None, "to_stage_id": None,
          "amount": p.values["value"], "field": None, "new_value": None}
-        for p in plans if (at := later_activity(p.history, p.values)) is not None])
+        for p in plans if (at := later_activity(p.history, p.values)) is not None], written)
     keep_latest_activity(session, DEALS, EVENTS, "deal_id", old_ids)
     linked = [p for p in plans if p.values["lead_id"] is not None]
     _link_leads(session, team, linked, ids)
     follow_deals(session, team=team,
                  lead_ids=unlinked | {p.values["lead_id"] for p in linked})
+    written.finish()
     return ImportResult("deals", len(records), len(new), len(old))
 
 

@@ -35,7 +35,7 @@ LEAD_COLUMNS = ("id", "name", "company", "source", "stage", "owner", "created", 
                 "drop_reason", "deal", "tags", "stage_changed", "last_activity")
 SPEND_COLUMNS = ("week", "source", "amount")
 EVENT_COLUMNS = ("record", "id", "at", "kind", "from_stage", "to_stage", "field",
-                 "old_value", "new_value", "amount", "actor")
+                 "old_value", "new_value", "amount", "actor", "source_url", "source_author")
 KINDS = ("deals", "leads", "spend", "events")
 
 
@@ -178,4 +178,7 @@ def _events(session: Session, team: str) -> Iterator[Row]:
                    "kind": item.kind, "from_stage": names.get(item.from_stage_id, ""),
                    "to_stage": names.get(item.to_stage_id, ""), "field": text(item.field),
                    "old_value": text(item.old_value), "new_value": text(item.new_value),
-                   "amount": text(getattr(item, "amount", None)), "actor": text(item.actor)}
+                   "amount": text(getattr(item, "amount", None)), "actor": text(item.actor),
+                   # a note logged from a Slack message (Add to deal): its link and author
+                   "source_url": text(getattr(item, "source_url", None)),
+                   "source_author": text(getattr(item, "source_author", None))}

@@ -28,6 +28,7 @@ from storage.imports.records import (
     later_activity,
 )
 from storage.imports.write import (
+    Written,
     check_unique,
     checked,
     delete_events,
@@ -56,9 +57,10 @@ class _Plan:
 
 
 def import_leads(session: Session, *, team: str, records: list[LeadRecord], now: datetime,
-                 problems: Problems | None = None) -> ImportResult:
+                 problems: Problems | None = None,
+                 written: Written | None = None) -> ImportResult:
     """Checks every record, refuses with every problem (with `problems` found while reading
-    the file), or writes them all in the caller's transaction."""
+    the file), or writes them all in the caller's transaction (counted in `written`)."""
     ensure_workspace(session, team=team, now=now)
     found = list(problems or [])
     plans = _plans(session, team, records, now, found)
@@ -68,15 +70,17 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
     new = [p for p in plans if p.record.external_id not in existing]
     old = [p for p in plans if p.record.external_id in existing]
     old_ids = [existing[p.record.external_id][0] for p in old]
+    written = written or Written()
+    written.plan(len(old) + len(new) + sum(len(p.history.steps) for p in plans))
     pipeline_id = pipeline_of(session, team=team, kind=PipelineKind.LEAD).id
     number = next_number(session, team=team, kind=PipelineKind.LEAD, count=len(new)) if new else 0
     insert_many(session, LEADS, [
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
          "pipeline_id": pipeline_id, "contact": None, "created_by": None, "version": 1}
-        for i, p in enumerate(new)])
+        for i, p in enumerate(new)], written)
     update_many(session, LEADS,
                 [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old, strict=False)],
-                version=LEADS.c.version + 1)  # cards drawn before the import are stale now
+                written, version=LEADS.c.version + 1)  # cards drawn before the import are stale now
     ids = external_ids(session, LEADS, team)
     delete_events(session, EVENTS, "lead_id", old_ids)
     events = [{"team_id": team, "lead_id": ids[p.record.external_id][0], "at": step.at,
@@ -92,12 +96,13 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
                 "kind": EventKind.ACTIVITY, "from_stage_id": None, "to_stage_id": None,
                 "field": None, "new_value": None}
                for p in plans if (at := later_activity(p.history, p.values)) is not None]
-    insert_many(session, EVENTS, [{**event, "actor": None} for event in events])
+    insert_many(session, EVENTS, [{**event, "actor": None} for event in events], written)
     keep_latest_activity(session, LEADS, EVENTS, "lead_id", old_ids)
     links = [{"id": p.deal[0], "lead_id": ids[p.record.external_id][0]}
              for p in plans if p.deal is not None]
     update_many(session, table_of(Deal), links, version=table_of(Deal).c.version + 1)
     follow_deals(session, team=team, lead_ids=[link["lead_id"] for link in links])
+    written.finish()
     return ImportResult("leads", len(records), len(new), len(old))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.errors import DealbotError
 from storage.imports.records import ImportRefused, ImportResult, Problems, SpendRecord
-from storage.imports.write import insert_many, update_many
+from storage.imports.write import Written, insert_many, update_many
 from storage.models import Spend, table_of
 from storage.spend import EARLIEST_WEEK, MAX_SPEND, week_start
 from storage.text_fields import normalise_source
@@ -20,7 +20,8 @@ from storage.workspaces import ensure_workspace
 
 
 def import_spend(session: Session, *, team: str, records: list[SpendRecord], now: datetime,
-                 problems: Problems | None = None) -> ImportResult:
+                 problems: Problems | None = None,
+                 written: Written | None = None) -> ImportResult:
     """Checks every record (a week from 2000 to this one, each week and source once), refuses
     with every problem, or upserts them all in the caller's transaction."""
     workspace = ensure_workspace(session, team=team, now=now)
@@ -55,6 +56,9 @@ def import_spend(session: Session, *, team: str, records: list[SpendRecord], now
     old = [{"id": existing[(r["week_start"], r["source"])], **r} for r in rows
            if (r["week_start"], r["source"]) in existing]
     new = [{"team_id": team, **r} for r in rows if (r["week_start"], r["source"]) not in existing]
-    insert_many(session, table_of(Spend), new)
-    update_many(session, table_of(Spend), old)
+    written = written or Written()
+    written.plan(len(new) + len(old))
+    insert_many(session, table_of(Spend), new, written)
+    update_many(session, table_of(Spend), old, written)
+    written.finish()
     return ImportResult("spend", len(records), len(new), len(old))

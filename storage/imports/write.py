@@ -26,13 +26,36 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start:start + size]
 
 
-def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+class Written:
+    """How far an import's writing is: `planned` rows to insert or update, of which
+    `insert_many` and `update_many` count each statement's as it is done, and tell
+    `report(done, planned)` (for a progress bar; `done` never passes `planned`)."""
+
+    def __init__(self, report: Callable[[int, int], None] | None = None) -> None:
+        self.report, self.planned, self.done = report, 0, 0
+
+    def plan(self, rows: int) -> None:
+        self.planned += rows
+
+    def advance(self, rows: int) -> None:
+        self.done = min(self.done + rows, self.planned)
+        if self.report is not None:
+            self.report(self.done, self.planned)
+
+    def finish(self) -> None:
+        self.advance(self.planned)
+
+
+def insert_many(session: Session, table: Table, rows: list[dict[str, Any]],
+                written: Written | None = None) -> None:
     for part in chunks(rows):
         session.execute(insert(table), list(part))
+        if written is not None:
+            written.advance(len(part))
 
 
 def update_many(session: Session, table: Table, rows: list[dict[str, Any]],
-                **expressions: Any) -> None:
+                written: Written | None = None, **expressions: Any) -> None:
     """Updates rows by `id`; every dict has the same keys, `id` among them. `expressions`
     are set on every row (like `version=table.c.version + 1`)."""
     if not rows:
@@ -42,6 +65,8 @@ def update_many(session: Session, table: Table, rows: list[dict[str, Any]],
         {**{column: bindparam(f"_{column}") for column in columns}, **expressions})
     for part in chunks(rows):
         session.execute(statement, [{f"_{k}": v for k, v in row.items()} for row in part])
+        if written is not None:
+            written.advance(len(part))
 
 
 KEPT = (EventKind.NOTE,)  # what people logged in Dealbot stays when a re-import rebuilds a history

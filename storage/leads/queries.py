@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, literal, select
 from sqlalchemy.orm import Session
 
 from storage.deals.views import EventView
-from storage.kinds import PipelineKind, StageKind
+from storage.kinds import ListView, PipelineKind, StageKind
 from storage.leads.views import LeadView, lead_event_view, lead_view
+from storage.lists import page_of, stale
 from storage.lookup import lead_by_number
 from storage.models import Lead, LeadEvent, Stage, has_tag
 from storage.stages import find_stage
@@ -20,10 +22,11 @@ LIST_LIMIT = 40
 
 @dataclass(frozen=True)
 class LeadList:
-    """A page of leads and how many matched in all."""
+    """A page of leads, how many matched in all, and where the page starts among them."""
 
     leads: tuple[LeadView, ...]
     total: int
+    offset: int = 0
 
 
 def show_lead(session: Session, *, team: str, number: int) -> LeadView:
@@ -32,26 +35,40 @@ def show_lead(session: Session, *, team: str, number: int) -> LeadView:
 
 def list_leads(session: Session, *, team: str, stage: str | None = None,
                source: str | None = None, owner: str | None = None, tag: str | None = None,
-               limit: int = LIST_LIMIT) -> LeadList:
-    """Leads still in the funnel (or those in `stage`, Dropped included), in funnel order,
-    newest first within a stage."""
+               view: ListView | None = None, now: datetime | None = None,
+               limit: int = LIST_LIMIT, offset: int = 0) -> LeadList:
+    """A page of the leads still in the funnel (or those in `stage`, Dropped included; `view`
+    all: every lead; stale: those idle past their stage's rotting limit, which needs `now`).
+    With `now`, stale leads first; then in funnel order, newest first within a stage. One
+    COUNT and one page read with LIMIT/OFFSET (a page past the end is the last page)."""
     query = (select(Lead).join(Stage, Stage.id == Lead.stage_id)
              .where(Lead.team_id == team, Lead.voided_at.is_(None)))
     if stage:
         query = query.where(Lead.stage_id == find_stage(session, team=team, name=stage,
                                                         kind=PipelineKind.LEAD).id)
-    else:
+    view = view or (ListView.ALL if stage else ListView.OPEN)
+    is_stale = (stale(session, team=team, kind=PipelineKind.LEAD, now=now,
+                      stage_id=Lead.stage_id, last_activity=Lead.last_activity_at)
+                if now is not None else None)
+    if view == ListView.OPEN:
         query = query.where(Stage.kind == StageKind.OPEN)
+    elif view == ListView.STALE:
+        if is_stale is None:
+            raise ValueError("the stale leads need the time now")
+        query = query.where(is_stale)
+    elif view != ListView.ALL:
+        raise ValueError(f"leads have no {view} list")
     if source:
         query = query.where(Lead.source == normalise_source(source))
     if owner:
         query = query.where(Lead.owner == owner)
     if tag:
         query = query.where(has_tag(Lead.tags, tag))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Stage.position, Lead.created_at.desc(),
-                                          Lead.number.desc()).limit(limit))
-    return LeadList(tuple(lead_view(session, lead) for lead in rows), total)
+    total, offset = page_of(session, query, offset=offset, limit=limit)
+    urgency = case((is_stale, 0), else_=1) if is_stale is not None else literal(0)
+    rows = session.scalars(query.order_by(urgency, Stage.position, Lead.created_at.desc(),
+                                          Lead.number.desc()).limit(limit).offset(offset))
+    return LeadList(tuple(lead_view(session, lead) for lead in rows), total, offset)
 
 
 def lead_history(session: Session, *, team: str, number: int,

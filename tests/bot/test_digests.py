@@ -263,3 +263,29 @@ def test_a_chart_that_fails_leaves_the_digest_posted_once_and_is_logged_and_coun
     assert counters.counts()[counters.CHART_FAILED] == failed + 1
     assert "dealbot-funnel-2026-W47.png for CSALES was not shared" in caplog.text
     assert ("ValueError" if failure == "drawing" else "file_uploads_disabled") in caplog.text
+
+
+def test_a_team_with_a_monthly_target_sees_its_attainment_and_coverage_in_the_daily_digest(
+        db, slack, clients):
+    from decimal import Decimal
+
+    from storage.deals import operations as deals
+    from storage.kinds import TargetPeriod
+    from storage.targets import set_target
+
+    add(db)
+    with db.transaction() as s:
+        start = utc(7, 0, DAY - timedelta(days=3))
+        deals.create_deal(s, team="T1", name="Acme", value=Decimal("10000"), actor="U1",
+                          now=start)
+        deals.win_deal(s, team="T1", number=1, actor="U1", now=start)
+        deals.create_deal(s, team="T1", name="Globex", value=Decimal("50000"), actor="U1",
+                          now=start, stage="Proposal", expected_close=DAY.date())
+        set_target(s, team="T1", amount=Decimal("40000"), period=TargetPeriod.MONTH,
+                   owner=None, actor="UBOSS", now=start)
+    run(db, clients, utc(8, 5))
+    (post,) = posts(slack)
+    shown = json.dumps(blocks_of(post), ensure_ascii=False)
+    assert ("Monthly target, November 2026:* won $10,000 of $40,000 (25%) · 13 days left · "
+            "coverage 1.0× ($30,000 weighted closing, $30,000 to go)") in shown
+    assert "Monthly target, November 2026: won $10,000 of $40,000 (25%)" in post.body["text"]

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 import pytest
 from slack_bolt.request import BoltRequest
 
-from bot.slack_request import SlackRequest, parse_slack_body
+from bot.slack_request import SlackRequest, parse_slack_body, request_kind
 from bot.slack_standin import event_callback, interactive, slash_command
 from bot.web import wsgi_app
 from tests.bot.test_wsgi import call
@@ -109,3 +109,18 @@ def test_through_the_app_a_command_mentioning_payload_is_answered(driver):
     driver.one("new Acme 5k")
     noted = driver.one("note Acme the payload arrived, with ssl_check=1 and token=x")
     assert "the payload arrived, with ssl_check=1 and token=x" in noted.text
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    ({"command": "/deal", "text": "new Acme"}, "/deal"),
+    ({"command": "/anything-an-attacker-likes"}, "other"),
+    ({"type": "block_actions"}, "block_actions"),
+    ({"type": "event_callback", "event": {"type": "app_home_opened"}}, "event:app_home_opened"),
+    ({"type": "event_callback", "event": {"type": "reaction_added"}}, "event"),
+    ({"type": "event_callback", "event": "junk"}, "event"),
+    ({"type": "url_verification", "challenge": "x"}, "url_verification"),
+    ({"ssl_check": "1"}, "ssl_check"),
+    ({"type": "made_up"}, "other"),
+])
+def test_the_kind_of_a_request_for_logs_and_metrics_is_one_of_a_fixed_few(body, kind):
+    assert request_kind(body) == kind

@@ -155,7 +155,8 @@ def test_the_manifest_command_prints_the_manifest_for_a_url(tmp_path):
     assert interactivity["request_url"] == "https://deals.example.org/slack/events"
     # the type-ahead pickers load their options from the same URL
     assert interactivity["message_menu_options_url"] == interactivity["request_url"]
-    assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened", "app_uninstalled", "tokens_revoked"]
     shortcuts = {s["callback_id"]: (s["type"], s["name"])
                  for s in manifest["features"]["shortcuts"]}
     assert shortcuts == {"add_to_deal": ("message", "Add to deal"),

@@ -12,6 +12,8 @@ from bot.demo import team as demo
 from bot.imports.exporter import export
 from bot.imports.importer import import_file
 from storage.deals import operations as deals
+from storage.deals import queries as deal_queries
+from storage.deals.views import MessageSource
 from storage.leads import operations as leads
 from storage.reports.as_data import funnel_data, pipeline_data
 from storage.reports.funnel import funnel_report
@@ -103,9 +105,53 @@ def test_events_export_as_json_lines_in_time_order(db, now):
     assert deal_events[0] == {"record": "deal", "id": "#1", "at": "2026-10-23T12:00:00Z",
                               "kind": "created", "from_stage": "", "to_stage": "Prospecting",
                               "field": "", "old_value": "", "new_value": "",
-                              "amount": "10000.00", "actor": "U1"}
+                              "amount": "10000.00", "actor": "U1", "source_url": "",
+                              "source_author": ""}
     assert [e["at"] for e in deal_events] == sorted(e["at"] for e in deal_events)
     assert {e["kind"] for e in events} >= {"created", "stage", "note", "convert"}
+
+
+LINK = "https://acme.slack.com/archives/C1/p1700000000000100"
+
+
+def _logged_from_slack(db, now: datetime, at: datetime) -> None:
+    with db.transaction() as s:
+        deals.add_note(s, team="T1", number=1, text="Can we get 10% off?", actor="U1", now=at,
+                       source=MessageSource(LINK, "U9"))
+
+
+def test_a_note_from_a_slack_message_is_exported_with_its_link_and_author(db, now):
+    native_history(db, now - timedelta(days=30))
+    _logged_from_slack(db, now, now - timedelta(days=1))
+    events = [json.loads(line) for line in exported(db, "events", "T1", "jsonl").splitlines()]
+    [note] = [e for e in events if e["new_value"] == "Can we get 10% off?"]
+    assert (note["kind"], note["actor"], note["source_url"], note["source_author"]) == (
+        "note", "U1", LINK, "U9")
+    assert all(e["source_url"] == "" for e in events if e is not note)
+    lines = exported(db, "events", "T1").splitlines()
+    assert lines[0].endswith(",actor,source_url,source_author")
+    assert sum(line.endswith(f",U1,{LINK},U9") for line in lines) == 1
+
+
+def test_a_reimport_keeps_a_note_from_a_slack_message_with_its_link_and_author(db, now,
+                                                                                tmp_path):
+    path = tmp_path / "deals.csv"
+    path.write_text("id,name,stage,created\ncrm-1,Acme,Proposal,2026-10-01\n",
+                    encoding="utf-8")
+    import_file(db, "deals", path, team="T1", now=now - timedelta(days=2))
+    _logged_from_slack(db, now, now - timedelta(days=1))
+    path.write_text("id,name,stage,created\ncrm-1,Acme Corp,Negotiation,2026-10-01\n",
+                    encoding="utf-8")
+    import_file(db, "deals", path, team="T1", now=now)
+    with db.transaction() as s:
+        deal, events = deal_queries.deal_history(s, team="T1", number=1)
+    assert (deal.name, deal.stage.name) == ("Acme Corp", "Negotiation")
+    [note] = [e for e in events if e.kind == "note"]
+    assert (note.new_value, note.actor, note.source) == (
+        "Can we get 10% off?", "U1", MessageSource(LINK, "U9"))
+    [row] = [json.loads(line) for line in exported(db, "events", "T1", "jsonl").splitlines()
+             if json.loads(line)["kind"] == "note"]
+    assert (row["id"], row["source_url"], row["source_author"]) == ("crm-1", LINK, "U9")
 
 
 def reports(db, team: str, now: datetime) -> list[dict]:
