@@ -23,6 +23,7 @@ COMMANDS = (
 # "More actions" menu, the global ones in the shortcuts menu and in search
 SHORTCUTS = (
     ("Add to deal", "message", ids.SHORTCUT_ADD_TO_DEAL, "Log this message as a note on a deal"),
+    ("Add to lead", "message", ids.SHORTCUT_ADD_TO_LEAD, "Log this message as a note on a lead"),
     ("New deal", "global", ids.SHORTCUT_NEW_DEAL, "Create a deal in the pipeline"),
     ("New lead", "global", ids.SHORTCUT_NEW_LEAD, "Add a lead to the funnel"),
 )

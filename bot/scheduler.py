@@ -1,4 +1,5 @@
-"""The digest scheduler: one APScheduler job, every minute, that posts what is due.
+"""The digest scheduler: one APScheduler job, every minute, that posts what is due: the
+digests, then each person's nudge (bot.nudges).
 
 The job store is in memory and private to the process: what must not happen twice is
 guarded by the digest ledger in the database, so any number of scheduler processes (and
@@ -20,6 +21,7 @@ from slack_sdk import WebClient
 from bot.app import utc_now, web_client
 from bot.config import Settings
 from bot.digests import run_due_digests
+from bot.nudges import run_due_nudges
 from handlers.deps import Clock
 from storage.db import Database
 
@@ -32,11 +34,14 @@ MISFIRE_GRACE_SECONDS = 50
 
 
 def digest_tick(*, db: Database, settings: Settings, clock: Clock) -> None:
-    """The job: posts every digest due now. Module-level, so APScheduler can name it; its
-    dependencies come as the job's kwargs."""
-    sent = run_due_digests(db, client_factory(settings, db), clock())
-    for item in sent:
+    """The job: posts every digest and sends every nudge due now. Module-level, so
+    APScheduler can name it; its dependencies come as the job's kwargs."""
+    now, clients = clock(), client_factory(settings, db)
+    for item in run_due_digests(db, clients, now):
         log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
+    for nudged in run_due_nudges(db, clients, now):
+        log.info("nudge for %s in %s, %s: %s", nudged.user, nudged.team, nudged.period,
+                 nudged.outcome)
 
 
 def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClient]:

@@ -101,18 +101,18 @@ def _post(client: WebClient, channel: str, digest: Digest) -> tuple[str, str | N
         try:
             return post()
         except SlackApiError as error:
-            if (code := _error_code(error)) != "not_in_channel":
+            if (code := error_code(error)) != "not_in_channel":
                 return code, None
         client.conversations_join(channel=channel)
         return post()
     except SlackApiError as error:
-        return _error_code(error), None
+        return error_code(error), None
     except (SlackClientError, OSError) as error:  # urllib's URLError is an OSError
         log.warning("digest for %s: %s", channel, type(error).__name__)
         return "connection_error", None
 
 
-def _error_code(error: SlackApiError) -> str:
+def error_code(error: SlackApiError) -> str:
     """Slack's error code; an HTTP 5xx or 429 answer (after the client's own retries) is a
     server error or a rate limit whatever its body says."""
     status = error.response.status_code

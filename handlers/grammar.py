@@ -263,12 +263,20 @@ def split_date(words: list[str], today: date, usage: str) -> tuple[str, date]:
     return as_typed(found[0]), found[1]
 
 
-def ref_and_last(text: str, usage: str, what: str) -> tuple[str, str]:
+def ref_and_last(text: str, usage: str, what: str, *, record: str = "deal") -> tuple[str, str]:
     """`Acme North @ann` -> ("Acme North", "@ann"): the record and the last word."""
     words = text.split()
     if len(words) < 2:
-        raise UsageError(f"Tell me the deal and {what}.", usage=usage)
+        raise UsageError(f"Tell me the {record} and {what}.", usage=usage)
     return as_typed(" ".join(words[:-1])), words[-1]
+
+
+def assign_args(text: str, usage: str, *, record: str = "deal") -> tuple[str, str]:
+    """`Acme North <@U2|ann>` -> ("Acme North", "U2"): the record and its new owner."""
+    if not text.strip():
+        raise UsageError(f"Tell me the {record} and the person, as an @-mention.", usage=usage)
+    ref, mention = ref_and_last(text, usage, "the person, as an @-mention", record=record)
+    return ref, parse_user_mention(mention)
 
 
 def move_args(text: str, *, what: str, usage: str) -> tuple[str, str]:

@@ -26,6 +26,9 @@ LEAD_CONVERT_OWNER = "lead.convert.owner"
 LEAD_DROP_MODAL = "lead.drop.modal"
 LEAD_DROP_REASON_BLOCK = "lead.drop.reason_block"
 LEAD_DROP_REASON = "lead.drop.reason"
+LEAD_ADD_NOTE = "lead.add_note"
+LEAD_NOTE_MODAL = "lead.note.modal"
+LEAD_NOTE_BLOCK = "lead.note.text"
 
 # Deal modals: an input's action_id is its block_id; create and edit share theirs.
 DEAL_LOST_MODAL = "deal.lost.modal"
@@ -65,13 +68,16 @@ LIST_PREVIOUS = "list.previous"
 LIST_NEXT = "list.next"
 
 # Shortcuts (the manifest's features.shortcuts), and what they open.
-SHORTCUT_ADD_TO_DEAL = "add_to_deal"  # a message shortcut
+SHORTCUT_ADD_TO_DEAL = "add_to_deal"  # message shortcuts
+SHORTCUT_ADD_TO_LEAD = "add_to_lead"
 SHORTCUT_NEW_DEAL = "new_deal"  # global shortcuts
 SHORTCUT_NEW_LEAD = "new_lead"
 CAPTURE_MODAL = "deal.capture.modal"
 CAPTURE_NOTE_BLOCK = "deal.capture.note"
-# The type-ahead deal picker (an external_select; its options come from `app.options`).
+LEAD_CAPTURE_MODAL = "lead.capture.modal"
+# The type-ahead deal and lead pickers (external_selects; options from `app.options`).
 PICK_DEAL = "deal.pick"
+PICK_LEAD = "lead.pick"
 
 LEAD_CREATE_MODAL = "lead.create.modal"
 LEAD_FORM_NAME = "lead.form.name"
@@ -81,6 +87,21 @@ LEAD_FORM_STAGE = "lead.form.stage"
 LEAD_FORM_OWNER = "lead.form.owner"
 LEAD_FORM_CONTACT = "lead.form.contact"
 LEAD_FORM_TAGS = "lead.form.tags"
+LEAD_FORM_NEXT = "lead.form.next"
+LEAD_FORM_DUE = "lead.form.due"
+LEAD_EDIT = "lead.edit"
+LEAD_EDIT_MODAL = "lead.edit.modal"
+
+# Nudges: the daily direct message. Each line's elements carry `~d<number>` or `~l<number>`
+# (a deal or a lead) so that every action_id of the message is its own; values say
+# `deal:<number>` or `lead:<number>` (the snooze's options add `:<days>`).
+NUDGE_SNOOZE = "nudge.snooze"
+NUDGE_LOG = "nudge.log"
+NUDGE_OPEN = "nudge.open"
+NUDGE_ALL = "nudge.all"
+NUDGE_ITEM = "nudge.item"  # + "~d12": the line's actions block
+NUDGE_NOTE_MODAL = "nudge.note.modal"
+NUDGE_NOTE_BLOCK = "nudge.note.block"
 
 # Undo: the button on the confirmation of a change (value `<change id>:<deal|lead>:<number>`,
 # the change and the record whose card it is on).

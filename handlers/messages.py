@@ -46,6 +46,19 @@ DEAL_USAGE: dict[str, str] = {
               "`/deal stages commit <stage>` (the forecast's commit stage)",
 }
 
+NUDGES_USAGE = ("`/deal nudges [on | off | at HH:MM | weekdays | daily]` — for example "
+                "`/deal nudges at 08:30 daily` or `/deal nudges off`")
+NUDGES_ON = ("Your nudges are on: a direct message {days} at {at} ({zone}, {whose}) when "
+             "some of your deals or leads need you — stale, past their expected close, or "
+             "with a next action due. Nothing needs you, no message.")
+NUDGES_OFF = "Your nudges are off: I will not send you a daily direct message."
+NUDGES_NOW = "Right now {count} {things} you."
+GIVEN_DEAL = "{actor} gave you this deal."
+GIVEN_LEAD = "{actor} gave you this lead."
+NOT_A_NUDGE = "This button is not one I drew. `/deal nudges` shows what needs you now."
+NUDGE_LOGGED = ":memo: Logged a note on {subject}."
+NUDGE_ALL_DONE = "Nothing needs you right now."
+
 DEAL_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your deal pipeline in Slack.* A deal is named by `#id` or a part of its name; "
     "a stage by its name or the start of it.",
@@ -55,6 +68,8 @@ DEAL_HELP_LINES: tuple[str, ...] = (
         f"• {DEAL_USAGE[k]}" for k in ("assign", "value", "close", "probability", "note", "next")),
     "*Look*\n" + "\n".join(f"• {DEAL_USAGE[k]}" for k in ("show", "list", "history", "stages")),
     "*Take back*\n• " + DEAL_USAGE["undo"],
+    "*Your nudges* — a daily direct message about your deals and leads that need you: "
+    + NUDGES_USAGE + ".",
     "*Settings* — `/deal settings` shows the workspace's currency, time zone and stale limit; "
     "admins change them: `/deal settings currency NOK`, `/deal settings timezone Europe/Oslo`, "
     "`/deal settings stale 21`.",
@@ -76,14 +91,22 @@ LEAD_USAGE: dict[str, str] = {
            "`/lead add Jane Roe (Globex) source:webinar #q4`",
     "move": "`/lead move <lead> [to] <stage>` — for example `/lead move Jane interest`",
     "convert": "`/lead convert <lead> [<amount>] [stage:<stage>] [owner:@user]` — for example "
-               "`/lead convert Jane 20k stage:meeting`",
+               "`/lead convert Jane 20k stage:meeting`; without an amount a form asks for it",
     "drop": "`/lead drop <lead> [reason: <text>]` — for example "
-            "`/lead drop Jane reason: no budget this year`",
+            "`/lead drop Jane reason: no budget this year`; on a dropped lead it changes the "
+            "reason",
     "show": "`/lead show <lead>` — for example `/lead show Jane` or `/lead show #3`",
-    "list": "`/lead list [<stage>] [stale | all] [mine | @user] [#tag] [source:<source>]` — "
-            "for example `/lead list interest mine source:webinar` or `/lead list stale`; "
-            "*Next* and *Previous* turn the pages",
-    "note": "`/lead note <lead> <text>` — for example `/lead note Jane asked for a demo`",
+    "list": "`/lead list [<stage>] [stale | all] [mine | @user] [#tag] [source:<source>] "
+            "[company:<name>]` — for example `/lead list interest mine source:webinar`, "
+            "`/lead list company:Globex` or `/lead list stale` (no contact within the stale "
+            "limit); *Next* and *Previous* turn the pages",
+    "note": "`/lead note <lead> <text>` — logs a contact (the lead's last contact becomes now); "
+            "for example `/lead note Jane asked for a demo`",
+    "next": "`/lead next <lead> <text> [due:<date>]` — for example "
+            "`/lead next Jane send the case study due:friday`",
+    "assign": "`/lead assign <lead> @user` — for example `/lead assign Jane @ann`",
+    "tag": "`/lead tag <lead> #tag [#tag ...]` — for example `/lead tag Jane #emea #q4`",
+    "untag": "`/lead untag <lead> #tag [#tag ...]` — for example `/lead untag Jane #q4`",
     "history": "`/lead history <lead>` — for example `/lead history #3`",
     "undo": "`/lead undo` — takes back your latest change to a lead (within 15 minutes, when "
             "nobody changed it since); undoing a conversion removes its deal",
@@ -93,7 +116,11 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your lead funnel in Slack.* A lead is named by `#id` or a part of its name; "
     "a stage by its name or the start of it. Funnel: Awareness → Interest → Consideration → "
     "Engagement → Conversion (Dropped outside the order).",
-    "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop", "note")),
+    "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop")),
+    "*Act on it*\n" + "\n".join(f"• {LEAD_USAGE[k]}"
+                                  for k in ("note", "next", "assign", "tag", "untag"))
+    + "\nThe card's **Edit** corrects every field: name, company, contact, source, owner, "
+    "tags and next action.",
     "*Into the pipeline*\n• " + LEAD_USAGE["convert"] + "\nConverting creates a deal and puts "
     "the lead in Engagement; the lead enters Conversion when that deal is won.",
     "*Look*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("show", "list", "history")),
@@ -104,7 +131,8 @@ LEAD_HELP_LINES: tuple[str, ...] = (
 LIST_WORDS = {
     "deal": "`stale`, `overdue`, `closing` (within 7 days), `open`, `won`, `lost`, `all`, "
             "`mine`, an @-mention, a #tag or `company:<name>`",
-    "lead": "`stale`, `open`, `all`, `mine`, an @-mention, a #tag or `source:<source>`",
+    "lead": "`stale`, `open`, `all`, `mine`, an @-mention, a #tag, `source:<source>` or "
+            "`company:<name>`",
 }
 LIST_UNKNOWN = "{error} Besides a stage, `/{kind} list` understands {words}."
 NOT_OUR_LIST = ("This button does not belong to a list Dealbot drew. Type `/deal list` or "
@@ -114,6 +142,11 @@ FUNNEL_SPEND_USAGE = ("`/funnel spend <amount> [source:<source>] [week:<date or 
                       "for example `/funnel spend 2.5k source:webinar week:2026-11-16`")
 SPEND_RECORDED = "Recorded {amount} of marketing spend{source} for the week {week} (from {monday})."
 SPEND_REPLACED = " It replaces the {old} recorded before: a correction never adds up twice."
+NO_VALUE = "What is the deal worth? Write its value, or 0 when it has none yet."
+CONVERT_VALUE_HINT = ("What the deal is worth, for example 20k, 50000 or $1.2m; 0 when it has "
+                      "no value yet")
+STALE_LEAD_FORM = ("This lead changed while the form was open, so nothing was saved. Cancel, "
+                   "and edit it again from its card, which now shows it as it is.")
 STALE_LEAD_CLICK = ("This card was out of date: lead #{id} had changed since it was drawn, so "
                     "nothing was changed. Here it is as it is now.")
 
@@ -137,6 +170,9 @@ SETTING_USAGE: dict[str, str] = {
     "stale": "`/deal settings stale <days>` (1 to 365) — for example `/deal settings stale 21`",
     "channel": "`/deal settings channel #channel|off` posts every stage change, win and loss "
                "there — for example `/deal settings channel #sales-wins`",
+    "celebrate": "`/deal settings celebrate on|off` — whether a win is celebrated in the "
+                 "activity channel (who won it, its value, the days it took) or told as a "
+                 "plain move — for example `/deal settings celebrate off`",
 }
 SETTINGS_USAGE = "`/deal settings` shows them. Admins:\n" + "\n".join(
     f"• {usage}" for usage in SETTING_USAGE.values())
@@ -156,20 +192,29 @@ STALE_OWN_LIMITS = ("Stages with a limit of their own keep it: {stages} "
                     "(`/deal stages rotting` changes one).")
 STALE_SAME = "Deals already go stale after {days} days; nothing changed."
 ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
+CELEBRATE_ON = ("Wins are celebrated in the activity channel: who won the deal, its value and "
+                "the days from its creation to the win.")
+CELEBRATE_OFF = ("Wins are no longer celebrated: the activity channel tells them as a plain "
+                 "move to the won stage.")
 ACTIVITY_CHANNEL_OFF = "Stage changes, wins and losses are no longer posted in a channel."
 ACTIVITY_CHANNEL_PRIVATE = (" I could not join it by myself: type `/invite @Dealbot` there so "
                             "that I can post.")
 
-# The Add to deal message shortcut.
-CAPTURE_INTRO = ("Log this message as a note on a deal: pick the deal (type a part of its name "
-                 "or its number), and edit the note if you like. Saving it sets the deal's last "
-                 "contact to now and keeps a link to the message.")
+# The Add to deal and Add to lead message shortcuts.
+CAPTURE_INTRO = {
+    "deal": ("Log this message as a note on a deal: pick the deal (type a part of its name "
+             "or its number), and edit the note if you like. Saving it sets the deal's last "
+             "contact to now and keeps a link to the message."),
+    "lead": ("Log this message as a note on a lead: pick the lead (type a part of its name "
+             "or its number), and edit the note if you like. Saving it keeps a link to the "
+             "message."),
+}
 CAPTURE_NO_TEXT = ("This message has no text I can copy (a file, or a message from another "
                    "app): write the note yourself.")
 CAPTURE_SHORTENED = ("The message has {length:,} characters; the note holds the first "
                      "{limit:,}.")
-CAPTURE_PICK = "Pick the deal to log this message on."
-CAPTURE_SAVED = "Logged on deal #{number}. Only you see this."
+CAPTURE_PICK = "Pick the {kind} to log this message on."
+CAPTURE_SAVED = "Logged on {kind} #{number}. Only you see this."
 # why chat.getPermalink gave no link: the note is saved without one
 NO_LINK = {
     "channel_not_found": "I am not in that conversation, so I cannot link to the message.",
@@ -240,8 +285,9 @@ FUNNEL_HELP_LINES: tuple[str, ...] = (
     "\n• `/funnel unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
     "Marketing spend (admins): " + FUNNEL_SPEND_USAGE,
 )
-FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>]` — for example "
-                "`/funnel last week`")
+FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>] [#tag]` — for "
+                "example `/funnel last week`, or `/funnel last week #enterprise` for the new "
+                "leads by source of the leads tagged `#enterprise` (a group of companies)")
 FUNNEL_CHART_USAGE = ("`/funnel chart [this week | last week | <week like 2026-W47>]` — for "
                       "example `/funnel chart last week`")
 FUNNEL_CHART_COMMENT = "The lead funnel of week {week}, as `/funnel {week}` reports it."

@@ -14,6 +14,7 @@ from handlers.actions import (
     lead_create,
     lead_modals,
     list_pages,
+    nudges,
     pickers,
     undo,
 )
@@ -38,6 +39,7 @@ def register(app: App, deps: Deps) -> None:
     capture.register(app, deps)
     pickers.register(app, deps)
     list_pages.register(app, deps)
+    nudges.register(app, deps)
     undo.register(app, deps)
     home.register(app, deps)
     reports.register(app, deps)

@@ -23,6 +23,7 @@ from storage.workspaces import known_workspace, remember_workspace
 class Followups:
     activity_channel: str | None  # where stage changes, wins and losses are announced
     home_tab: bool  # the actor has opened the Home tab: it is refreshed after the change
+    celebrate_wins: bool = True  # a win is celebrated there (else told as a plain move)
 
 
 def followups_of(session: Session, *, team: str, actor: str | None) -> Followups:
@@ -31,7 +32,7 @@ def followups_of(session: Session, *, team: str, actor: str | None) -> Followups
     known = known_workspace(session, team=team)
     if known is not None:
         home_tab = actor is not None and session.get(HomeTab, (team, actor)) is not None
-        return Followups(known.activity_channel, home_tab)
+        return Followups(known.activity_channel, home_tab, known.celebrate_wins)
     row = session.execute(
         select(Workspace, HomeTab.user_id).outerjoin(HomeTab, and_(
             HomeTab.team_id == Workspace.team_id, HomeTab.user_id == actor))
@@ -40,7 +41,8 @@ def followups_of(session: Session, *, team: str, actor: str | None) -> Followups
         return Followups(None, False)
     workspace, home_tab_user = row
     remember_workspace(session, workspace)
-    return Followups(workspace.activity_channel, home_tab_user is not None)
+    return Followups(workspace.activity_channel, home_tab_user is not None,
+                     workspace.celebrate_wins)
 
 
 def record_home_opened(session: Session, *, team: str, user: str, now: datetime) -> None:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
     type_coerce,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -142,6 +143,9 @@ class Workspace(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     rotting_days: Mapped[int] = mapped_column(Integer, default=14)
     activity_channel: Mapped[str | None] = mapped_column(String(32))
+    # a win is celebrated in the activity channel (`/deal settings celebrate off` stops it)
+    celebrate_wins: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                 server_default=true())
     next_deal_number: Mapped[int] = mapped_column(Integer, default=1)
     next_lead_number: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -329,6 +333,11 @@ class Lead(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the latest contact logged (a note); a lead is stale when neither it nor its creation
+    # is within the workspace's limit
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_action: Mapped[str | None] = mapped_column(String(500))
+    next_action_due: Mapped[date | None] = mapped_column(Date)
     # An import's `deal` column: the source system's id of the deal this lead became, kept
     # until a deals import brings that deal and links it (deals.lead_id).
     deal_ref: Mapped[str | None] = mapped_column(String(100))
@@ -340,7 +349,8 @@ class Lead(Base):
 
 
 class LeadEvent(Base):
-    """One thing that happened to a lead. Kinds: created, stage, edit, note, convert."""
+    """One thing that happened to a lead. Kinds: created, stage, edit, note, assign, next,
+    convert."""
 
     __tablename__ = "lead_events"
     __table_args__ = (
@@ -363,6 +373,9 @@ class LeadEvent(Base):
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"))  # as on deal_events
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_by: Mapped[str | None] = mapped_column(String(32))
+    # as on deal_events: a note logged from a Slack message (the Add to lead shortcut)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    source_author: Mapped[str | None] = mapped_column(String(32))
 
 
 class Spend(Base):
@@ -458,3 +471,54 @@ class HomeTab(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NudgeSetting(Base):
+    """A person's daily nudge: on or off, at a local time on weekdays or every day. The row
+    is made the first time the person changes it or the scheduler meets them as an owner;
+    `timezone` is their Slack zone (users.info), kept for a while (`timezone_checked_at`).
+    `gone_reason` says Slack refused them for good (they left the workspace): no more nudges
+    until they turn them on again."""
+
+    __tablename__ = "nudge_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    at_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    every_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    timezone_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gone_reason: Mapped[str | None] = mapped_column(String(200))
+    set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never set by them
+
+
+class NudgeLedger(Base):
+    """The claim that a person's nudge for one local day was (being) sent: unique, so at most
+    one per person and day whatever the number of schedulers."""
+
+    __tablename__ = "nudge_ledger"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class NudgeSnooze(Base):
+    """A deal or lead left out of its owner's nudges until `until`. A row of its own, not a
+    column of the record: snoozing is no change to the deal (no version, no undo)."""
+
+    __tablename__ = "nudge_snoozes"
+    __table_args__ = (Index("ix_nudge_snoozes_until", "until"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[PipelineKind] = mapped_column(KindColumn(PipelineKind, 8), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+    snoozed_by: Mapped[str] = mapped_column(String(32))

@@ -70,6 +70,7 @@ class WorkspaceSettings:
     timezone: str
     rotting_days: int
     activity_channel: str | None
+    celebrate_wins: bool = True  # wins are celebrated in the activity channel
 
 
 def ensure_workspace(session: Session, *, team: str, now: datetime) -> Workspace:
@@ -137,16 +138,17 @@ def workspace_settings(session: Session, *, team: str) -> WorkspaceSettings:
         return WorkspaceSettings(team, defaults.currency, defaults.timezone,
                                  defaults.rotting_days, None)
     return WorkspaceSettings(ws.team_id, ws.currency, ws.timezone, ws.rotting_days,
-                             ws.activity_channel)
+                             ws.activity_channel, ws.celebrate_wins)
 
 
 def update_settings(session: Session, *, team: str, now: datetime,
                     **changes: object) -> WorkspaceSettings:
-    """Changes workspace settings (currency, timezone, rotting_days, activity_channel).
+    """Changes workspace settings (currency, timezone, rotting_days, activity_channel,
+    celebrate_wins).
     Values come checked by the value grammar (`parse_currency_code`, `parse_timezone`); one
     that is not raises ValueError, since no user text reaches here unchecked."""
     ensure_workspace(session, team=team, now=now)
-    allowed = {"currency", "timezone", "rotting_days", "activity_channel"}
+    allowed = {"currency", "timezone", "rotting_days", "activity_channel", "celebrate_wins"}
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")

@@ -47,6 +47,7 @@ from bot.slack_standin.identity import APP_ID, BOT_ID, BOT_USER_ID, LOCAL_TEAM
 from handlers.deps import Clock
 from handlers.digests import post_digest, preview_digest
 from handlers.home_refresh import HomeRefresh
+from handlers.nudges import current_nudge, nudge_zone, send_direct
 from handlers.outbox import Outbox
 from handlers.slow_work import SlowWork
 from storage.db import Database
@@ -235,6 +236,19 @@ class Engine:
                     preview_digest(self.db, kind=kind, team=TEAM, now=self.clock()))
         return self._collect(mark, None)
 
+    def post_nudge(self) -> list[Shown]:
+        """Sends the acting user, by direct message, the nudge the scheduler would send them
+        now (whatever their nudge time), through the code the scheduler uses."""
+        mark = len(self.slack.received())
+        zone = nudge_zone(self.db, team=TEAM, user=self.user)
+        nudge = current_nudge(self.db, team=TEAM, user=self.user, now=self.clock(),
+                              timezone=zone)
+        if nudge is None:
+            return [Shown("notice", text=f"Nothing needs {self.users.name(self.user)} now: "
+                                         "the scheduler would send no message.")]
+        send_direct(self.app.client, self.user, blocks=nudge.blocks, text=nudge.text)
+        return self._collect(mark, None)
+
     def _acting(self) -> dict[str, Any]:
         return {"team_id": TEAM, "user_id": self.user, "user_name": self.users.name(self.user)}
 
@@ -288,7 +302,13 @@ class Engine:
         if method in ("chat.postMessage", "chat.postEphemeral"):
             answer = record.answer or {}
             ts = answer.get("ts") or answer.get("message_ts") or ""
-            return [Shown("message", self._new_message(body, method == "chat.postEphemeral", ts))]
+            shown = [Shown("message", self._new_message(body, method == "chat.postEphemeral",
+                                                        ts))]
+            to = str(body.get("channel", ""))
+            if to.startswith("D") or to.startswith("U"):  # a direct message, or the app's
+                person = self.users.name(to[1:] if to.startswith("D") else to)
+                shown.insert(0, Shown("notice", text=f"Direct message to {person}:"))
+            return shown
         if method in ("chat.update", "chat.delete"):
             return self._on_chat_change(method, body)
         if method.startswith("views.") and method != "views.publish":

@@ -20,9 +20,11 @@ A number clicks the button or menu option drawn with it: [3]. Console commands:
   :user NAME        act as another user (:user alone lists them)
   :home             open your Home tab
   :digest pipeline  what a scheduled digest would post now (also: funnel)
+  :nudges           the nudge you (the acting user) would get now, by direct message
   :messages         the recent messages; :replay N draws message N again
   :say TEXT         write TEXT in #sales as yourself (a message, not a command)
-  :shortcut add-to-deal N   the Add to deal shortcut on message N (from :messages)
+  :shortcut add-to-deal N   the Add to deal shortcut on message N (from :messages);
+                            :shortcut add-to-lead N likewise, on a lead
   :shortcut new-deal, :shortcut new-lead   the shortcuts menu's New deal, New lead
   :help             this help          :quit   leave (or Ctrl-D)
 In a modal, answer each field; Enter keeps the [default]; :cancel closes it. A menu
@@ -78,6 +80,8 @@ class Console:
             self.show(self.engine.open_home())
         elif word == "digest" and args and args[0] in tuple(DigestKind):
             self.show(self.digest(self.engine, DigestKind(args[0])))
+        elif word in ("nudges", "nudge"):
+            self.show(self.engine.post_nudge())
         elif word == "messages":
             self.list_messages()
         elif word == "replay" and args and args[0].isdigit():

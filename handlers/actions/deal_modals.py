@@ -22,10 +22,12 @@ from handlers.actions.deal_card import any_place, surface_of
 from handlers.actions.deal_form import Form, card_metadata, deal_fields, read_form
 from handlers.actions.deal_surface import deal_click, show_stale
 from handlers.activity import after_change
+from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_modals import edit_modal, lost_modal, note_modal
 from handlers.blocks.format import user
 from handlers.blocks.history import describe
 from handlers.deps import Deps
+from handlers.nudges import tell_new_owner
 from handlers.replies import Respond
 from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
@@ -142,11 +144,16 @@ def on_edit_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps:
 
     def edit() -> Saved:
         with deps.db.transaction() as s:
+            owner = deal_queries.deal_owner(s, team=click.team, number=click.number)
             deal = deals.edit_deal(s, team=click.team, number=click.number, actor=click.user,
                                    now=deps.clock(), expected_version=click.version, fields=fields)
             followups = followups_of(s, team=click.team, actor=click.user)
             changed = deal.version != click.version  # else the form changed nothing
             change_id = latest_change(s, team=click.team, actor=click.user) if changed else None
+        if deal.owner != owner:
+            tell_new_owner(client, deps, actor=click.user, owner=deal.owner, blocks=deal_card(
+                deal, note=messages.GIVEN_DEAL.format(actor=user(click.user))),
+                text=card_text(deal))
         return Saved(deal, None, f"{user(click.user)} edited this", followups, change_id)
 
     _save(ack, form, ids.DEAL_FORM_NAME, edit)

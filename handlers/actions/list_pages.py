@@ -44,7 +44,7 @@ class ListQuery:
     owner: str | None = None
     tag: str | None = None
     view: str | None = None
-    company: str | None = None  # deals
+    company: str | None = None
     source: str | None = None  # leads
     offset: int = 0
 
@@ -98,9 +98,10 @@ def list_page(deps: Deps, team: str, query: ListQuery, now: datetime) -> tuple[l
                                                    deals.total)), f"{deals.total} deals")
         leads = lead_queries.list_leads(
             s, team=team, stage=query.stage, source=query.source, owner=query.owner,
-            tag=query.tag, view=view, now=now, limit=PAGE, offset=query.offset)
+            tag=query.tag, company=query.company, view=view, now=now, limit=PAGE,
+            offset=query.offset)
         return (lead_list_blocks(leads, _pages(query, leads.offset, len(leads.leads),
-                                               leads.total)), f"{leads.total} leads")
+                                               leads.total), now), f"{leads.total} leads")
 
 
 def _pages(query: ListQuery, offset: int, shown: int, total: int) -> Pages:

@@ -7,13 +7,17 @@ from storage.deals.views import DealView, EventView
 from storage.kinds import StageKind
 
 
-def activity_line(deal: DealView, event: EventView) -> str:
-    """Wins are celebrated; every other move says from where to where."""
+def activity_line(deal: DealView, event: EventView, *, celebrate: bool = True) -> str:
+    """Wins are celebrated (unless the workspace turned that off): who won it, its value and
+    how many days it took from creation; every other move says from where to where."""
     who = user(event.actor)
     subject = (f"*#{deal.number} {escape(clip(deal.name, 200))}* "
                f"({format_money(deal.value, deal.currency)})")
-    if deal.stage.kind == StageKind.WON:
-        return f":tada: {who} won {subject}! :trophy:"
+    if deal.stage.kind == StageKind.WON and celebrate:
+        days = ((deal.closed_at or event.at) - deal.created_at).days
+        took = "the day it was created" if days == 0 else (
+            "1 day after it was created" if days == 1 else f"{days} days after it was created")
+        return f":tada: {who} won {subject}, {took}! :trophy:"
     if deal.stage.kind == StageKind.LOST:
         reason = f" — {escape(deal.lost_reason)}" if deal.lost_reason else ""
         return f":x: {who} lost {subject}{reason}"

@@ -49,14 +49,15 @@ def _text(initial: str | None = None, *, max_length: int, multiline: bool = Fals
     return element
 
 
-form_input, text_input = _input, _text  # the parts of every form (also the lead create form)
-
-
 def _date(initial: object | None) -> dict:
     element: dict = {"type": "datepicker"}
     if initial is not None:
         element["initial_date"] = str(initial)
     return element
+
+
+# the parts of every form (also the lead forms)
+form_input, text_input, date_input = _input, _text, _date
 
 
 def _subject(deal: DealView) -> str:
@@ -87,13 +88,15 @@ def note_modal(deal: DealView, metadata: str) -> dict:
     ])
 
 
-def capture_modal(note: str, metadata: str, *, length: int, notice: str | None = None) -> dict:
-    """Add to deal: a type-ahead deal picker and the message's text (`length` characters
-    long before it was cut to a note's limit) as the note; `notice` says why the note will
-    have no link to the message."""
+def capture_modal(note: str, metadata: str, *, length: int, notice: str | None = None,
+                  kind: str = "deal") -> dict:
+    """Add to deal (or Add to lead, `kind`): a type-ahead picker and the message's text
+    (`length` characters long before it was cut to a note's limit) as the note; `notice`
+    says why the note will have no link to the message."""
     picker = {"type": "external_select", "min_query_length": 0,
-              "placeholder": {"type": "plain_text", "text": "Type a deal's name or #number"}}
-    blocks = [section(messages.CAPTURE_INTRO), _input(ids.PICK_DEAL, "Deal", picker),
+              "placeholder": {"type": "plain_text", "text": f"Type a {kind}'s name or #number"}}
+    pick = ids.PICK_DEAL if kind == "deal" else ids.PICK_LEAD
+    blocks = [section(messages.CAPTURE_INTRO[kind]), _input(pick, kind.title(), picker),
               _input(ids.CAPTURE_NOTE_BLOCK, "Note", _text(
                   note or None, max_length=text_fields.NOTE.limit, multiline=True))]
     remarks = ([messages.CAPTURE_NO_TEXT] if not length else
@@ -103,7 +106,8 @@ def capture_modal(note: str, metadata: str, *, length: int, notice: str | None =
         remarks.append(f":warning: {escape(messages.NO_LINK_SAVED.format(why=notice))}")
     if remarks:
         blocks.append(context(*remarks))
-    return modal(ids.CAPTURE_MODAL, "Add to deal", "Save note", metadata, blocks)
+    return modal(ids.CAPTURE_MODAL if kind == "deal" else ids.LEAD_CAPTURE_MODAL,
+                 f"Add to {kind}", "Save note", metadata, blocks)
 
 
 def edit_modal(deal: DealView, metadata: str) -> dict:

@@ -33,6 +33,12 @@ def moment(value: datetime) -> str:
     return f"<!date^{ts}^{{date_short_pretty}} at {{time}}|{value:%Y-%m-%d %H:%M} UTC>"
 
 
+def ago(value: datetime, now: datetime) -> str:
+    """How long before `now`, in whole days: `today`, `1 day ago`, `3 days ago`."""
+    days = max((now - value).days, 0)
+    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+
+
 def user(user_id: str | None) -> str:
     """A mention of a Slack user id; an owner imported as a name (not an id) is text."""
     if not user_id:

@@ -40,7 +40,8 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
         context(f"{day(report.monday)} – {day(report.monday + timedelta(days=6))}, "
                 f"{escape(report.timezone)} · vs the week before"),
         _stage_table(report),
-        fields(("New leads", _sources(report)),
+        fields((f"New leads tagged #{report.sources_tag}" if report.sources_tag
+                else "New leads", _sources(report)),
                ("Deals", f"🏆 {report.deals.won} won ({format_money(report.deals.won_value, c)}) "
                          f"{change(report.deals.won, report.deals_prev.won)}\n"
                          f"❌ {report.deals.lost} lost · win rate "
@@ -52,7 +53,8 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                 f"{day(report.cohort_first_day)}. " + FOOTER.format(weeks=report.cohort_weeks)),
     ]
     if share:
-        blocks.append(share_actions(f"{DigestKind.FUNNEL}:{report.week}:{report.timezone}"))
+        tag = f" #{report.sources_tag}" if report.sources_tag else ""
+        blocks.append(share_actions(f"{DigestKind.FUNNEL}:{report.week}{tag}:{report.timezone}"))
     return blocks
 
 

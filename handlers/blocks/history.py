@@ -10,7 +10,8 @@ from storage.deals.views import EventView
 from storage.kinds import EventKind
 
 FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
-               "next_action_due": "next action due date", "probability": "probability"}
+               "next_action_due": "next action due date", "probability": "probability",
+               "drop_reason": "drop reason"}
 
 
 def _from(event: EventView) -> str:

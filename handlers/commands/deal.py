@@ -14,7 +14,8 @@ from handlers.actions.deal_create import open_create_modal
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_lists import help_blocks, history_blocks
 from handlers.blocks.format import escape
-from handlers.commands import deal_edits, settings, stages
+from handlers.blocks.nudges import with_snooze
+from handlers.commands import deal_edits, nudges, settings, stages
 from handlers.commands.common import Call, require, show_change, undo_latest_change
 from handlers.commands.export import deal_export
 from handlers.deps import Deps
@@ -25,6 +26,7 @@ from storage.deals import queries as deal_queries
 from storage.errors import UsageError
 from storage.kinds import PipelineKind
 from storage.lookup import resolve_deal
+from storage.nudges.items import snoozed_until
 from storage.workspaces import workspace_settings
 
 U = messages.DEAL_USAGE
@@ -98,7 +100,8 @@ def deal_show(call: Call, rest: str) -> None:
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=values.as_typed(ref))
         deal = deal_queries.show_deal(s, team=call.team, number=number)
-    ephemeral(call.respond, deal_card(deal), card_text(deal))
+        until = snoozed_until(s, team=call.team, kind=PipelineKind.DEAL, number=number)
+    ephemeral(call.respond, with_snooze(deal_card(deal), until), card_text(deal))
 
 
 def deal_list(call: Call, rest: str) -> None:
@@ -129,7 +132,7 @@ SUBCOMMANDS: dict[str, Callable[[Call, str], None]] = {
     "new": deal_new, "add": deal_new, "move": deal_move, "won": deal_won, "lost": deal_lost,
     "reopen": deal_reopen, "show": deal_show, "list": deal_list, "history": deal_history,
     "help": deal_help, "": deal_help, "stages": stages.deal_stages, **deal_edits.SUBCOMMANDS,
-    "export": deal_export, "settings": settings.deal_settings,
+    "export": deal_export, "settings": settings.deal_settings, "nudges": nudges.deal_nudges,
     "undo": partial(undo_latest_change, kind=PipelineKind.DEAL),
 }
 

@@ -29,7 +29,8 @@ from storage.workspaces import (
 USAGE = messages.SETTINGS_USAGE
 OFF = frozenset({"off", "none", "stop"})
 WHAT = {"currency": "the workspace's currency", "timezone": "the workspace's time zone",
-        "stale": "when deals go stale", "channel": "the activity channel"}
+        "stale": "when deals go stale", "channel": "the activity channel",
+        "celebrate": "whether wins are celebrated"}
 ALIASES = {"tz": "timezone", "zone": "timezone", "rotting": "stale"}
 SHOWN_DIGESTS = 5
 T = TypeVar("T")
@@ -145,8 +146,23 @@ def _parse_channel(text: str) -> str | None:
     return None if text.strip().lower() in OFF else values.parse_channel_mention(text.strip())
 
 
+def _celebrate(call: Call, text: str) -> str:
+    celebrate = _read("celebrate", _parse_on_off, values.as_typed(text))
+    with call.deps.db.transaction() as s:
+        _change(call, s, "celebrate_wins", celebrate)
+    return messages.CELEBRATE_ON if celebrate else messages.CELEBRATE_OFF
+
+
+def _parse_on_off(text: str) -> bool:
+    word = text.strip().lower()
+    if word not in ("on", "off"):
+        raise UsageError(f"{values.quoted(text)} is neither `on` nor `off`.")
+    return word == "on"
+
+
 CHANGES: dict[str, Callable[[Call, str], str]] = {
-    "currency": _currency, "timezone": _timezone, "stale": _stale, "channel": _channel}
+    "currency": _currency, "timezone": _timezone, "stale": _stale, "channel": _channel,
+    "celebrate": _celebrate}
 
 
 def _join(call: Call, channel: str) -> str:
@@ -165,5 +181,6 @@ def _settings_blocks(call: Call, current: WorkspaceSettings) -> list[dict]:
                     f"Time zone: {current.timezone} (today is {today} there)\n"
                     f"Deals go stale after {current.rotting_days} days without activity, "
                     "unless their stage has a limit of its own\n"
-                    f"Activity channel: {channel}"),
+                    f"Activity channel: {channel}\n"
+                    f"Wins celebrated there: {'on' if current.celebrate_wins else 'off'}"),
             context(escape(USAGE))]

@@ -45,6 +45,11 @@ def show_deal(session: Session, *, team: str, number: int) -> DealView:
     return deal_view(session, deal_by_number(session, team=team, number=number))
 
 
+def deal_owner(session: Session, *, team: str, number: int) -> str | None:
+    """Who owns the deal now (read before a change that may give it to someone else)."""
+    return deal_by_number(session, team=team, number=number).owner
+
+
 def list_deals(session: Session, *, team: str, stage: str | None = None,
                owner: str | None = None, tag: str | None = None, company: str | None = None,
                view: ListView | None = None, now: datetime | None = None,

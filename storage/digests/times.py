@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -24,6 +25,20 @@ from storage.values import iso_week_label
 LOOK_BACK = timedelta(days=8)  # a week's due times and one more: every weekday is in it
 
 
+class Schedule(Protocol):
+    """Weekdays (three-letter names) at a local time in a zone: a digest subscription's, or
+    a person's nudges (storage.nudges)."""
+
+    @property
+    def days(self) -> tuple[str, ...]: ...
+
+    @property
+    def at_time(self) -> str: ...
+
+    @property
+    def timezone(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Due:
     period: str
@@ -31,15 +46,15 @@ class Due:
     at: datetime  # aware UTC
 
 
-def trigger_of(sub: SubscriptionView) -> CronTrigger:
-    """The subscription's schedule: its weekdays (by name) at its local time in its zone."""
+def trigger_of(sub: Schedule) -> CronTrigger:
+    """The schedule's trigger: its weekdays (by name) at its local time in its zone."""
     hour, minute = sub.at_time.split(":")
     return CronTrigger(day_of_week=",".join(sub.days), hour=int(hour), minute=int(minute),
                        second=0, timezone=ZoneInfo(sub.timezone))
 
 
-def due_times(sub: SubscriptionView, start: datetime) -> Iterator[datetime]:
-    """The subscription's due times (aware UTC) at or after `start`, in order."""
+def due_times(sub: Schedule, start: datetime) -> Iterator[datetime]:
+    """The schedule's due times (aware UTC) at or after `start`, in order."""
     trigger = trigger_of(sub)
     at: datetime | None = trigger.get_next_fire_time(None, start)
     while at is not None:
@@ -55,17 +70,25 @@ def period_of(kind: DigestKind, day: date) -> str:
 
 def latest_due(sub: SubscriptionView, now: datetime) -> Due | None:
     """The subscription's latest due time at or before `now` (within the last 8 days)."""
-    latest = None
-    for at in due_times(sub, now - LOOK_BACK):
-        if at > now:
-            break
-        latest = at
+    latest = latest_due_at(sub, now)
     if latest is None:
         return None
     day = latest.astimezone(ZoneInfo(sub.timezone)).date()
     return Due(period_of(sub.kind, day), day, latest)
 
 
-def next_due(sub: SubscriptionView, now: datetime) -> datetime:
+def latest_due_at(schedule: Schedule, now: datetime,
+                  look_back: timedelta = LOOK_BACK) -> datetime | None:
+    """The schedule's latest due time at or before `now` (within `look_back`: by default the
+    last 8 days, when every weekday comes)."""
+    latest = None
+    for at in due_times(schedule, now - look_back):
+        if at > now:
+            break
+        latest = at
+    return latest
+
+
+def next_due(sub: Schedule, now: datetime) -> datetime:
     """The first due time after `now` (what a new subscriber is told)."""
     return next(at for at in due_times(sub, now) if at > now)

@@ -79,6 +79,9 @@ class LeadRecord:
     tags: tuple[str, ...] = ()
     stage_changed: datetime | None = None
     last_activity: datetime | None = None
+    last_contact: datetime | None = None
+    next_action: str | None = None
+    next_action_due: date | None = None
     entered: tuple[tuple[str, datetime], ...] = field(default=())
 
 

@@ -160,6 +160,7 @@ def test_the_manifest_command_prints_the_manifest_for_a_url(tmp_path):
     shortcuts = {s["callback_id"]: (s["type"], s["name"])
                  for s in manifest["features"]["shortcuts"]}
     assert shortcuts == {"add_to_deal": ("message", "Add to deal"),
+                         "add_to_lead": ("message", "Add to lead"),
                          "new_deal": ("global", "New deal"), "new_lead": ("global", "New lead")}
 
 

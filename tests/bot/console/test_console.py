@@ -91,8 +91,8 @@ def test_a_field_the_app_refuses_is_shown_with_its_error_and_asked_again(db, clo
     convert = re.search(r"\[(\d+)\] Convert to deal", card).group(1)
     script = f"/lead show #1\n{convert}\nlots\n2\nbob\n20k\n"
     transcript = session(db, clock, script)
-    assert "Value" in transcript and "⚠" in transcript.split("Value (optional): lots")[1]
-    assert "Value (optional): 20k" in transcript
+    assert "Value" in transcript and "⚠" in transcript.split("Value: lots")[1]
+    assert "Value: 20k" in transcript
     assert "$20,000" in transcript and "@bob" in transcript
 
 
@@ -243,6 +243,17 @@ def test_add_to_deal_runs_on_a_message_and_its_picker_asks_a_search_text(db, clo
     assert "by @ann: “Call @bob about Acme: 40 seats”" in history
 
 
+def test_add_to_lead_runs_on_a_message_with_a_lead_picker(db, clock):
+    script = ("/lead add Jane Roe (Globex)\n:say Jane wants a demo\n"
+              ":shortcut add-to-lead 2\njane\n1\n\n/lead history jane\n")
+    transcript = session(db, clock, script)
+    modal_part = after(transcript, ":shortcut add-to-lead 2")
+    assert "Modal: Add to lead" in modal_part and "[1] #1 Jane Roe · Awareness" in modal_part
+    assert "Logged on lead #1" in modal_part.split("Note [", 1)[1]
+    history = " ".join(after(transcript, "/lead history jane").split())
+    assert "logged a contact from a message" in history and "“Jane wants a demo”" in history
+
+
 def test_the_global_shortcuts_open_the_create_forms(db, clock):
     transcript = session(db, clock, ":shortcut new-lead\nJane Roe\n\n\n\n\n\n\n"
                                     ":shortcut new-deal\nInitech\n\n\n\n\n\n\n\n")
@@ -256,7 +267,8 @@ def test_shortcuts_are_refused_where_slack_offers_none(db, clock):
     assert "no shortcuts on a message only you can see" in after(
         transcript, ":shortcut add-to-deal 1")
     assert "There is no message 7" in after(transcript, ":shortcut add-to-deal 7")
-    assert ":shortcut add-to-deal N, :shortcut new-deal" in after(transcript, ":shortcut nope")
+    assert (":shortcut add-to-deal N, :shortcut add-to-lead N, :shortcut new-deal"
+            in after(transcript, ":shortcut nope"))
 
 
 def test_a_report_table_is_drawn_as_columns_aligned_as_the_table_says(db, clock):
@@ -299,3 +311,20 @@ def test_undo_is_a_numbered_button_under_the_change_and_takes_it_back(db, clock)
     clicked = after(undone, number)
     assert "updated message" in clicked and "undid a change to deal #2 Globex" in clicked
     assert "Prospecting" in clicked
+
+
+def test_nudges_shows_what_the_acting_user_would_get_now_as_a_direct_message(db, clock):
+    from datetime import timedelta
+
+    from storage.deals import operations as deals
+
+    bob = LocalUsers.id_of("bob")
+    with db.transaction() as s:
+        deals.create_deal(s, team=LOCAL_TEAM, name="Acme", actor=bob,
+                          now=clock.now - timedelta(days=30))
+    transcript = session(db, clock, ":nudges\n:user bob\n:nudges\n1\n")
+    assert "Nothing needs ann now: the scheduler would send no message." in after(
+        transcript, ":nudges")
+    nudge = transcript.split("> :nudges\n")[2]
+    assert "Direct message to bob:" in nudge and "#1 Acme" in nudge
+    assert "no activity for 30 days" in nudge and "Log activity" in nudge

@@ -39,7 +39,8 @@ def test_new_lead_opens_the_lead_form_with_the_funnel_stages_a_person_may_pick(d
                      "action_id": ids.LEAD_FORM_OWNER}
 
 
-def test_a_new_lead_is_added_from_the_form_and_its_card_sent_to_its_author(driver, slack):
+def test_a_new_lead_is_added_from_the_form_and_its_card_sent_to_its_author_and_owner(
+        driver, slack):
     driver.global_shortcut(ids.SHORTCUT_NEW_LEAD)
     values = {**text(ids.LEAD_FORM_NAME, "Jane Roe"), **text(ids.LEAD_FORM_COMPANY, "Globex"),
               **text(ids.LEAD_FORM_SOURCE, "Webinar"),
@@ -49,8 +50,8 @@ def test_a_new_lead_is_added_from_the_form_and_its_card_sent_to_its_author(drive
                   "selected_option": {"value": "Interest"}}},
               ids.LEAD_FORM_OWNER: {ids.LEAD_FORM_OWNER: {"selected_user": "U3"}}}
     assert driver.submit(driver.opened_view(), values) == {}
-    [posted] = slack.calls("chat.postMessage")
-    assert posted.body["channel"] == "U1"
+    posted, told = slack.calls("chat.postMessage")
+    assert (posted.body["channel"], told.body["channel"]) == ("U1", "DU3")  # U3 was given it
     shown = driver.one("show #1", command="/lead").text
     for part in ("Jane Roe", "Globex", "Interest", "webinar", "<@U3>", "jane@globex.test",
                  "#q4", "#renewal"):

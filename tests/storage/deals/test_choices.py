@@ -86,3 +86,20 @@ def test_a_deal_whose_creation_was_undone_is_not_offered(db, now):
     with db.transaction() as s:
         undo.undo_last_change(s, team="T1", actor="U1", now=now)
         assert [c.name for c in deal_choices(s, team="T1", typed="acme")] == ["Acme kept"]
+
+
+def test_leads_are_offered_the_same_way_open_before_dropped(db, now):
+    from storage.deals.choices import lead_choices
+    from storage.leads import operations as leads
+
+    with db.transaction() as s:
+        for n, name in enumerate(["Jane Roe", "Janet Dropped", "Bob Jane", "Other"]):
+            leads.add_lead(s, team="T1", name=name, actor="U1", now=now + timedelta(minutes=n))
+        leads.add_lead(s, team="T2", name="Jane Secret", actor="U9", now=now)
+        leads.drop_lead(s, team="T1", number=2, actor="U1", now=now + timedelta(hours=1))
+        by_words = lead_choices(s, team="T1", typed="jane")
+        by_number = lead_choices(s, team="T1", typed="#4")
+    assert [(c.name, c.is_open) for c in by_words] == [
+        ("Jane Roe", True), ("Bob Jane", True), ("Janet Dropped", False)]
+    assert by_words[0].stage == "Awareness" and by_words[2].stage == "Dropped"
+    assert [c.name for c in by_number] == ["Other"]
