@@ -150,9 +150,9 @@ STALE_LEAD_FORM = ("This lead changed while the form was open, so nothing was sa
 STALE_LEAD_CLICK = ("This card was out of date: lead #{id} had changed since it was drawn, so "
                     "nothing was changed. Here it is as it is now.")
 
-EXPORT_COMMENT = ("Your {count} {kind}, in the columns `dealbot import {kind}` reads, so the "
+EXPORT_COMMENT = ("Your {records}, in the columns `dealbot import {kind}` reads, so the "
                   "file can go into a spreadsheet and come back.")
-EXPORT_SENT = "I sent you the {count} {kind} as a CSV file in a direct message."
+EXPORT_SENT = "I sent you the {records} as a CSV file in a direct message."
 
 STALE_DEAL_CLICK = ("This card was out of date, so nothing was changed: {what}. The card now "
                     "shows deal #{id} as it is.")
@@ -186,11 +186,11 @@ TIMEZONE_SET = ("The team's time zone is now {new} (it was {old}). Today is {tod
 TIMEZONE_SAME = "The team's time zone is already {zone}; nothing changed."
 DIGESTS_KEEP_ZONE = ("{count} existing {digests} {keep} {their} own time zone. To move one to "
                      "{zone}, subscribe its channel again with `tz:{zone}`:")
-STALE_SET = ("Deals now go stale after {days} days without activity (it was {old}). "
+STALE_SET = ("Deals now go stale after {days} without activity (it was {old}). "
              "`/pipeline` and the digests list stale deals by this limit.")
 STALE_OWN_LIMITS = ("Stages with a limit of their own keep it: {stages} "
                     "(`/deal stages rotting` changes one).")
-STALE_SAME = "Deals already go stale after {days} days; nothing changed."
+STALE_SAME = "Deals already go stale after {days}; nothing changed."
 ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
 CELEBRATE_ON = ("Wins are celebrated in the activity channel: who won the deal, its value and "
                 "the days from its creation to the win.")

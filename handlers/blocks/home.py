@@ -19,6 +19,7 @@ from handlers.blocks.format import (
     button,
     clip,
     context,
+    counted,
     day,
     divider,
     escape,
@@ -70,7 +71,7 @@ def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, 
 def _pipeline_headline(totals: tuple[StageTotal, ...], currency: str) -> dict:
     count = sum(t.count for t in totals)
     value = sum((t.value for t in totals), Decimal("0"))
-    return section(f"*Pipeline* — {count} open deal{'s' if count != 1 else ''}, "
+    return section(f"*Pipeline* — {counted(count, 'open deal')}, "
                    f"{format_money(value, currency)}")
 
 
@@ -122,7 +123,7 @@ def pipeline_modal(totals: tuple[StageTotal, ...], currency: str) -> dict:
 
 def my_deals_modal(mine: DealList, today: date) -> dict:
     """All of the user's open deals as a list, packed into as few sections as fit."""
-    blocks: list[dict] = [section(f"*Your {mine.total} open deals*, by expected close")]
+    blocks: list[dict] = [section(f"*Your {counted(mine.total, 'open deal')}*, by expected close")]
     chunk: list[str] = []
     for deal in mine.deals:
         line = _deal_line(deal, today)
