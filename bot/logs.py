@@ -78,3 +78,18 @@ def log_request(*, method: str, path: str, status: int, ms: float, kind: str) ->
     ACCESS.info("%s %s %s %.0f ms %s", method, path, status, ms, kind,
                 extra={"method": method, "path": path, "status": status,
                        "ms": round(ms, 1), "kind": kind})
+
+
+def gunicorn_logger(log_format: str) -> type:
+    """gunicorn's own logger (its master's and workers' lines, like `Booting worker`),
+    written as JSON too under LOG_FORMAT=json."""
+    from gunicorn.glogging import Logger
+
+    class Logs(Logger):
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            if log_format == "json":
+                for handler in self.error_log.handlers:
+                    handler.setFormatter(JsonFormatter())
+
+    return Logs

@@ -80,8 +80,13 @@ def _ask_slack(db: Database, client_factory: ClientFactory, stale: list[NudgeSet
     """The settings of `stale` with each person's zone as Slack gives it now, all kept in
     one transaction. Someone who left is marked gone; someone Slack cannot tell about right
     now keeps what was known (the next run asks again)."""
-    answers = {(s.team, s.user): (s, slack_person(client_factory(s.team), s.user))
-               for s in stale}
+    answers = {}
+    for setting in stale:
+        try:
+            answers[(setting.team, setting.user)] = (
+                setting, slack_person(client_factory(setting.team), setting.user))
+        except Exception:  # one workspace's trouble (its token, say) never stops the others
+            log.exception("could not ask Slack about %s in %s", setting.user, setting.team)
     asked = {}
     with db.transaction() as session:
         for key, (setting, person) in answers.items():

@@ -12,7 +12,7 @@ from wsgiref.types import StartResponse
 from slack_bolt import App
 
 from bot.lifecycle import DRAIN_SECONDS, GRACEFUL_SECONDS, on_stop_signal
-from bot.logs import log_request
+from bot.logs import gunicorn_logger, log_request
 from bot.metrics import exposition, observe_request, process_died
 from bot.slack_request import KIND_KEY, SlackWsgiHandler
 from storage.db import Database
@@ -134,7 +134,8 @@ def _close_all(channels: dict) -> None:
 
 def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: int,
                   threads: int, in_master: Callable[[], Callable[[], None]] | None = None,
-                  on_stopped: Callable[[], None] = lambda: None) -> None:
+                  on_stopped: Callable[[], None] = lambda: None,
+                  log_format: str = "text") -> None:
     """Serves with gunicorn until stopped: `workers` processes of `threads` threads, each
     process with the application `build` makes (its own database and slow-work pools).
     `in_master` runs once in gunicorn's master before the workers start (the digest
@@ -150,7 +151,8 @@ def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: i
     master = os.getpid()
     options = {"bind": f"0.0.0.0:{port}", "workers": workers, "threads": threads,
                "worker_class": "gthread", "proc_name": "dealbot",
-               "graceful_timeout": GRACEFUL_SECONDS}
+               "graceful_timeout": GRACEFUL_SECONDS,
+               "logger_class": gunicorn_logger(log_format)}
 
     class Gunicorn(BaseApplication):
         def load_config(self) -> None:

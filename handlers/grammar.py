@@ -263,12 +263,20 @@ def split_date(words: list[str], today: date, usage: str) -> tuple[str, date]:
     return as_typed(found[0]), found[1]
 
 
-def ref_and_last(text: str, usage: str, what: str) -> tuple[str, str]:
+def ref_and_last(text: str, usage: str, what: str, *, record: str = "deal") -> tuple[str, str]:
     """`Acme North @ann` -> ("Acme North", "@ann"): the record and the last word."""
     words = text.split()
     if len(words) < 2:
-        raise UsageError(f"Tell me the deal and {what}.", usage=usage)
+        raise UsageError(f"Tell me the {record} and {what}.", usage=usage)
     return as_typed(" ".join(words[:-1])), words[-1]
+
+
+def assign_args(text: str, usage: str, *, record: str = "deal") -> tuple[str, str]:
+    """`Acme North <@U2|ann>` -> ("Acme North", "U2"): the record and its new owner."""
+    if not text.strip():
+        raise UsageError(f"Tell me the {record} and the person, as an @-mention.", usage=usage)
+    ref, mention = ref_and_last(text, usage, "the person, as an @-mention", record=record)
+    return ref, parse_user_mention(mention)
 
 
 def move_args(text: str, *, what: str, usage: str) -> tuple[str, str]:
@@ -327,11 +335,21 @@ class Wanted:
 
 def parse_subscribe(rest: str, *, kind: DigestKind, channel: str, usage: str) -> Wanted:
     """`<#C1> weekdays at 9am tz:Europe/Oslo` (pipeline) or `<#C1> tuesday 08:00` (funnel);
-    `channel` is where the command was typed."""
+    `channel` is where the command was typed. A zone is one word, read as `/deal settings
+    timezone` reads it (`tz:Europe/Oslo daily` is a zone and a day); a value that does not
+    read is refused with the usage."""
+    try:
+        return _subscribe(rest, kind=kind, channel=channel, usage=usage)
+    except UsageError as error:
+        raise UsageError(error.message, usage=error.usage or usage) from None
+
+
+def _subscribe(rest: str, *, kind: DigestKind, channel: str, usage: str) -> Wanted:
     rest, options = extract_options(rest, {"tz"})
+    zone, *after_zone = options.get("tz", "").split() or [""]
     days: tuple[str, ...] | None = None
     at_time = DEFAULT_TIME
-    words = rest.split()
+    words = rest.split() + after_zone
     while words:
         word = words.pop(0)
         lower = word.lower()
@@ -348,8 +366,8 @@ def parse_subscribe(rest: str, *, kind: DigestKind, channel: str, usage: str) ->
         else:
             raise UsageError(f"I did not understand {quoted(as_typed(word))}.", usage=usage)
     default = WEEKDAYS if kind == DigestKind.PIPELINE else ("mon",)
-    zone = parse_timezone(as_typed(options["tz"])) if options.get("tz") else None
-    return Wanted(channel, days or default, at_time, zone)
+    return Wanted(channel, days or default, at_time,
+                  parse_timezone(as_typed(zone)) if zone else None)
 
 
 def report_week(words: str, this_week: date, usage: str) -> date:

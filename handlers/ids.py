@@ -26,6 +26,9 @@ LEAD_CONVERT_OWNER = "lead.convert.owner"
 LEAD_DROP_MODAL = "lead.drop.modal"
 LEAD_DROP_REASON_BLOCK = "lead.drop.reason_block"
 LEAD_DROP_REASON = "lead.drop.reason"
+LEAD_ADD_NOTE = "lead.add_note"
+LEAD_NOTE_MODAL = "lead.note.modal"
+LEAD_NOTE_BLOCK = "lead.note.text"
 
 # Deal modals: an input's action_id is its block_id; create and edit share theirs.
 DEAL_LOST_MODAL = "deal.lost.modal"
@@ -84,6 +87,10 @@ LEAD_FORM_STAGE = "lead.form.stage"
 LEAD_FORM_OWNER = "lead.form.owner"
 LEAD_FORM_CONTACT = "lead.form.contact"
 LEAD_FORM_TAGS = "lead.form.tags"
+LEAD_FORM_NEXT = "lead.form.next"
+LEAD_FORM_DUE = "lead.form.due"
+LEAD_EDIT = "lead.edit"
+LEAD_EDIT_MODAL = "lead.edit.modal"
 
 # Nudges: the daily direct message. Each line's elements carry `~d<number>` or `~l<number>`
 # (a deal or a lead) so that every action_id of the message is its own; values say

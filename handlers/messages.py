@@ -91,14 +91,22 @@ LEAD_USAGE: dict[str, str] = {
            "`/lead add Jane Roe (Globex) source:webinar #q4`",
     "move": "`/lead move <lead> [to] <stage>` — for example `/lead move Jane interest`",
     "convert": "`/lead convert <lead> [<amount>] [stage:<stage>] [owner:@user]` — for example "
-               "`/lead convert Jane 20k stage:meeting`",
+               "`/lead convert Jane 20k stage:meeting`; without an amount a form asks for it",
     "drop": "`/lead drop <lead> [reason: <text>]` — for example "
-            "`/lead drop Jane reason: no budget this year`",
+            "`/lead drop Jane reason: no budget this year`; on a dropped lead it changes the "
+            "reason",
     "show": "`/lead show <lead>` — for example `/lead show Jane` or `/lead show #3`",
-    "list": "`/lead list [<stage>] [stale | all] [mine | @user] [#tag] [source:<source>]` — "
-            "for example `/lead list interest mine source:webinar` or `/lead list stale`; "
-            "*Next* and *Previous* turn the pages",
-    "note": "`/lead note <lead> <text>` — for example `/lead note Jane asked for a demo`",
+    "list": "`/lead list [<stage>] [stale | all] [mine | @user] [#tag] [source:<source>] "
+            "[company:<name>]` — for example `/lead list interest mine source:webinar`, "
+            "`/lead list company:Globex` or `/lead list stale` (no contact within the stale "
+            "limit); *Next* and *Previous* turn the pages",
+    "note": "`/lead note <lead> <text>` — logs a contact (the lead's last contact becomes now); "
+            "for example `/lead note Jane asked for a demo`",
+    "next": "`/lead next <lead> <text> [due:<date>]` — for example "
+            "`/lead next Jane send the case study due:friday`",
+    "assign": "`/lead assign <lead> @user` — for example `/lead assign Jane @ann`",
+    "tag": "`/lead tag <lead> #tag [#tag ...]` — for example `/lead tag Jane #emea #q4`",
+    "untag": "`/lead untag <lead> #tag [#tag ...]` — for example `/lead untag Jane #q4`",
     "history": "`/lead history <lead>` — for example `/lead history #3`",
     "undo": "`/lead undo` — takes back your latest change to a lead (within 15 minutes, when "
             "nobody changed it since); undoing a conversion removes its deal",
@@ -108,7 +116,11 @@ LEAD_HELP_LINES: tuple[str, ...] = (
     "*Dealbot — your lead funnel in Slack.* A lead is named by `#id` or a part of its name; "
     "a stage by its name or the start of it. Funnel: Awareness → Interest → Consideration → "
     "Engagement → Conversion (Dropped outside the order).",
-    "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop", "note")),
+    "*Add and move*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("add", "move", "drop")),
+    "*Act on it*\n" + "\n".join(f"• {LEAD_USAGE[k]}"
+                                  for k in ("note", "next", "assign", "tag", "untag"))
+    + "\nThe card's **Edit** corrects every field: name, company, contact, source, owner, "
+    "tags and next action.",
     "*Into the pipeline*\n• " + LEAD_USAGE["convert"] + "\nConverting creates a deal and puts "
     "the lead in Engagement; the lead enters Conversion when that deal is won.",
     "*Look*\n" + "\n".join(f"• {LEAD_USAGE[k]}" for k in ("show", "list", "history")),
@@ -119,7 +131,8 @@ LEAD_HELP_LINES: tuple[str, ...] = (
 LIST_WORDS = {
     "deal": "`stale`, `overdue`, `closing` (within 7 days), `open`, `won`, `lost`, `all`, "
             "`mine`, an @-mention, a #tag or `company:<name>`",
-    "lead": "`stale`, `open`, `all`, `mine`, an @-mention, a #tag or `source:<source>`",
+    "lead": "`stale`, `open`, `all`, `mine`, an @-mention, a #tag, `source:<source>` or "
+            "`company:<name>`",
 }
 LIST_UNKNOWN = "{error} Besides a stage, `/{kind} list` understands {words}."
 NOT_OUR_LIST = ("This button does not belong to a list Dealbot drew. Type `/deal list` or "
@@ -129,12 +142,17 @@ FUNNEL_SPEND_USAGE = ("`/funnel spend <amount> [source:<source>] [week:<date or 
                       "for example `/funnel spend 2.5k source:webinar week:2026-11-16`")
 SPEND_RECORDED = "Recorded {amount} of marketing spend{source} for the week {week} (from {monday})."
 SPEND_REPLACED = " It replaces the {old} recorded before: a correction never adds up twice."
+NO_VALUE = "What is the deal worth? Write its value, or 0 when it has none yet."
+CONVERT_VALUE_HINT = ("What the deal is worth, for example 20k, 50000 or $1.2m; 0 when it has "
+                      "no value yet")
+STALE_LEAD_FORM = ("This lead changed while the form was open, so nothing was saved. Cancel, "
+                   "and edit it again from its card, which now shows it as it is.")
 STALE_LEAD_CLICK = ("This card was out of date: lead #{id} had changed since it was drawn, so "
                     "nothing was changed. Here it is as it is now.")
 
-EXPORT_COMMENT = ("Your {count} {kind}, in the columns `dealbot import {kind}` reads, so the "
+EXPORT_COMMENT = ("Your {records}, in the columns `dealbot import {kind}` reads, so the "
                   "file can go into a spreadsheet and come back.")
-EXPORT_SENT = "I sent you the {count} {kind} as a CSV file in a direct message."
+EXPORT_SENT = "I sent you the {records} as a CSV file in a direct message."
 
 STALE_DEAL_CLICK = ("This card was out of date, so nothing was changed: {what}. The card now "
                     "shows deal #{id} as it is.")
@@ -168,11 +186,11 @@ TIMEZONE_SET = ("The team's time zone is now {new} (it was {old}). Today is {tod
 TIMEZONE_SAME = "The team's time zone is already {zone}; nothing changed."
 DIGESTS_KEEP_ZONE = ("{count} existing {digests} {keep} {their} own time zone. To move one to "
                      "{zone}, subscribe its channel again with `tz:{zone}`:")
-STALE_SET = ("Deals now go stale after {days} days without activity (it was {old}). "
+STALE_SET = ("Deals now go stale after {days} without activity (it was {old}). "
              "`/pipeline` and the digests list stale deals by this limit.")
 STALE_OWN_LIMITS = ("Stages with a limit of their own keep it: {stages} "
                     "(`/deal stages rotting` changes one).")
-STALE_SAME = "Deals already go stale after {days} days; nothing changed."
+STALE_SAME = "Deals already go stale after {days}; nothing changed."
 ACTIVITY_CHANNEL_SET = ("From now on every stage change, win and loss is posted in <#{channel}>.")
 CELEBRATE_ON = ("Wins are celebrated in the activity channel: who won the deal, its value and "
                 "the days from its creation to the win.")
@@ -267,8 +285,9 @@ FUNNEL_HELP_LINES: tuple[str, ...] = (
     "\n• `/funnel unsubscribe [#channel]`\n• `/pipeline subscriptions` lists every digest",
     "Marketing spend (admins): " + FUNNEL_SPEND_USAGE,
 )
-FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>]` — for example "
-                "`/funnel last week`")
+FUNNEL_USAGE = ("`/funnel [this week | last week | <week like 2026-W47>] [#tag]` — for "
+                "example `/funnel last week`, or `/funnel last week #enterprise` for the new "
+                "leads by source of the leads tagged `#enterprise` (a group of companies)")
 FUNNEL_CHART_USAGE = ("`/funnel chart [this week | last week | <week like 2026-W47>]` — for "
                       "example `/funnel chart last week`")
 FUNNEL_CHART_COMMENT = "The lead funnel of week {week}, as `/funnel {week}` reports it."

@@ -111,13 +111,25 @@ def answering(ack: Ack, respond: Respond) -> Iterator[Answer]:
     answer.finish()
 
 
+ACK_WAIT_SECONDS = 3.0  # Slack's own wait: the listener acks long before that
+
+
 def answer_later(answer: Respond, slow_work: SlowWork, work: Callable[[], None]) -> None:
     """Runs `work`, which answers through `answer`, on the slow-work pool; raises Busy at once
-    when the pool is full. A command is acked with nothing meanwhile."""
-    if not slow_work.submit(lambda: _answering_later(answer, work)):
+    when the pool is full. A command is acked with nothing meanwhile, before `work` starts
+    (else a quick report could race the listener to the ack and ride on it, which a busy
+    server makes likely)."""
+    acked = threading.Event()
+
+    def after_the_ack() -> None:
+        acked.wait(ACK_WAIT_SECONDS)
+        _answering_later(answer, work)
+
+    if not slow_work.submit(after_the_ack):
         raise Busy()
     if isinstance(answer, Answer):
         answer.finish()
+    acked.set()
 
 
 def _answering_later(answer: Respond, work: Callable[[], None]) -> None:

@@ -169,8 +169,9 @@ class TooLateToUndo(RuleViolation):
     """The change, made at `at`, is older than `minutes`."""
 
     def __init__(self, *, change_id: int, at: datetime, minutes: int) -> None:
-        super().__init__(f"That change was made more than {minutes} minutes ago, so it can no "
-                         "longer be undone.")
+        super().__init__(f"That change was made more than {minutes} "
+                         f"minute{'' if minutes == 1 else 's'} ago, so it can no longer be "
+                         "undone.")
         self.change_id, self.at, self.minutes = change_id, at, minutes
 
 

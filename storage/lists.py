@@ -39,7 +39,8 @@ def moment_of(session: Session, *, team: str, now: datetime) -> Moment:
 
 def stale(session: Session, *, team: str, kind: PipelineKind, now: datetime,
           stage_id: InstrumentedAttribute[int],
-          last_activity: InstrumentedAttribute[datetime]) -> ColumnElement[bool]:
+          last_activity: InstrumentedAttribute[datetime] | ColumnElement[datetime]
+          ) -> ColumnElement[bool]:
     """SQL: the record sits in an open stage longer than that stage's rotting limit."""
     default = workspace_settings(session, team=team).rotting_days
     limits = [and_(stage_id == s.id,

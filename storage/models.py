@@ -333,6 +333,11 @@ class Lead(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(32))
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the latest contact logged (a note); a lead is stale when neither it nor its creation
+    # is within the workspace's limit
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_action: Mapped[str | None] = mapped_column(String(500))
+    next_action_due: Mapped[date | None] = mapped_column(Date)
     # An import's `deal` column: the source system's id of the deal this lead became, kept
     # until a deals import brings that deal and links it (deals.lead_id).
     deal_ref: Mapped[str | None] = mapped_column(String(100))
@@ -344,7 +349,8 @@ class Lead(Base):
 
 
 class LeadEvent(Base):
-    """One thing that happened to a lead. Kinds: created, stage, edit, note, convert."""
+    """One thing that happened to a lead. Kinds: created, stage, edit, note, assign, next,
+    convert."""
 
     __tablename__ = "lead_events"
     __table_args__ = (

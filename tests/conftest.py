@@ -14,11 +14,23 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from storage.db import Database
 from storage.models import Base
+
+# Property tests (tests/handlers/test_properties.py): 20 examples a test and backend in every
+# run, 10,000 in the long profile (`pytest --hypothesis-profile=long`, or
+# DEALBOT_HYPOTHESIS_PROFILE=long). No deadline: the suite has no timed assertions.
+hypothesis_settings.register_profile(
+    "dealbot", max_examples=20, deadline=None, print_blob=True,
+    phases=[p for p in Phase if p != Phase.explain])  # explaining reruns a failure for minutes
+hypothesis_settings.register_profile("long", parent=hypothesis_settings.get_profile("dealbot"),
+                                     max_examples=10_000)
+hypothesis_settings.load_profile(os.environ.get("DEALBOT_HYPOTHESIS_PROFILE", "dealbot"))
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "DEALBOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

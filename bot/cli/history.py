@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.parser import add_command
+from storage.values import counted
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -64,15 +65,16 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"dealbot: {error}", file=sys.stderr)
         return 2
     except ImportRefused as refused:
-        print(f"dealbot: {args.file} was not imported: {len(refused.errors)} bad rows, and "
-              "nothing was changed.", file=sys.stderr)
+        print(f"dealbot: {args.file} was not imported: "
+              f"{counted(len(refused.errors), 'bad row')}, and nothing was changed.",
+              file=sys.stderr)
         for line, reason in refused.errors:
             print(f"  line {line}: {reason}", file=sys.stderr)
         return 2
     if bar is not None:
         sys.stderr.write("\n")
-    print(f"Imported {result.rows} {args.kind} rows into {team}: {result.created} created, "
-          f"{result.updated} updated.")
+    imported = counted(result.rows, args.kind.removesuffix("s") + " row")
+    print(f"Imported {imported} into {team}: {result.created} created, {result.updated} updated.")
     if result.ignored_columns:
         print("Columns not imported: " + ", ".join(result.ignored_columns))
     return 0

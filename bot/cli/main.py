@@ -124,7 +124,8 @@ def serve_workers(settings: Settings, db: Database, args: argparse.Namespace) ->
         log.info("stopped")
 
     serve(build, port=args.port or settings.port, workers=args.workers, threads=args.threads,
-          in_master=scheduler_in_master, on_stopped=stopped)
+          in_master=scheduler_in_master, on_stopped=stopped,
+          log_format=settings.log_format)
     return 0
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from handlers.blocks.format import at_time, counted, day
 from handlers.messages import NO_SPEND_RECORDED
 from storage.reports.forecast import Figures, Forecast
 from storage.reports.funnel import FunnelReport
@@ -27,7 +28,7 @@ def _money(value: Decimal | None, currency: str) -> str:
 
 def _at(moment: datetime, zone: str) -> str:
     """A time in the report's zone, which its days and weeks were counted in."""
-    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
+    return f"{at_time(moment.astimezone(ZoneInfo(zone)))} {zone}"
 
 
 def pipeline_text(r: PipelineSummary) -> str:
@@ -47,8 +48,9 @@ def pipeline_text(r: PipelineSummary) -> str:
     for title, found in (("Stale", r.attention.stale), ("Overdue", r.attention.overdue),
                          ("Closing within 7 days", r.attention.closing_soon)):
         lines.append(f"{title}: {found.total}")
-        lines += [f"  #{d.number} {d.name} - {d.stage}, {_money(d.value, c)}, idle {d.days_idle} "
-                  f"days, close {d.expected_close or '-'}" for d in found.deals]
+        lines += [f"  #{d.number} {d.name} - {d.stage}, {_money(d.value, c)}, idle "
+                  f"{counted(d.days_idle, 'day')}, close "
+                  f"{day(d.expected_close) if d.expected_close else '-'}" for d in found.deals]
         if found.total > len(found.deals):
             lines.append(f"  ... and {found.total - len(found.deals):,} more")
     return "\n".join(lines)
@@ -64,9 +66,11 @@ def funnel_text(r: FunnelReport) -> str:
         lines.append(f"{s.name[:19]:<20}{s.entered:>9}{s.entered_prev:>7}"
                      f"{_rate(s.flow_conversion):>9}{_rate(s.flow_conversion_prev):>9}"
                      f"{s.cohort_reached:>8}{_rate(s.cohort_share):>8}")
-    lines += ["", f"Cohort: {r.cohort_size} leads created from {_at(r.cohort_start, r.timezone)}",
+    lines += ["", f"Cohort: {counted(r.cohort_size, 'lead')} created from "
+                  f"{_at(r.cohort_start, r.timezone)}",
               "New leads by source:"]
-    lines += [f"  {s.source or '(none)'}: {s.new_leads} new, {s.became_deals} became deals"
+    lines += [f"  {s.source or '(none)'}: {s.new_leads} new, {s.became_deals} became "
+              f"{'a deal' if s.became_deals == 1 else 'deals'}"
               for s in r.sources]
     lines += [f"Deals: {r.deals.won} won ({_money(r.deals.won_value, c)}), {r.deals.lost} lost, "
               f"win rate {_rate(r.deals.win_rate)}",

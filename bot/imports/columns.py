@@ -58,6 +58,11 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "tags": ("labels", "label"),
         "stage_changed": ("last stage change", "stage change time", "stage changed"),
         "last_activity": ("last activity date", "last activity", "last activity time"),
+        "last_contact": ("last contacted", "last contact date", "last contacted date",
+                         "last contact time"),
+        "next_action": ("next step", "next activity", "next activity subject"),
+        "next_action_due": ("next action date", "next activity date", "next step date",
+                            "next action due date"),
     },
     "spend": {
         "week": ("week start", "date", "iso week"),

@@ -24,9 +24,10 @@ from storage.values import without_controls
 
 Record = DealRecord | LeadRecord | SpendRecord
 PROGRESS_EVERY = 2000
-_TIMES = {"created", "won_at", "lost_at", "dropped_at", "stage_changed", "last_activity"}
+_TIMES = {"created", "won_at", "lost_at", "dropped_at", "stage_changed", "last_activity",
+          "last_contact"}
 _TEXTS = {"id", "name", "stage", "company", "lost_reason", "source", "lead", "deal",
-          "drop_reason"}
+          "drop_reason", "next_action"}
 
 
 class _Row:
@@ -121,10 +122,11 @@ def _deal(row: _Row) -> DealRecord | None:
 def _lead(row: _Row) -> LeadRecord | None:
     row.require("id", "name")
     values = row.fields()
+    due = row.read("next_action_due", lambda t: parse_day(t, row.zone, row.today))
     if row.reasons:
         return None
     return LeadRecord(line=row.line, external_id=values.pop("id"), name=values.pop("name"),
-                      **values)
+                      next_action_due=due, **values)
 
 
 def _spend(row: _Row) -> SpendRecord | None:

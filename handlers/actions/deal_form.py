@@ -54,7 +54,8 @@ class Form:
 def read_form(body: dict, view: dict, client: WebClient, deps: Deps) -> Form:
     meta = json.loads(view.get("private_metadata") or "{}")
     team, user = body["team"]["id"], body["user"]["id"]
-    click = CardClick(team=team, user=user, number=int(meta.get("deal") or 0),
+    number = meta.get("deal") or meta.get("lead")  # the card the form was opened from
+    click = CardClick(team=team, user=user, number=int(number or 0),
                       version=int(meta.get("version") or 0))
     url = meta.get("response_url")
     surface = Surface(client=client, deps=deps, team=team, user=user,

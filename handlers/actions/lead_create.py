@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
@@ -15,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers import ids, messages
 from handlers.actions.card_click import field_error
-from handlers.actions.deal_form import read_form, typed_tags
+from handlers.actions.deal_form import Form, read_form, typed_tags
 from handlers.blocks.format import user
 from handlers.blocks.history import describe
 from handlers.blocks.lead_card import lead_card, lead_card_text
@@ -41,11 +42,21 @@ def on_new_lead_shortcut(ack: Ack, shortcut: dict, client: WebClient, *, deps: D
                       view=lead_create_modal(stages, owner=shortcut["user"]["id"]))
 
 
-def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
-                          deps: Deps) -> None:
-    form = read_form(body, view, client, deps)
-    errors: dict[str, str] = {}
+@dataclass(frozen=True)
+class LeadForm:
+    """What the create and edit forms share, read and checked."""
 
+    name: str
+    company: str | None
+    source: str | None
+    contact: str | None
+    tags: tuple[str, ...]
+    owner: str | None
+
+
+def read_lead_form(form: Form, errors: dict[str, str]) -> LeadForm | None:
+    """The lead's fields from the create or edit form; None when one is wrong, with the
+    problem added to `errors` by input."""
     def read(block_id: str, reader: Callable[[str], T]) -> T | None:
         try:
             return reader(form.text(block_id))
@@ -59,6 +70,17 @@ def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *
     contact = read(ids.LEAD_FORM_CONTACT, checks.check_contact)
     tags = read(ids.LEAD_FORM_TAGS, typed_tags)
     if errors or name is None:
+        return None
+    return LeadForm(name, company, source, contact, tuple(tags or ()),
+                    form.picked(ids.LEAD_FORM_OWNER, "selected_user"))
+
+
+def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
+                          deps: Deps) -> None:
+    form = read_form(body, view, client, deps)
+    errors: dict[str, str] = {}
+    lead = read_lead_form(form, errors)
+    if lead is None:
         ack(response_action="errors", errors=errors)
         return
     team, actor = form.click.team, form.click.user
@@ -66,9 +88,9 @@ def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *
     try:
         with deps.db.transaction() as s:
             change = leads.add_lead(
-                s, team=team, name=name, actor=actor, now=deps.clock(), company=company,
-                contact=contact, source=source, stage=stage,
-                owner=form.picked(ids.LEAD_FORM_OWNER, "selected_user"), tags=tags or ())
+                s, team=team, name=lead.name, actor=actor, now=deps.clock(),
+                company=lead.company, contact=lead.contact, source=lead.source, stage=stage,
+                owner=lead.owner, tags=lead.tags)
     except DealbotError as error:
         ack(response_action="errors", errors={ids.LEAD_FORM_STAGE: field_error(error)})
         return

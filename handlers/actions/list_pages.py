@@ -21,7 +21,7 @@ from slack_bolt import Ack, App
 
 from handlers import ids, messages
 from handlers.blocks.deal_lists import deal_list_blocks
-from handlers.blocks.format import Pages
+from handlers.blocks.format import Pages, counted
 from handlers.blocks.lead_lists import lead_list_blocks
 from handlers.deps import Deps
 from handlers.replies import Respond, answering_errors, redraw
@@ -44,7 +44,7 @@ class ListQuery:
     owner: str | None = None
     tag: str | None = None
     view: str | None = None
-    company: str | None = None  # deals
+    company: str | None = None
     source: str | None = None  # leads
     offset: int = 0
 
@@ -95,12 +95,13 @@ def list_page(deps: Deps, team: str, query: ListQuery, now: datetime) -> tuple[l
                 s, team=team, stage=query.stage, owner=query.owner, tag=query.tag,
                 company=query.company, view=view, now=now, limit=PAGE, offset=query.offset)
             return (deal_list_blocks(deals, _pages(query, deals.offset, len(deals.deals),
-                                                   deals.total)), f"{deals.total} deals")
+                                                   deals.total)), counted(deals.total, "deal"))
         leads = lead_queries.list_leads(
             s, team=team, stage=query.stage, source=query.source, owner=query.owner,
-            tag=query.tag, view=view, now=now, limit=PAGE, offset=query.offset)
+            tag=query.tag, company=query.company, view=view, now=now, limit=PAGE,
+            offset=query.offset)
         return (lead_list_blocks(leads, _pages(query, leads.offset, len(leads.leads),
-                                               leads.total)), f"{leads.total} leads")
+                                               leads.total), now), counted(leads.total, "lead"))
 
 
 def _pages(query: ListQuery, offset: int, shown: int, total: int) -> Pages:

@@ -8,6 +8,7 @@ from handlers.blocks.format import (
     Pages,
     clip,
     context,
+    counted,
     day,
     divider,
     escape,
@@ -64,7 +65,7 @@ def history_blocks(deal: DealView, events: tuple[EventView, ...]) -> list[dict]:
 def stages_blocks(stages: list[StageView], *, note: str | None = None) -> list[dict]:
     lines = []
     for stage in stages:
-        rot = f", stale after {stage.rotting_days} days" if stage.rotting_days else ""
+        rot = f", stale after {counted(stage.rotting_days, 'day')}" if stage.rotting_days else ""
         label = {StageKind.WON: " (closes as won)",
                  StageKind.LOST: " (closes as lost)"}.get(stage.kind, "")
         lines.append(f"{stage.position + 1}. *{escape(stage.name)}* — "

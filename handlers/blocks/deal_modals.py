@@ -49,14 +49,15 @@ def _text(initial: str | None = None, *, max_length: int, multiline: bool = Fals
     return element
 
 
-form_input, text_input = _input, _text  # the parts of every form (also the lead create form)
-
-
 def _date(initial: object | None) -> dict:
     element: dict = {"type": "datepicker"}
     if initial is not None:
         element["initial_date"] = str(initial)
     return element
+
+
+# the parts of every form (also the lead forms)
+form_input, text_input, date_input = _input, _text, _date
 
 
 def _subject(deal: DealView) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from handlers import ids
 
 # The one escaping rule and the one money formatter, re-exported for the builders: every
 # piece of user text in a mrkdwn text object or a message's `text` goes through `escape`;
 # plain_text objects (buttons, options, headers, titles) take it as typed.
-from storage.values import escape, format_money  # noqa: F401
+from storage.values import counted, escape, format_money  # noqa: F401
 
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 SECTION_LIMIT = 3000
@@ -22,15 +22,34 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# One format per kind of date, everywhere (messages, Home, modals, charts, CLI text reports):
+# a day is `Fri 4 Dec 2026`; a time is `today at 09:30` on the day it is read, else
+# `Fri 4 Dec 2026 at 09:30`, with its zone where the reader could take it for their own.
+# Dates in files and JSON (CSV exports, `--format json`) stay ISO 8601.
+
 def day(value: date) -> str:
     """`Fri 4 Dec 2026`."""
     return f"{value:%a} {value.day} {value:%b %Y}"
 
 
+def at_time(local: datetime, today: date | None = None) -> str:
+    """A local time: `today at 09:30` when it falls on `today`, else `Fri 4 Dec 2026 at
+    09:30` (always so without `today`: for what stays on screen, like a report's moment)."""
+    when = "today" if local.date() == today else day(local.date())
+    return f"{when} at {local:%H:%M}"
+
+
 def moment(value: datetime) -> str:
     """A time every viewer sees in their own zone (with a UTC fallback for old clients)."""
     ts = int(value.timestamp())
-    return f"<!date^{ts}^{{date_short_pretty}} at {{time}}|{value:%Y-%m-%d %H:%M} UTC>"
+    return (f"<!date^{ts}^{{date_short_pretty}} at {{time}}|"
+            f"{at_time(value.astimezone(UTC))} UTC>")
+
+
+def ago(value: datetime, now: datetime) -> str:
+    """How long before `now`, in whole days: `today`, `1 day ago`, `3 days ago`."""
+    days = max((now - value).days, 0)
+    return "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
 
 
 def user(user_id: str | None) -> str:
@@ -93,7 +112,7 @@ def listing(lines: list[str], pages: Pages, noun: str, narrow: str) -> list[dict
     """A count, one section a line, which of them these are with how to `narrow` the list
     down, and Previous / Next buttons; for `/deal list` and `/lead list`."""
     total = pages.total
-    blocks = [section(f"*{total} {noun}{'s' if total != 1 else ''}*")]
+    blocks = [section(f"*{counted(total, noun)}*")]
     blocks += [section(line) for line in lines]
     if total > pages.shown:
         last = pages.first + pages.shown - 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers import messages
-from handlers.blocks.format import clip, context, day, escape, fields, format_money
+from handlers.blocks.format import clip, context, counted, day, escape, fields, format_money
 from handlers.blocks.report_parts import (
     Column,
     change,
@@ -27,7 +27,7 @@ STAGE_COLUMNS = (Column("Stage", "left", wrapped=True), Column("Entered"), Colum
                  Column("→ next"), Column("Cohort"))
 FOOTER = ("Entered: leads that reached a stage (or a later one) for the first time this week. "
           "→ next: entered next ÷ entered here (can exceed 100%). Cohort: leads created in the "
-          "{weeks} weeks ending this week, share that reached each stage by its end. Win rate: "
+          "{weeks} ending this week, share that reached each stage by its end. Win rate: "
           "won ÷ (won + lost) this week. CAC: spend ÷ deals won. Lead→deal: median days from a "
           "lead to its deal, for deals created this week; deal→won: for deals won this week.")
 
@@ -40,7 +40,8 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
         context(f"{day(report.monday)} – {day(report.monday + timedelta(days=6))}, "
                 f"{escape(report.timezone)} · vs the week before"),
         _stage_table(report),
-        fields(("New leads", _sources(report)),
+        fields((f"New leads tagged #{report.sources_tag}" if report.sources_tag
+                else "New leads", _sources(report)),
                ("Deals", f"🏆 {report.deals.won} won ({format_money(report.deals.won_value, c)}) "
                          f"{change(report.deals.won, report.deals_prev.won)}\n"
                          f"❌ {report.deals.lost} lost · win rate "
@@ -48,24 +49,26 @@ def funnel_blocks(report: FunnelReport, *, share: bool = False) -> list[dict]:
                ("Spend and CAC", _cac(report)),
                ("Median days", f"lead → deal: {_days(report.median_days_lead_to_deal)}\n"
                                f"deal → won: {_days(report.median_days_deal_to_won)}")),
-        context(f"Cohort: {report.cohort_size:,} leads created since "
-                f"{day(report.cohort_first_day)}. " + FOOTER.format(weeks=report.cohort_weeks)),
+        context(f"Cohort: {counted(report.cohort_size, 'lead')} created since "
+                f"{day(report.cohort_first_day)}. "
+                + FOOTER.format(weeks=counted(report.cohort_weeks, "week"))),
     ]
     if share:
-        blocks.append(share_actions(f"{DigestKind.FUNNEL}:{report.week}:{report.timezone}"))
+        tag = f" #{report.sources_tag}" if report.sources_tag else ""
+        blocks.append(share_actions(f"{DigestKind.FUNNEL}:{report.week}{tag}:{report.timezone}"))
     return blocks
 
 
 def funnel_text(report: FunnelReport) -> str:
     """The notification fallback (and what a screen reader reads): the gist in one line, then
     the stage table, a line a stage."""
-    gist = (f"Funnel, week {report.week}: {report.deals.won} deals won, "
+    gist = (f"Funnel, week {report.week}: {counted(report.deals.won, 'deal')} won, "
             f"win rate {percent(report.deals.win_rate)}.")
     return "\n".join([gist, *(
         f"{escape(name_cell(s.name))}: {s.entered:,} entered "
         f"({change_words(s.entered, s.entered_prev)} on the week before)"
         + ("" if s.flow_conversion is None else f", {percent(s.flow_conversion)} on to the next")
-        + f", cohort {percent(s.cohort_share)} ({s.cohort_reached:,} leads)"
+        + f", cohort {percent(s.cohort_share)} ({counted(s.cohort_reached, 'lead')})"
         for s in report.stages)])
 
 
@@ -84,7 +87,7 @@ def _sources(report: FunnelReport) -> str:
              f"({s.became_deals:,} → deals)" for s in report.sources[:SOURCES_SHOWN]]
     hidden = len(report.sources) - SOURCES_SHOWN
     if hidden > 0:
-        lines.append(f"… and {hidden} more sources")
+        lines.append(f"… and {hidden} more {'source' if hidden == 1 else 'sources'}")
     return "\n".join(lines)
 
 

@@ -10,7 +10,8 @@ from storage.deals.views import EventView
 from storage.kinds import EventKind
 
 FIELD_NAMES = {"expected_close": "expected close", "next_action": "next action",
-               "next_action_due": "next action due date", "probability": "probability"}
+               "next_action_due": "next action due date", "probability": "probability",
+               "drop_reason": "drop reason"}
 
 
 def _from(event: EventView) -> str:
@@ -34,6 +35,10 @@ def describe(event: EventView, *, subject: str = "this", currency: str | None = 
     if event.kind == EventKind.NOTE:
         return f"{who} logged a contact{_from(event)}: “{escape(clip(event.new_value or '', 300))}”"
     if event.kind == EventKind.ASSIGN:
+        if not event.new_value:
+            return f"{who} left {subject} without an owner"
+        if event.new_value == event.actor:
+            return f"{who} assigned {subject} to themselves"
         return f"{who} assigned {subject} to {user(event.new_value)}"
     if event.kind == EventKind.NEXT:
         return f"{who} set the next action: {escape(event.new_value or '—')}"
@@ -42,13 +47,15 @@ def describe(event: EventView, *, subject: str = "this", currency: str | None = 
     if event.kind == EventKind.CONVERT:
         return f"{who} converted {subject} into deal {escape(event.new_value or '')}"
     name = FIELD_NAMES.get(event.field or "", event.field or "details")
+    if not event.new_value and event.field == "probability":
+        return f"{who} set the probability of {subject} back to its stage's weight"
+    if not event.new_value:
+        return f"{who} cleared the {name} of {subject}"
     shown = _shown(event.field, event.new_value, currency)
     return f"{who} changed the {name} of {subject} to {shown}"
 
 
-def _shown(field: str | None, value: str | None, currency: str | None) -> str:
-    if value is None or value == "":
-        return "nothing"
+def _shown(field: str | None, value: str, currency: str | None) -> str:
     if field == "value" and currency:
         return format_money(Decimal(value), currency)
     if field in ("expected_close", "next_action_due"):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers import ids
 from handlers.blocks.format import (
+    ago,
     button,
     context,
+    day,
     escape,
     fields,
     moment,
@@ -17,7 +21,7 @@ from handlers.blocks.history import history_lines
 from handlers.blocks.undo import undo_actions
 from storage.deals.views import EventView
 from storage.kinds import EventKind, PipelineKind
-from storage.leads.views import LeadView
+from storage.leads.views import LeadConversion, LeadView
 
 JOURNEY_KINDS = (EventKind.CREATED, EventKind.STAGE, EventKind.CONVERT)
 MAX_JOURNEY_LINES = 30
@@ -29,14 +33,14 @@ def lead_card_value(lead: LeadView, extra: str = "") -> str:
 
 
 def lead_card(lead: LeadView, *, note: str | None = None,
-              undo: int | None = None) -> list[dict]:
+              undo: int | None = None, now: datetime | None = None) -> list[dict]:
     """The card blocks; `note` is a context line saying what just happened, and `undo` the
-    change it describes, for an **Undo** button under it."""
-    blocks = [section(_title(lead)), fields(*_facts(lead)), context(*_footer(lead))]
-    elements = _buttons(lead)
-    if elements:
-        blocks.append({"type": "actions", "block_id": ids.LEAD_CARD_ACTIONS,
-                       "elements": elements})
+    change it describes, for an **Undo** button under it. A card posted in a channel shows
+    its times as Slack dates, which stay true; an answer only the caller sees is drawn `now`
+    and also says how long ago the last contact was."""
+    blocks = [section(_title(lead)), fields(*_facts(lead, now)), context(*_footer(lead))]
+    blocks.append({"type": "actions", "block_id": ids.LEAD_CARD_ACTIONS,
+                   "elements": _buttons(lead)})
     if note:
         blocks.append(context(note))
     if undo is not None:
@@ -44,11 +48,34 @@ def lead_card(lead: LeadView, *, note: str | None = None,
     return blocks
 
 
-def lead_journey(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:
+def lead_journey(lead: LeadView, events: tuple[EventView, ...], now: datetime) -> list[dict]:
     """The card followed by the lead's path through the funnel (`/lead show`)."""
     steps = [e for e in events if e.kind in JOURNEY_KINDS][-MAX_JOURNEY_LINES:]
     lines = history_lines(tuple(steps), subject="it")
-    return lead_card(lead) + [section("*Journey*\n" + "\n".join(lines))]
+    return lead_card(lead, now=now) + [section("*Journey*\n" + "\n".join(lines))]
+
+
+def last_contact(lead: LeadView, now: datetime | None = None) -> str:
+    """`never`, or when the last contact was (and how long before `now`)."""
+    if lead.last_contact_at is None:
+        return "never"
+    when = moment(lead.last_contact_at)
+    return f"{when} ({ago(lead.last_contact_at, now)})" if now else when
+
+
+def next_action(lead: LeadView) -> str:
+    """The next action and its due date, or `—`."""
+    if not lead.next_action:
+        return "—"
+    due = f" (due {day(lead.next_action_due)})" if lead.next_action_due else ""
+    return escape(lead.next_action) + due
+
+
+def converted_note(done: LeadConversion, actor: str) -> str:
+    """The line under the new deal's card: where the lead it came from is now."""
+    return (f"{user(actor)} converted lead #{done.lead.number} into this deal; the lead is in "
+            f"{escape(done.lead.stage.name)} and enters "
+            f"{escape(done.lead.conversion_stage.name)} when it is won.")
 
 
 def lead_card_text(lead: LeadView) -> str:
@@ -62,7 +89,7 @@ def _title(lead: LeadView) -> str:
     return f"{emoji} *Lead #{lead.number} {escape(lead.name)}*{company}"
 
 
-def _facts(lead: LeadView) -> list[tuple[str, str]]:
+def _facts(lead: LeadView, now: datetime | None) -> list[tuple[str, str]]:
     stage = escape(lead.stage.name)
     if lead.drop_reason:
         stage += f" — {escape(lead.drop_reason)}"
@@ -73,6 +100,8 @@ def _facts(lead: LeadView) -> list[tuple[str, str]]:
         ("Owner", user(lead.owner)),
         ("Contact", escape(lead.contact) if lead.contact else "—"),
         ("Deal", deal),
+        ("Last contact", last_contact(lead, now)),
+        ("Next action", next_action(lead)),
     ]
 
 
@@ -101,4 +130,6 @@ def _buttons(lead: LeadView) -> list[dict]:
     if not lead.is_converted and not lead.is_dropped:
         elements += [button("Convert to deal", ids.LEAD_CONVERT, value),
                      button("Drop", ids.LEAD_DROP, value, "danger")]
+    elements += [button("Add note", ids.LEAD_ADD_NOTE, value),
+                 button("Edit", ids.LEAD_EDIT, value)]
     return elements

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from handlers.blocks.format import Pages, clip, escape, listing, section, user
+from datetime import datetime
+
+from handlers.blocks.format import Pages, ago, clip, escape, listing, section, user
 from handlers.blocks.history import history_lines
+from handlers.blocks.lead_card import next_action
 from storage.deals.views import EventView
 from storage.leads.queries import LeadList
 from storage.leads.views import LeadView
@@ -11,20 +14,27 @@ from storage.leads.views import LeadView
 MAX_LIST_BLOCKS = 45
 
 
-def lead_line(lead: LeadView) -> str:
+def lead_line(lead: LeadView, now: datetime) -> str:
     company = f" ({escape(clip(lead.company, 60))})" if lead.company else ""
     source = f", {escape(lead.source)}" if lead.source else ""
     deal = f" → deal #{lead.deal[0]}" if lead.deal else ""
-    return (f"`#{lead.number}` *{escape(clip(lead.name, 80))}*{company} — {escape(lead.stage.name)}"
-            f"{source}, {user(lead.owner)}{deal}")
+    contact = (f"last contact {ago(lead.last_contact_at, now)}" if lead.last_contact_at
+               else f"no contact yet, added {ago(lead.created_at, now)}")
+    line = (f"`#{lead.number}` *{escape(clip(lead.name, 80))}*{company} — "
+            f"{escape(lead.stage.name)}{source}, {user(lead.owner)}{deal} · {contact}")
+    if lead.next_action:
+        line += f"\nNext: {next_action(lead)}"
+    return line
 
 
-def lead_list_blocks(found: LeadList, pages: Pages) -> list[dict]:
-    """A page of leads (at most 25 lines: well within a message's 50 blocks)."""
+def lead_list_blocks(found: LeadList, pages: Pages, now: datetime) -> list[dict]:
+    """A page of leads (at most 25 lines: well within a message's 50 blocks), each with how
+    long ago its last contact was (`now`) and its next action."""
     if not found.leads:
         return [section(escape("No leads match. `/lead add <name> source:<source>` adds one."))]
-    return listing([lead_line(lead) for lead in found.leads], pages, "lead",
-                   "a stage, `stale`, `all`, `source:`, `mine`, an @-mention or a #tag")
+    return listing([lead_line(lead, now) for lead in found.leads], pages, "lead",
+                   "a stage, `stale`, `all`, `company:`, `source:`, `mine`, an @-mention or "
+                   "a #tag")
 
 
 def lead_history_blocks(lead: LeadView, events: tuple[EventView, ...]) -> list[dict]:

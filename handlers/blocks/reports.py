@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 from handlers import ids
 from handlers.blocks.forecast import target_lines_text
 from handlers.blocks.format import (
+    at_time,
     button,
     clip,
     context,
+    counted,
     day,
     divider,
     escape,
@@ -49,7 +51,7 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False,
                                     "text": clip(f"📊 Pipeline — {report.pipeline}", 150)}},
         context(f"As of {_local(report)} · changes since {moment(report.activity.since)}"),
         _stage_table(report),
-        section(f"*Open:* {report.count:,} deals · *{format_money(report.value, c)}* · "
+        section(f"*Open:* {counted(report.count, 'deal')} · *{format_money(report.value, c)}* · "
                 f"weighted {format_money(report.weighted, c)}"),
         *(section(line) for line in target_lines_text(targets, c)),
         section(_activity_line(report)),
@@ -70,19 +72,19 @@ def pipeline_blocks(report: PipelineSummary, *, share: bool = False,
 def _local(report: PipelineSummary) -> str:
     """The report's moment in the zone its "today" (overdue, closing soon) was counted in."""
     local = report.as_of.astimezone(ZoneInfo(report.timezone))
-    return f"{day(local.date())} {local:%H:%M} ({escape(report.timezone)})"
+    return f"{at_time(local)} ({escape(report.timezone)})"
 
 
 def pipeline_text(report: PipelineSummary, targets: tuple[TargetLine, ...] = ()) -> str:
     """The notification fallback (and what a screen reader reads): the gist in one line, then
     the stage table, a line a stage, then the targets."""
     a, c = report.activity, report.currency
-    gist = (f"Pipeline: {report.count:,} open deals, {format_money(report.value, c)} "
+    gist = (f"Pipeline: {counted(report.count, 'open deal')}, {format_money(report.value, c)} "
             f"({format_money(report.weighted, c)} weighted). Since the last summary: "
             f"{a.new_count} new, {a.won_count} won, {a.lost_count} lost.")
     previous = _previous_counts(report)
     return "\n".join([gist, *(
-        f"{escape(name_cell(s.name))}: {s.count:,} deal{'' if s.count == 1 else 's'} "
+        f"{escape(name_cell(s.name))}: {counted(s.count, 'deal')} "
         f"({change_words(s.count, previous.get(s.name, 0))}), "
         f"{format_money(s.value, c)}, weighted {format_money(s.weighted, c)}"
         for s in report.stages), *(line.replace("*", "").replace("🎯 ", "")
@@ -127,7 +129,7 @@ def _attention(title: str, found: AttentionList, why: str, currency: str) -> lis
 
 
 def _deal_line(deal: AttentionDeal, why: str, currency: str) -> str:
-    detail = (f"idle {deal.days_idle} days" if why == "stale" else
+    detail = (f"idle {counted(deal.days_idle, 'day')}" if why == "stale" else
               f"expected {day(deal.expected_close)}" if deal.expected_close else "")
     return (f"`#{deal.number}` *{escape(clip(deal.name, 80))}* — {escape(deal.stage)}, "
             f"{format_money(deal.value, currency)}, {user(deal.owner)} · {detail}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from handlers.blocks.format import clip
+from handlers.blocks.format import clip, day
 from handlers.blocks.report_parts import percent
 from handlers.charts import canvas
 from storage.reports.funnel import FunnelReport
@@ -57,7 +57,7 @@ class FunnelChart:
         flows = "; ".join(f"{clip(a.name, 40)} to {clip(b.name, 40)} "
                           f"{percent(a.flow_conversion)} ({percent(a.flow_conversion_prev)})"
                           for a, b in zip(stages, stages[1:], strict=False))
-        text = (f"Funnel chart of week {r.week} ({r.monday:%d %b} to {sunday:%d %b %Y}, "
+        text = (f"Funnel chart of week {r.week} ({day(r.monday)} to {day(sunday)}, "
                 f"{r.timezone}) against the week before. Leads that entered each stage this "
                 f"week (week before in brackets): {entered}. Flow from stage to stage "
                 f"(week before in brackets): {flows or 'none'}.")
@@ -72,8 +72,8 @@ class FunnelChart:
         r = self.report
         figure.text(0.04, 0.955, f"Lead funnel · week {r.week}", fontsize=13,
                     fontweight="bold", va="top")
-        figure.text(0.04, 0.89, f"Leads entering each stage · {r.monday:%d %b} – "
-                    f"{r.monday + timedelta(days=6):%d %b %Y}, {r.timezone}",
+        figure.text(0.04, 0.89, f"Leads entering each stage · {day(r.monday)} – "
+                    f"{day(r.monday + timedelta(days=6))}, {r.timezone}",
                     color=canvas.MUTED, va="top")
         _legend(figure, r.week, iso_week_label(r.monday - timedelta(days=7)))
         _funnel(figure.add_axes((0.02, 0.30, 0.96, 0.55)), r)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from handlers.blocks.format import clip
+from handlers.blocks.format import clip, counted, day
 from handlers.charts import canvas
 from storage.reports.pipeline import PipelineSummary
 from storage.values import format_money
@@ -31,12 +32,16 @@ class PipelineChart:
     summary: PipelineSummary
 
     @property
+    def _local_day(self) -> date:
+        return self.summary.as_of.astimezone(ZoneInfo(self.summary.timezone)).date()
+
+    @property
     def _day(self) -> str:
-        return f"{self.summary.as_of.astimezone(ZoneInfo(self.summary.timezone)):%Y-%m-%d}"
+        return day(self._local_day)
 
     @property
     def filename(self) -> str:
-        return f"dealbot-pipeline-{self._day}.png"
+        return f"dealbot-pipeline-{self._local_day.isoformat()}.png"
 
     @property
     def title(self) -> str:
@@ -49,13 +54,13 @@ class PipelineChart:
     def alt_text(self) -> str:
         """One paragraph with every figure on the picture, within Slack's 1,000 characters."""
         s, c = self.summary, self.summary.currency
-        lines = "; ".join(f"{clip(line.name, 40)} {line.count:,} deals, "
+        lines = "; ".join(f"{clip(line.name, 40)} {counted(line.count, 'deal')}, "
                           f"{_plain(line.value, c)}, weighted {_plain(line.weighted, c)}"
                           for line in s.stages)
         text = (f"Bar chart of the {clip(s.pipeline, 60)} pipeline on {self._day} "
                 f"({s.timezone}): the value of the open deals in each stage, with the weighted "
                 f"value (value times probability) inside it. {lines or 'No open stages'}. "
-                f"Open in all: {s.count:,} deals, {_plain(s.value, c)}, weighted "
+                f"Open in all: {counted(s.count, 'deal')}, {_plain(s.value, c)}, weighted "
                 f"{_plain(s.weighted, c)}.")
         return clip(text, ALT_TEXT_LIMIT)
 
@@ -64,7 +69,7 @@ class PipelineChart:
         figure.text(0.04, 0.955, f"Pipeline · {clip(s.pipeline, 40)}", fontsize=13,
                     fontweight="bold", va="top")
         figure.text(0.04, 0.89, f"Open deals by stage, {self._day} ({s.timezone}) · "
-                    f"{s.count:,} deals, {_plain(s.value, s.currency)}, weighted "
+                    f"{counted(s.count, 'deal')}, {_plain(s.value, s.currency)}, weighted "
                     f"{_plain(s.weighted, s.currency)}", color=canvas.MUTED, va="top")
         _legend(figure)
         _bars(figure.add_axes((0.02, 0.05, 0.96, 0.74)), s)
@@ -108,7 +113,7 @@ def _bars(ax: Axes, summary: PipelineSummary) -> None:
                 ha="right", va="center", linespacing=1.0)
         shown = ax.text(value + 0.03, row + 0.02, _plain(line.value, c), ha="left",
                         va="bottom", fontweight="bold")
-        ax.annotate(f"{line.count:,} deals", xy=(1, 0.5), xycoords=shown, xytext=(5, 0),
+        ax.annotate(counted(line.count, "deal"), xy=(1, 0.5), xycoords=shown, xytext=(5, 0),
                     textcoords="offset points", va="center", color=canvas.MUTED, fontsize=8)
         ax.text(value + 0.03, row + 0.04, f"weighted {_plain(line.weighted, c)}", ha="left",
                 va="top", color=canvas.MUTED, fontsize=8)

@@ -16,9 +16,7 @@ U = messages.DEAL_USAGE
 
 
 def deal_assign(call: Call, rest: str) -> None:
-    ref, mention = grammar.ref_and_last(require(rest, U["assign"]), U["assign"],
-                                        "the person, as an @-mention")
-    owner = values.parse_user_mention(mention)
+    ref, owner = grammar.assign_args(rest, U["assign"])
     with call.deps.db.transaction() as s:
         number = resolve_deal(s, team=call.team, ref=ref)
         change = deals.assign_deal(s, team=call.team, number=number, owner=owner, actor=call.user,

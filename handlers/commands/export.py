@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from handlers import messages
-from handlers.blocks.format import section
+from handlers.blocks.format import counted, day, section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
 from storage.imports import exports
@@ -28,14 +28,14 @@ def _send_export(call: Call, kind: str) -> None:
 def _export(call: Call, kind: str) -> None:
     out = io.StringIO()
     with call.deps.db.transaction() as s:
-        day = call.today(workspace_settings(s, team=call.team).timezone).isoformat()
+        today = call.today(workspace_settings(s, team=call.team).timezone)
         count = exports.write_csv(out, exports.columns_of(s, team=call.team, kind=kind),
                                   exports.rows_of(s, team=call.team, kind=kind))
     channel = call.client.conversations_open(users=call.user)["channel"]["id"]
     call.client.files_upload_v2(channel=channel, content=out.getvalue(),
-                                filename=f"dealbot-{kind}-{day}.csv",
-                                title=f"Dealbot {kind}, {day}",
+                                filename=f"dealbot-{kind}-{today.isoformat()}.csv",
+                                title=f"Dealbot {kind}, {day(today)}",
                                 initial_comment=messages.EXPORT_COMMENT.format(
-                                    count=count, kind=kind))
-    text = messages.EXPORT_SENT.format(count=count, kind=kind)
+                                    records=counted(count, kind.removesuffix("s")), kind=kind))
+    text = messages.EXPORT_SENT.format(records=counted(count, kind.removesuffix("s")))
     ephemeral(call.respond, [section(text)], text)

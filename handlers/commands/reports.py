@@ -47,19 +47,26 @@ def pipeline_now(call: Call, *, share: bool) -> Rendered:
 
 
 def funnel_for(call: Call, words: str, *, share: bool, zone: str | None = None) -> Rendered:
-    """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47."""
-    report, _ = _funnel_week(call, words, zone, messages.FUNNEL_USAGE, chart=False)
+    """The report for `this week` (or nothing), `last week`, or an ISO week like 2026-W47;
+    a `#tag` among the words counts only the leads with that tag in its sources."""
+    words, tags = grammar.extract_tags(words)
+    if len(tags) > 1:
+        raise UsageError("The sources can be read for one tag at a time.",
+                         usage=messages.FUNNEL_USAGE)
+    report, _ = _funnel_week(call, words, zone, messages.FUNNEL_USAGE, chart=False,
+                             sources_tag=tags[0] if tags else None)
     return funnel_blocks(report, share=share), funnel_text(report)
 
 
-def _funnel_week(call: Call, words: str, zone: str | None, usage: str, *,
-                 chart: bool) -> tuple[FunnelReport, FunnelChart | None]:
+def _funnel_week(call: Call, words: str, zone: str | None, usage: str, *, chart: bool,
+                 sources_tag: str | None = None) -> tuple[FunnelReport, FunnelChart | None]:
     """The week's report and, when asked, its chart, from one transaction."""
     with call.deps.db.transaction() as s:
         zone = zone or workspace_settings(s, team=call.team).timezone
         report = funnel_report(s, team=call.team, now=call.now, timezone=zone,
                                week=grammar.report_week(words, week_containing(call.now, zone),
-                                                         usage))
+                                                         usage),
+                               sources_tag=sources_tag)
         return report, FunnelChart(report, conversion_trend(s, report)) if chart else None
 
 

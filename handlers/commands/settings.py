@@ -11,7 +11,7 @@ from typing import TypeVar
 from slack_sdk.errors import SlackApiError
 
 from handlers import grammar, messages
-from handlers.blocks.format import context, day, escape, format_money, section
+from handlers.blocks.format import context, counted, day, escape, format_money, section
 from handlers.commands.common import Call
 from handlers.commands.subscribe import resubscribe_command
 from handlers.replies import ephemeral
@@ -113,11 +113,11 @@ def _stale(call: Call, text: str) -> str:
         own = [stage for stage in stages.stage_views(s, team=call.team)
                if stage.is_open and stage.rotting_days]
     if days == old:
-        return messages.STALE_SAME.format(days=days)
-    done = messages.STALE_SET.format(days=days, old=old)
+        return messages.STALE_SAME.format(days=counted(days, "day"))
+    done = messages.STALE_SET.format(days=counted(days, "day"), old=counted(old, "day"))
     if own:
         done += " " + messages.STALE_OWN_LIMITS.format(stages=", ".join(
-            f"{escape(stage.name)} ({stage.rotting_days} days)" for stage in own))
+            f"{escape(stage.name)} ({counted(stage.rotting_days or 0, 'day')})" for stage in own))
     return done
 
 
@@ -179,8 +179,8 @@ def _settings_blocks(call: Call, current: WorkspaceSettings) -> list[dict]:
     today = day(call.today(current.timezone))
     return [section(f"*Workspace settings*\nCurrency: {current.currency}\n"
                     f"Time zone: {current.timezone} (today is {today} there)\n"
-                    f"Deals go stale after {current.rotting_days} days without activity, "
-                    "unless their stage has a limit of its own\n"
+                    f"Deals go stale after {counted(current.rotting_days, 'day')} without "
+                    "activity, unless their stage has a limit of its own\n"
                     f"Activity channel: {channel}\n"
                     f"Wins celebrated there: {'on' if current.celebrate_wins else 'off'}"),
             context(escape(USAGE))]

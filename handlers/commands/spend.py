@@ -4,7 +4,7 @@ Admins only; recording a week and source again replaces the amount (a correction
 from __future__ import annotations
 
 from handlers import grammar, messages
-from handlers.blocks.format import escape, format_money, section
+from handlers.blocks.format import day, escape, format_money, section
 from handlers.commands.common import Call, require
 from handlers.replies import ephemeral
 from storage import values
@@ -28,7 +28,7 @@ def funnel_spend(call: Call, rest: str) -> None:
     line = messages.SPEND_RECORDED.format(
         amount=format_money(recorded.amount, recorded.currency),
         source=f" from *{escape(recorded.source)}*" if recorded.source else "",
-        week=recorded.iso_week, monday=recorded.week_start.isoformat())
+        week=recorded.iso_week, monday=day(recorded.week_start))
     if recorded.replaced is not None:
         old = format_money(recorded.replaced, recorded.currency)
         line += messages.SPEND_REPLACED.format(old=old)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import grammar, messages
 from handlers.blocks.deal_lists import stages_blocks
-from handlers.blocks.format import escape
+from handlers.blocks.format import counted, escape
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
 from storage import stages, values
@@ -53,8 +53,9 @@ def _change(session, team: str, word: str, args: str) -> str:
         view = stages.set_commit_stage(session, team=team, stage=words[0])
         return messages.COMMIT_STAGE_SET.format(stage=escape(view.name))
     if word == "rotting" and len(words) == 2 and words[1].isdigit():
-        view = stages.set_stage_rotting(session, team=team, stage=words[0], days=int(words[1]))
-        return (f"Deals in *{escape(view.name)}* go stale after {view.rotting_days} days "
+        days = int(words[1])
+        view = stages.set_stage_rotting(session, team=team, stage=words[0], days=days)
+        return (f"Deals in *{escape(view.name)}* go stale after {counted(days, 'day')} "
                 "without activity.")
     raise UsageError(f"I could not read `/deal stages {word} {args}`.", usage=USAGE)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers import grammar, messages
-from handlers.blocks.format import escape, moment, section
+from handlers.blocks.format import at_time, counted, escape, moment, section
 from handlers.commands.common import Call
 from handlers.replies import ephemeral
 from storage import values
@@ -38,7 +38,8 @@ def subscribe(call: Call, kind: DigestKind, rest: str) -> None:
     local = first.astimezone(ZoneInfo(sub.timezone))
     line = messages.SUBSCRIBED.format(
         channel=sub.channel, what=messages.DIGEST_NAMES[kind], when=describe(sub),
-        first=moment(first), local=f"{local:%a %d %b %H:%M}", zone=sub.timezone)
+        first=moment(first), local=at_time(local, today=call.today(sub.timezone)),
+        zone=sub.timezone)
     ephemeral(call.respond, [section(f":white_check_mark: {line}")], line)
 
 
@@ -61,8 +62,8 @@ def list_all(call: Call, rest: str) -> None:
     lines = [f"• <#{sub.channel}>: {messages.DIGEST_NAMES[sub.kind]}, {describe(sub)}"
              + (f" — _paused: {escape(sub.paused_reason)}_" if sub.paused_reason else "")
              for sub in found]
-    ephemeral(call.respond, [section(f"*{len(found)} digests*\n" + "\n".join(lines))],
-              f"{len(found)} digests")
+    ephemeral(call.respond, [section(f"*{counted(len(found), 'digest')}*\n" + "\n".join(lines))],
+              counted(len(found), "digest"))
 
 
 def describe(sub: SubscriptionView) -> str:

@@ -40,10 +40,7 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     `lead_id` links it to the lead it came from (unique: a lead becomes one deal at most)."""
     ensure_workspace(session, team=team, now=now)
     name = check_name(name)
-    target = (find_stage(session, team=team, name=stage) if stage
-              else stages_of(session, team=team)[0])
-    if target.kind != StageKind.OPEN:
-        raise RuleViolation(f"A new deal starts in an open stage, not in `{target.name}`.")
+    target = start_stage(session, team=team, stage=stage)
     deal = Deal(team_id=team, number=next_number(session, team=team, kind=PipelineKind.DEAL),
                 pipeline_id=target.pipeline_id, stage_id=target.id, name=name,
                 company=text_fields.COMPANY.optional(company),
@@ -55,6 +52,15 @@ def create_deal(session: Session, *, team: str, name: str, actor: str, now: date
     session.flush()
     event = _record(session, deal, actor, now, EventKind.CREATED, to_stage_id=target.id)
     return _changed(session, deal, event, actor)
+
+
+def start_stage(session: Session, *, team: str, stage: str | None) -> Stage:
+    """The stage a new deal starts in: the first, or the open one `stage` names."""
+    target = (find_stage(session, team=team, name=stage) if stage
+              else stages_of(session, team=team)[0])
+    if target.kind != StageKind.OPEN:
+        raise RuleViolation(f"A new deal starts in an open stage, not in `{target.name}`.")
+    return target
 
 
 @undoable
@@ -275,8 +281,8 @@ def _set_field(session: Session, deal: Deal, field: str, value: object, actor: s
     setattr(deal, field, value)
     deal.last_activity_at = now
     session.flush()
-    event = _record(session, deal, actor, now, kind, field=field, old_value=_text(old),
-                    new_value=_text(value))
+    event = _record(session, deal, actor, now, kind, field=field, old_value=history_text(old),
+                    new_value=history_text(value))
     return _changed(session, deal, event, actor)
 
 
@@ -285,7 +291,8 @@ def _changed(session: Session, deal: Deal, event: DealEvent, actor: str) -> Deal
     return DealChange(deal_view(session, deal), event_view(session, event), followups)
 
 
-def _text(value: object) -> str | None:
+def history_text(value: object) -> str | None:
+    """A field's value as a history entry keeps it (old and new value; leads alike)."""
     if value is None:
         return None
     if isinstance(value, tuple):  # tags

@@ -32,7 +32,8 @@ DEAL_COLUMNS = ("id", "name", "value", "stage", "owner", "company", "created",
                 "expected_close", "won_at", "lost_at", "lost_reason", "tags", "source", "lead",
                 "stage_changed", "last_activity")
 LEAD_COLUMNS = ("id", "name", "company", "source", "stage", "owner", "created", "dropped_at",
-                "drop_reason", "deal", "tags", "stage_changed", "last_activity")
+                "drop_reason", "deal", "tags", "stage_changed", "last_activity",
+                "last_contact", "next_action", "next_action_due")
 SPEND_COLUMNS = ("week", "source", "amount")
 EVENT_COLUMNS = ("record", "id", "at", "kind", "from_stage", "to_stage", "field",
                  "old_value", "new_value", "amount", "actor", "source_url", "source_author")
@@ -153,7 +154,8 @@ def _lead_row(lead: Lead, stage: Stage, deal: str | None) -> Row:
             "owner": text(lead.owner), "created": text(lead.created_at),
             "dropped_at": text(lead.dropped_at if stage.kind == StageKind.DROPPED else None),
             "drop_reason": text(lead.drop_reason), "deal": text(deal or lead.deal_ref),
-            "tags": tags_text(lead.tags)}
+            "tags": tags_text(lead.tags), "last_contact": text(lead.last_contact_at),
+            "next_action": text(lead.next_action), "next_action_due": text(lead.next_action_due)}
 
 
 def _spend(session: Session, team: str) -> Iterator[Row]:

@@ -151,7 +151,8 @@ def _values(record: LeadRecord, history: Rebuilt, reasons: list[str],
         "source": lambda: normalise_source(record.source),
         "company": lambda: text_fields.COMPANY.optional(record.company),
         "tags": lambda: text_fields.checked_tags(record.tags),
-        "drop_reason": lambda: text_fields.DROP_REASON.optional(record.drop_reason)})
+        "drop_reason": lambda: text_fields.DROP_REASON.optional(record.drop_reason),
+        "next_action": lambda: text_fields.NEXT_ACTION.optional(record.next_action)})
     if values is None:
         return None
     values["deal_ref"] = values.pop("deal")
@@ -162,4 +163,7 @@ def _values(record: LeadRecord, history: Rebuilt, reasons: list[str],
             "created_at": history.created, "dropped_at": history.closed_at,
             "drop_reason": values["drop_reason"] if dropped else None,
             "converted_at": deal[3] if deal else None,
-            "last_activity_at": max(last, record.last_activity or last)}
+            "last_contact_at": record.last_contact,
+            "next_action_due": record.next_action_due if values["next_action"] else None,
+            "last_activity_at": max(last, record.last_activity or last,
+                                    record.last_contact or last)}

@@ -15,6 +15,7 @@ from decimal import Decimal
 from storage.errors import DealbotError
 from storage.kinds import StageKind
 from storage.models import Stage
+from storage.values import counted
 
 Problems = list[tuple[int, str]]
 
@@ -26,8 +27,8 @@ class ImportRefused(DealbotError):
     def __init__(self, errors: Problems) -> None:
         self.errors = sorted(errors)
         lines = "\n".join(f"line {line}: {reason}" for line, reason in self.errors)
-        super().__init__(f"The file was not imported ({len(self.errors)} bad rows); nothing "
-                         f"was changed.\n{lines}")
+        super().__init__(f"The file was not imported ({counted(len(self.errors), 'bad row')}); "
+                         f"nothing was changed.\n{lines}")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class LeadRecord:
     tags: tuple[str, ...] = ()
     stage_changed: datetime | None = None
     last_activity: datetime | None = None
+    last_contact: datetime | None = None
+    next_action: str | None = None
+    next_action_due: date | None = None
     entered: tuple[tuple[str, datetime], ...] = field(default=())
 
 

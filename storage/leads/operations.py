@@ -9,9 +9,12 @@ hand; a dropped lead comes back by being moved to an open stage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,10 +38,17 @@ from storage.errors import (
     RuleViolation,
     StageGone,
     StaleVersion,
+    UsageError,
 )
 from storage.kinds import EventKind, PipelineKind, StageKind
 from storage.leads.checks import check_company, check_contact, check_lead_name
-from storage.leads.views import LeadChange, LeadConversion, lead_event_view, lead_view
+from storage.leads.views import (
+    LeadChange,
+    LeadConversion,
+    LeadView,
+    lead_event_view,
+    lead_view,
+)
 from storage.lookup import lead_by_number
 from storage.models import Lead, Stage
 from storage.stages import find_stage, stages_of
@@ -98,13 +108,19 @@ def move_lead(session: Session, *, team: str, number: int, actor: str, now: date
 @undoable
 def drop_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
               reason: str | None = None, expected_version: int | None = None) -> LeadChange:
-    """Takes a lead out of the funnel, with an optional reason."""
+    """Takes a lead out of the funnel, with an optional reason. On a lead dropped already, a
+    reason adds or changes its reason (an entry in its history), and it stays where it is."""
     lead = _lead(session, team, number, expected_version)
     _check_not_converted(session, lead, "dropped")
-    if lead.dropped_at is not None:
-        raise RuleViolation(f"#{lead.number} {lead.name} is dropped already.")
     clean = text_fields.DROP_REASON.optional(reason)
-    return _drop(session, lead, clean, actor, now)
+    if lead.dropped_at is None:
+        return _drop(session, lead, clean, actor, now)
+    if clean is None:
+        raise RuleViolation(f"#{lead.number} {lead.name} is dropped already. To give or "
+                            "change its reason, add `reason:` and the reason.")
+    if clean == lead.drop_reason:
+        raise RuleViolation(f"#{lead.number} {lead.name} was dropped for that reason already.")
+    return _set_field(session, lead, "drop_reason", clean, actor, now)
 
 
 def _drop(session: Session, lead: Lead, reason: str | None, actor: str,
@@ -120,15 +136,115 @@ def _drop(session: Session, lead: Lead, reason: str | None, actor: str,
 def add_lead_note(session: Session, *, team: str, number: int, text: str, actor: str,
                   now: datetime, expected_version: int | None = None,
                   source: MessageSource | None = None) -> LeadChange:
-    """Adds a note to the lead's history; allowed in every stage. `source` is the Slack
-    message the note was logged from."""
+    """Logs a contact: the note goes into the lead's history and its last contact becomes
+    now. Allowed in every stage. `source` is the Slack message the note was logged from."""
     lead = _lead(session, team, number, expected_version)
     clean = text_fields.NOTE.required(text, "A note cannot be empty.")
+    lead.last_contact_at = now
     lead.last_activity_at = now
     session.flush()
     event = record_lead_event(session, lead, actor, now, EventKind.NOTE, new_value=clean,
                               source_url=source.url if source else None,
                               source_author=source.author if source else None)
+    return LeadChange(lead_view(session, lead), lead_event_view(session, event))
+
+
+@undoable
+def assign_lead(session: Session, *, team: str, number: int, owner: str, actor: str,
+                now: datetime, expected_version: int | None = None) -> LeadChange:
+    """Gives the lead another owner; allowed in every stage."""
+    lead = _lead(session, team, number, expected_version)
+    clean = text_fields.OWNER.required(owner, "Who should own the lead?")
+    if lead.owner == clean:
+        raise RuleViolation(f"#{lead.number} {lead.name} has that owner already.")
+    return _set_field(session, lead, "owner", clean, actor, now, kind=EventKind.ASSIGN)
+
+
+@undoable
+def set_lead_next_action(session: Session, *, team: str, number: int, text: str,
+                         due: date | None, actor: str, now: datetime,
+                         expected_version: int | None = None) -> LeadChange:
+    """What is to be done next about the lead, and by when (`due`, optional)."""
+    lead = _lead(session, team, number, expected_version)
+    clean = text_fields.NEXT_ACTION.required(text, "What is the next action?")
+    lead.next_action_due = due
+    return _set_field(session, lead, "next_action", clean, actor, now, kind=EventKind.NEXT)
+
+
+@undoable
+def tag_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
+             add: Iterable[str] = (), remove: Iterable[str] = (),
+             expected_version: int | None = None) -> LeadChange:
+    """Adds the tags `add` and takes away the tags `remove`: one history entry with the tags
+    before and after. A tag it has already, or one it does not have to take away, is
+    refused, so that a typo is noticed."""
+    lead = _lead(session, team, number, expected_version)
+    adding, removing = set(add), set(remove)
+    if not adding and not removing:
+        raise UsageError("Which tags? Write them after the lead, like `#q4 #emea`.")
+    if already := sorted(adding & set(lead.tags)):
+        raise RuleViolation(f"#{lead.number} {lead.name} has {_tag_list(already)} already.")
+    if missing := sorted(removing - set(lead.tags)):
+        raise RuleViolation(f"#{lead.number} {lead.name} has no {_tag_list(missing)} to take "
+                            "away" + (f"; its tags are {_tag_list(lead.tags)}." if lead.tags
+                                      else ": it has no tags."))
+    tags = text_fields.checked_tags((set(lead.tags) | adding) - removing)
+    return _set_field(session, lead, "tags", tags, actor, now)
+
+
+def _tag_list(tags: Iterable[str]) -> str:
+    return " ".join(f"`#{tag}`" for tag in tags)
+
+
+@dataclass(frozen=True)
+class LeadFields:
+    """Everything the Edit form sets at once."""
+
+    name: str
+    company: str | None
+    contact: str | None
+    source: str | None
+    owner: str | None
+    tags: tuple[str, ...]
+    next_action: str | None
+    next_action_due: date | None
+
+
+@undoable
+def edit_lead(session: Session, *, team: str, number: int, actor: str, now: datetime,
+              fields: LeadFields, expected_version: int | None = None) -> LeadView:
+    """Applies the Edit form: one history entry for each field that changed (the owner's as
+    an assignment). Allowed in every stage; a form that changes nothing is refused. Without
+    a next action there is no due date."""
+    lead = _lead(session, team, number, expected_version)
+    cleaners: dict[str, Callable[[Any], object]] = {
+        "name": check_lead_name, "company": check_company, "contact": check_contact,
+        "source": normalise_source, "tags": text_fields.checked_tags,
+        "next_action": text_fields.NEXT_ACTION.optional}
+    wanted = {f.name: cleaners[f.name](getattr(fields, f.name)) if f.name in cleaners
+              else getattr(fields, f.name) for f in dataclasses.fields(fields)}
+    if wanted["next_action"] is None:  # no action, nothing due
+        wanted["next_action_due"] = None
+    changes = {name: value for name, value in wanted.items() if getattr(lead, name) != value}
+    if not changes:
+        raise RuleViolation(f"Nothing changed: #{lead.number} {lead.name} is as the form "
+                            "says already.")
+    for name, value in changes.items():
+        _set_field(session, lead, name, value, actor, now,
+                   kind=EventKind.ASSIGN if name == "owner" else EventKind.EDIT)
+    return lead_view(session, lead)
+
+
+def _set_field(session: Session, lead: Lead, field: str, value: object, actor: str,
+               now: datetime, *, kind: EventKind = EventKind.EDIT) -> LeadChange:
+    """Sets one column and records it in the history (old and new value as text)."""
+    old = getattr(lead, field)
+    setattr(lead, field, value)
+    lead.last_activity_at = now
+    session.flush()
+    event = record_lead_event(session, lead, actor, now, kind, field=field,
+                              old_value=deals.history_text(old),
+                              new_value=deals.history_text(value))
     return LeadChange(lead_view(session, lead), lead_event_view(session, event))
 
 
@@ -139,9 +255,7 @@ def convert_lead(session: Session, *, team: str, number: int, actor: str, now: d
     """Creates the lead's deal (name, company, owner, source and tags carried over) and puts
     the lead in Engagement if it was earlier. Refused for dropped or converted leads."""
     lead = _lead(session, team, number, expected_version)
-    _check_not_converted(session, lead, "converted again")
-    if lead.dropped_at is not None:
-        raise DroppedLead(number=lead.number, name=lead.name)
+    _check_convertible(session, lead)
     try:
         with session.begin_nested():  # a concurrent conversion fails here, not at commit
             change = deals.create_deal(
@@ -159,6 +273,30 @@ def convert_lead(session: Session, *, team: str, number: int, actor: str, now: d
     if session.get_one(Stage, lead.stage_id).position < engagement.position:
         enter_stage(session, lead, engagement, actor, now)
     return LeadConversion(lead_view(session, lead), change.deal, lead_event_view(session, event))
+
+
+@dataclass(frozen=True)
+class Convertible:
+    """A lead `convert_lead` may convert, and the name of the deal stage it would start in."""
+
+    lead: LeadView
+    stage: str
+
+
+def convertible_lead(session: Session, *, team: str, number: int,
+                     stage: str | None = None) -> Convertible:
+    """What `convert_lead` would check, without converting: for the form that asks for the
+    deal's value first. `stage` names the deal's first stage (default the pipeline's first)."""
+    lead = _lead(session, team, number, None)
+    _check_convertible(session, lead)
+    return Convertible(lead_view(session, lead),
+                       deals.start_stage(session, team=team, stage=stage).name)
+
+
+def _check_convertible(session: Session, lead: Lead) -> None:
+    _check_not_converted(session, lead, "converted again")
+    if lead.dropped_at is not None:
+        raise DroppedLead(number=lead.number, name=lead.name)
 
 
 def _lead(session: Session, team: str, number: int, expected_version: int | None) -> Lead:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,8 @@ from storage.stages import StageView, stage_view, stages_of
 @dataclass(frozen=True)
 class LeadView:
     """A lead as a card shows it. `number` is the team's lead number (`#3`); `deal` is the
-    (number, name) of the deal it was converted into, and `converted_at` when that happened."""
+    (number, name) of the deal it was converted into, and `converted_at` when that happened;
+    `last_contact_at` is when the latest note was logged (None: never)."""
 
     number: int
     name: str
@@ -33,6 +34,9 @@ class LeadView:
     drop_reason: str | None
     created_at: datetime
     last_activity_at: datetime
+    last_contact_at: datetime | None
+    next_action: str | None
+    next_action_due: date | None
     version: int
     stages: tuple[StageView, ...]
 
@@ -100,7 +104,9 @@ def lead_view(session: Session, lead: Lead) -> LeadView:
         stage=current, source=lead.source, owner=lead.owner, tags=lead.tags,
         deal=(deal.number, deal.name) if deal else None, converted_at=lead.converted_at,
         dropped_at=lead.dropped_at, drop_reason=lead.drop_reason, created_at=lead.created_at,
-        last_activity_at=lead.last_activity_at, version=lead.version, stages=stages)
+        last_activity_at=lead.last_activity_at, last_contact_at=lead.last_contact_at,
+        next_action=lead.next_action, next_action_due=lead.next_action_due,
+        version=lead.version, stages=stages)
 
 
 def lead_event_view(session: Session, event: LeadEvent) -> EventView:

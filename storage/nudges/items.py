@@ -3,8 +3,10 @@ has passed, and next actions due today or overdue; minus what they snoozed.
 
 Stale is the reports' rule (storage.reports.attention): no activity for longer than the
 stage's rotting limit, or the workspace's when the stage has none. A lead is stale by the
-same rule while it is open in the funnel and not converted (a converted lead follows its
-deal). "Today" is the person's own date.
+same rule counted from its last contact (its latest note, else its creation), as
+`/lead list stale` counts, while it is open in the funnel and not converted (a converted
+lead follows its deal); its next action due today or overdue needs its owner too. "Today"
+is the person's own date.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, delete, false, or_, select, union
+from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
@@ -39,7 +41,7 @@ class NudgeItem:
     value: Decimal | None  # deals only
     idle_days: int | None  # set when stale: days without activity
     close_passed: date | None  # a deal's expected close, when it has passed
-    next_action: str | None  # a deal's next action, when due today or overdue
+    next_action: str | None  # a deal's or lead's next action, when due today or overdue
     action_due: date | None
 
 
@@ -47,7 +49,8 @@ def nudge_items(session: Session, *, team: str, user: str, now: datetime,
                 today: date) -> list[NudgeItem]:
     """Everything that needs `user` now (their date is `today`): deals first, the longest
     idle first, then leads."""
-    return _deal_items(session, team, user, now, today) + _lead_items(session, team, user, now)
+    return (_deal_items(session, team, user, now, today)
+            + _lead_items(session, team, user, now, today))
 
 
 def _open_stages(session: Session, team: str, kind: PipelineKind) -> list[Stage]:
@@ -56,8 +59,11 @@ def _open_stages(session: Session, team: str, kind: PipelineKind) -> list[Stage]
 
 
 def _stale(model: type[Deal] | type[Lead], stages: Sequence[Stage], now: datetime,
-           default_days: int) -> ColumnElement[bool]:
-    return or_(false(), *(and_(model.stage_id == s.id, model.last_activity_at < now - timedelta(
+           default_days: int, since: ColumnElement[datetime] | None = None
+           ) -> ColumnElement[bool]:
+    """Idle past the stage's limit, counted from `since` (default the last activity)."""
+    last = model.last_activity_at if since is None else since
+    return or_(false(), *(and_(model.stage_id == s.id, last < now - timedelta(
         days=s.rotting_days or default_days)) for s in stages))
 
 
@@ -91,18 +97,26 @@ def _deal_items(session: Session, team: str, user: str, now: datetime,
         for r in rows]
 
 
-def _lead_items(session: Session, team: str, user: str, now: datetime) -> list[NudgeItem]:
+def _lead_items(session: Session, team: str, user: str, now: datetime,
+                today: date) -> list[NudgeItem]:
     stages = _open_stages(session, team, PipelineKind.LEAD)
     names = {s.id: s.name for s in stages}
-    rows = session.execute(select(Lead.number, Lead.name, Lead.stage_id, Lead.last_activity_at)
+    contact = func.coalesce(Lead.last_contact_at, Lead.created_at)
+    stale = _stale(Lead, stages, now, _default_days(session, team), since=contact)
+    rows = session.execute(select(Lead.number, Lead.name, Lead.stage_id, stale.label("stale"),
+                                  contact.label("contact"), Lead.next_action,
+                                  Lead.next_action_due)
                            .where(Lead.team_id == team, Lead.owner == user,
                                   Lead.voided_at.is_(None), Lead.converted_at.is_(None),
                                   Lead.stage_id.in_(list(names)),
-                                  _stale(Lead, stages, now, _default_days(session, team)),
+                                  or_(stale, Lead.next_action_due <= today),
                                   _not_snoozed(Lead, PipelineKind.LEAD, now))
-                           .order_by(Lead.last_activity_at, Lead.number))
+                           .order_by(contact, Lead.number))
     return [NudgeItem(PipelineKind.LEAD, r.number, r.name, names[r.stage_id], None,
-                      (now - r.last_activity_at).days, None, None, None) for r in rows]
+                      (now - r.contact).days if r.stale else None, None,
+                      r.next_action if r.next_action_due and r.next_action_due <= today else None,
+                      r.next_action_due if r.next_action_due and r.next_action_due <= today
+                      else None) for r in rows]
 
 
 def _default_days(session: Session, team: str) -> int:

@@ -68,6 +68,7 @@ class FunnelReport:
     spend_by_source: dict[str, Decimal]
     median_days_lead_to_deal: float | None
     median_days_deal_to_won: float | None
+    sources_tag: str | None = None  # the sources count only the leads with this tag
 
     @property
     def spend_recorded(self) -> bool:
@@ -97,9 +98,10 @@ class FunnelReport:
 
 
 def funnel_report(session: Session, *, team: str, now: datetime, week: date | None = None,
-                  timezone: str | None = None) -> FunnelReport:
+                  timezone: str | None = None, sources_tag: str | None = None) -> FunnelReport:
     """The report for the ISO week containing `week` (default: the week of `now`) in
-    `timezone` (default the workspace's)."""
+    `timezone` (default the workspace's); with `sources_tag`, its new leads by source are
+    those of the leads with that tag only (a group of companies, say `#enterprise`)."""
     workspace = workspace_settings(session, team=team)
     plan_for_reports(session)
     zone = timezone or workspace.timezone
@@ -122,13 +124,14 @@ def funnel_report(session: Session, *, team: str, now: datetime, week: date | No
         currency=workspace.currency,
         stages=_stages(funnel, leads), cohort_start=cohort_start, cohort_first_day=cohort_monday,
         cohort_weeks=COHORT_DAYS // 7, cohort_size=leads.cohort_size,
-        sources=outcomes.sources(session, team=team, start=start, end=end),
+        sources=outcomes.sources(session, team=team, start=start, end=end, tag=sources_tag),
         deals=closed_now, deals_prev=closed_before,
         spend=sum(spend.values(), Decimal("0.00")), spend_by_source=spend,
         median_days_lead_to_deal=outcomes.median_days_lead_to_deal(
             session, team=team, start=start, end=end),
         median_days_deal_to_won=outcomes.median_days_deal_to_won(
-            session, team=team, closing=closing, start=start, end=end))
+            session, team=team, closing=closing, start=start, end=end),
+        sources_tag=sources_tag)
 
 
 def _stages(funnel: list[Stage], leads: Reach) -> tuple[FunnelStage, ...]:

@@ -27,7 +27,7 @@ from sqlalchemy import BindParameter, Select, and_, bindparam, case, exists, fun
 from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind, PipelineKind, StageKind
-from storage.models import Deal, DealEvent, Lead, Pipeline, Spend, Stage
+from storage.models import Deal, DealEvent, Lead, Pipeline, Spend, Stage, has_tag
 from storage.reports.amounts import SqlExpr, money, sum_cents
 from storage.reports.params import END, MONDAY, PREV_START, START, TEAM
 
@@ -57,9 +57,12 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def sources(session: Session, *, team: str, start: datetime,
-            end: datetime) -> tuple[SourceLine, ...]:
-    rows = session.execute(_sources(), {TEAM.key: team, START.key: start, END.key: end})
+def sources(session: Session, *, team: str, start: datetime, end: datetime,
+            tag: str | None = None) -> tuple[SourceLine, ...]:
+    """New leads by source; with `tag`, only the leads that carry it (a group of companies,
+    say `#enterprise`)."""
+    query = _sources() if tag is None else _sources().where(has_tag(Lead.tags, tag))
+    rows = session.execute(query, {TEAM.key: team, START.key: start, END.key: end})
     return tuple(SourceLine(source, int(count), int(deals or 0)) for source, count, deals in rows)
 
 

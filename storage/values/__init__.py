@@ -20,6 +20,7 @@ from storage.values.dates import (
 from storage.values.money import format_money
 from storage.values.text import (
     as_typed,
+    counted,
     escape,
     parse_channel_mention,
     parse_user_mention,
@@ -29,7 +30,7 @@ from storage.values.text import (
 )
 
 __all__ = [
-    "as_typed", "day_first_date", "escape", "format_money", "iso_week_label",
+    "as_typed", "counted", "day_first_date", "escape", "format_money", "iso_week_label",
     "looks_like_amount", "parse_amount", "parse_channel_mention", "parse_date", "parse_iso_week",
     "parse_percent", "parse_time_of_day", "parse_timezone", "parse_user_mention",
     "parse_weekday", "quoted", "unescape", "without_controls",

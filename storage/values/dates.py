@@ -44,8 +44,9 @@ def parse_time_of_day(text: str) -> time:
 
 @cache
 def _zone_names() -> dict[str, str]:
-    # `localtime` is whatever zone the host runs in: not something a team can mean
-    return {name.lower(): name for name in available_timezones() - {"localtime"}}
+    # `localtime` is whatever zone the host runs in, `Factory` the database's "no zone set":
+    # neither is something a team can mean
+    return {name.lower(): name for name in available_timezones() - {"localtime", "Factory"}}
 
 
 def parse_timezone(text: str) -> str:

@@ -65,6 +65,12 @@ def without_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count and its noun in the right number: `1 deal`, `2 deals`, `1,250 deals`, `0 deals`;
+    `plural` where adding an s is wrong (`counted(n, "entry", "entries")`)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def quoted(text: str) -> str:
     """The user's text as inline code in a message, shortened."""
     text = " ".join(text.split()).replace("`", "'")

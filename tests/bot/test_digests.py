@@ -235,8 +235,9 @@ def test_the_weekly_funnel_digest_is_followed_by_its_chart_in_its_thread(db, sla
     (post,) = posts(slack, "CSALES")
     (started,) = slack.calls("files.getUploadURLExternal")
     assert started.body["filename"] == "dealbot-funnel-2026-W47.png"
-    assert started.body["alt_txt"].startswith("Funnel chart of week 2026-W47 (16 Nov to 22 Nov "
-                                              "2026, Europe/Oslo) against the week before.")
+    assert started.body["alt_txt"].startswith("Funnel chart of week 2026-W47 (Mon 16 Nov 2026 to "
+                                              "Sun 22 Nov 2026, Europe/Oslo) against the week "
+                                              "before.")
     (upload,) = slack.uploads()  # the daily pipeline digest has no chart
     assert decoded(upload.body["content"]).shape == (800, 1200, 3)
     (done,) = slack.calls("files.completeUploadExternal")

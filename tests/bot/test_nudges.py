@@ -250,3 +250,20 @@ def test_a_rate_limited_run_of_200_people_sends_each_one_nudge(db, slack, client
     posted = [c.body["channel"] for c in slack.calls("chat.postMessage")
               if c.answer and c.answer.get("ok")]
     assert sorted(posted) == sorted(f"D{u}" for u in people)
+
+
+def test_a_workspace_whose_client_cannot_be_made_does_not_stop_the_others(db, slack, clients,
+                                                                         caplog):
+    stale_deal(db)
+    with db.transaction() as s:
+        deals.create_deal(s, team="T2", name="Other", actor="UANN", owner="UZED",
+                          now=MONDAY - timedelta(days=30))
+
+    def client_of(team):
+        if team == "T2":
+            raise LookupError("no installation for T2")
+        return clients(team)
+
+    sent = run_due_nudges(db, client_of, MONDAY + timedelta(hours=8))
+    assert [(n.user, n.outcome) for n in sent] == [("UBOB", "posted")]
+    assert "could not ask Slack about UZED in T2" in caplog.text

@@ -97,11 +97,12 @@ def test_the_scheduler_stops_on_sigterm_with_status_0(db, slack, tmp_path):
     assert "digest scheduler stopped" in output, output
 
 
-@pytest.mark.parametrize("log_format", ["text", "json"])
+@pytest.mark.parametrize(("log_format", "workers"), [("text", []), ("json", []),
+                                                    ("json", ["--workers", "2"])])
 def test_one_access_line_per_request_without_bodies_or_secrets(db, slack, tmp_path,
-                                                                log_format):
+                                                                log_format, workers):
     running = Server({"DATABASE_URL": db.url, "SLACK_API_URL": slack.api_url,
-                      "LOG_FORMAT": log_format}, tmp_path, "--no-scheduler")
+                      "LOG_FORMAT": log_format}, tmp_path, "--no-scheduler", *workers)
     try:
         running.ask(slack, "new Secretive Corp 50k", "new")
         assert get_status(running.base + "/healthz?token=hush") == 200

@@ -76,7 +76,8 @@ def funnel_lines(report: FunnelReport) -> list[str]:
     return [f"{s.name}: {s.entered:,} entered ({said(s.entered, s.entered_prev)} on the week "
             "before)" + ("" if s.flow_conversion is None else
                          f", {rate(s.flow_conversion)} on to the next")
-            + f", cohort {rate(s.cohort_share)} ({s.cohort_reached:,} leads)"
+            + f", cohort {rate(s.cohort_share)} ({s.cohort_reached:,} "
+            f"{'lead' if s.cohort_reached == 1 else 'leads'})"
             for s in report.stages]
 
 
@@ -116,7 +117,8 @@ def test_funnel_is_one_table_of_the_reports_figures_and_its_text_says_them(
     assert any(row[2] != "=" for row in rows_of(table)[1:])
     assert "New leads" in reply.text and "webinar" in reply.text
     text = reply.body["text"].split("\n")
-    assert text[0] == (f"Funnel, week {report.week}: {report.deals.won} deals won, "
+    assert report.deals.won == 1
+    assert text[0] == (f"Funnel, week {report.week}: 1 deal won, "
                        f"win rate {rate(report.deals.win_rate)}.")
     assert text[1:] == funnel_lines(report)
 

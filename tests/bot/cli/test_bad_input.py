@@ -108,3 +108,17 @@ def test_an_export_to_a_folder_is_one_line(database, capsys):
     capsys.readouterr()
     assert one_line(capsys, ["export", "deals", "-o", "out"]) == (
         "out cannot be written: Is a directory.")
+
+
+def test_an_import_counts_one_row_and_one_bad_row_in_the_singular(database, capsys):
+    (database / "one.csv").write_text("id,name\nD1,Acme\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["import", "deals", "one.csv", "--team", "T1"]) == 0
+    assert capsys.readouterr().out.startswith("Imported 1 deal row into T1: 1 created, ")
+    (database / "bad.csv").write_text("id,name\nD2,\nD3,Globex\n", encoding="utf-8")
+    assert main(["import", "deals", "bad.csv", "--team", "T1"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "dealbot: bad.csv was not imported: 1 bad row, and nothing was changed.\n  line 2: ")
+    (database / "two.csv").write_text("id,name\nD2,\nD3,\n", encoding="utf-8")
+    assert main(["import", "deals", "two.csv", "--team", "T1"]) == 2
+    assert "was not imported: 2 bad rows, and" in capsys.readouterr().err

@@ -91,8 +91,8 @@ def test_a_field_the_app_refuses_is_shown_with_its_error_and_asked_again(db, clo
     convert = re.search(r"\[(\d+)\] Convert to deal", card).group(1)
     script = f"/lead show #1\n{convert}\nlots\n2\nbob\n20k\n"
     transcript = session(db, clock, script)
-    assert "Value" in transcript and "⚠" in transcript.split("Value (optional): lots")[1]
-    assert "Value (optional): 20k" in transcript
+    assert "Value" in transcript and "⚠" in transcript.split("Value: lots")[1]
+    assert "Value: 20k" in transcript
     assert "$20,000" in transcript and "@bob" in transcript
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bot.demo import team as demo
@@ -15,6 +15,7 @@ from storage.deals import operations as deals
 from storage.deals import queries as deal_queries
 from storage.deals.views import MessageSource
 from storage.leads import operations as leads
+from storage.leads import queries as lead_queries
 from storage.reports.as_data import funnel_data, pipeline_data
 from storage.reports.funnel import funnel_report
 from storage.reports.pipeline import pipeline_summary
@@ -77,6 +78,27 @@ def test_an_export_imported_into_an_empty_workspace_rebuilds_the_same_histories(
     assert states(db, "T2") == states(db, "T1")
     for kind in ("deals", "leads"):
         assert exported(db, kind, "T2") == exported(db, kind, "T1")
+
+
+def test_a_leads_last_contact_and_next_action_survive_the_round_trip(db, now, tmp_path):
+    native_history(db, now - timedelta(days=30))
+    kw = {"team": "T1", "actor": "U1"}
+    with db.transaction() as s:
+        leads.add_lead(s, name="Ola", now=now - timedelta(days=9), **kw)
+        leads.add_lead_note(s, number=3, text="called", now=now - timedelta(days=8), **kw)
+        leads.set_lead_next_action(s, number=3, text="send the deck, then call",
+                                   due=date(2026, 12, 4), now=now - timedelta(days=8), **kw)
+    header, *rows = exported(db, "leads", "T1").splitlines()
+    assert header.split(",")[13:16] == ["last_contact", "next_action", "next_action_due"]
+    assert rows[2].split(",")[13:14] == [
+        (now - timedelta(days=8)).isoformat().replace("+00:00", "Z")]
+    assert '"send the deck, then call",2026-12-04' in rows[2]
+    round_trip(db, now, tmp_path)
+    with db.transaction() as s:
+        ola = lead_queries.show_lead(s, team="T2", number=3)
+    assert (ola.last_contact_at, ola.next_action, ola.next_action_due) == (
+        now - timedelta(days=8), "send the deck, then call", date(2026, 12, 4))
+    assert exported(db, "leads", "T2") == exported(db, "leads", "T1")
 
 
 def test_a_deal_moved_back_keeps_both_moves_through_the_round_trip(db, now, tmp_path):

@@ -210,3 +210,34 @@ def test_bad_spend_rows_are_refused(db, now):
         import_rows(db, "spend", rows, team="T1", now=now)
     assert [line for line, _ in refused.value.errors] == [2, 3, 4, 6]
     assert count(db, Spend) == 0
+
+
+LEAD = {"id": "L1", "name": "Kari Nordmann", "created": "2026-09-01"}
+
+
+@pytest.mark.parametrize(("bad", "words"), [
+    ({"last_contact": "sometime"}, "`last_contact`"),
+    ({"next_action_due": "31.02.2026"}, "there is no 31 February 2026"),
+    ({"next_action": "x" * 501}, "at most 500 characters"),
+])
+def test_a_bad_last_contact_or_next_action_refuses_the_leads_file(db, now, bad, words):
+    rows = [dict(LEAD), {**LEAD, "id": "L2", **bad}]
+    with pytest.raises(ImportRefused) as refused:
+        import_rows(db, "leads", rows, team="T1", now=now)
+    assert [line for line, _ in refused.value.errors] == [3]
+    assert words in refused.value.errors[0][1]
+    assert count(db, Lead) == 0
+
+
+def test_a_leads_last_contact_and_next_action_come_in_by_crm_column_names(db, now):
+    import_rows(db, "leads", [{**LEAD, "Last contacted": "2026-09-20 14:00",
+                               "Next step": "Book the demo", "Next activity date": "2026-10-02"},
+                              {**LEAD, "id": "L2", "Next activity date": "2026-10-02"}],
+                team="T1", now=now)
+    with db.transaction() as s:
+        kari = lead_queries.show_lead(s, team="T1", number=1)
+        other = lead_queries.show_lead(s, team="T1", number=2)
+    assert kari.last_contact_at == at("2026-09-20T14:00")
+    assert (kari.next_action, str(kari.next_action_due)) == ("Book the demo", "2026-10-02")
+    assert kari.last_activity_at == at("2026-09-20T14:00")
+    assert (other.next_action, other.next_action_due) == (None, None)  # nothing is due

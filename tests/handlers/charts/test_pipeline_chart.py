@@ -49,6 +49,6 @@ def test_the_alt_text_says_the_figures_of_the_json_of_the_same_summary(chart):
     assert [s["value"] for s in data["stages"]] == [
         "40000.00", "0.00", "20000.00", "10000.00", "0.00"]
     assert "Prospecting 2 deals, $40,000, weighted $4,000" in text
-    assert "Meeting 1 deals, $20,000, weighted $8,000" in text
+    assert "Meeting 1 deal, $20,000, weighted $8,000" in text
     assert "Qualification 0 deals, $0, weighted $0" in text
     assert "Open in all: 4 deals, $70,000, weighted $18,000." in text

@@ -14,7 +14,7 @@ def uploaded(slack: FakeSlack) -> str:
 def test_deal_export_sends_the_caller_the_csv_in_a_direct_message(driver, slack):
     driver.one("new Blåbær AS 50k")
     reply = driver.one("export", user="U7")
-    assert reply.ephemeral and "1 deals as a CSV file" in reply.text
+    assert reply.ephemeral and "I sent you the 1 deal as a CSV file" in reply.text
     assert slack.calls("conversations.open")[0].body["users"] == "U7"
     content = uploaded(slack)
     assert content.startswith("id,name,value,stage,")
@@ -27,5 +27,5 @@ def test_deal_export_sends_the_caller_the_csv_in_a_direct_message(driver, slack)
 def test_lead_export_sends_the_leads_csv(driver, slack):
     driver.one("add Jürgen Groß source:webinar", command="/lead")
     reply = driver.one("export", command="/lead")
-    assert reply.ephemeral and "1 leads" in reply.text
+    assert reply.ephemeral and "I sent you the 1 lead as a CSV file" in reply.text
     assert "#1,Jürgen Groß,,webinar,Awareness," in uploaded(slack)

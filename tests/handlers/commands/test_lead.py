@@ -50,7 +50,7 @@ def test_the_done_when_journey_from_lead_to_won_deal(driver, clock):
 
 def test_reopening_the_won_deal_takes_the_lead_out_of_conversion(driver):
     lead(driver, "add Jane Roe")
-    lead(driver, "convert Jane")
+    lead(driver, "convert Jane 10k")
     deal(driver, "won #1")
     deal(driver, "reopen #1")
     assert "Engagement" in lead(driver, "show #1").text.split("Journey")[0]
@@ -83,7 +83,8 @@ def test_help_is_ephemeral_and_shows_every_subcommand(driver):
         reply = lead(driver, text)
         assert reply.ephemeral
         for word in ("/lead add", "/lead move", "/lead convert", "/lead drop", "/lead list",
-                     "/lead note", "/lead history", "/lead show", "/funnel spend"):
+                     "/lead note", "/lead history", "/lead show", "/funnel spend",
+                     "/lead next", "/lead assign", "company:", "stale"):
             assert word in reply.text
 
 
@@ -107,12 +108,31 @@ BAD_INPUT = [
     ("show #99", "There is no lead #99"),
     ("note Jane", "The note is empty"),
     ("drop", "Which lead should be dropped"),
+    ("next", "Something is missing"),
+    ("next Jane", "What is the next action? Write it after the lead"),
+    ("next Nobody call her", "No lead matches `Nobody`"),
+    ("next Jane call her due:someday", "someday"),
+    ("next Jane call her due:31.02.2026", "there is no 31 February 2026"),
+    ("next Jane " + "x" * 501, "at most 500 characters"),
+    ("assign", "Tell me the lead and the person, as an @-mention"),
+    ("assign Jane", "@-mention"),
+    ("assign Jane bob", "bob"),
+    ("assign Jane <@U1|ann>", "has that owner already"),
+    ("assign #9 <@U2|bob>", "There is no lead #9"),
+    ("list stale nowhere", "There is no stage called `nowhere`"),
+    ("list company:", "has nothing after it"),
+    ("tag", "Which lead, and which tags?"),
+    ("tag Jane", "Which tags?"),
+    ("tag #emea", "Which lead? Name it before the tags"),
+    ("tag Jane #a+b", "is not a tag"),
+    ("untag Jane #emea", "has no `#emea` to take away: it has no tags"),
+    ("untag Nobody #emea", "No lead matches `Nobody`"),
 ]
 
 
 @pytest.mark.parametrize(("text", "words"), BAD_INPUT)
 def test_bad_input_gets_a_specific_ephemeral_answer_and_changes_nothing(driver, text, words):
-    lead(driver, "add Jane Roe")
+    lead(driver, "add Jane Roe (Globex)")
     before = lead(driver, "history #1").text
     reply = lead(driver, text)
     assert reply.ephemeral, reply.body
@@ -124,9 +144,10 @@ def test_bad_input_gets_a_specific_ephemeral_answer_and_changes_nothing(driver, 
 
 @pytest.mark.parametrize(("prepare", "text", "words"), [
     ("drop Jane", "convert Jane", "is dropped"),
-    ("convert Jane", "convert Jane", "became deal #1"),
-    ("convert Jane", "drop Jane", "follows the deal"),
-    ("convert Jane", "move Jane interest", "follows the deal"),
+    ("convert Jane 10k", "convert Jane", "became deal #1"),
+    ("convert Jane 10k", "convert Jane 5k", "became deal #1"),
+    ("convert Jane 10k", "drop Jane", "follows the deal"),
+    ("convert Jane 10k", "move Jane interest", "follows the deal"),
 ])
 def test_rules_of_conversion_are_explained(driver, prepare, text, words):
     lead(driver, "add Jane Roe")

@@ -66,7 +66,7 @@ def test_subscribe_defaults_to_this_channel_and_the_workspaces_zone_and_says_whe
     driver.one("settings timezone Europe/Oslo", user="UADMIN")
     reply = driver.one("subscribe weekdays at 8:30", command="/pipeline", user="UADMIN")
     assert "<#C1>" in reply.text and "on weekdays at 08:30 (Europe/Oslo)" in reply.text
-    assert "Mon 23 Nov 08:30 Europe/Oslo" in reply.text  # now is Sunday 22 Nov
+    assert "(Mon 23 Nov 2026 at 08:30 Europe/Oslo)" in reply.text  # now is Sunday 22 Nov
     reply = driver.one("subscribe <#C9|lead> friday at 16:00 tz:America/New_York",
                        command="/funnel", user="UADMIN")
     assert "on Fri at 16:00 (America/New_York)" in reply.text

@@ -107,7 +107,7 @@ def test_the_stale_limit_decides_which_deals_pipeline_lists_and_a_stages_own_lim
     assert "Stale" not in driver.one("", command="/pipeline").text
     driver.one("stages rotting proposal 30", user="UADMIN")
     reply = driver.one("settings stale 7", user="UADMIN")
-    assert "after 7 days without activity (it was 14)" in reply.text
+    assert "after 7 days without activity (it was 14 days)" in reply.text
     assert "Stages with a limit of their own keep it: Proposal (30 days)" in reply.text
     summary = driver.one("", command="/pipeline").text
     assert "Stale" in summary and "Acme" in summary and "Globex" not in summary
@@ -145,7 +145,7 @@ def test_auckland_today_and_this_week_turn_at_its_own_midnight_not_utcs(driver, 
     assert "Sun 22 Nov 2026" in driver.one("new Here 1k close:today", team="TUTC").text
     assert "week 2026-W47" in driver.one("this week", command="/funnel", team="TUTC").text
     pipeline = driver.one("", command="/pipeline", team="TNZ").text
-    assert "As of Mon 23 Nov 2026 00:10 (Pacific/Auckland)" in pipeline
+    assert "As of Mon 23 Nov 2026 at 00:10 (Pacific/Auckland)" in pipeline
     assert "Overdue" in pipeline and "Early" in pipeline  # closing Sunday, and it is Monday
     assert "Overdue" not in driver.one("", command="/pipeline", team="TUTC").text
 

@@ -211,3 +211,22 @@ def test_a_day_is_claimed_once_and_given_back_only_while_unsent(db, now):
                                   due_at=now, now=now)
 
 
+
+
+def test_a_lead_is_stale_by_its_last_contact_and_its_next_action_due_needs_its_owner(db, now):
+    with db.transaction() as s:
+        for name in ("Called", "Due", "Quiet"):
+            leads.add_lead(s, team="T1", name=name, actor="UANN", owner="UBOB",
+                           now=now - timedelta(days=30))
+        leads.add_lead_note(s, team="T1", number=1, text="called", actor="UBOB",
+                            now=now - timedelta(days=2))
+        leads.add_lead_note(s, team="T1", number=2, text="called", actor="UBOB",
+                            now=now - timedelta(days=2))
+        leads.set_lead_next_action(s, team="T1", number=2, text="send the deck",
+                                   due=now.date(), actor="UBOB", now=now - timedelta(days=2))
+        leads.move_lead(s, team="T1", number=3, stage="interest", actor="UANN",
+                        now=now - timedelta(days=1))  # activity, but no contact
+    quiet, due = _items(db, now)  # the longest without a contact first
+    assert (due.name, due.idle_days, due.next_action, due.action_due) == (
+        "Due", None, "send the deck", now.date())
+    assert (quiet.name, quiet.idle_days, quiet.next_action) == ("Quiet", 30, None)
