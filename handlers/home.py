@@ -34,15 +34,18 @@ def _today(deps: Deps, timezone: str) -> date:
 
 
 def refresh_home(client: WebClient, deps: Deps, team: str, user: str, *,
-                 notice: str | None = None, at_once: bool = False) -> None:
+                 notice: str | None = None, at_once: bool = False,
+                 undo: tuple[int, int] | None = None) -> None:
     """Publishes `user`'s Home tab soon, in the background; `at_once` when the publish is the
-    answer to the user (they opened the tab, or clicked in it), else debounced."""
-    deps.home_refresh.request((team, user), partial(publish_home, client, deps, team, user),
+    answer to the user (they opened the tab, or clicked in it), else debounced. `undo`: the
+    change the notice confirms and its deal's number, for an **Undo** under it."""
+    deps.home_refresh.request((team, user),
+                              partial(publish_home, client, deps, team, user, undo=undo),
                               notice=notice, at_once=at_once)
 
 
 def publish_home(client: WebClient, deps: Deps, team: str, user: str,
-                 notice: str | None = None) -> None:
+                 notice: str | None = None, *, undo: tuple[int, int] | None = None) -> None:
     """Publishes `user`'s Home tab: one transaction, a page of their open deals (and how many)
     and the stage totals (an index-only scan)."""
     with deps.db.transaction() as s:
@@ -50,7 +53,7 @@ def publish_home(client: WebClient, deps: Deps, team: str, user: str,
         mine = deal_queries.open_deals_of(s, team=team, owner=user, limit=HOME_DEALS)
         totals = deal_queries.stage_totals(s, team=team)
     view = home_view(mine, totals, currency=ws.currency, today=_today(deps, ws.timezone),
-                     notice=notice)
+                     notice=notice, undo=undo if notice else None)
     try:
         client.views_publish(user_id=user, view=view)
     except SlackApiError as error:

@@ -82,7 +82,7 @@ def on_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebCl
         surface.show(change.deal, describe(change.event, currency=change.deal.currency),
                      undo=change.event.change_id)
         after_change(client, deps, click.team, click.user, change.deal, change.event,
-                     change.followups)
+                     change.followups, home_shown=surface.respond is None)
 
 
 OPERATIONS: dict[str, Operation] = {

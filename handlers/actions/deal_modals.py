@@ -92,7 +92,7 @@ def _save(ack: Ack, form: Form, block_id: str, change: Callable[[], Saved]) -> N
     ack()
     form.surface.show(saved.deal, saved.note, undo=saved.change_id)
     after_change(form.surface.client, form.surface.deps, form.click.team, form.click.user,
-                 saved.deal, saved.event, saved.followups)
+                 saved.deal, saved.event, saved.followups, home_shown=form.surface.respond is None)
 
 
 def on_lost_submit(ack: Ack, body: dict, view: dict, client: WebClient, *, deps: Deps) -> None:

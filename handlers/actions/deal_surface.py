@@ -48,8 +48,10 @@ class Surface:
     def show(self, deal: DealView, note: str | None = None, undo: int | None = None) -> None:
         """Redraws the card in place (with an **Undo** for the change `undo`, when given), or
         republishes the Home tab the click came from."""
-        if self.respond is None:
-            refresh_home(self.client, self.deps, self.team, self.user, at_once=True)
+        if self.respond is None:  # what changed, with its Undo, on top
+            refresh_home(self.client, self.deps, self.team, self.user, at_once=True,
+                         notice=note if undo is not None else None,
+                         undo=(undo, deal.number) if undo is not None else None)
             return
         response = self.respond(replace_original=True, blocks=deal_card(deal, note=note, undo=undo),
                                 text=card_text(deal))

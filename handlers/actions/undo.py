@@ -16,10 +16,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from handlers import ids, messages
+from handlers.activity import after_undo
 from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.format import clip
 from handlers.blocks.lead_card import lead_card, lead_card_text
-from handlers.blocks.undo import refusal_blocks, undone_blocks, undone_lines
+from handlers.blocks.undo import refusal_blocks, refusal_text, undone_blocks, undone_lines
 from handlers.deps import Deps
 from handlers.home import refresh_home
 from handlers.replies import Respond, ephemeral
@@ -46,7 +47,7 @@ def undo_latest(respond: Respond, client: WebClient, deps: Deps, *, team: str, u
     for lead in undone.leads:
         blocks += lead_card(lead)
     ephemeral(respond, blocks[:50], text)
-    _after(client, deps, team, user, undone)
+    after_undo(client, deps, team, user, undone)
 
 
 def on_undo_click(ack: Ack, body: dict, action: dict, respond: Respond, client: WebClient, *,
@@ -59,10 +60,18 @@ def on_undo_click(ack: Ack, body: dict, action: dict, respond: Respond, client: 
             undone = undo_change(s, team=team, actor=user, change_id=change_id,
                                  now=deps.clock())
     except DealbotError as error:
-        ephemeral(respond, *refusal_blocks(error, clicker=user))
+        if body.get("response_url"):
+            ephemeral(respond, *refusal_blocks(error, clicker=user))
+        else:  # the Home tab: said on top of it
+            refresh_home(client, deps, team, user, at_once=True,
+                         notice=f":warning: {refusal_text(error, clicker=user)}")
         return
-    _redraw(respond, undone, user, kind, number)
-    _after(client, deps, team, user, undone)
+    if body.get("response_url"):
+        _redraw(respond, undone, user, kind, number)
+    else:
+        refresh_home(client, deps, team, user, at_once=True,
+                     notice=":leftwards_arrow_with_hook: " + " ".join(undone_lines(undone, user)))
+    after_undo(client, deps, team, user, undone, home_shown=not body.get("response_url"))
 
 
 def _read(body: dict, action: dict) -> tuple[int, PipelineKind, int]:
@@ -94,11 +103,6 @@ def _redraw(respond: Respond, undone: Undone, user: str, kind: PipelineKind,
     response = respond(replace_original=True, blocks=blocks, text=text)
     if getattr(response, "status_code", 200) != 200:
         log.warning("could not redraw the undone card: %s", getattr(response, "body", ""))
-
-
-def _after(client: WebClient, deps: Deps, team: str, user: str, undone: Undone) -> None:
-    if undone.followups.home_tab:
-        refresh_home(client, deps, team, user)
 
 
 def register(app: App, deps: Deps) -> None:

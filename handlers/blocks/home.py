@@ -28,8 +28,10 @@ from handlers.blocks.format import (
     section,
 )
 from handlers.blocks.report_parts import Column, name_cell, table_block
+from handlers.blocks.undo import undo_actions
 from storage.deals.queries import DealList, StageTotal
 from storage.deals.views import DealView
+from storage.kinds import PipelineKind
 
 HOME_DEALS = 20  # two blocks each: at most 40 of the Home tab's 100
 LIST_SECTION = 2900  # characters packed into one section of a list
@@ -41,11 +43,14 @@ def per_item(action_id: str, deal: DealView) -> str:
 
 
 def home_view(mine: DealList, totals: tuple[StageTotal, ...], *, currency: str, today: date,
-              notice: str | None = None) -> dict:
-    """The Home view: within 100 blocks however many deals the user owns."""
+              notice: str | None = None, undo: tuple[int, int] | None = None) -> dict:
+    """The Home view: within 100 blocks however many deals the user owns. `notice` is a line
+    on top; `undo` the change it confirms and its deal's number, for an **Undo** under it."""
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": "Your deals"}}]
     if notice:
         blocks.append(context(notice))
+    if notice and undo is not None:
+        blocks.append(undo_actions(undo[0], PipelineKind.DEAL, undo[1]))
     blocks.append({"type": "actions", "block_id": ids.HOME_ACTIONS, "elements": [
         button("New deal", ids.HOME_NEW_DEAL, "new", "primary"),
         button("Full pipeline", ids.HOME_PIPELINE, "pipeline")]})

@@ -47,6 +47,18 @@ def undone_blocks(undone: Undone, actor: str) -> tuple[list[dict], str]:
     return [section(f":leftwards_arrow_with_hook: {line}") for line in lines], text
 
 
+def undone_activity_lines(undone: Undone, actor: str) -> list[str]:
+    """For the activity channel, which heard of them: the deals' stage changes taken back."""
+    lines = []
+    for record in undone.records:
+        moves = [e for e in record.events if e.kind == EventKind.STAGE]
+        if record.kind == PipelineKind.DEAL and moves:
+            taken = "; ".join(describe(e, subject="it") for e in moves)
+            lines.append(f":leftwards_arrow_with_hook: {user(actor)} took back a change to "
+                         f"*#{record.number} {escape(record.name)}*: {taken}.")
+    return lines
+
+
 _WHAT = {EventKind.CREATED: "created it", EventKind.STAGE: "moved it",
          EventKind.NOTE: "logged a contact on it", EventKind.ASSIGN: "assigned it",
          EventKind.NEXT: "set its next action", EventKind.CONVERT: "converted it into a deal",

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.kinds import EventKind
 from storage.models import Deal, DealEvent
-from storage.reports.amounts import SqlExpr, sum_cents
+from storage.reports.amounts import SqlExpr, sum_cents, unindexed
 from storage.reports.history import DealFigures, changed_after, figures_at, figures_now
 from storage.reports.params import AT, START, TEAM
 from storage.reports.pipeline_totals import StageTotal
@@ -133,7 +133,8 @@ def _won() -> Select:
     return (select(deal.owner, func.count(), sum_cents(deal.value))
             .select_from(win).join(Deal, Deal.id == win.deal_id)
             .outerjoin(changed, changed.c.deal_id == Deal.id)
-            .where(win.team_id == TEAM, win.to_stage_id.in_(_WON), win.kind.in_(stage_change),
+            .where(win.team_id == TEAM, win.to_stage_id.in_(_WON),
+                   unindexed(win.kind).in_(stage_change),
                    win.voided_at.is_(None), win.at >= START, win.at <= AT, ~superseded,
                    Deal.voided_at.is_(None))
             .group_by(deal.owner))

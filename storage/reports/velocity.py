@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from storage.kinds import EventKind
 from storage.models import Deal, DealEvent
-from storage.reports.amounts import CENT, money, sum_cents
+from storage.reports.amounts import CENT, money, sum_cents, unindexed
 from storage.reports.forecast_leads import WINDOW_START
 from storage.reports.params import AT, TEAM
 
@@ -60,7 +60,7 @@ def velocity(session: Session, *, team: str, at: datetime, window_start: datetim
 
 @lru_cache(maxsize=1)
 def _statements() -> tuple[Select, Select]:
-    window = (DealEvent.team_id == TEAM, DealEvent.kind == EventKind.STAGE,
+    window = (DealEvent.team_id == TEAM, unindexed(DealEvent.kind) == EventKind.STAGE,
               DealEvent.voided_at.is_(None), DealEvent.at >= WINDOW_START, DealEvent.at <= AT)
     is_won = DealEvent.to_stage_id.in_(_WON)
     counts = select(func.sum(case((is_won, 1), else_=0)),

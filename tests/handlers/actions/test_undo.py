@@ -157,3 +157,37 @@ def test_an_undo_button_we_did_not_draw_changes_nothing(driver):
     [refused] = driver.click(Reply({**moved.body, "blocks": forged}), ids.UNDO)
     assert refused.ephemeral and "not one I drew" in refused.text
     assert stage_of(deal(driver, "show #1")) == "Proposal"
+
+
+def test_the_activity_channel_hears_that_a_win_was_taken_back(driver, slack):
+    driver.one("settings channel <#C9|wins>", user="UADMIN")
+    deal(driver, "new Acme 50k")
+    won = deal(driver, "won #1")
+    driver.click(won, ids.UNDO)
+    deal(driver, "note #1 called")
+    deal(driver, "undo")  # a note was never announced, nor is its undo
+    lines = [c.body["text"] for c in slack.calls("chat.postMessage") if c.body["channel"] == "C9"]
+    assert len(lines) == 2 and lines[0].startswith(":tada: <@U1> won *#1 Acme*")
+    assert lines[1] == (":leftwards_arrow_with_hook: <@U1> took back a change to *#1 Acme*: "
+                        "<@U1> moved it from Prospecting to Won.")
+
+
+def test_a_change_made_in_the_home_tab_is_confirmed_on_top_of_it_with_undo(driver):
+    deal(driver, "new Acme 50k")
+    home = driver.open_home()
+    advance = next(e["action_id"] for b in home["blocks"] for e in b.get("elements", [])
+                   if e["action_id"].startswith(ids.DEAL_ADVANCE))
+    driver.click_view(home, advance)
+    moved = driver.home()
+    text = str(moved["blocks"])
+    assert "<@U1> moved this from Prospecting to Qualification" in text and ids.UNDO in text
+    driver.click_view(moved, ids.UNDO, user="U2")  # someone else's click, on U1's tab
+    assert "Only <@U1>, who made this change, can undo it." in str(driver.home("U2")["blocks"])
+    driver.click_view(moved, ids.UNDO)
+    undone = driver.home()
+    assert "undid a change to deal #1 Acme" in str(undone["blocks"])
+    assert "Acme* — Prospecting" in str(undone["blocks"])
+    assert ids.UNDO not in str(undone["blocks"])
+    driver.click_view(moved, ids.UNDO)  # the same button again
+    assert "undone already" in str(driver.home()["blocks"])
+    assert stage_of(deal(driver, "show #1")) == "Prospecting"
