@@ -78,14 +78,26 @@ def migrated_db(database_url: str) -> Iterator[Database]:
     db.dispose()
 
 
+# Emptying every table after each test: one DELETE a table, children first, in one round trip,
+# then the sequences that were used start again at 1 (as after RESTART IDENTITY). On
+# PostgreSQL, TRUNCATE of all tables costs a new file for each and a commit that waits for the
+# disk: about 20 times as long, and the suite runs it about a thousand times.
+EMPTY_TABLES = "; ".join(f"DELETE FROM {table.name}"
+                         for table in reversed(Base.metadata.sorted_tables))
+RESTART_SEQUENCES = ("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false) "
+                     "FROM pg_sequences WHERE schemaname = current_schema() "
+                     "AND last_value IS NOT NULL")
+
+
 @pytest.fixture
 def db(migrated_db: Database) -> Iterator[Database]:
     """A migrated database, emptied after each test."""
     yield migrated_db
     with migrated_db.engine.begin() as conn:
         if migrated_db.dialect == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            cursor = conn.connection.cursor()  # psycopg runs several statements unbound
+            cursor.execute(f"{EMPTY_TABLES}; {RESTART_SEQUENCES}")
+            cursor.close()
         else:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
