@@ -50,6 +50,7 @@ from storage.db import Database
 from storage.digests import ledger
 from storage.digests.subscriptions import SubscriptionView, active_subscriptions, pause_subscription
 from storage.digests.times import latest_due
+from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=3)
@@ -85,6 +86,11 @@ def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime, 
         for sub in subs:
             try:
                 result = _run_one(db, client_factory, sub, now)
+            except DatabaseUnavailable as error:  # the claim, if made, waits out its lease
+                log.warning("digest %s for %s: the database is not answering (%s)", sub.id,
+                            sub.channel, type(error).__name__)
+                digest_outcome(posted=False)
+                continue
             except Exception:  # one channel's failure never blocks the others; log it fully
                 log.exception("digest %s for %s failed", sub.id, sub.channel)
                 digest_outcome(posted=False)

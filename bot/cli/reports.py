@@ -134,7 +134,7 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduler import build_scheduler
 
     db = open_database(settings, bounded=True)
-    scheduler = build_scheduler(settings, db)
+    scheduler = build_scheduler(settings, db, every=args.every)
     stopping = on_stop_signal(lambda: None)
     scheduler.start()
     print("Dealbot digest scheduler running; Ctrl-C stops it.", file=sys.stderr)
@@ -173,6 +173,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 60:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 1 to 60")
+    return int(text)
+
+
 def _zone(text: str | None) -> str | None:
     if text is None:
         return None
@@ -196,11 +202,13 @@ through the same code as the scheduler; --dry-run prints it instead. The bot
 joins a public channel by itself; invite it to a private one first."""
 
 SCHEDULER = """\
-Runs only the digest scheduler: every minute it reads the subscriptions and
-posts the digests that are due. Run it beside `dealbot serve --no-scheduler` or
-your own gunicorn command. Two schedulers never post a digest twice: each
-period is claimed in the database before it is posted. SIGTERM or Ctrl-C stops
-it after the digest run under way (exit status 0)."""
+Runs only the digest scheduler: every minute (or --every SECONDS) it reads the
+subscriptions and posts the digests that are due. Run it beside `dealbot serve
+--no-scheduler` or your own gunicorn command. Two schedulers never post a
+digest twice: each period is claimed in the database before it is posted. A
+database that stops answering ends a run with a warning; the next run after it
+is back posts what is due. SIGTERM or Ctrl-C stops it after the digest run
+under way (exit status 0)."""
 
 
 def add_parsers(sub: Any) -> None:
@@ -243,6 +251,10 @@ def add_parsers(sub: Any) -> None:
     send.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     send.add_argument("--dry-run", action="store_true", help="print the message instead")
     send.set_defaults(run=cmd_digest)
-    add_command(sub, "scheduler", summary="run only the digest scheduler",
-                description=SCHEDULER, examples=["dealbot scheduler"]).set_defaults(
-        run=cmd_scheduler)
+    sch = add_command(sub, "scheduler", summary="run only the digest scheduler",
+                      description=SCHEDULER, examples=["dealbot scheduler",
+                                                       "dealbot scheduler --every 10"])
+    sch.add_argument("--every", type=_seconds, default=60, metavar="SECONDS",
+                     help="look for due digests and nudges every SECONDS (1 to 60; default "
+                          "60: at second 0 of every minute)")
+    sch.set_defaults(run=cmd_scheduler)
