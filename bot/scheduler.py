@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 
 from bot.app import utc_now, web_client
 from bot.config import Settings
-from bot.digests import run_due_digests
+from bot.digests import Unrecorded, run_due_digests
 from bot.nudges import run_due_nudges
 from handlers.deps import Clock
 from storage.db import Database
@@ -37,14 +37,16 @@ MISFIRE_GRACE_SECONDS = 50
 EVERY_SECONDS = 60  # how often the job runs, by default at second 0 of every minute
 
 
-def digest_tick(*, db: Database, settings: Settings, clock: Clock) -> None:
+def digest_tick(*, db: Database, settings: Settings, clock: Clock,
+                unrecorded: Unrecorded | None = None) -> None:
     """The job: posts every digest and sends every nudge due now. Module-level, so
     APScheduler can name it; its dependencies come as the job's kwargs. A database that does
     not answer (DATABASE_TIMEOUT bounds the wait) ends the run with one warning: what is due
-    stays due, and the next run, once the database is back, posts it."""
+    stays due, and the next run, once the database is back, posts it; what the run did but
+    could not record, `unrecorded` keeps for the next run to record (bot.digests)."""
     now, clients = clock(), client_factory(settings, db)
     try:
-        for item in run_due_digests(db, clients, now):
+        for item in run_due_digests(db, clients, now, unrecorded=unrecorded):
             log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
         for nudged in run_due_nudges(db, clients, now):
             log.info("nudge for %s in %s, %s: %s", nudged.user, nudged.team, nudged.period,
@@ -75,7 +77,8 @@ def build_scheduler(settings: Settings, db: Database, *, clock: Clock = utc_now,
                             if every == EVERY_SECONDS else IntervalTrigger(seconds=every))
     scheduler = BackgroundScheduler(timezone=UTC)
     scheduler.add_job(digest_tick, trigger,
-                      kwargs={"db": db, "settings": settings, "clock": clock},
+                      kwargs={"db": db, "settings": settings, "clock": clock,
+                              "unrecorded": Unrecorded()},
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
                       misfire_grace_time=min(MISFIRE_GRACE_SECONDS, every))
     return scheduler

@@ -18,7 +18,8 @@ def test_the_scheduler_has_one_minute_job_in_utc_with_deliberate_misfire_rules(d
     assert job.trigger.timezone == UTC and str(job.trigger).startswith("cron[")
     assert job.coalesce is True and job.misfire_grace_time == scheduler.MISFIRE_GRACE_SECONDS
     assert job.max_instances == 1
-    assert job.kwargs == {"db": db, "settings": built_with, "clock": utc_now}
+    assert job.kwargs == {"db": db, "settings": built_with, "clock": utc_now,
+                          "unrecorded": scheduler.Unrecorded()}
 
 
 def test_a_tick_posts_what_is_due_at_the_schedulers_clock(db, slack, clock, now):
