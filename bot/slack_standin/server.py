@@ -261,9 +261,13 @@ class FakeSlack:
 
     def hold(self, kind: str, name: str) -> Hold:
         """Holds the requests to `kind` ("api", "response") `name` until the returned
-        hold's `release` is set: work that stays under way while a test stops the app."""
+        hold's `release` is set: work that stays under way while a test stops the app. Once
+        released, another `hold` holds them again."""
         with self._lock:
-            return self._holds.setdefault((kind, name), Hold())
+            held = self._holds.get((kind, name))
+            if held is None or held.release.is_set():
+                held = self._holds[(kind, name)] = Hold()
+            return held
 
     def drop(self, kind: str, name: str, count: int = 1) -> None:
         """The next `count` requests to `kind` ("api", "response") `name` are acted on as
