@@ -42,7 +42,9 @@ from tests.faults.proxy import HANG, PASS, REFUSE, Proxy
 
 ACTIVITY = "CACTIVITY"
 MODES = ("429", "500", "hang", "refuse", "drop")
-QUIET_SECONDS = 3.0  # no new line for this long once Slack is back: the outbox is done
+# no new line for this long once Slack is back: the outbox is done (it waits 30 s at most
+# between two tries of a line Slack did not take, handlers.outbox.RETRY_WAITS)
+QUIET_SECONDS = 35.0
 
 
 @dataclass
