@@ -49,7 +49,11 @@ class DealbotApp(App):
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         if req.context.response_url:
-            req.context["respond"] = ResponseUrl(req.context.response_url)
+            from bot.metrics import CountedConnectionErrors
+
+            req.context["respond"] = ResponseUrl(
+                req.context.response_url,
+                retry_handlers=[CountedConnectionErrors(max_retry_count=1)])
         return contextvars.copy_context().run(super().dispatch, req)
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from urllib.error import HTTPError, URLError
 
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -77,20 +78,19 @@ class ResponseUrl:
     to the request's response_url, waits at most IN_REQUEST_SECONDS when called in the thread
     answering the request, sends again only what never left, and never raises."""
 
-    def __init__(self, response_url: str) -> None:
+    def __init__(self, response_url: str, *, retry_handlers: list[RetryHandler]) -> None:
         self.response_url = response_url
+        self.retry_handlers = retry_handlers  # UnsentConnectionErrors, counted (bot.metrics)
         self._request_thread = threading.get_ident()
 
     def __call__(self, text: str | dict = "", blocks: list[dict] | None = None,
                  **more: Any) -> WebhookResponse:
-        from bot.metrics import CountedConnectionErrors
-
         message = dict(text) if isinstance(text, dict) else {
             "text": text, "blocks": blocks, **more}
         message = {key: value for key, value in message.items() if value is not None}
         in_request = threading.get_ident() == self._request_thread
         client = WebhookClient(self.response_url, timeout=LATER_SECONDS,
-                               retry_handlers=[CountedConnectionErrors(max_retry_count=1)])
+                               retry_handlers=self.retry_handlers)
         if in_request:  # typed int by slack-sdk, handed to urllib, which takes a float
             client.timeout = IN_REQUEST_SECONDS  # type: ignore[assignment]
         try:
