@@ -153,6 +153,11 @@ class Workspace(Base):
     # pipeline, NULL for the default, the last open stage. No foreign key: stages belong to
     # workspaces through pipelines, and a key back would make the tables a cycle.
     commit_stage_id: Mapped[int | None] = mapped_column(Integer)
+    # Slack told us the workspace left (storage.leaving: app_uninstalled, tokens_revoked): no
+    # nudges go there until it installs Dealbot again, at `back_at` (nudges due before are
+    # not owed)
+    left_reason: Mapped[str | None] = mapped_column(String(32))
+    back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Pipeline(Base):
