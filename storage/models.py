@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
     true,
     type_coerce,
 )
@@ -120,6 +121,11 @@ def has_tag(column: ColumnElement[Tags] | Mapped[Tags], tag: str) -> ColumnEleme
     """SQL: the record's tags include `tag` itself (`#q4` does not match `q4-renewal`)."""
     padded = " " + type_coerce(column, String) + " "
     return padded.contains(f" {tag} ", autoescape=True)
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on both databases."""
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
 
 
 class Base(DeclarativeBase):
@@ -232,6 +238,10 @@ class Deal(Base):
         # the deals active since a time: the few a report of the past looks up in history
         Index("ix_deals_team_activity", "team_id", "last_activity_at"),
         Index("ix_deals_team_owner", "team_id", "owner"),
+        # who owns an open deal (storage/nudges/items.py `owners`, every minute): the
+        # entries of the open stages alone, read without the table
+        Index("ix_deals_stage_team_owner", "stage_id", "team_id", "owner",
+              **_where("voided_at IS NULL AND owner IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -318,6 +328,9 @@ class Lead(Base):
         UniqueConstraint("team_id", "external_id"),
         Index("ix_leads_team_stage", "team_id", "stage_id"),
         Index("ix_leads_team_created", "team_id", "created_at"),
+        # who owns an open lead, as for deals
+        Index("ix_leads_stage_team_owner", "stage_id", "team_id", "owner", **_where(
+            "voided_at IS NULL AND converted_at IS NULL AND owner IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

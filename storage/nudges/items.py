@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, union
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
@@ -126,7 +137,12 @@ def _default_days(session: Session, team: str) -> int:
 def owners(session: Session) -> list[tuple[str, str]]:
     """Every (team, person) who owns an open deal or lead: who may have something to hear;
     none of a workspace that left (storage.leaving) until it installs Dealbot again."""
-    open_stages = select(Stage.id).where(Stage.kind == StageKind.OPEN)
+    # the stage ids themselves, not a subquery: PostgreSQL then counts the open deals by the
+    # stages' statistics and reads just their entries of ix_deals_stage_team_owner (and the
+    # leads'); written into the statement, since there may be more than parameters allow
+    ids = list(session.scalars(select(Stage.id).where(Stage.kind == StageKind.OPEN)))
+    open_stages: BindParameter[int] = bindparam("open_stages", ids, expanding=True,
+                                                literal_execute=True)
     deals = select(Deal.team_id, Deal.owner).where(
         Deal.owner.is_not(None), Deal.voided_at.is_(None), Deal.stage_id.in_(open_stages))
     leads = select(Lead.team_id, Lead.owner).where(
