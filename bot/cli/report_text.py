@@ -99,13 +99,14 @@ def forecast_text(r: Forecast) -> str:
     for title, figures in (("Later", r.later), ("No date", r.no_close_date)):
         lines.append(f"{title:<10}{'':>16}{_figures(figures, c)}")
     leads, pace = r.from_leads, r.velocity
-    lines += ["", f"From leads (last {leads.window_weeks} weeks' rates to customer):"]
+    lines += ["", "From leads (rates to customer over the last "
+                  f"{counted(leads.window_weeks, 'week')}):"]
     lines += [f"  {s.name}: {s.open_leads} open x {_rate(s.rate_to_customer)}"
               for s in leads.stages]
     lines += [f"  expected {leads.expected_customers:g} customers, "
               f"{_money(leads.expected_value, c)}",
-              f"Velocity: {pace.open_deals} open deals x win rate {_rate(pace.win_rate)} x "
-              f"average won {_money(pace.average_won_value, c)} / median "
+              f"Velocity: {counted(pace.open_deals, 'open deal')} x win rate "
+              f"{_rate(pace.win_rate)} x average won {_money(pace.average_won_value, c)} / median "
               f"{_number(pace.median_days_to_win)} days to win = "
               f"{_money(pace.per_day, c)} a day"]
     return "\n".join(lines)

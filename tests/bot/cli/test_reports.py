@@ -14,6 +14,7 @@ from bot.cli.main import main
 from handlers.charts import canvas
 from storage.deals import operations as deals
 from storage.leads import operations as leads
+from storage.reports import forecast
 from tests.handlers.charts.pixels import bars, decoded, drawn_share
 
 NOW = datetime.now(UTC)
@@ -162,6 +163,14 @@ def test_report_forecast_as_text_has_a_line_per_period(team, capsys):
     out = capsys.readouterr().out
     assert "Forecast by month for the team (T1)" in out and "No date" in out
     assert "$1,200.50" in out
+
+
+def test_the_text_forecast_counts_one_open_deal_and_one_week(team, capsys, monkeypatch):
+    monkeypatch.setattr(forecast, "WINDOW_WEEKS", 1)
+    assert main(["report", "forecast"]) == 0
+    out = capsys.readouterr().out
+    assert "From leads (rates to customer over the last 1 week):" in out
+    assert "Velocity: 1 open deal x win rate" in out
 
 
 @pytest.mark.parametrize("argv", [["--format", "png", "-o", "f.png"], ["--as-of", "yesterday"]])
