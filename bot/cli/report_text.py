@@ -68,7 +68,8 @@ def funnel_text(r: FunnelReport) -> str:
                      f"{s.cohort_reached:>8}{_rate(s.cohort_share):>8}")
     lines += ["", f"Cohort: {counted(r.cohort_size, 'lead')} created from "
                   f"{_at(r.cohort_start, r.timezone)}",
-              "New leads by source:"]
+              f"New leads tagged #{r.sources_tag} by source:" if r.sources_tag
+              else "New leads by source:"]
     lines += [f"  {s.source or '(none)'}: {s.new_leads} new, {s.became_deals} became "
               f"{'a deal' if s.became_deals == 1 else 'deals'}"
               for s in r.sources]
