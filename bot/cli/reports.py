@@ -25,7 +25,7 @@ ATTENTION_LISTED = 50  # deals per attention list, by default; the totals are al
 
 
 class ArgumentProblem(Exception):
-    """A malformed --as-of, --week or --tz."""
+    """A malformed --as-of, --week, --tag or --tz."""
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
@@ -38,6 +38,10 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.format == "png" and args.kind == FORECAST:
         print("dealbot: the forecast has no picture; use --format text or json.",
+              file=sys.stderr)
+        return 2
+    if args.tag is not None and args.kind != DigestKind.FUNNEL:
+        print("dealbot: --tag goes with the funnel report (its new leads by source).",
               file=sys.stderr)
         return 2
     if args.format == "png" and not args.output:
@@ -62,7 +66,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                 data, text = forecast_data, report_text.forecast_text
             else:
                 report = funnel_report(s, team=team, now=now, week=_week(args.week),
-                                       timezone=_zone(args.tz))
+                                       timezone=_zone(args.tz), sources_tag=_tag(args.tag))
                 data, text = funnel_data, report_text.funnel_text
             chart = _chart(s, report) if args.format == "png" else None
     except (TeamError, ArgumentProblem) as error:
@@ -179,6 +183,20 @@ def _seconds(text: str) -> int:
     return int(text)
 
 
+def _tag(text: str | None) -> str | None:
+    """`enterprise` or `#Enterprise` as the tag `enterprise`, checked as `/funnel #tag`
+    checks it (the `#` is optional: a shell reads a word that starts with it as a comment)."""
+    if text is None:
+        return None
+    from handlers.grammar import parse_tag
+    from storage.errors import UsageError
+
+    try:
+        return parse_tag(text if text.startswith("#") else f"#{text}")
+    except UsageError as error:
+        raise ArgumentProblem(f"--tag: {error.message}") from None
+
+
 def _zone(text: str | None) -> str | None:
     if text is None:
         return None
@@ -234,6 +252,8 @@ def add_parsers(sub: Any) -> None:
     rep.add_argument("--owner", metavar="USER_ID",
                      help="forecast: one owner's deals and target (a Slack user id)")
     rep.add_argument("--week", help="funnel: the ISO week, like 2026-W47 (default this week)")
+    rep.add_argument("--tag", help="funnel: new leads by source of the leads with this tag "
+                                   "only, like enterprise (as /funnel #enterprise)")
     rep.add_argument("--tz", help="the time zone (default the workspace's)")
     rep.add_argument("--attention-limit", type=_count, default=ATTENTION_LISTED, metavar="N",
                      help="pipeline: list at most N deals in each attention list (default "
