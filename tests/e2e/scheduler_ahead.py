@@ -1,14 +1,14 @@
-"""`dealbot scheduler` for the end-to-end tests, with its clock and its interval moved: the
-real command (settings from the environment, its database, its APScheduler thread, its
-SIGTERM handling, its job) whose clock runs a minute ahead of the wall clock and whose
-every-minute job runs every TICK_SECONDS instead, so a digest subscribed for the coming
-minute is due at once rather than a real minute later. The schedule itself (every minute at
-second 0, UTC) is tested in tests/bot/test_scheduler.py.
+"""`dealbot scheduler` for the end-to-end tests, with its clock moved: the real command
+(settings from the environment, its database, its APScheduler thread, its SIGTERM handling,
+its job, `--every SECONDS`) whose clock runs a minute ahead of the wall clock, so that a
+digest subscribed for the coming minute is due at its first run rather than a real minute
+later. The default schedule (every minute at second 0, UTC) is tested in
+tests/bot/test_scheduler.py.
 
 After each run of the job it writes how many runs it has finished into `ticks.<pid>` in its
-working directory, so a test can wait until every process has run again (`ticks`).
+working directory, so that a test can wait until every process has run again (`ticks`).
 
-    python -m tests.e2e.scheduler_ahead
+    python -m tests.e2e.scheduler_ahead --every 1
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import scheduler
 from bot.app import utc_now
@@ -28,7 +27,6 @@ from bot.config import Settings
 from storage.db import Database
 
 AHEAD = timedelta(minutes=1)
-TICK_SECONDS = 0.5
 real_build = scheduler.build_scheduler
 
 
@@ -36,8 +34,8 @@ def ahead() -> datetime:
     return utc_now() + AHEAD
 
 
-def build_ahead(settings: Settings, db: Database, **_: Any) -> BaseScheduler:
-    built = real_build(settings, db, clock=ahead)
+def build_ahead(settings: Settings, db: Database, **options: Any) -> BaseScheduler:
+    built = real_build(settings, db, **{**options, "clock": ahead})
     [job] = built.get_jobs()
     tick, done, mark = job.func, 0, Path(f"ticks.{os.getpid()}")
 
@@ -48,7 +46,6 @@ def build_ahead(settings: Settings, db: Database, **_: Any) -> BaseScheduler:
         mark.write_text(str(done))
 
     built.modify_job(scheduler.JOB_ID, func=counted)
-    built.reschedule_job(scheduler.JOB_ID, trigger=IntervalTrigger(seconds=TICK_SECONDS))
     return built
 
 
@@ -62,4 +59,4 @@ if __name__ == "__main__":
     scheduler.build_scheduler = build_ahead  # cmd_scheduler imports it when it runs
     from bot.cli.main import main
 
-    sys.exit(main(["scheduler"]))
+    sys.exit(main(["scheduler", *sys.argv[1:]]))

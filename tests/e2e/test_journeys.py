@@ -134,7 +134,8 @@ def test_two_scheduler_processes_post_a_subscribed_digest_once(postgres, slack, 
                                   "tz:Europe/Oslo", "sub", command="/pipeline")["blocks"])
         assert "<#CSALES>" in told and at in told
 
-        schedulers = [subprocess.Popen([sys.executable, "-m", "tests.e2e.scheduler_ahead"],
+        schedulers = [subprocess.Popen([sys.executable, "-m", "tests.e2e.scheduler_ahead",
+                                        "--every", "1"],
                                        env={**dealbot_env(env), "PYTHONPATH": str(ROOT)},
                                        cwd=tmp_path, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT, text=True)
