@@ -41,7 +41,8 @@ def postgres_database() -> Iterator[str]:
     """Creates a PostgreSQL database of its own and yields its URL; drops it when closed.
     Skips (or, with $DEALBOT_REQUIRE_POSTGRES, fails) when no server answers."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"dealbot_test_{uuid.uuid4().hex[:10]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1, ... under -n
+    name = f"dealbot_test_{worker}_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
