@@ -63,6 +63,22 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+def pytest_addoption(parser: pytest.Parser,
+                     pluginmanager: pytest.PytestPluginManager) -> None:
+    """An environment installed before pytest-xdist joined the test extra still runs the
+    suite, in one process: `--numprocesses` (pyproject.toml's addopts) is accepted and
+    ignored, and the header says how to get the workers."""
+    if not pluginmanager.has_plugin("xdist"):
+        parser.addoption("--numprocesses", default=None,
+                         help="workers, with pytest-xdist (pip install -e '.[test]')")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.pluginmanager.has_plugin("xdist"):
+        return None
+    return "pytest-xdist is not installed: one process (pip install -e '.[test]' adds it)"
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request: pytest.FixtureRequest,
                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
