@@ -8,6 +8,7 @@ in which case they fail.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import uuid
 from collections.abc import Iterator
@@ -63,20 +64,21 @@ def postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-def pytest_addoption(parser: pytest.Parser,
-                     pluginmanager: pytest.PytestPluginManager) -> None:
+XDIST = importlib.util.find_spec("xdist") is not None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
     """An environment installed before pytest-xdist joined the test extra still runs the
     suite, in one process: `--numprocesses` (pyproject.toml's addopts) is accepted and
     ignored, and the header says how to get the workers."""
-    if not pluginmanager.has_plugin("xdist"):
+    if not XDIST:
         parser.addoption("--numprocesses", default=None,
                          help="workers, with pytest-xdist (pip install -e '.[test]')")
 
 
-def pytest_report_header(config: pytest.Config) -> str | None:
-    if config.pluginmanager.has_plugin("xdist"):
-        return None
-    return "pytest-xdist is not installed: one process (pip install -e '.[test]' adds it)"
+def pytest_report_header() -> str | None:
+    return None if XDIST else ("pytest-xdist is not installed: one process "
+                               "(pip install -e '.[test]' adds it)")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
