@@ -114,12 +114,15 @@ class BufferingWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         self.reading: dict[Any, _Reading] = {}  # in the order of their deadlines
         self.whole: set[Any] = set()  # connections handed to a thread with a whole request
+        # plain HTTP/1.1 only; TLS, uWSGI or HTTP/2 by prior knowledge are gthread's way
+        self.buffering = (not self.cfg.is_ssl and getattr(self.cfg, "protocol", "http") == "http"
+                          and getattr(self.cfg, "http2_cleartext", "off") in ("off", "upgrade"))
 
     def enqueue_req(self, conn: Any) -> None:
         """Every path to a thread (a new connection, a kept-alive one that became readable,
         one with a pipelined request) comes here: a connection is read first, and goes to a
         thread once its request is whole."""
-        if conn in self.whole or self.cfg.is_ssl:
+        if conn in self.whole or not self.buffering:
             self.whole.discard(conn)
             super().enqueue_req(conn)
             return

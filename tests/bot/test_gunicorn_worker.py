@@ -81,6 +81,7 @@ class _Worker(BufferingWorker):
         self.reading, self.whole, self.pending_conns = {}, set(), deque()
         self.poller = selectors.DefaultSelector()
         self.alive, self.nr_conns, self.served = True, 0, []
+        self.buffering = True
 
     def accept_pair(self) -> tuple[TConn, socket.socket]:
         ours, theirs = socket.socketpair()
