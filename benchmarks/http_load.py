@@ -3,12 +3,13 @@ work, on PostgreSQL with a large pipeline. Not a test: run it by hand,
 
     .venv/bin/python benchmarks/http_load.py [--deals 100000] [--connections 16]
         [--duration 20] [--scenarios show,move,click,pipeline,mix] [--keep]
-        [--database-url URL] [--json FILE] [--note TEXT]
+        [--workers N] [--database-url URL] [--json FILE] [--note TEXT]
 
 It makes a PostgreSQL database on 127.0.0.1:5432 (or uses --database-url; --keep keeps
 `dealbot_bench_http_<deals>` for the next run), `dealbot db upgrade`s it and imports a
 generated history with `dealbot import deals`. Then, against a local stand-in for Slack's
-Web API and response_urls, it runs a fresh `dealbot serve --no-scheduler` per scenario and
+Web API and response_urls, it runs a fresh `dealbot serve --no-scheduler` (with --workers N,
+`serve --workers N` on gunicorn) per scenario and
 sends signed requests as Slack does from a load generator in its own process. The anchor,
 a bare Bolt app that only acks (benchmarks/_load/anchor.py), is measured at the start and
 the end of the same run; Dealbot's req/s is printed as a ratio to it.
@@ -138,7 +139,7 @@ def measure(args: argparse.Namespace, base: Load, scenario: str, url: str, slack
             work: Path) -> dict[str, Any]:
     if scenario in ("move", "mix"):  # where the deals are now, after earlier moves and clicks
         base.open_stages = open_deals(url, work)
-    with servers.dealbot(url, base.secret, slack.api_url, work) as app:
+    with servers.dealbot(url, base.secret, slack.api_url, work, args.workers) as app:
         warm = Load(**{**vars(base), "port": app.port, "scenario": scenario, "connections": 1,
                        "max_requests": 3, "tag": f"{scenario}-warm"})
         settle(slack, generate(warm, slack), 30)
@@ -169,6 +170,8 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=15.0,
                         help="seconds to wait after the load for work still running")
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--workers", type=int, default=0,
+                        help="run `dealbot serve --workers N` (gunicorn) instead of one process")
     pg.add_common_options(parser, url_help="use this database (loaded when empty)",
                           kept="dealbot_bench_http_<deals>")
     args = parser.parse_args()
@@ -206,7 +209,8 @@ def main() -> None:
 def print_tables(args: argparse.Namespace, machine: dict[str, Any], deals: int, events: int,
                  anchors: list[dict[str, Any]], rows: list[dict[str, Any]]) -> None:
     print(f"\nDealbot over HTTP: {deals:,} deals, {events:,} deal events, PostgreSQL; "
-          f"c{args.connections}, {args.duration:g} s per scenario, a fresh server each")
+          f"c{args.connections}, {args.duration:g} s per scenario, a fresh server each"
+          + (f" (`serve --workers {args.workers}`)" if args.workers else " (`serve`, one process)"))
     print(pg.machine_line(machine) + f", {' '.join(map(str, machine['load_average_end']))} at end")
     if args.note:
         print(f"note: {args.note}")

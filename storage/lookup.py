@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage.errors import Ambiguous, NoSuchRecord, UsageError
@@ -22,6 +22,17 @@ from storage.models import Deal, Lead
 NUMBER_REF = re.compile(r"#?(\d{1,9})")
 MAX_CANDIDATES = 10
 Record = TypeVar("Record", Deal, Lead)
+# The lookup every request about a record makes, built once per kind of record.
+BY_NUMBER: dict[type, Select] = {
+    model: select(model).where(model.team_id == bindparam("team"),
+                               model.number == bindparam("number"), model.voided_at.is_(None))
+    for model in (Deal, Lead)}
+
+
+def _numbered(session: Session, model: type[Record], team: str, number: int) -> Record | None:
+    found: Record | None = session.scalars(BY_NUMBER[model],
+                                           {"team": team, "number": number}).first()
+    return found
 
 
 def deal_by_number(session: Session, *, team: str, number: int) -> Deal:
@@ -46,9 +57,8 @@ def resolve_lead(session: Session, *, team: str, ref: str) -> int:
 
 def _by_number(session: Session, model: type[Record], word: PipelineKind, team: str,
                number: int) -> Record:
-    found = remembered(session, (model.__name__, team, number), lambda: session.scalars(
-        select(model).where(model.team_id == team, model.number == number,
-                            model.voided_at.is_(None))).first())
+    found = remembered(session, (model.__name__, team, number),
+                       lambda: _numbered(session, model, team, number))
     if found is None:
         raise NoSuchRecord(kind=word, ref=f"#{number}")
     return found
@@ -70,9 +80,7 @@ def _search(session: Session, model: type[Record], word: PipelineKind, team: str
         raise UsageError(f"Which {word}? Name it by `#id` or by a part of its name.")
     number = NUMBER_REF.fullmatch(ref)
     if number and ref.startswith("#"):
-        found = session.scalars(select(model).where(
-            model.team_id == team, model.number == int(number.group(1)),
-            model.voided_at.is_(None))).first()
+        found = _numbered(session, model, team, int(number.group(1)))
         if found is None:
             raise NoSuchRecord(kind=word, ref=ref)
         return found

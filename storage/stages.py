@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage import text_fields
@@ -38,16 +38,20 @@ def stage_view(stage: Stage) -> StageView:
                      stage.rotting_days)
 
 
+STAGES = select(Stage).where(  # read by nearly every request: built once
+    Stage.pipeline_id == select(func.min(Pipeline.id)).where(
+        Pipeline.team_id == bindparam("team"), Pipeline.kind == bindparam("kind"))
+    .scalar_subquery(),
+    Stage.archived.is_(False)).order_by(Stage.position)
+
+
 def stages_of(session: Session, *, team: str,
               kind: PipelineKind = PipelineKind.DEAL) -> list[Stage]:
     """The stages of the team's pipeline (or funnel), in order; one statement, read once per
     transaction. A team that has no workspace yet reads as the default stages, unsaved:
     change stages only after `ensure_workspace`."""
-    pipeline = (select(func.min(Pipeline.id))
-                .where(Pipeline.team_id == team, Pipeline.kind == kind).scalar_subquery())
     stages = remembered(session, ("stages", team, kind), lambda: list(session.scalars(
-        select(Stage).where(Stage.pipeline_id == pipeline, Stage.archived.is_(False))
-        .order_by(Stage.position))) or None)
+        STAGES, {"team": team, "kind": kind})) or None)
     return list(stages) if stages else default_stages(kind)
 
 

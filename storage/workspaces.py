@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import available_timezones
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from storage.currencies import currencies_in_use
@@ -91,9 +91,13 @@ def ensure_workspace(session: Session, *, team: str, now: datetime) -> Workspace
     return workspace
 
 
+WORKSPACE = select(Workspace).where(Workspace.team_id == bindparam("team"))  # built once
+
+
 def find_workspace(session: Session, *, team: str) -> Workspace | None:
     """The team's workspace row, if it has one yet; read once per transaction."""
-    return remembered(session, ("workspace", team), lambda: session.get(Workspace, team))
+    return remembered(session, ("workspace", team), lambda: session.scalars(
+        WORKSPACE, {"team": team}).first())
 
 
 def known_workspace(session: Session, *, team: str) -> Workspace | None:

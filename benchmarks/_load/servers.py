@@ -80,8 +80,12 @@ def slack_env(url: str, secret: str, api_url: str) -> dict[str, str]:
                       SLACK_API_URL=api_url)
 
 
-def dealbot(url: str, secret: str, api_url: str, work: Path) -> Server:
-    return Server("dealbot", [pg.DEALBOT, "serve", "--no-scheduler", "--port", str(free_port())],
+def dealbot(url: str, secret: str, api_url: str, work: Path, workers: int = 0) -> Server:
+    """`dealbot serve --no-scheduler`: one process (waitress), or with `workers` that many
+    gunicorn worker processes (`serve --workers N`)."""
+    many = ["--workers", str(workers)] if workers else []
+    return Server("dealbot", [pg.DEALBOT, "serve", "--no-scheduler", *many,
+                              "--port", str(free_port())],
                   slack_env(url, secret, api_url), work, "/healthz")
 
 

@@ -36,7 +36,7 @@ from storage.imports.deals import import_deals
 from storage.imports.leads import import_leads
 from storage.imports.records import ImportRefused, ImportResult
 from storage.imports.spend import import_spend
-from storage.imports.write import Written
+from storage.imports.write import Written, refresh_statistics
 from storage.workspaces import ensure_workspace
 
 __all__ = ["ImportRefused", "ImportResult", "Kind", "UnreadableFile", "import_file",
@@ -108,6 +108,8 @@ def import_numbered(db: Database, kind: Kind, numbered: Numbered, *, team: str,
                               problems=problems, written=Written(writing))
     if progress is not None:
         progress("saved", len(rows), len(rows))
+    with db.transaction() as session:
+        refresh_statistics(session, kind=kind, written=result.created + result.updated)
     return dataclasses.replace(result, rows=len(rows), ignored_columns=tuple(ignored))
 
 

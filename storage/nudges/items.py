@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, union
+from sqlalchemy import ColumnElement, and_, bindparam, delete, false, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
@@ -158,12 +158,16 @@ def item_name(session: Session, *, team: str, kind: PipelineKind, number: int) -
     return lookup(session, team=team, number=number).name
 
 
+SNOOZED_UNTIL = select(NudgeSnooze.until).where(  # on every card shown: built once
+    NudgeSnooze.team_id == bindparam("team"), NudgeSnooze.kind == bindparam("kind"),
+    NudgeSnooze.number == bindparam("number"))
+
+
 def snoozed_until(session: Session, *, team: str, kind: PipelineKind,
                   number: int) -> datetime | None:
     """When the record's snooze ends, if it has one (expired ones are forgotten by the
     scheduler within a minute)."""
-    row = session.get(NudgeSnooze, (team, kind, number))
-    return row.until if row is not None else None
+    return session.scalar(SNOOZED_UNTIL, {"team": team, "kind": kind, "number": number})
 
 
 def forget_expired_snoozes(session: Session, *, now: datetime) -> None:
