@@ -117,7 +117,10 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
         # failing halfway through with "database is locked"; the wait ends by the deadline.
         left = time_left()
         busy = SQLITE_BUSY_MS if left is None else _milliseconds(min(left, SQLITE_BUSY_MS / 1000))
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={busy}")
+        if conn.info.get("busy_timeout") != busy:  # straight to the driver: a tenth the work
+            conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA busy_timeout={busy}")
+            conn.info["busy_timeout"] = busy
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
