@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.signature import SignedOnly
+from bot.slack_calls import ResponseUrl
 from handlers.deps import ANSWER_WITHIN, Clock, Deps
 from handlers.home_refresh import HomeRefresh
 from handlers.outbox import Outbox
@@ -29,7 +30,8 @@ def utc_now() -> datetime:
 
 
 def web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client at SLACK_API_URL that retries rate limits and transient failures."""
+    """A Web API client at SLACK_API_URL that retries rate limits and server errors, and
+    connection errors when Slack cannot have acted on the call (bot.slack_calls)."""
     from bot.metrics import CountedConnectionErrors, CountedRateLimits, CountedServerErrors
 
     return WebClient(  # each retry is counted (bot.metrics)
@@ -42,9 +44,16 @@ def web_client(settings: Settings, token: str | None = None) -> WebClient:
 class DealbotApp(App):
     """Bolt's App, answering each request in a context (`contextvars`) of its own: what a
     middleware sets there for the request's listener (the claim of a slash command's
-    delivery, handlers.deliveries) ends with the request."""
+    delivery, handlers.deliveries) ends with the request. Its `respond` is a `ResponseUrl`:
+    bounded while the request waits for it, never sent twice (bot.slack_calls)."""
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
+        if req.context.response_url:
+            from bot.metrics import CountedConnectionErrors
+
+            req.context["respond"] = ResponseUrl(
+                req.context.response_url,
+                retry_handlers=[CountedConnectionErrors(max_retry_count=1)])
         return contextvars.copy_context().run(super().dispatch, req)
 
 

@@ -19,7 +19,11 @@ ledger's LEASE another scheduler takes it over and first reads the channel back 
 digest's message metadata (subscription and period): found, it is recorded as posted and not
 posted again; not found, it is posted; when Slack would not say (no history scope, the
 channel closed to the bot), it is not posted again (at most once wins) and recorded as
-"unverified". The
+"unverified".
+A poster that lives on but lost the database at that moment (an outage right after its
+claim or its post) knows what it did: its next run (`Unrecorded`, kept by the scheduler)
+records the post, or gives back a claim it never posted, as soon as the database answers,
+instead of leaving the claim to the lease. The
 weekly funnel digest's chart follows the message in its thread; a chart that fails is logged
 and counted, and the digest counts as posted.
 """
@@ -27,9 +31,10 @@ and counted, and the digest counts as posted.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
@@ -50,6 +55,7 @@ from storage.db import Database
 from storage.digests import ledger
 from storage.digests.subscriptions import SubscriptionView, active_subscriptions, pause_subscription
 from storage.digests.times import latest_due
+from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(hours=3)
@@ -67,13 +73,56 @@ class Sent:
     # "connection_error"
 
 
+@dataclass
+class Unrecorded:
+    """What this process did that the ledger does not say yet, because the database stopped
+    answering just then: a digest posted (to record as posted), a claim made but nothing
+    posted (to give back). `run_due_digests` writes them first thing, once the database
+    answers again; one older than the ledger's lease is forgotten (another scheduler may
+    have taken the claim over, and reads the channel back before posting)."""
+
+    waiting: dict[tuple[int, str], tuple[bool, datetime]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def keep(self, subscription_id: int, period: str, *, posted: bool, at: datetime) -> None:
+        with self.lock:
+            self.waiting[(subscription_id, period)] = (posted, at)
+
+    def write(self, db: Database, now: datetime) -> None:
+        """Writes what waits, in one transaction; raises DatabaseUnavailable (keeping it all)
+        while the database does not answer."""
+        with self.lock:
+            waiting = dict(self.waiting)
+        if not waiting:
+            return
+        with db.transaction() as session:
+            for (subscription_id, period), (posted, at) in waiting.items():
+                if now - at >= ledger.LEASE:
+                    continue
+                if posted:
+                    ledger.mark_posted(session, subscription_id=subscription_id,
+                                       period=period, now=at)
+                else:
+                    ledger.release_claim(session, subscription_id=subscription_id,
+                                         period=period, claimed_at=at)
+        with self.lock:
+            for key, value in waiting.items():
+                if self.waiting.get(key) == value:
+                    del self.waiting[key]
+        log.info("recorded %d digest outcome(s) the database missed", len(waiting))
+
+
 def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime, *,
-                    channels_at_once: int = CHANNELS_AT_ONCE) -> list[Sent]:
+                    channels_at_once: int = CHANNELS_AT_ONCE,
+                    unrecorded: Unrecorded | None = None) -> list[Sent]:
     """Posts every digest due at `now` that nobody posted yet. Subscriptions are read anew on
     every call, so new, changed and removed ones apply at once. Channels are served side by
     side (up to `channels_at_once`), each channel's digests one after the other: a channel
     whose posts wait out a rate limit (the client sleeps its Retry-After) holds up only
-    itself."""
+    itself. With `unrecorded` (the scheduler's), what a run could not record is recorded by
+    the next one."""
+    if unrecorded is not None:
+        unrecorded.write(db, now)
     with db.transaction() as session:
         subscriptions = active_subscriptions(session)
     by_channel: dict[tuple[str, str], list[SubscriptionView]] = {}
@@ -84,7 +133,12 @@ def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime, 
         sent = []
         for sub in subs:
             try:
-                result = _run_one(db, client_factory, sub, now)
+                result = _run_one(db, client_factory, sub, now, unrecorded)
+            except DatabaseUnavailable as error:  # the claim, if made, waits out its lease
+                log.warning("digest %s for %s: the database is not answering (%s)", sub.id,
+                            sub.channel, type(error).__name__)
+                digest_outcome(posted=False)
+                continue
             except Exception:  # one channel's failure never blocks the others; log it fully
                 log.exception("digest %s for %s failed", sub.id, sub.channel)
                 digest_outcome(posted=False)
@@ -103,7 +157,7 @@ def run_due_digests(db: Database, client_factory: ClientFactory, now: datetime, 
 
 
 def _run_one(db: Database, client_factory: ClientFactory, sub: SubscriptionView,
-             now: datetime) -> Sent | None:
+             now: datetime, unrecorded: Unrecorded | None = None) -> Sent | None:
     due = latest_due(sub, now)
     if due is None or due.at < sub.set_at or now - due.at >= GRACE:
         return None
@@ -125,12 +179,22 @@ def _run_one(db: Database, client_factory: ClientFactory, sub: SubscriptionView,
                         "already posted" if found else "Slack would not say if it was posted")
             _settle(db, client, sub, due.period, outcome, now)
             return Sent(sub.id, due.period, ALREADY_POSTED if found else UNVERIFIED)
-    with db.transaction() as session:
-        since = ledger.last_posted_at(session, subscription_id=sub.id, before=now)
-    digest = digest_message(db, kind=sub.kind, team=sub.team, now=now, timezone=sub.timezone,
-                            since=since, due_day=due.local_date)
+    try:
+        with db.transaction() as session:
+            since = ledger.last_posted_at(session, subscription_id=sub.id, before=now)
+        digest = digest_message(db, kind=sub.kind, team=sub.team, now=now,
+                                timezone=sub.timezone, since=since, due_day=due.local_date)
+    except DatabaseUnavailable:
+        if unrecorded is not None and abandoned is None:  # the claim made at `now` is ours
+            unrecorded.keep(sub.id, due.period, posted=False, at=now)
+        raise
     outcome = post_digest(client, sub.channel, digest, digest_metadata(sub.id, due.period))
-    _settle(db, client, sub, due.period, outcome, now)
+    try:
+        _settle(db, client, sub, due.period, outcome, now)
+    except DatabaseUnavailable:
+        if unrecorded is not None and outcome == POSTED:
+            unrecorded.keep(sub.id, due.period, posted=True, at=now)
+        raise
     return Sent(sub.id, due.period, outcome)
 
 

@@ -208,8 +208,8 @@ def run_checks(settings: Settings, url: str | None = None) -> list[Check]:
 def token_check_at_start(settings: Settings, db: Database,
                          clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
     """`dealbot serve`'s check of a single bot token: a warning when Slack refuses it (users
-    would only see "reinstall the app"); when it works, its workspace's digests paused by an
-    uninstall resume (storage.leaving)."""
+    would only see "reinstall the app"); when it works, its workspace's digests and nudges
+    paused by an uninstall resume (storage.leaving)."""
     from storage.leaving import remember_enterprise, resume_after_reinstall
 
     if settings.slack_bot_token is None:

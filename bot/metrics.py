@@ -9,8 +9,9 @@
   `slow_work_busy`, `late_requests_dropped`, `chart_upload_failed` and the others there);
 - `dealbot_digests_total{outcome}`: digests `posted` and `failed`;
 - `dealbot_database_errors_total`: errors the database driver raised;
-- `dealbot_slack_retries_total{reason}`: Web API calls retried (`rate_limited`,
-  `server_error`, `connection_error`).
+- `dealbot_slack_retries_total{reason}`: Web API calls and response_url posts retried
+  (`rate_limited`, `server_error`, `connection_error`: only when Slack cannot have acted on
+  the first, bot.slack_calls).
 
 Several processes (`dealbot serve --workers N`) add up through prometheus_client's
 multiprocess mode: `serve --workers` points PROMETHEUS_MULTIPROC_DIR at a fresh directory
@@ -34,13 +35,13 @@ from prometheus_client import (
     generate_latest,
 )
 from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.handler import RetryHandler
 from sqlalchemy import event
 
+from bot.slack_calls import UnsentConnectionErrors
 from handlers import counters
 from storage.db import Database
 
@@ -97,7 +98,7 @@ class _Counted(RetryHandler):
         super().prepare_for_next_attempt(**kwargs)
 
 
-class CountedConnectionErrors(_Counted, ConnectionErrorRetryHandler):
+class CountedConnectionErrors(_Counted, UnsentConnectionErrors):
     reason = "connection_error"
 
 

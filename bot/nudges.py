@@ -3,6 +3,8 @@ one direct message about what needs them (handlers.nudges owns the message and S
 
 `run_due_nudges` runs in the digest scheduler's tick and is a pure function of the database,
 a way to get a Web API client per workspace, and the time: tests call it with moved clocks.
+A workspace that left (uninstalled, or its bot token revoked) gets none until it installs
+Dealbot again, and nudges due while it was gone are not owed (storage.leaving).
 Guarantees, as for digests: at most one message per person and local day whatever the number
 of schedulers and restarts (the ledger row is committed before sending); a nudge missed while
 nothing ran is sent once when less than GRACE late, older ones are skipped; across daylight
@@ -26,6 +28,7 @@ from handlers.digests import POSTED, TRANSIENT
 from handlers.nudges import GONE, NOTHING, nudge_message, send_direct, slack_person
 from storage.db import Database
 from storage.digests.times import latest_due_at
+from storage.leaving import back_since
 from storage.nudges import ledger
 from storage.nudges.items import forget_expired_snoozes, nudge_items, owners
 from storage.nudges.settings import (
@@ -57,8 +60,8 @@ def run_due_nudges(db: Database, client_factory: ClientFactory, now: datetime) -
         forget_expired_snoozes(session, now=now)
         people = owners(session)
         settings = nudge_settings(session, people)
-        zones = {team: workspace_settings(session, team=team).timezone
-                 for team in {team for team, _ in people}}
+        teams = {team: (workspace_settings(session, team=team).timezone,
+                        back_since(session, team=team)) for team in {team for team, _ in people}}
     asked = _ask_slack(db, client_factory, [
         s for s in settings.values() if s.enabled and not s.gone_reason and (
             s.timezone_checked_at is None or now - s.timezone_checked_at >= ZONE_KEPT)], now)
@@ -66,7 +69,7 @@ def run_due_nudges(db: Database, client_factory: ClientFactory, now: datetime) -
     for team, user in people:
         setting = asked.get((team, user), settings[(team, user)])
         try:
-            result = _nudge_one(db, client_factory, setting, zones[team], now)
+            result = _nudge_one(db, client_factory, setting, *teams[team], now)
         except Exception:  # one person's failure never blocks the others; log it fully
             log.exception("nudge for %s in %s failed", user, team)
             continue
@@ -104,13 +107,14 @@ def _ask_slack(db: Database, client_factory: ClientFactory, stale: list[NudgeSet
 
 
 def _nudge_one(db: Database, client_factory: ClientFactory, setting: NudgeSettingView,
-               workspace_zone: str, now: datetime) -> Nudged | None:
+               workspace_zone: str, back_at: datetime | None, now: datetime) -> Nudged | None:
     if not setting.enabled or setting.gone_reason:
         return None
     team, user = setting.team, setting.user
     schedule = schedule_of(setting, workspace_zone)
     due = latest_due_at(schedule, now, look_back=GRACE)  # an older one is not owed anyway
-    if due is None or (setting.set_at and due < setting.set_at) or now - due >= GRACE:
+    owed_from = max((t for t in (setting.set_at, back_at) if t is not None), default=None)
+    if due is None or (owed_from and due < owed_from) or now - due >= GRACE:
         return None
     period = due.astimezone(ZoneInfo(schedule.timezone)).date().isoformat()
     with db.transaction() as session:  # committed before sending: the claim is the guard

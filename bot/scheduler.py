@@ -15,15 +15,18 @@ from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.app import utc_now, web_client
 from bot.config import Settings
-from bot.digests import run_due_digests
+from bot.digests import Unrecorded, run_due_digests
 from bot.nudges import run_due_nudges
 from handlers.deps import Clock
 from storage.db import Database
+from storage.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 JOB_ID = "dealbot.digests"
@@ -31,17 +34,26 @@ JOB_ID = "dealbot.digests"
 # ones are dropped because the next minute's run covers them (missed digests are the
 # ledger's business, not APScheduler's).
 MISFIRE_GRACE_SECONDS = 50
+EVERY_SECONDS = 60  # how often the job runs, by default at second 0 of every minute
 
 
-def digest_tick(*, db: Database, settings: Settings, clock: Clock) -> None:
+def digest_tick(*, db: Database, settings: Settings, clock: Clock,
+                unrecorded: Unrecorded | None = None) -> None:
     """The job: posts every digest and sends every nudge due now. Module-level, so
-    APScheduler can name it; its dependencies come as the job's kwargs."""
+    APScheduler can name it; its dependencies come as the job's kwargs. A database that does
+    not answer (DATABASE_TIMEOUT bounds the wait) ends the run with one warning: what is due
+    stays due, and the next run, once the database is back, posts it; what the run did but
+    could not record, `unrecorded` keeps for the next run to record (bot.digests)."""
     now, clients = clock(), client_factory(settings, db)
-    for item in run_due_digests(db, clients, now):
-        log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
-    for nudged in run_due_nudges(db, clients, now):
-        log.info("nudge for %s in %s, %s: %s", nudged.user, nudged.team, nudged.period,
-                 nudged.outcome)
+    try:
+        for item in run_due_digests(db, clients, now, unrecorded=unrecorded):
+            log.info("digest %s for %s: %s", item.subscription_id, item.period, item.outcome)
+        for nudged in run_due_nudges(db, clients, now):
+            log.info("nudge for %s in %s, %s: %s", nudged.user, nudged.team, nudged.period,
+                     nudged.outcome)
+    except DatabaseUnavailable as error:
+        log.warning("the database is not answering (%s); what is due waits for the next run",
+                    type(error).__name__)
 
 
 def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClient]:
@@ -56,15 +68,19 @@ def client_factory(settings: Settings, db: Database) -> Callable[[str], WebClien
     return make
 
 
-def build_scheduler(settings: Settings, db: Database, *,
-                    clock: Clock = utc_now) -> BaseScheduler:
-    """A scheduler (not started) with the one digest job, every minute at second 0 UTC, in
-    a thread of its own (bot.lifecycle stops it after the run under way)."""
+def build_scheduler(settings: Settings, db: Database, *, clock: Clock = utc_now,
+                    every: int = EVERY_SECONDS) -> BaseScheduler:
+    """A scheduler (not started) with the one digest job, every minute at second 0 UTC (or
+    every `every` seconds), in a thread of its own (bot.lifecycle stops it after the run
+    under way)."""
+    trigger: BaseTrigger = (CronTrigger(minute="*", second=0, timezone=UTC)
+                            if every == EVERY_SECONDS else IntervalTrigger(seconds=every))
     scheduler = BackgroundScheduler(timezone=UTC)
-    scheduler.add_job(digest_tick, CronTrigger(minute="*", second=0, timezone=UTC),
-                      kwargs={"db": db, "settings": settings, "clock": clock},
+    scheduler.add_job(digest_tick, trigger,
+                      kwargs={"db": db, "settings": settings, "clock": clock,
+                              "unrecorded": Unrecorded()},
                       id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
-                      misfire_grace_time=MISFIRE_GRACE_SECONDS)
+                      misfire_grace_time=min(MISFIRE_GRACE_SECONDS, every))
     return scheduler
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from http.client import HTTPException
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -24,6 +26,7 @@ from handlers.blocks.undo import undone_activity_lines
 from handlers.deps import Deps
 from handlers.home import refresh_home
 from handlers.nudges import tell_new_owner
+from handlers.outbox import TryAgain
 from storage.deals.views import DealView, EventView
 from storage.followups import Followups
 from storage.kinds import EventKind
@@ -65,9 +68,19 @@ def after_undo(client: WebClient, deps: Deps, team: str, actor: str, undone: Und
 
 
 def post_line(client: WebClient, channel: str, line: str) -> None:
+    """Posts the line; raises TryAgain when Slack surely did not take it (a rate limit or a
+    server error, or not reached at all), for the outbox to try again later."""
     try:
         client.chat_postMessage(channel=channel, text=line, blocks=[section(line)],
                                 unfurl_links=False)
     except SlackApiError as error:
+        status = error.response.status_code
+        if status == 429 or status >= 500:
+            raise TryAgain(f"HTTP {status}") from error
         log.warning("could not post to the activity channel %s: %s", channel,
                     error.response.get("error"))
+    except URLError as error:  # failed connecting or sending: Slack never had it
+        raise TryAgain(type(error.reason).__name__) from error
+    except (OSError, HTTPException) as error:  # no answer: Slack may have posted it
+        log.warning("the activity line for %s may or may not be posted (%s); it is not "
+                    "posted again", channel, type(error).__name__)

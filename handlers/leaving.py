@@ -1,7 +1,7 @@
 """Workspaces that leave: `app_uninstalled` and `tokens_revoked` (of the bot token) pause
-the workspace's digests (storage.leaving); with OAuth installs, Bolt's own token revocation
-listeners then delete the installation's tokens. A reinstall resumes the digests (bot.oauth
-on a new installation, `dealbot serve` when its single bot token works again).
+the workspace's digests and nudges (storage.leaving); with OAuth installs, Bolt's own token
+revocation listeners then delete the installation's tokens. A reinstall resumes them
+(bot.oauth on a new installation, `dealbot serve` when its single bot token works again).
 
 And a middleware that notes the Enterprise Grid organisation each workspace's requests
 name, once per workspace and process, for finding bot tokens by enterprise and team.
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 def pause_digests(deps: Deps, context: BoltContext, reason: str) -> None:
-    """Pauses the digests of the workspace that left (of every workspace of the
+    """Pauses the digests and nudges of the workspace that left (of every workspace of the
     organisation known to us when an organisation-wide install left)."""
     with deps.db.transaction() as session:
         if context.team_id:
@@ -39,7 +39,7 @@ def pause_digests(deps: Deps, context: BoltContext, reason: str) -> None:
         else:
             teams = []
         paused = pause_for_leaving(session, teams=teams, reason=reason)
-    log.info("%s for %s: %s digest subscription(s) paused", reason,
+    log.info("%s for %s: nudges stopped, %s digest subscription(s) paused", reason,
              context.team_id or context.enterprise_id, paused)
 
 

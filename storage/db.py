@@ -369,3 +369,28 @@ def upsert(session: Session, model: type, *, conflict: list[str], values: dict[s
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(model).values(**values).on_conflict_do_update(
         index_elements=conflict, set_=changes))
+
+
+REPORT_SECONDS = 30.0  # a report's statements, run after the answer, may take this long
+
+
+def allow_slow_statements(session: Session, seconds: float = REPORT_SECONDS) -> None:
+    """The rest of this transaction's statements may each run up to `seconds` instead of the
+    database timeout (`Database(timeout=...)`, 2 s by default for the web and scheduler
+    processes): for reports, which run after the answer and would otherwise be told "the
+    database is not answering" when a large history or a busy machine made them slower than
+    an acknowledgement must be. PostgreSQL's statement_timeout (SET LOCAL, so it ends with the
+    transaction) and the client's wait for an answer both grow; the connection goes back to
+    the pool with its own limit."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(text(f"SET LOCAL statement_timeout = {int(seconds * 1000)}"))
+    raw = session.connection().connection.dbapi_connection
+    if raw is None or not hasattr(raw, "limit"):  # not a BoundedConnection: no client limit
+        return
+    usual = raw.limit
+    raw.limit = max(usual, seconds + 0.25)
+
+    @event.listens_for(session, "after_transaction_end", once=True)
+    def _restore(_session: Session, _transaction: object) -> None:
+        raw.limit = usual

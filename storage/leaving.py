@@ -1,8 +1,10 @@
 """Workspaces that leave and come back: when Dealbot is uninstalled from a workspace (or its
-bot token is revoked), the workspace's digest subscriptions are paused, so nothing is posted
-there; when it is installed again, the subscriptions paused for that reason resume (those
-paused for another reason, a channel that is gone, stay paused). Nothing else is deleted:
-the deals, leads and settings are there when the workspace returns.
+bot token is revoked), the workspace's digest subscriptions are paused and its nudges stop
+(the workspace is marked as left), so nothing is posted there; when it is installed again,
+the subscriptions paused for that reason resume (those paused for another reason, a channel
+that is gone, stay paused) and so do the nudges; what fell due while it was gone is not
+owed. Nothing else is deleted: the deals, leads and settings are there when the workspace
+returns.
 
 Also the Enterprise Grid organisation of each workspace, as its requests name it: a Grid
 workspace's bot token is found by enterprise and team.
@@ -17,7 +19,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
-from storage.models import EnterpriseTeam, Subscription
+from storage.models import EnterpriseTeam, Subscription, Workspace
+from storage.workspaces import find_workspace
 
 UNINSTALLED = "app_uninstalled"
 TOKENS_REVOKED = "tokens_revoked"
@@ -25,8 +28,11 @@ LEFT = (UNINSTALLED, TOKENS_REVOKED)  # the pauses a reinstall takes back
 
 
 def pause_for_leaving(session: Session, *, teams: Iterable[str], reason: str) -> int:
-    """Pauses every running subscription of `teams` with `reason` (one of LEFT); returns how
-    many it paused."""
+    """Pauses every running subscription of `teams` with `reason` (one of LEFT) and stops
+    their nudges; returns how many subscriptions it paused."""
+    session.execute(update(Workspace).where(
+        Workspace.team_id.in_(list(teams)), Workspace.left_reason.is_(None)).values(
+        left_reason=reason))
     result = session.execute(update(Subscription).where(
         Subscription.team_id.in_(list(teams)), Subscription.paused_reason.is_(None)).values(
         paused_reason=reason))
@@ -34,12 +40,22 @@ def pause_for_leaving(session: Session, *, teams: Iterable[str], reason: str) ->
 
 
 def resume_after_reinstall(session: Session, *, teams: Iterable[str], now: datetime) -> int:
-    """Resumes the subscriptions of `teams` paused because the app left; digests that fell
-    due while it was gone are not owed (the subscription counts as set `now`)."""
+    """Resumes the subscriptions of `teams` paused because the app left, and their nudges;
+    digests and nudges that fell due while it was gone are not owed (they count from `now`).
+    Returns how many subscriptions it resumed."""
+    session.execute(update(Workspace).where(
+        Workspace.team_id.in_(list(teams)), Workspace.left_reason.is_not(None)).values(
+        left_reason=None, back_at=now))
     result = session.execute(update(Subscription).where(
         Subscription.team_id.in_(list(teams)), Subscription.paused_reason.in_(LEFT)).values(
         paused_reason=None, created_at=now))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def back_since(session: Session, *, team: str) -> datetime | None:
+    """When `team` last installed Dealbot again after leaving (None: it never left)."""
+    workspace = find_workspace(session, team=team)
+    return workspace.back_at if workspace is not None else None
 
 
 def remember_enterprise(session: Session, *, team: str, enterprise: str,

@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
     true,
     type_coerce,
 )
@@ -122,6 +123,11 @@ def has_tag(column: ColumnElement[Tags] | Mapped[Tags], tag: str) -> ColumnEleme
     return padded.contains(f" {tag} ", autoescape=True)
 
 
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on both databases."""
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -153,6 +159,11 @@ class Workspace(Base):
     # pipeline, NULL for the default, the last open stage. No foreign key: stages belong to
     # workspaces through pipelines, and a key back would make the tables a cycle.
     commit_stage_id: Mapped[int | None] = mapped_column(Integer)
+    # Slack told us the workspace left (storage.leaving: app_uninstalled, tokens_revoked): no
+    # nudges go there until it installs Dealbot again, at `back_at` (nudges due before are
+    # not owed)
+    left_reason: Mapped[str | None] = mapped_column(String(32))
+    back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Pipeline(Base):
@@ -227,6 +238,10 @@ class Deal(Base):
         # the deals active since a time: the few a report of the past looks up in history
         Index("ix_deals_team_activity", "team_id", "last_activity_at"),
         Index("ix_deals_team_owner", "team_id", "owner"),
+        # who owns an open deal (storage/nudges/items.py `owners`, every minute): the
+        # entries of the open stages alone, read without the table
+        Index("ix_deals_stage_team_owner", "stage_id", "team_id", "owner",
+              **_where("voided_at IS NULL AND owner IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,6 +328,9 @@ class Lead(Base):
         UniqueConstraint("team_id", "external_id"),
         Index("ix_leads_team_stage", "team_id", "stage_id"),
         Index("ix_leads_team_created", "team_id", "created_at"),
+        # who owns an open lead, as for deals
+        Index("ix_leads_stage_team_owner", "stage_id", "team_id", "owner", **_where(
+            "voided_at IS NULL AND converted_at IS NULL AND owner IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

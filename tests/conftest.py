@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import Phase
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import Integer, create_engine, text
 from sqlalchemy.engine import make_url
 
 from storage.db import Database
@@ -45,6 +45,8 @@ def postgres_database() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+            # A commit need not wait for the disk: a test database outlives no crash.
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     except Exception as exc:  # any failure to reach the server means: no PostgreSQL here
         admin.dispose()
         message = (f"PostgreSQL at {make_url(POSTGRES_ADMIN_URL).host} is not reachable "
@@ -78,14 +80,30 @@ def migrated_db(database_url: str) -> Iterator[Database]:
     db.dispose()
 
 
+# Emptying every table after each test: one DELETE a table, children first, in one round trip,
+# then the tables' sequences start again at 1 (as after RESTART IDENTITY; the OAuth tables,
+# not the models', keep theirs). On PostgreSQL, TRUNCATE of all tables costs a new file for
+# each and a commit that waits for the disk: about 20 times as long, a thousand times a run.
+EMPTY_TABLES = "; ".join(f"DELETE FROM {table.name}"
+                         for table in reversed(Base.metadata.sorted_tables))
+SERIAL_COLUMNS = ", ".join(f"('{table.name}', '{column.name}')"
+                           for table in Base.metadata.sorted_tables
+                           for column in table.primary_key.columns
+                           if isinstance(column.type, Integer))
+RESTART_SEQUENCES = ("SELECT setval(seq, 1, false) FROM (SELECT pg_get_serial_sequence(t, c) "
+                     f"AS seq FROM (VALUES {SERIAL_COLUMNS}) AS pk (t, c)) AS s "
+                     "WHERE seq IS NOT NULL")
+
+
 @pytest.fixture
 def db(migrated_db: Database) -> Iterator[Database]:
     """A migrated database, emptied after each test."""
     yield migrated_db
     with migrated_db.engine.begin() as conn:
         if migrated_db.dialect == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            cursor = conn.connection.cursor()  # psycopg runs several statements unbound
+            cursor.execute(f"{EMPTY_TABLES}; {RESTART_SEQUENCES}")
+            cursor.close()
         else:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())

@@ -68,7 +68,8 @@ def funnel_text(r: FunnelReport) -> str:
                      f"{s.cohort_reached:>8}{_rate(s.cohort_share):>8}")
     lines += ["", f"Cohort: {counted(r.cohort_size, 'lead')} created from "
                   f"{_at(r.cohort_start, r.timezone)}",
-              "New leads by source:"]
+              f"New leads tagged #{r.sources_tag} by source:" if r.sources_tag
+              else "New leads by source:"]
     lines += [f"  {s.source or '(none)'}: {s.new_leads} new, {s.became_deals} became "
               f"{'a deal' if s.became_deals == 1 else 'deals'}"
               for s in r.sources]
@@ -99,13 +100,14 @@ def forecast_text(r: Forecast) -> str:
     for title, figures in (("Later", r.later), ("No date", r.no_close_date)):
         lines.append(f"{title:<10}{'':>16}{_figures(figures, c)}")
     leads, pace = r.from_leads, r.velocity
-    lines += ["", f"From leads (last {leads.window_weeks} weeks' rates to customer):"]
+    lines += ["", "From leads (rates to customer over the last "
+                  f"{counted(leads.window_weeks, 'week')}):"]
     lines += [f"  {s.name}: {s.open_leads} open x {_rate(s.rate_to_customer)}"
               for s in leads.stages]
     lines += [f"  expected {leads.expected_customers:g} customers, "
               f"{_money(leads.expected_value, c)}",
-              f"Velocity: {pace.open_deals} open deals x win rate {_rate(pace.win_rate)} x "
-              f"average won {_money(pace.average_won_value, c)} / median "
+              f"Velocity: {counted(pace.open_deals, 'open deal')} x win rate "
+              f"{_rate(pace.win_rate)} x average won {_money(pace.average_won_value, c)} / median "
               f"{_number(pace.median_days_to_win)} days to win = "
               f"{_money(pace.per_day, c)} a day"]
     return "\n".join(lines)

@@ -25,7 +25,7 @@ ATTENTION_LISTED = 50  # deals per attention list, by default; the totals are al
 
 
 class ArgumentProblem(Exception):
-    """A malformed --as-of, --week or --tz."""
+    """A malformed --as-of, --week, --tag or --tz."""
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
@@ -38,6 +38,10 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.format == "png" and args.kind == FORECAST:
         print("dealbot: the forecast has no picture; use --format text or json.",
+              file=sys.stderr)
+        return 2
+    if args.tag is not None and args.kind != DigestKind.FUNNEL:
+        print("dealbot: --tag goes with the funnel report (its new leads by source).",
               file=sys.stderr)
         return 2
     if args.format == "png" and not args.output:
@@ -62,7 +66,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                 data, text = forecast_data, report_text.forecast_text
             else:
                 report = funnel_report(s, team=team, now=now, week=_week(args.week),
-                                       timezone=_zone(args.tz))
+                                       timezone=_zone(args.tz), sources_tag=_tag(args.tag))
                 data, text = funnel_data, report_text.funnel_text
             chart = _chart(s, report) if args.format == "png" else None
     except (TeamError, ArgumentProblem) as error:
@@ -134,7 +138,7 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from bot.scheduler import build_scheduler
 
     db = open_database(settings, bounded=True)
-    scheduler = build_scheduler(settings, db)
+    scheduler = build_scheduler(settings, db, every=args.every)
     stopping = on_stop_signal(lambda: None)
     scheduler.start()
     print("Dealbot digest scheduler running; Ctrl-C stops it.", file=sys.stderr)
@@ -173,6 +177,26 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 60:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 1 to 60")
+    return int(text)
+
+
+def _tag(text: str | None) -> str | None:
+    """`enterprise` or `#Enterprise` as the tag `enterprise`, checked as `/funnel #tag`
+    checks it (the `#` is optional: a shell reads a word that starts with it as a comment)."""
+    if text is None:
+        return None
+    from handlers.grammar import parse_tag
+    from storage.errors import UsageError
+
+    try:
+        return parse_tag(text if text.startswith("#") else f"#{text}")
+    except UsageError as error:
+        raise ArgumentProblem(f"--tag: {error.message}") from None
+
+
 def _zone(text: str | None) -> str | None:
     if text is None:
         return None
@@ -196,11 +220,13 @@ through the same code as the scheduler; --dry-run prints it instead. The bot
 joins a public channel by itself; invite it to a private one first."""
 
 SCHEDULER = """\
-Runs only the digest scheduler: every minute it reads the subscriptions and
-posts the digests that are due. Run it beside `dealbot serve --no-scheduler` or
-your own gunicorn command. Two schedulers never post a digest twice: each
-period is claimed in the database before it is posted. SIGTERM or Ctrl-C stops
-it after the digest run under way (exit status 0)."""
+Runs only the digest scheduler: every minute (or --every SECONDS) it reads the
+subscriptions and posts the digests that are due. Run it beside `dealbot serve
+--no-scheduler` or your own gunicorn command. Two schedulers never post a
+digest twice: each period is claimed in the database before it is posted. A
+database that stops answering ends a run with a warning; the next run after it
+is back posts what is due. SIGTERM or Ctrl-C stops it after the digest run
+under way (exit status 0)."""
 
 
 def add_parsers(sub: Any) -> None:
@@ -226,6 +252,8 @@ def add_parsers(sub: Any) -> None:
     rep.add_argument("--owner", metavar="USER_ID",
                      help="forecast: one owner's deals and target (a Slack user id)")
     rep.add_argument("--week", help="funnel: the ISO week, like 2026-W47 (default this week)")
+    rep.add_argument("--tag", help="funnel: new leads by source of the leads with this tag "
+                                   "only, like enterprise (as /funnel #enterprise)")
     rep.add_argument("--tz", help="the time zone (default the workspace's)")
     rep.add_argument("--attention-limit", type=_count, default=ATTENTION_LISTED, metavar="N",
                      help="pipeline: list at most N deals in each attention list (default "
@@ -243,6 +271,10 @@ def add_parsers(sub: Any) -> None:
     send.add_argument("--team", help="the workspace's Slack team id (default: the only one)")
     send.add_argument("--dry-run", action="store_true", help="print the message instead")
     send.set_defaults(run=cmd_digest)
-    add_command(sub, "scheduler", summary="run only the digest scheduler",
-                description=SCHEDULER, examples=["dealbot scheduler"]).set_defaults(
-        run=cmd_scheduler)
+    sch = add_command(sub, "scheduler", summary="run only the digest scheduler",
+                      description=SCHEDULER, examples=["dealbot scheduler",
+                                                       "dealbot scheduler --every 10"])
+    sch.add_argument("--every", type=_seconds, default=60, metavar="SECONDS",
+                     help="look for due digests and nudges every SECONDS (1 to 60; default "
+                          "60: at second 0 of every minute)")
+    sch.set_defaults(run=cmd_scheduler)

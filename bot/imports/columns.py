@@ -48,6 +48,10 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "id": ("record id", "lead id", "contact id", "external id"),
         "name": ("lead name", "full name", "contact name"),
         "company": ("company name", "account name", "organization", "organisation"),
+        # an email address or a phone number, as `/lead add contact:`; only the email
+        # columns are taken for it, since a file with both would have two contact columns
+        "contact": ("email", "email address", "e mail", "contact email", "person email",
+                    "primary email"),
         "source": ("lead source", "original source"),
         "stage": ("lead stage", "lifecycle stage", "lead status", "status"),
         "owner": ("lead owner", "contact owner"),

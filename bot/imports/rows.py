@@ -26,7 +26,7 @@ Record = DealRecord | LeadRecord | SpendRecord
 PROGRESS_EVERY = 2000
 _TIMES = {"created", "won_at", "lost_at", "dropped_at", "stage_changed", "last_activity",
           "last_contact"}
-_TEXTS = {"id", "name", "stage", "company", "lost_reason", "source", "lead", "deal",
+_TEXTS = {"id", "name", "stage", "company", "contact", "lost_reason", "source", "lead", "deal",
           "drop_reason", "next_action"}
 
 

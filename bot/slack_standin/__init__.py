@@ -2,7 +2,7 @@
 
 - `FakeSlack` (server.py, webapi.py): the Web API, `response_url`s and file upload URLs on
   127.0.0.1, recording every request and answering like Slack (scriptable, including HTTP
-  errors such as 429).
+  errors such as 429, and connections dropped after the request was acted on).
 - Signed requests (signed.py): `slash_command`, `block_actions`, `view_submission`,
   `message_shortcut` (on a `user_message`), `global_shortcut`, `block_suggestion`,
   `event_callback`: the exact bodies and headers Slack sends, for `app.dispatch` or HTTP.
@@ -29,6 +29,7 @@ from bot.slack_standin.blockkit import (
 from bot.slack_standin.interactions import click, submit_view, suggest
 from bot.slack_standin.markup import live_markup, mrkdwn_texts, no_live_markup
 from bot.slack_standin.server import (
+    DROP,
     FakeSlack,
     HttpAnswer,
     Recorded,
@@ -50,7 +51,7 @@ from bot.slack_standin.signed import (
     view_submission,
 )
 
-__all__ = ["FakeSlack", "HttpAnswer", "Recorded", "SignedRequest", "SlackWouldRefuse",
+__all__ = ["DROP", "FakeSlack", "HttpAnswer", "Recorded", "SignedRequest", "SlackWouldRefuse",
            "block_actions", "block_suggestion", "click", "event_callback", "global_shortcut",
            "interactive", "live_markup", "message_shortcut", "mrkdwn_texts", "no_live_markup",
            "sign", "slash_command", "submit_view", "suggest", "text_of", "user_message",

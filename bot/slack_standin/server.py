@@ -1,7 +1,9 @@
 """`FakeSlack`: Slack's Web API, `response_url`s and file upload URLs on 127.0.0.1.
 
 Every request is recorded, in order, and answered like Slack (see `webapi.WebApi`), or with
-answers scripted ahead (any HTTP status, e.g. 429 with Retry-After).
+answers scripted ahead (any HTTP status, e.g. 429 with Retry-After). Faults: `failing`
+answers every Web API call and response_url post alike (a 500, a 429) or drops each one's
+connection after acting on it (`DROP`); `drop` does the latter for the next few of a method.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +25,9 @@ from bot.slack_standin.webapi import Person, WebApi
 T = TypeVar("T")
 
 DECODED_FIELDS = ("blocks", "attachments", "view", "files")
+# Acted on as usual (a message is posted), then the connection is closed without an answer:
+# what a client sees when Slack, or the network, drops it after the request arrived
+DROP = "drop"
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HttpAnswer(404, {"ok": False, "error": "unknown_path"}))
             return
         answer = self.server.fake._handle(kind, name, headers, raw, url.query)
+        if isinstance(answer, str):  # DROP
+            self.close_connection = True  # closed unanswered: the client's RemoteDisconnected
+            return
         if delay := self.server.fake.delays.get(name):  # received and answered, but late
             time.sleep(delay)
         self._send(answer)
@@ -192,6 +201,10 @@ class FakeSlack:
         # seconds to wait before sending each answer to an API method (a slow Slack); the
         # request is recorded, and acted on, when it arrives
         self.delays: dict[str, float] = {}
+        # while set, every Web API call and response_url post is answered with this instead
+        # of being acted on, or acted on and dropped unanswered (DROP)
+        self.failing: HttpAnswer | str | None = None
+        self._drops: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._server = _Server(self)
         self._thread: threading.Thread | None = None
@@ -248,9 +261,19 @@ class FakeSlack:
 
     def hold(self, kind: str, name: str) -> Hold:
         """Holds the requests to `kind` ("api", "response") `name` until the returned
-        hold's `release` is set: work that stays under way while a test stops the app."""
+        hold's `release` is set: work that stays under way while a test stops the app. Once
+        released, another `hold` holds them again."""
         with self._lock:
-            return self._holds.setdefault((kind, name), Hold())
+            held = self._holds.get((kind, name))
+            if held is None or held.release.is_set():
+                held = self._holds[(kind, name)] = Hold()
+            return held
+
+    def drop(self, kind: str, name: str, count: int = 1) -> None:
+        """The next `count` requests to `kind` ("api", "response") `name` are acted on as
+        usual, then their connection is closed without an answer (`DROP`)."""
+        with self._lock:
+            self._drops[(kind, name)] += count
 
     def script_response(self, name: str, *answers: Answer) -> None:
         """Queues answers for posts to `response_url(name)` (default: 200 `{"ok": true}`)."""
@@ -310,7 +333,7 @@ class FakeSlack:
                     if kind in (None, r.kind) and name in (None, r.name)]
 
     def _handle(self, kind: str, name: str, headers: dict[str, str], raw: bytes,
-                query: str) -> Answer:
+                query: str) -> Answer | str:
         with self._lock:
             hold = self._holds.get((kind, name))
         if hold is not None:
@@ -328,8 +351,11 @@ class FakeSlack:
         record = Recorded(kind, name, headers, body, token, json_answer)
         with self._lock:
             self._records.append(record)
+            dropped = kind != "upload" and (self.failing == DROP or self._drops[(kind, name)] > 0)
+            if self._drops[(kind, name)] > 0:
+                self._drops[(kind, name)] -= 1
         witness(record)
-        return answer
+        return DROP if dropped else answer
 
     def _answer(self, kind: str, name: str, body: dict[str, Any], token: str | None,
                 authorization: str) -> Answer:
@@ -338,6 +364,8 @@ class FakeSlack:
         if kind == "api" and token is None and not (
                 name == "oauth.v2.access" and authorization.startswith("Basic ")):
             return {"ok": False, "error": "not_authed"}
+        if isinstance(self.failing, HttpAnswer):
+            return self.failing
         channel = str(body.get("channel") or "")
         with self._lock:
             queue = (channel and self._scripts.get((kind, name, channel))) or \

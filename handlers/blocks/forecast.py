@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers.blocks.format import context, day, escape, format_money, section, user
+from handlers.blocks.format import context, counted, day, escape, format_money, section, user
 from handlers.blocks.report_parts import Column, percent, table_block
 from storage.kinds import TargetPeriod
 from storage.reports.forecast import Figures, Forecast, PeriodForecast, TargetLine
@@ -24,7 +24,7 @@ FOOTER = ("Deals count in the period of their expected close; overdue ones in th
           "full value plus the weighted value of the rest. Won: won this period so far. "
           "Coverage: weighted value closing in the period ÷ what is still missing to the "
           "target. From leads: each stage's open leads × the share of the leads in that stage "
-          "in the last {weeks} weeks that are customers now, × the average won value. Per "
+          "in the last {weeks} that are customers now, × the average won value. Per "
           "day: open deals × win rate × average won value ÷ median days to win.")
 ADJECTIVE = {TargetPeriod.MONTH: "Monthly", TargetPeriod.QUARTER: "Quarterly"}
 
@@ -56,7 +56,7 @@ def forecast_blocks(report: Forecast) -> list[dict]:
             report.today), c)))
     blocks += [section(_leads_line(report)), section(_velocity_line(report)),
                context(FOOTER.format(stage=escape(report.commit_stage),
-                                     weeks=report.from_leads.window_weeks))]
+                                     weeks=counted(report.from_leads.window_weeks, "week")))]
     return blocks
 
 
@@ -64,7 +64,7 @@ def forecast_text(report: Forecast) -> str:
     """The notification fallback: the gist, then a line a period."""
     c = report.currency
     lines = [f"Forecast by {report.period} ({'your deals' if report.owner else 'the team'})."]
-    lines += [f"{period_name(p.period)}: {p.open.count:,} deal{'' if p.open.count == 1 else 's'}, "
+    lines += [f"{period_name(p.period)}: {counted(p.open.count, 'deal')}, "
               f"{format_money(p.open.value, c)}"
               f" ({format_money(p.open.weighted, c)} weighted, commit "
               f"{format_money(p.commit, c)}, best case {format_money(p.best_case, c)}), won "
@@ -100,7 +100,8 @@ def _velocity_line(report: Forecast) -> str:
     average = "–" if v.average_won_value is None else format_money(v.average_won_value, c)
     days = "–" if v.median_days_to_win is None else f"{v.median_days_to_win:,.1f}"
     per_day = "–" if v.per_day is None else f"*{format_money(v.per_day, c)} a day*"
-    return (f"*Velocity ({report.from_leads.window_weeks} weeks):* {v.open_deals:,} open deals"
+    window = counted(report.from_leads.window_weeks, "week")
+    return (f"*Velocity ({window}):* {counted(v.open_deals, 'open deal')}"
             f" × {percent(v.win_rate)} win rate × {average} average won ÷ {days} days to win ="
             f" {per_day}")
 
@@ -110,7 +111,7 @@ def target_text(kind: TargetPeriod, p: PeriodForecast, days_left: int, currency:
     assert p.target is not None
     head = (f"🎯 *{ADJECTIVE[kind]} target, {period_name(p.period)}:* won "
             f"{format_money(p.won_value, currency)} of {format_money(p.target, currency)} "
-            f"({percent(p.attainment)}) · {days_left} day{'' if days_left == 1 else 's'} left")
+            f"({percent(p.attainment)}) · {counted(days_left, 'day')} left")
     if p.coverage is None:
         return f"{head} · reached ✅"
     assert p.missing is not None

@@ -90,9 +90,15 @@ def lapse_claim(session: Session, *, subscription_id: int, period: str, now: dat
         DigestLedger.posted_at.is_(None)).values(claimed_at=now - lease))
 
 
-def release_claim(session: Session, *, subscription_id: int, period: str) -> None:
+def release_claim(session: Session, *, subscription_id: int, period: str,
+                  claimed_at: datetime | None = None) -> None:
     """Gives a claimed period back after a transient failure, so a later run (still within
-    the period's grace window) tries again."""
-    session.execute(delete(DigestLedger).where(
+    the period's grace window) tries again. With `claimed_at`, only the claim made then (not
+    one another scheduler took over since)."""
+    query = delete(DigestLedger).where(
         DigestLedger.subscription_id == subscription_id, DigestLedger.period == period,
-        DigestLedger.posted_at.is_(None)))
+        DigestLedger.posted_at.is_(None))
+    if claimed_at is not None:
+        query = query.where(DigestLedger.claimed_at == claimed_at,
+                            DigestLedger.outcome.is_(None))
+    session.execute(query)

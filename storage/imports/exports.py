@@ -33,7 +33,7 @@ DEAL_COLUMNS = ("id", "name", "value", "stage", "owner", "company", "created",
                 "stage_changed", "last_activity")
 LEAD_COLUMNS = ("id", "name", "company", "source", "stage", "owner", "created", "dropped_at",
                 "drop_reason", "deal", "tags", "stage_changed", "last_activity",
-                "last_contact", "next_action", "next_action_due")
+                "last_contact", "next_action", "next_action_due", "contact")
 SPEND_COLUMNS = ("week", "source", "amount")
 EVENT_COLUMNS = ("record", "id", "at", "kind", "from_stage", "to_stage", "field",
                  "old_value", "new_value", "amount", "actor", "source_url", "source_author")
@@ -155,7 +155,8 @@ def _lead_row(lead: Lead, stage: Stage, deal: str | None) -> Row:
             "dropped_at": text(lead.dropped_at if stage.kind == StageKind.DROPPED else None),
             "drop_reason": text(lead.drop_reason), "deal": text(deal or lead.deal_ref),
             "tags": tags_text(lead.tags), "last_contact": text(lead.last_contact_at),
-            "next_action": text(lead.next_action), "next_action_due": text(lead.next_action_due)}
+            "next_action": text(lead.next_action), "next_action_due": text(lead.next_action_due),
+            "contact": text(lead.contact)}
 
 
 def _spend(session: Session, team: str) -> Iterator[Row]:

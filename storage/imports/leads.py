@@ -39,7 +39,7 @@ from storage.imports.write import (
     update_many,
 )
 from storage.kinds import EventKind, PipelineKind, StageKind
-from storage.leads.checks import check_lead_name
+from storage.leads.checks import check_contact, check_lead_name
 from storage.models import Deal, Lead, LeadEvent, table_of
 from storage.stages import stages_of
 from storage.text_fields import normalise_source
@@ -76,7 +76,7 @@ def import_leads(session: Session, *, team: str, records: list[LeadRecord], now:
     number = next_number(session, team=team, kind=PipelineKind.LEAD, count=len(new)) if new else 0
     insert_many(session, LEADS, [
         {**p.values, "team_id": team, "external_id": p.record.external_id, "number": number + i,
-         "pipeline_id": pipeline_id, "contact": None, "created_by": None, "version": 1}
+         "pipeline_id": pipeline_id, "created_by": None, "version": 1}
         for i, p in enumerate(new)], written)
     update_many(session, LEADS,
                 [{"id": lead_id, **p.values} for lead_id, p in zip(old_ids, old, strict=False)],
@@ -150,6 +150,7 @@ def _values(record: LeadRecord, history: Rebuilt, reasons: list[str],
         "name": lambda: check_lead_name(record.name),
         "source": lambda: normalise_source(record.source),
         "company": lambda: text_fields.COMPANY.optional(record.company),
+        "contact": lambda: check_contact(record.contact),
         "tags": lambda: text_fields.checked_tags(record.tags),
         "drop_reason": lambda: text_fields.DROP_REASON.optional(record.drop_reason),
         "next_action": lambda: text_fields.NEXT_ACTION.optional(record.next_action)})

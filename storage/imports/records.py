@@ -70,6 +70,7 @@ class LeadRecord:
     external_id: str
     name: str
     company: str | None = None
+    contact: str | None = None
     source: str | None = None
     stage: str | None = None
     owner: str | None = None

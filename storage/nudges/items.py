@@ -16,14 +16,25 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, bindparam, delete, false, func, or_, select, union
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from storage.db import insert_if_absent
 from storage.errors import UsageError
 from storage.kinds import PipelineKind, StageKind
 from storage.lookup import deal_by_number, lead_by_number
-from storage.models import Deal, Lead, NudgeSnooze, Stage
+from storage.models import Deal, Lead, NudgeSnooze, Stage, Workspace
 from storage.stages import stages_of
 from storage.workspaces import workspace_settings
 
@@ -124,16 +135,23 @@ def _default_days(session: Session, team: str) -> int:
 
 
 def owners(session: Session) -> list[tuple[str, str]]:
-    """Every (team, person) who owns an open deal or lead: who may have something to hear."""
-    open_stages = select(Stage.id).where(Stage.kind == StageKind.OPEN)
+    """Every (team, person) who owns an open deal or lead: who may have something to hear;
+    none of a workspace that left (storage.leaving) until it installs Dealbot again."""
+    # the stage ids themselves, not a subquery: PostgreSQL then counts the open deals by the
+    # stages' statistics and reads just their entries of ix_deals_stage_team_owner (and the
+    # leads'); written into the statement, since there may be more than parameters allow
+    ids = list(session.scalars(select(Stage.id).where(Stage.kind == StageKind.OPEN)))
+    open_stages: BindParameter[int] = bindparam("open_stages", ids, expanding=True,
+                                                literal_execute=True)
     deals = select(Deal.team_id, Deal.owner).where(
         Deal.owner.is_not(None), Deal.voided_at.is_(None), Deal.stage_id.in_(open_stages))
     leads = select(Lead.team_id, Lead.owner).where(
         Lead.owner.is_not(None), Lead.voided_at.is_(None), Lead.converted_at.is_(None),
         Lead.stage_id.in_(open_stages))
     every = union(deals, leads).subquery()
+    left = select(Workspace.team_id).where(Workspace.left_reason.is_not(None))
     return [(team, user) for team, user in session.execute(
-        select(every).order_by(*every.c))]
+        select(every).where(every.c.team_id.not_in(left)).order_by(*every.c))]
 
 
 def snooze(session: Session, *, team: str, kind: PipelineKind, number: int, days: int,

@@ -78,6 +78,7 @@ def funnel_data(report: FunnelReport) -> dict[str, Any]:
                    "size": report.cohort_size},
         "sources": [{"source": s.source, "new_leads": s.new_leads,
                      "became_deals": s.became_deals} for s in report.sources],
+        "sources_tag": report.sources_tag,  # the sources count only this tag's leads
         "deals": {"won": report.deals.won, "won_value": money_text(report.deals.won_value),
                   "lost": report.deals.lost, "win_rate": report.deals.win_rate},
         "spend": money_text(report.spend), "cac": money_text(report.cac),

@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from storage.db import allow_slow_statements
 from storage.kinds import EventKind
 from storage.models import Deal, DealEvent, table_of
 from storage.reports.amounts import SqlExpr
@@ -132,6 +133,9 @@ def _latest(column: str, at: SqlExpr, *kinds: EventKind) -> SqlExpr:
 def plan_for_reports(session: Session) -> None:
     """Plans this transaction's statements without PostgreSQL's JIT compilation: a report's
     statements run in tens of milliseconds, and their cost estimates over a large history
-    would otherwise have each of them compiled first, for far longer than it runs."""
+    would otherwise have each of them compiled first, for far longer than it runs. They may
+    also run longer than an acknowledgement's database timeout (`allow_slow_statements`):
+    reports run after the answer."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
+        allow_slow_statements(session)

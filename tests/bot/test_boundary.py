@@ -39,7 +39,9 @@ def command_body(slack, text: str = "new Acme 5k", name: str = "attack") -> str:
 
 @pytest.mark.parametrize("timestamp", [
     "", "abc", "1.5e9", f"{time.time():.3f}", hex(int(time.time())), " 1700000000",
-    f"+{int(time.time())}", f"{int(time.time()):_}", "-1", "9" * 40, "١٧٠٠٠٠٠٠٠٠"])
+    f"+{int(time.time())}", f"{int(time.time()):_}", "-1", "9" * 40, "١٧٠٠٠٠٠٠٠٠"],
+    ids=["empty", "letters", "exponent", "now-with-fraction", "now-in-hex", "leading-space",
+         "now-with-plus", "now-with-underscores", "negative", "40-digits", "arabic-digits"])
 def test_a_malformed_timestamp_is_refused_with_401_and_its_response_url_is_never_called(
         driver, db, slack, timestamp):
     status, _ = post(driver, db, forged(command_body(slack), timestamp))

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from bot import digests as running
 from bot.app import web_client
 from bot.config import Settings
-from bot.digests import run_due_digests
+from bot.digests import Unrecorded, run_due_digests
+from storage.db import UNAVAILABLE
 from storage.digests import ledger
+from storage.errors import DatabaseUnavailable
 from storage.models import DigestLedger
 from tests.bot.test_digests import add, posts, utc
 
@@ -138,5 +140,37 @@ def test_a_post_whose_answer_never_came_is_checked_before_it_is_posted_again(db,
     del slack.delays["chat.postMessage"]
     assert [s.outcome for s in run_due_digests(db, clients, utc(8, 1))] == ["already_posted"]
     assert run_due_digests(db, clients, utc(8, 2)) == []
+    assert len(posts(slack)) == 1
+    assert rows(db) == [("2026-11-18", True, "posted")]
+
+
+def _unavailable(*args, **kwargs):
+    raise DatabaseUnavailable(UNAVAILABLE)
+
+
+def test_a_post_the_database_missed_is_recorded_by_the_next_run(db, slack, clients,
+                                                              monkeypatch):
+    add(db)
+    unrecorded = Unrecorded()
+    with monkeypatch.context() as patched:
+        patched.setattr(ledger, "mark_posted", _unavailable)  # posted as the database went
+        assert run_due_digests(db, clients, utc(8, 0), unrecorded=unrecorded) == []
+    assert rows(db) == [("2026-11-18", False, None)]
+    assert run_due_digests(db, clients, utc(8, 1), unrecorded=unrecorded) == []
+    assert rows(db) == [("2026-11-18", True, "posted")]  # not left to the lease
+    assert len(posts(slack)) == 1
+
+
+def test_a_claim_the_database_failed_before_the_post_is_posted_by_the_next_run(
+        db, slack, clients, monkeypatch):
+    add(db)
+    unrecorded = Unrecorded()
+    with monkeypatch.context() as patched:
+        patched.setattr(running, "digest_message", _unavailable)
+        assert run_due_digests(db, clients, utc(8, 0), unrecorded=unrecorded) == []
+    assert posts(slack) == []
+    sent = run_due_digests(db, clients, utc(8, 1), unrecorded=unrecorded)
+    assert [s.outcome for s in sent] == ["posted"]  # a minute late, not a lease late
+    assert run_due_digests(db, clients, utc(8, 2), unrecorded=unrecorded) == []
     assert len(posts(slack)) == 1
     assert rows(db) == [("2026-11-18", True, "posted")]

@@ -16,6 +16,12 @@ from bot.nudges import run_due_nudges
 from bot.slack_standin import validate_blocks
 from storage.deals import operations as deals
 from storage.kinds import PipelineKind
+from storage.leaving import (
+    TOKENS_REVOKED,
+    UNINSTALLED,
+    pause_for_leaving,
+    resume_after_reinstall,
+)
 from storage.nudges.items import snooze
 from storage.nudges.settings import change_nudges, nudge_setting
 
@@ -28,9 +34,9 @@ def clients(slack):
     return lambda team: web_client(settings)
 
 
-def stale_deal(db, owner="UBOB", name="Acme", when=MONDAY - timedelta(days=30)):
+def stale_deal(db, owner="UBOB", name="Acme", when=MONDAY - timedelta(days=30), team="T1"):
     with db.transaction() as s:
-        return deals.create_deal(s, team="T1", name=name, actor="UANN", now=when,
+        return deals.create_deal(s, team=team, name=name, actor="UANN", now=when,
                                  value=Decimal(5000), owner=owner).deal
 
 
@@ -255,9 +261,7 @@ def test_a_rate_limited_run_of_200_people_sends_each_one_nudge(db, slack, client
 def test_a_workspace_whose_client_cannot_be_made_does_not_stop_the_others(db, slack, clients,
                                                                          caplog):
     stale_deal(db)
-    with db.transaction() as s:
-        deals.create_deal(s, team="T2", name="Other", actor="UANN", owner="UZED",
-                          now=MONDAY - timedelta(days=30))
+    stale_deal(db, owner="UZED", name="Other", team="T2")
 
     def client_of(team):
         if team == "T2":
@@ -267,3 +271,21 @@ def test_a_workspace_whose_client_cannot_be_made_does_not_stop_the_others(db, sl
     sent = run_due_nudges(db, client_of, MONDAY + timedelta(hours=8))
     assert [(n.user, n.outcome) for n in sent] == [("UBOB", "posted")]
     assert "could not ask Slack about UZED in T2" in caplog.text
+
+
+@pytest.mark.parametrize("reason", [UNINSTALLED, TOKENS_REVOKED])
+def test_a_workspace_that_left_gets_no_nudges_until_installed_again(db, slack, clients,
+                                                                    reason):
+    stale_deal(db)
+    stale_deal(db, owner="UZED", name="Other", team="T2")
+    with db.transaction() as s:
+        pause_for_leaving(s, teams=["T1"], reason=reason)
+    for day in range(2):
+        sent = run_due_nudges(db, clients, MONDAY + timedelta(days=day, hours=8))
+        assert [(n.team, n.user) for n in sent] == [("T2", "UZED")]
+    assert [c.body["user"] for c in slack.calls("users.info")] == ["UZED"]
+    with db.transaction() as s:  # back on Tuesday at 10:00: that day's 09:00 is not owed
+        resume_after_reinstall(s, teams=["T1"], now=MONDAY + timedelta(days=1, hours=10))
+    assert run_due_nudges(db, clients, MONDAY + timedelta(days=1, hours=10, minutes=1)) == []
+    run_due_nudges(db, clients, MONDAY + timedelta(days=2, hours=8))
+    assert len(dms(slack)) == 1 and len(dms(slack, "UZED")) == 3

@@ -4,6 +4,7 @@ stand-in."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -46,13 +47,17 @@ def dealbot_env(env: dict[str, str]) -> dict[str, str]:
             "SLACK_BOT_TOKEN": BOT_TOKEN}
 
 
-def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=dealbot_env(env),
-                            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+def start(args: list[str], env: dict[str, str], cwd: Path,
+          log: Path | None = None) -> subprocess.Popen[str]:
+    """The process, its output piped (read when it stops), or written to `log`: a process
+    that logs a lot for long (the fault suite) would fill the pipe and stall on a write."""
+    with (log.open("w") if log else contextlib.nullcontext()) as out:
+        return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=dealbot_env(env),
+                                cwd=cwd, stdout=out or subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
 
 
-def stop(process: subprocess.Popen[str]) -> str:
+def stop(process: subprocess.Popen[str], log: Path | None = None) -> str:
     """Stops the process as a deployment would (SIGTERM) and returns what it printed."""
     process.terminate()
     try:
@@ -60,20 +65,22 @@ def stop(process: subprocess.Popen[str]) -> str:
     except subprocess.TimeoutExpired:
         process.kill()
         output, _ = process.communicate()
-    return output
+    return log.read_text(errors="replace") if log else output
 
 
 class Server:
     """`dealbot serve` on a free port, ready when /healthz says 200."""
 
-    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
+    def __init__(self, env: dict[str, str], cwd: Path, *args: str,
+                 log: Path | None = None) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = start(["serve", *args], {**env, "PORT": str(self.port)}, cwd)
+        self.log = log
+        self.process = start(["serve", *args], {**env, "PORT": str(self.port)}, cwd, log)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"serve exited: {self.process.stdout.read()}")
+                raise AssertionError(f"serve exited: {self.stop()}")
             try:
                 if get_status(self.base + "/healthz") == 200:
                     return
@@ -104,7 +111,7 @@ class Server:
         return acked
 
     def stop(self) -> str:
-        return stop(self.process)
+        return stop(self.process, self.log)
 
 
 def reply(slack: FakeSlack, name: str, count: int = 1) -> dict:

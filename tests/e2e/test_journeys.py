@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,7 +21,10 @@ from storage.db import Database
 from storage.models import DigestLedger
 from tests.conftest import postgres_database
 from tests.driver import SIGNING_SECRET
-from tests.e2e.serving import Server, ack_body, dealbot_env, reply, start, stop
+from tests.e2e.scheduler_ahead import ticks
+from tests.e2e.serving import Server, ack_body, dealbot_env, reply, stop
+
+ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture
@@ -116,27 +119,40 @@ def postgres() -> Iterator[Database]:
 
 def test_two_scheduler_processes_post_a_subscribed_digest_once(postgres, slack, tmp_path):
     """`/pipeline subscribe at HH:MM` for the coming minute; two `dealbot scheduler`
-    processes on one PostgreSQL database; the summary reaches the channel exactly once."""
+    processes on one PostgreSQL database, their clocks a minute ahead so the digest is due
+    at their first runs, which race; the summary reaches the channel exactly once, and no
+    later run of either process posts it again."""
     env = {"DATABASE_URL": postgres.url, "SLACK_API_URL": slack.api_url}
     server = Server(env, tmp_path, "--no-scheduler")
-    schedulers = []
+    schedulers: list[subprocess.Popen[str]] = []
     try:
         server.ask(slack, "new Acme 50k", "new")
         slack.users["U1"] = {"is_admin": True, "tz": "Europe/Oslo"}
-        due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0,
-                                                                          microsecond=0)
+        due = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)
         at = due.astimezone(ZoneInfo("Europe/Oslo")).strftime("%H:%M")
         told = text_of(server.ask(slack, f"subscribe <#CSALES|sales> daily at {at} "
                                   "tz:Europe/Oslo", "sub", command="/pipeline")["blocks"])
         assert "<#CSALES>" in told and at in told
 
-        schedulers = [start(["scheduler"], env, tmp_path) for _ in range(2)]
+        schedulers = [subprocess.Popen([sys.executable, "-m", "tests.e2e.scheduler_ahead",
+                                        "--every", "1"],
+                                       env={**dealbot_env(env), "PYTHONPATH": str(ROOT)},
+                                       cwd=tmp_path, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True)
+                      for _ in range(2)]
+
         def in_sales() -> list:
             return [c for c in slack.calls("chat.postMessage") if c.body.get("channel") == "CSALES"]
 
-        # a process that starts after `due` posts at its first tick, a minute later at most
-        slack.wait_for(in_sales, timeout=(due - datetime.now(UTC)).total_seconds() + 75)
-        time.sleep(5)  # both processes ran that minute's tick; nothing else may arrive
+        def runs() -> list[int]:
+            return [ticks(tmp_path, process.pid) for process in schedulers]
+
+        slack.wait_for(in_sales, timeout=60)
+        after_post = runs()
+        # both processes finished two more runs since: nothing else may arrive
+        slack.wait_for(lambda: all(n >= seen + 2 for n, seen in zip(runs(), after_post,
+                                                                      strict=True)),
+                       timeout=60)
         posted = in_sales()
         assert len(posted) == 1
         blocks = posted[0].body["blocks"]

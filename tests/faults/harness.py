@@ -39,8 +39,9 @@ NOTHING_CHANGED = "nothing was changed"
 MAY_HAVE_CHANGED = "may or may not have been saved"  # the COMMIT went out, no answer came back
 
 
-def fault_seconds() -> float:
-    return float(os.environ.get("DEALBOT_FAULT_SECONDS", "5"))
+def fault_seconds(default: float = 5) -> float:
+    """DEALBOT_FAULT_SECONDS, else `default` (the suite's short faults)."""
+    return float(os.environ.get("DEALBOT_FAULT_SECONDS", default))
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The activity channel's lines are posted after the answer, in the background, in the order
-the changes were made; a failing post is logged and the lines after it still go out."""
+the changes were made; a failing post is logged and the lines after it still go out; one
+Slack did not take is tried again first, one Slack may have taken is not."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import threading
 import pytest
 
 from bot.app import create_app
+from bot.slack_standin import DROP
 from handlers.home_refresh import HomeRefresh
-from handlers.outbox import Outbox
+from handlers.outbox import Outbox, TryAgain
 from handlers.slow_work import SlowWork
 from tests.driver import Driver
 
@@ -90,3 +92,60 @@ def test_a_move_is_answered_while_slack_holds_its_activity_line_back(background_
     lines = [c.body["text"] for c in slack.calls("chat.postMessage") if c.body["channel"] == "C9"]
     assert lines[-2].startswith(":arrow_right: <@U1> moved *#1 Acme*")
     assert lines[-1].startswith(":tada: <@U1> won *#1 Acme*")
+
+
+def test_a_line_slack_did_not_take_is_tried_again_before_the_next(caplog):
+    outbox, posted, tries = Outbox(retry_waits=(0.01, 0.01, 0.01)), [], []
+
+    def refused_twice() -> None:
+        tries.append(1)
+        if len(tries) <= 2:
+            raise TryAgain("HTTP 500")
+        posted.append("first")
+
+    outbox.send(refused_twice)
+    outbox.send(lambda: posted.append("second"))
+    assert outbox.wait_until_idle(5)
+    assert posted == ["first", "second"] and len(tries) == 3
+
+
+def test_a_line_slack_never_takes_is_dropped_after_the_retries(caplog):
+    outbox, posted, tries = Outbox(retry_waits=(0.01, 0.01)), [], []
+
+    def refused() -> None:
+        tries.append(1)
+        raise TryAgain("HTTP 429")
+
+    with caplog.at_level(logging.WARNING, logger="handlers.outbox"):
+        outbox.send(refused)
+        outbox.send(lambda: posted.append("next"))
+        assert outbox.wait_until_idle(5)
+    assert len(tries) == 3 and posted == ["next"]
+    assert "could not post an activity line" in caplog.text
+
+
+def _lines(slack, channel="C9"):
+    return [c for c in slack.calls("chat.postMessage")
+            if c.body["channel"] == channel and (c.answer or {}).get("ok")]
+
+
+def test_a_line_is_posted_once_after_slack_failed_and_once_when_it_dropped_the_answer(
+        db, slack, clock, settings, request_clock):
+    slow_work, outbox = SlowWork(), Outbox(retry_waits=(0.05,) * 5)
+    app = create_app(settings, db, clock=clock, slow_work=slow_work, request_clock=request_clock,
+                     home_refresh=HomeRefresh(background=False), outbox=outbox)
+    driver = Driver(app, slack, slow_work, HomeRefresh(background=False))
+    driver.one("settings channel <#C9|wins>", user="UADMIN")
+    driver.one("new Acme 50k")
+    slack.failing = slack.http(500, {"ok": False, "error": "internal_error"})
+    driver.one("move #1 proposal")
+    slack.wait_for(lambda: len(slack.calls("chat.postMessage")) >= 3)  # the client's 3 tries
+    slack.failing = None
+    assert outbox.wait_until_idle(10)
+    assert len(_lines(slack)) == 1  # posted once Slack took it again
+    slack.failing = DROP  # Slack posts it, the answer never comes: not posted again
+    driver.one("won #1")
+    assert outbox.wait_until_idle(10)
+    slack.failing = None
+    assert [c.body["text"][:12] for c in _lines(slack)] == [":arrow_right", ":tada: <@U1>"]
+    slow_work.shutdown()

@@ -8,6 +8,7 @@ import pytest
 
 from handlers.blocks.format import at_time, moment
 from handlers.blocks.history import describe
+from storage.reports import forecast
 from storage.values import counted
 
 pytestmark = pytest.mark.usefixtures("db")
@@ -42,6 +43,19 @@ def test_the_pipeline_counts_one_open_deal_and_two(driver):
     two = driver.one("", command="/pipeline")
     assert "*Open:* 2 deals · " in two.text
     assert two.body["text"].startswith("Pipeline: 2 open deals, $10,000 ")
+
+
+@pytest.mark.parametrize("weeks", [1, 2])
+def test_the_forecast_counts_one_open_deal_and_two_and_its_weeks(driver, monkeypatch, weeks):
+    monkeypatch.setattr(forecast, "WINDOW_WEEKS", weeks)  # how far back rates are counted
+    driver.one("new Acme 5k")
+    one = driver.one("forecast", command="/pipeline").text
+    window = counted(weeks, "week")
+    assert f"*Velocity ({window}):* 1 open deal × " in one
+    assert f"share of the leads in that stage in the last {window} that are customers" in one
+    driver.one("new Globex 5k")
+    assert f"*Velocity ({window}):* 2 open deals × " in driver.one(
+        "forecast", command="/pipeline").text
 
 
 def test_a_deal_idle_one_day_says_1_day(driver, clock):

@@ -14,6 +14,7 @@ from bot.cli.main import main
 from handlers.charts import canvas
 from storage.deals import operations as deals
 from storage.leads import operations as leads
+from storage.reports import forecast
 from tests.handlers.charts.pixels import bars, decoded, drawn_share
 
 NOW = datetime.now(UTC)
@@ -118,6 +119,29 @@ def test_a_picture_needs_a_file_and_a_file_that_cannot_be_written_is_one_line(te
     assert json.loads((tmp_path / "f.json").read_text())["kind"] == "funnel"
 
 
+def test_report_funnel_for_one_tag_counts_only_that_tags_new_leads(team, db, capsys):
+    with db.transaction() as s:
+        leads.add_lead(s, team="T1", name="Bob", actor="U1", now=NOW - timedelta(hours=1),
+                       source="ads", tags=("enterprise",))
+    data = run_json(capsys, "report", "funnel", "--format", "json", "--tag", "enterprise")
+    assert data["sources_tag"] == "enterprise"
+    assert [(s["source"], s["new_leads"]) for s in data["sources"]] == [("ads", 1)]
+    assert main(["report", "funnel", "--tag", "#Enterprise"]) == 0  # as /funnel #Enterprise
+    out = capsys.readouterr().out
+    assert "New leads tagged #enterprise by source:\n  ads: 1 new" in out
+    assert "webinar" not in out
+    assert run_json(capsys, "report", "funnel", "--format", "json")["sources_tag"] is None
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["funnel", "--tag", "a+b"], "`#a+b` is not a tag"),
+    (["funnel", "--tag", "12"], "names a deal by its number"),
+    (["pipeline", "--tag", "q4"], "--tag goes with the funnel report")])
+def test_a_report_tag_that_cannot_be_used_says_why(team, capsys, argv, words):
+    assert main(["report", *argv]) == 2
+    assert words in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("argv", [["--week", "2026-W60"], ["--tz", "Mars/Base"],
                                   ["--team", "T404"]])
 def test_bad_report_arguments_say_what_is_wrong(team, capsys, argv):
@@ -162,6 +186,14 @@ def test_report_forecast_as_text_has_a_line_per_period(team, capsys):
     out = capsys.readouterr().out
     assert "Forecast by month for the team (T1)" in out and "No date" in out
     assert "$1,200.50" in out
+
+
+def test_the_text_forecast_counts_one_open_deal_and_one_week(team, capsys, monkeypatch):
+    monkeypatch.setattr(forecast, "WINDOW_WEEKS", 1)
+    assert main(["report", "forecast"]) == 0
+    out = capsys.readouterr().out
+    assert "From leads (rates to customer over the last 1 week):" in out
+    assert "Velocity: 1 open deal x win rate" in out
 
 
 @pytest.mark.parametrize("argv", [["--format", "png", "-o", "f.png"], ["--as-of", "yesterday"]])

@@ -101,6 +101,20 @@ def test_a_leads_last_contact_and_next_action_survive_the_round_trip(db, now, tm
     assert exported(db, "leads", "T2") == exported(db, "leads", "T1")
 
 
+def test_a_leads_contact_survives_the_round_trip(db, now, tmp_path):
+    native_history(db, now - timedelta(days=30))
+    with db.transaction() as s:
+        leads.add_lead(s, team="T1", name="Ola", actor="U1", now=now - timedelta(days=9),
+                       contact="ola@globex.no")
+    header, *rows = exported(db, "leads", "T1").splitlines()
+    assert "contact" in header.split(",")
+    assert "ola@globex.no" in rows[2]
+    round_trip(db, now, tmp_path)
+    with db.transaction() as s:
+        assert lead_queries.show_lead(s, team="T2", number=3).contact == "ola@globex.no"
+    assert exported(db, "leads", "T2") == exported(db, "leads", "T1")
+
+
 def test_a_deal_moved_back_keeps_both_moves_through_the_round_trip(db, now, tmp_path):
     native_history(db, now - timedelta(days=30))
     round_trip(db, now, tmp_path)

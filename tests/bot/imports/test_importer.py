@@ -230,6 +230,25 @@ def test_a_bad_last_contact_or_next_action_refuses_the_leads_file(db, now, bad, 
     assert count(db, Lead) == 0
 
 
+@pytest.mark.parametrize("header", ["contact", "Email", "E-mail", "Email address",
+                                    "Person - Email"])
+def test_a_leads_contact_comes_in_by_its_name_or_a_crm_column_name(db, now, header):
+    import_rows(db, "leads", [{**LEAD, header: "kari@globex.no"}, {**LEAD, "id": "L2"}],
+                team="T1", now=now)
+    with db.transaction() as s:
+        assert lead_queries.show_lead(s, team="T1", number=1).contact == "kari@globex.no"
+        assert lead_queries.show_lead(s, team="T1", number=2).contact is None
+
+
+def test_a_contact_that_is_neither_an_email_nor_a_phone_refuses_the_leads_file(db, now):
+    rows = [{**LEAD, "contact": "+47 22 33 44 55"}, {**LEAD, "id": "L2", "contact": "call her"}]
+    with pytest.raises(ImportRefused) as refused:
+        import_rows(db, "leads", rows, team="T1", now=now)
+    assert refused.value.errors == [
+        (3, "`contact`: `call her` is neither an email address nor a phone number")]
+    assert count(db, Lead) == 0
+
+
 def test_a_leads_last_contact_and_next_action_come_in_by_crm_column_names(db, now):
     import_rows(db, "leads", [{**LEAD, "Last contacted": "2026-09-20 14:00",
                                "Next step": "Book the demo", "Next activity date": "2026-10-02"},

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event, text
 
 from storage import stages
 from storage.deals import operations as deals
@@ -136,6 +137,39 @@ def test_owners_are_everyone_with_an_open_deal_or_lead_once(db, now):
     with db.transaction() as s:
         deals.win_deal(s, team="T1", number=4, actor="UDAN", now=now)
         assert owners(s) == [("T1", "UBOB"), ("T1", "UCAT")]
+
+
+def _plan(db, session, statement: str, parameters) -> str:
+    """How the database would run `statement` (PostgreSQL: as if its tables were large)."""
+    if db.dialect == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        rows = session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
+    else:
+        rows = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                   parameters)
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+def test_the_owners_asked_every_minute_are_read_from_indexes_of_open_records_only(db, now):
+    _deal(db, now)
+    with db.transaction() as s:
+        leads.add_lead(s, team="T1", name="Lead", actor="UANN", now=now, owner="UCAT")
+    seen = []
+    listen = event.listens_for(db.engine, "before_cursor_execute")(
+        lambda conn, cursor, statement, parameters, context, many: seen.append(
+            (statement, parameters)))
+    try:
+        with db.transaction() as s:
+            assert owners(s) == [("T1", "UBOB"), ("T1", "UCAT")]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    [(statement, parameters)] = [(st, p) for st, p in seen if "UNION" in st.upper()]
+    with db.transaction() as s:
+        plan = _plan(db, s, statement, parameters)
+    for index in ("ix_deals_stage_team_owner", "ix_leads_stage_team_owner"):
+        assert index in plan, plan
+    if db.dialect == "postgresql":  # only the open stages' entries, not the whole index
+        assert plan.count("Index Cond: (stage_id = ANY") == 2, plan
 
 
 # snoozes
