@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.signature import SignedOnly
 from bot.slack_calls import ResponseUrl
-from handlers.deps import Clock, Deps
+from handlers.deps import ANSWER_WITHIN, Clock, Deps
 from handlers.home_refresh import HomeRefresh
 from handlers.outbox import Outbox
 from handlers.registry import register
@@ -62,14 +62,15 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
                slow_work: SlowWork | None = None,
                request_clock: Callable[[], float] = time.time,
                home_refresh: HomeRefresh | None = None,
-               outbox: Outbox | None = None) -> App:
+               outbox: Outbox | None = None, answer_within: float = ANSWER_WITHIN) -> App:
     """The Bolt app. Listeners run in the thread of the request they answer
     (`process_before_response`), so the web server's threads are the listener pool and no
     smaller pool can starve acks: a command's answer is the ack's body, returned when its
     listener ends. Slow work (reports, exports) runs on `slow_work`, a bounded pool of its
     own; a full pool is answered at once that Dealbot is busy. Home tabs are refreshed by
     `home_refresh` (by default a few background threads), after the answers, and the activity
-    channel's lines are posted by `outbox` (by default one background thread, in order)."""
+    channel's lines are posted by `outbox` (by default one background thread, in order).
+    A request's database waits end `answer_within` seconds after it was received."""
     oauth = None
     if settings.oauth:  # decided by our settings, never by Bolt reading the environment
         from bot.oauth import ensure_oauth_tables, oauth_settings
@@ -89,6 +90,6 @@ def create_app(settings: Settings, db: Database, *, clock: Clock = utc_now,
     db = with_workspace_defaults(db, settings.workspace_defaults)
     deps = Deps(db=db, clock=clock, admins=settings.admins, slow_work=slow_work or SlowWork(),
                 request_clock=request_clock, home_refresh=home_refresh or HomeRefresh(),
-                outbox=outbox or Outbox())
+                outbox=outbox or Outbox(), answer_within=answer_within)
     register(app, deps)
     return app

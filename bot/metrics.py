@@ -6,7 +6,7 @@
   fixed set of bot.slack_request.request_kind) and status, and how long they took;
 - `dealbot_slow_work_pending`: reports and exports running or waiting;
 - `dealbot_turned_away_total{reason}`: work refused under load or lost (handlers.counters:
-  `slow_work_busy`, `late_requests_dropped`, `chart_upload_failed`);
+  `slow_work_busy`, `late_requests_dropped`, `chart_upload_failed` and the others there);
 - `dealbot_digests_total{outcome}`: digests `posted` and `failed`;
 - `dealbot_database_errors_total`: errors the database driver raised;
 - `dealbot_slack_retries_total{reason}`: Web API calls and response_url posts retried

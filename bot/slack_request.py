@@ -13,6 +13,7 @@ as received for the signature check.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl
@@ -22,6 +23,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.context import BoltContext
 from slack_bolt.request.internals import build_context
+
+from handlers.deadline import RECEIVED_AT
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -104,10 +107,13 @@ def slack_request(request: WsgiHttpRequest) -> SlackRequest:
 
 
 class SlackWsgiHandler(SlackRequestHandler):
-    """Bolt's WSGI handler, with every request built as a `SlackRequest`."""
+    """Bolt's WSGI handler, with every request built as a `SlackRequest` that knows when it
+    was received (`RECEIVED_AT`, for handlers.deadline)."""
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        arrived = time.monotonic()
         received = slack_request(request)
+        received.context[RECEIVED_AT] = arrived
         request.environ[KIND_KEY] = request_kind(received.body)
         return self.app.dispatch(received)
 

@@ -2,9 +2,10 @@
 /healthz, an access log line per request, and a graceful stop on SIGTERM.
 
 Slow or idle connections cannot block the others: waitress reads requests in its event loop,
-not in the listener threads, accepts up to CONNECTION_LIMIT connections (its default, 100,
-let 120 slow clients lock everyone out) and cuts a connection that sends nothing for
-CHANNEL_TIMEOUT seconds (Slack sends a request at once and waits 3 s for the answer).
+not in the listener threads (under gunicorn, bot.gunicorn_worker does the same), accepts up
+to CONNECTION_LIMIT connections (its default, 100, let 120 slow clients lock everyone out)
+and cuts a connection that sends nothing for CHANNEL_TIMEOUT seconds (Slack sends a request
+at once and waits 3 s for the answer).
 /healthz answers within HEALTH_WAIT whatever the database does (HealthCheck)."""
 
 from __future__ import annotations
@@ -180,7 +181,9 @@ def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: i
                   on_stopped: Callable[[], None] = lambda: None,
                   log_format: str = "text") -> None:
     """Serves with gunicorn until stopped: `workers` processes of `threads` threads, each
-    process with the application `build` makes (its own database and slow-work pools).
+    process with the application `build` makes (its own database and slow-work pools),
+    each request read whole before a thread serves it (bot.gunicorn_worker: slow or idle
+    clients cannot hold the threads).
     `in_master` runs once in gunicorn's master before the workers start (the digest
     scheduler) and returns what each forked worker calls first (letting go of the master's
     database connections without closing them). On SIGTERM gunicorn stops accepting, each
@@ -193,7 +196,7 @@ def serve_workers(build: Callable[[], WSGIApplication], *, port: int, workers: i
     after_fork = in_master() if in_master else None
     master = os.getpid()
     options = {"bind": f"0.0.0.0:{port}", "workers": workers, "threads": threads,
-               "worker_class": "gthread", "proc_name": "dealbot",
+               "worker_class": "bot.gunicorn_worker.BufferingWorker", "proc_name": "dealbot",
                "graceful_timeout": GRACEFUL_SECONDS,
                "logger_class": gunicorn_logger(log_format)}
 

@@ -16,6 +16,9 @@ LATE = "late_requests_dropped"  # a request that waited past Slack's deadline, n
 CHART_FAILED = "chart_upload_failed"  # a report's chart not drawn or not uploaded
 UNSIGNED = "requests_refused_unsigned"  # a bad signature or a timestamp malformed or too far
 REPLAYED = "replayed_commands_dropped"  # a slash command received again (same signed bytes)
+OUT_OF_TIME = "requests_out_of_time"  # database work not done by Slack's deadline: nothing changed
+SLOW_CUT = "slow_connections_cut"  # request not whole within its time, connection closed
+TOO_LARGE = "requests_refused_too_large"  # a head or body over the limits, or chunked (gunicorn)
 
 _lock = threading.Lock()
 _counts: Counter[str] = Counter()

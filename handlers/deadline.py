@@ -15,11 +15,17 @@ person sees of a dropped request:
   answered with the same under the modal's first field (Slack keeps the modal open).
 
 Events are dropped silently: Slack delivers them again after a failure.
+
+A request that is run gets until `Deps.answer_within` (2.5 s) after the web server received
+it for its database work (storage.db.answer_by): a database that is slow or locked, or a
+request that came in late, is then answered in time that nothing was changed, instead of
+Slack's failure after a wait of DATABASE_TIMEOUT. Counted as `counters.OUT_OF_TIME`.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -27,9 +33,11 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from handlers import counters, messages
 from handlers.deps import Deps
 from handlers.replies import Busy, Respond, error_blocks
+from storage.db import Deadline, answer_by
 
 log = logging.getLogger(__name__)
 SLACK_WAITS = 3.0  # seconds Slack waits for an acknowledgement
+RECEIVED_AT = "dealbot_received_at"  # request context: time.monotonic() at its receipt
 
 
 def request_age(request: BoltRequest, now: float) -> float | None:
@@ -61,8 +69,20 @@ def register(app: App, deps: Deps) -> None:
                            next: Callable[[], BoltResponse]) -> BoltResponse | None:
         age = request_age(request, deps.request_clock())
         if age is None or age <= SLACK_WAITS:
-            return next()
+            return within_the_time_left(request, deps, next)
         counters.count(counters.LATE)
         log.warning("dropped a %s request %.1f s after Slack sent it", body.get("type")
                     or body.get("command") or "Slack", age)
         return busy_answer(body, respond, slack_waits=age <= SLACK_WAITS + 1)
+
+
+def within_the_time_left(request: BoltRequest, deps: Deps,
+                         next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Lets the request's database waits last until `deps.answer_within` after its receipt
+    (by the web server, bot.slack_request; else now), and counted once when they run out of
+    time."""
+    received = request.context.get(RECEIVED_AT)
+    answer_by(Deadline((time.monotonic() if received is None else received)
+                       + deps.answer_within,
+                       on_miss=lambda: counters.count(counters.OUT_OF_TIME)))
+    return next()

@@ -13,6 +13,7 @@ from handlers.slow_work import SlowWork
 from storage.db import Database
 
 Clock = Callable[[], datetime]
+ANSWER_WITHIN = 2.5  # seconds from a request's receipt by which its database work is over
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ class Deps:
     `slow_work` runs reports and exports away from the acks; `request_clock` is the real time
     in seconds, which Slack's request timestamps are compared with (tests move it);
     `home_refresh` publishes Home tabs in the background, after the answers; `outbox` posts
-    the activity channel's lines, in order, after the answers too."""
+    the activity channel's lines, in order, after the answers too. `answer_within`: seconds
+    after a request was received by which its database waits are over (Slack waits 3 s for
+    the answer; the rest is for rendering and sending it: handlers.deadline)."""
 
     db: Database
     clock: Clock
@@ -31,3 +34,4 @@ class Deps:
     request_clock: Callable[[], float] = time.time
     home_refresh: HomeRefresh = field(default_factory=HomeRefresh)
     outbox: Outbox = field(default_factory=Outbox)
+    answer_within: float = ANSWER_WITHIN

@@ -6,9 +6,11 @@ import copy
 import logging
 import math
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
 
-from storage.errors import CommitUnknown, DatabaseUnavailable, StaleVersion
+from storage.errors import CommitUnknown, DatabaseUnavailable, OutOfTime, StaleVersion
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -32,7 +35,56 @@ UNAVAILABLE = ("The database is not answering right now, so nothing was changed.
                "again in a minute.")
 COMMIT_UNKNOWN = ("The database stopped answering while saving this, so it may or may not have "
                   "been saved. Look at it again in a minute before you try again.")
+OUT_OF_TIME = ("This could not be done in the time Slack gives an answer, so nothing was "
+               "changed. Please try again in a moment.")
 PING_TIMEOUT = 0.5  # seconds a pooled connection's check may take (with a timeout set)
+CLIENT_MARGIN = 0.25  # the client waits this much longer than the server's statement_timeout
+MIN_WAIT = 0.05  # seconds left below which a transaction is not even begun
+SQLITE_BUSY_MS = 10_000  # how long SQLite waits for another writer, without a deadline
+
+
+@dataclass
+class Deadline:
+    """When the database waits of one request must be over (`at`, by `clock`, in seconds):
+    the time Slack waits for its answer, less what rendering and sending it takes. `missed`
+    counts the transactions that gave up (or never began) because the time ran out; the
+    first calls `on_miss`."""
+
+    at: float
+    clock: Callable[[], float] = time.monotonic
+    on_miss: Callable[[], None] = lambda: None
+    missed: int = 0
+
+    def left(self) -> float:
+        return self.at - self.clock()
+
+    def miss(self, what: str) -> OutOfTime:
+        self.missed += 1
+        if self.missed == 1:
+            self.on_miss()
+        log.warning("out of time for the database: %s", what)
+        return OutOfTime(OUT_OF_TIME)
+
+
+_deadline: ContextVar[Deadline | None] = ContextVar("dealbot_deadline", default=None)
+
+
+def answer_by(deadline: Deadline | None) -> None:
+    """Every database wait of the transactions opened from now on in the current context (the
+    request being answered: bot.app runs each in a context of its own) ends by `deadline`,
+    however long the database timeouts would allow: the transaction is not begun when
+    less than MIN_WAIT is left; the wait for a free pooled connection, the lock waits
+    (PostgreSQL's statement_timeout, SQLite's busy timeout) and, with a timeout set, the
+    client's wait for any answer shrink to the time left. Giving up raises OutOfTime."""
+    _deadline.set(deadline)
+
+
+def time_left() -> float | None:
+    """Seconds left before the current request's deadline; None without one."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline.left()
+
+
 _first_transaction: ContextVar[Callable[[Session], None] | None] = ContextVar(
     "dealbot_first_transaction", default=None)
 
@@ -54,7 +106,7 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()
         # SQLite's own lower() folds ASCII only; names like "Ærlig" must match "ærlig".
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
@@ -62,7 +114,13 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock at the start, so two writers queue up instead of
-        # failing halfway through with "database is locked".
+        # failing halfway through with "database is locked"; the wait ends by the deadline.
+        left = time_left()
+        busy = SQLITE_BUSY_MS if left is None else _milliseconds(min(left, SQLITE_BUSY_MS / 1000))
+        if conn.info.get("busy_timeout") != busy:  # straight to the driver: a tenth the work
+            conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA busy_timeout={busy}")
+            conn.info["busy_timeout"] = busy
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -76,7 +134,8 @@ class Database:
     packets) is given up by the client a moment later and its connection closed
     (`BoundedConnection`; a pooled connection's check before use, after PING_TIMEOUT), and a
     free pooled connection is waited for that long. Each becomes
-    DatabaseUnavailable in `transaction`."""
+    DatabaseUnavailable in `transaction`. Within a request, every one of these waits also ends
+    by the request's deadline (`answer_by`), and then raises OutOfTime."""
 
     def __init__(self, url: str, *, echo: bool = False, timeout: float | None = None) -> None:
         self.url = url
@@ -85,14 +144,15 @@ class Database:
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         else:
-            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10)
+            kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=10,
+                          poolclass=DeadlinePool)
             if timeout is not None:
                 kwargs.update(pool_timeout=timeout, connect_args=_bounded_connect_args(timeout))
         self.engine = create_engine(url, **kwargs)
         if self.engine.dialect.name == "sqlite":
             _sqlite_transactions_begin_on_first_statement(self.engine)
         elif timeout is not None:
-            _bounded_connections(self.engine, read_timeout=timeout + 0.25)
+            _bounded_connections(self.engine, read_timeout=timeout + CLIENT_MARGIN)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def with_session_info(self, info: Mapping[str, object]) -> Database:
@@ -115,11 +175,15 @@ class Database:
         server may still commit: the person is told so, not that nothing changed); a row
         changed by a concurrent transaction raises StaleVersion instead of being
         overwritten."""
+        deadline = _deadline.get()
+        if deadline is not None and deadline.left() < MIN_WAIT:
+            raise deadline.miss("not asked")
         committing = False
         try:
             with self.sessions() as session:
                 session.begin()
                 try:
+                    self._limit_statements(session, deadline)
                     if (first := _first_transaction.get()) is not None:
                         _first_transaction.set(None)
                         first(session)
@@ -134,9 +198,12 @@ class Database:
             raise StaleVersion("Someone else changed this at the same moment, so nothing was "
                                "changed. Look at it again and retry.") from exc
         except SATimeoutError as exc:  # no pooled connection came free within the timeout
+            _out_of_time(deadline, "no free connection", exc)
             log.warning("database unavailable: no free connection")
             raise DatabaseUnavailable(UNAVAILABLE) from exc
         except OperationalError as exc:
+            if not committing:  # a lock wait or an answer cut short by the deadline
+                _out_of_time(deadline, type(exc.orig).__name__, exc)
             if exc.connection_invalidated or _is_connection_error(exc):
                 log.warning("database unavailable%s: %s", " while committing" if committing
                             else "", type(exc.orig).__name__)
@@ -144,6 +211,16 @@ class Database:
                     raise CommitUnknown(COMMIT_UNKNOWN) from exc
                 raise DatabaseUnavailable(UNAVAILABLE) from exc
             raise
+
+    def _limit_statements(self, session: Session, deadline: Deadline | None) -> None:
+        """On PostgreSQL, a statement of this transaction (a lock wait included) is
+        cancelled by the server when the deadline comes, if that is before its
+        statement_timeout would (SQLite's lock wait is bounded as the transaction begins)."""
+        if deadline is None or self.dialect != "postgresql":
+            return
+        left = deadline.left()
+        if self.timeout is None or left < self.timeout:
+            session.execute(text(f"SET LOCAL statement_timeout = {_milliseconds(left)}"))
 
     def ping(self) -> bool:
         """True when the database answers a trivial query (within the timeouts, if set)."""
@@ -182,6 +259,36 @@ def _lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
 
 
+def _milliseconds(seconds: float) -> int:
+    return max(1, int(seconds * 1000))  # 0 would mean no limit
+
+
+def _out_of_time(deadline: Deadline | None, what: str, exc: Exception) -> None:
+    """Raises OutOfTime when `deadline` has come: the wait that failed was cut short by it."""
+    if deadline is not None and deadline.left() < MIN_WAIT:
+        raise deadline.miss(what) from exc
+
+
+class DeadlinePool(QueuePool):
+    """A QueuePool whose wait for a free connection also ends by the current request's
+    deadline (`answer_by`)."""
+
+    @property
+    def _timeout(self) -> float:
+        left = time_left()
+        return self._configured_timeout if left is None else max(
+            0.0, min(self._configured_timeout, left))
+
+    @_timeout.setter
+    def _timeout(self, value: float) -> None:
+        self._configured_timeout = value
+
+    def recreate(self) -> QueuePool:
+        pool = super().recreate()
+        pool._timeout = self._configured_timeout  # not the time left of whoever recreated it
+        return pool
+
+
 def _is_connection_error(exc: OperationalError) -> bool:
     words = str(exc.orig).lower()
     return any(w in words for w in ("connection", "connect", "server closed", "terminating",
@@ -209,14 +316,17 @@ def _bounded_connections(engine: Engine, *, read_timeout: float) -> None:
         limit = read_timeout
 
         def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            limit = self.limit if timeout is None else timeout
+            left = time_left()
+            if left is not None:  # the server's statement_timeout ends first, if it can
+                limit = min(limit, max(0.0, left) + CLIENT_MARGIN)
             try:
-                return super().wait(gen, interval=interval,
-                                    timeout=self.limit if timeout is None else timeout)
+                return super().wait(gen, interval=interval, timeout=limit)
             except psycopg.errors.OperationalError as error:
                 if type(error).__name__ == "_WaitTimeout":
                     self.pgconn.finish()
                     raise psycopg.OperationalError(
-                        f"no answer from the database server within {self.limit:g} s; "
+                        f"no answer from the database server within {limit:g} s; "
                         "connection closed") from error
                 raise
 

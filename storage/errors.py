@@ -51,6 +51,11 @@ class DatabaseUnavailable(DealbotError):
     """The database did not answer; nothing was changed."""
 
 
+class OutOfTime(DatabaseUnavailable):
+    """The time the request had to be answered in ran out before the database answered (or
+    before it was asked): nothing was changed."""
+
+
 class CommitUnknown(DatabaseUnavailable):
     """The database stopped answering after it was asked to commit: the change may have been
     saved or not (it may still be, once the network delivers the COMMIT)."""
