@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -17,10 +17,13 @@ from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.history import describe
 from handlers.deps import Deps
 from handlers.replies import Respond, answer_later, in_channel
+from storage import values
 from storage.deals.views import DealChange
 from storage.errors import NotAllowed, UsageError
 from storage.kinds import PipelineKind
+from storage.lookup import split_reference
 from storage.values import without_controls
+from storage.workspaces import workspace_settings
 
 
 @dataclass(frozen=True)
@@ -96,3 +99,16 @@ def require(value: str, usage: str, what: str = messages.MISSING) -> str:
     if not value.strip():
         raise UsageError(what, usage=usage)
     return value.strip()
+
+
+def next_action_of(call: Call, s, rest: str, options: Mapping[str, str], *,
+                   kind: PipelineKind, usage: str) -> tuple[int, str, date | None]:
+    """`/deal next` and `/lead next`: the record `rest` starts with, the action written after
+    it, and its `due:` day (read in the team's time zone), within the command's transaction."""
+    today = call.today(workspace_settings(s, team=call.team).timezone)
+    due = (values.parse_date(values.as_typed(options["due"]), today=today)
+           if options.get("due") else None)
+    number, text = split_reference(s, team=call.team, text=values.as_typed(rest), kind=kind)
+    if not text:
+        raise UsageError(f"What is the next action? Write it after the {kind}.", usage=usage)
+    return number, text, due

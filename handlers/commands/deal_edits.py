@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers import grammar, messages
-from handlers.commands.common import Call, require, show_change
+from handlers.commands.common import Call, next_action_of, require, show_change
 from storage import values
 from storage.deals import operations as deals
 from storage.errors import UsageError
+from storage.kinds import PipelineKind
 from storage.lookup import resolve_deal, split_reference
 from storage.workspaces import workspace_settings
 
@@ -74,12 +75,8 @@ def deal_note(call: Call, rest: str) -> None:
 def deal_next(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(require(rest, U["next"]), {"due"})
     with call.deps.db.transaction() as s:
-        today = call.today(workspace_settings(s, team=call.team).timezone)
-        due = (values.parse_date(values.as_typed(options["due"]), today=today)
-               if options.get("due") else None)
-        number, text = split_reference(s, team=call.team, text=values.as_typed(rest))
-        if not text:
-            raise UsageError("What is the next action? Write it after the deal.", usage=U["next"])
+        number, text, due = next_action_of(call, s, rest, options, kind=PipelineKind.DEAL,
+                                           usage=U["next"])
         change = deals.set_next_action(s, team=call.team, number=number, text=text, due=due,
                                        actor=call.user, now=call.now)
     show_change(call, change)

@@ -20,7 +20,7 @@ from handlers.blocks.lead_card import converted_note, lead_card, lead_card_text,
 from handlers.blocks.lead_lists import lead_history_blocks
 from handlers.blocks.lead_modals import convert_modal
 from handlers.blocks.nudges import with_snooze
-from handlers.commands.common import Call, require, undo_latest_change
+from handlers.commands.common import Call, next_action_of, require, undo_latest_change
 from handlers.commands.export import lead_export
 from handlers.deps import Deps
 from handlers.nudges import tell_new_owner
@@ -176,14 +176,8 @@ def lead_list(call: Call, rest: str) -> None:
 def lead_next(call: Call, rest: str) -> None:
     rest, options = grammar.extract_options(require(rest, U["next"]), {"due"})
     with call.deps.db.transaction() as s:
-        today = call.today(workspace_settings(s, team=call.team).timezone)
-        due = (values.parse_date(values.as_typed(options["due"]), today=today)
-               if options.get("due") else None)
-        number, text = split_reference(s, team=call.team, text=values.as_typed(rest),
-                                       kind=PipelineKind.LEAD)
-        if not text:
-            raise UsageError("What is the next action? Write it after the lead.",
-                             usage=U["next"])
+        number, text, due = next_action_of(call, s, rest, options, kind=PipelineKind.LEAD,
+                                           usage=U["next"])
         change = leads.set_lead_next_action(s, team=call.team, number=number, text=text,
                                             due=due, actor=call.user, now=call.now)
     show_lead_change(call, change)
