@@ -5,7 +5,6 @@ per period, also across a daylight-saving change."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from storage.db import UNAVAILABLE
 from storage.digests import ledger
 from storage.errors import DatabaseUnavailable
 from storage.models import DigestLedger
-from tests.bot.test_digests import add, posts, utc
+from tests.bot.test_digests import add, at_once, posts, utc
 
 
 @pytest.fixture
@@ -91,18 +90,7 @@ def test_two_schedulers_taking_over_the_same_claim_post_it_once(db, slack, clien
     with monkeypatch.context() as patched:
         patched.setattr(running, "digest_message", die)
         run_due_digests(db, clients, utc(8, 0))
-    barrier = threading.Barrier(2)
-    results = []
-
-    def scheduler() -> None:
-        barrier.wait()
-        results.append(run_due_digests(db, clients, utc(8, 11)))
-
-    threads = [threading.Thread(target=scheduler) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(2, lambda: run_due_digests(db, clients, utc(8, 11)))
     assert len(posts(slack)) == 1
     assert sorted(len(r) for r in results) == [0, 1]
 

@@ -131,20 +131,26 @@ def test_a_morning_digest_stays_at_nine_local_across_a_daylight_saving_change(
     assert len(posts(slack)) == 3
 
 
-def test_two_schedulers_racing_for_the_same_digest_post_it_once(db, slack, clients):
-    add(db)
-    barrier = threading.Barrier(2)
+def at_once(count: int, work):
+    """Runs `work` in `count` threads released together; what each returned."""
+    barrier = threading.Barrier(count)
     results = []
 
-    def scheduler() -> None:
+    def racer() -> None:
         barrier.wait()
-        results.append(run(db, clients, utc(8, 0)))
+        results.append(work())
 
-    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    threads = [threading.Thread(target=racer) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results
+
+
+def test_two_schedulers_racing_for_the_same_digest_post_it_once(db, slack, clients):
+    add(db)
+    results = at_once(2, lambda: run(db, clients, utc(8, 0)))
     assert len(posts(slack)) == 1
     assert sorted(len(r) for r in results) == [0, 1]
 
