@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 
 from handlers import counters, messages
+from handlers.before_listeners import Step
 from handlers.deps import Deps
 from handlers.replies import Busy, Respond, error_blocks
 from storage.db import Deadline, answer_by
@@ -63,21 +63,24 @@ def busy_answer(body: dict, respond: Respond | None, *, slack_waits: bool) -> Bo
     return BoltResponse(status=200, body="")
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.middleware
-    def drop_late_requests(request: BoltRequest, body: dict, respond: Respond | None,
-                           next: Callable[[], BoltResponse]) -> BoltResponse | None:
+def drop_late_requests(deps: Deps) -> Step:
+    """The step (handlers.before_listeners) that answers a request Slack gave up on, and
+    gives every other one its deadline."""
+    def step(request: BoltRequest) -> BoltResponse | None:
         age = request_age(request, deps.request_clock())
         if age is None or age <= SLACK_WAITS:
-            return within_the_time_left(request, deps, next)
+            within_the_time_left(request, deps)
+            return None
         counters.count(counters.LATE)
+        body = request.body
         log.warning("dropped a %s request %.1f s after Slack sent it", body.get("type")
                     or body.get("command") or "Slack", age)
-        return busy_answer(body, respond, slack_waits=age <= SLACK_WAITS + 1)
+        return busy_answer(body, request.context.respond, slack_waits=age <= SLACK_WAITS + 1)
+
+    return step
 
 
-def within_the_time_left(request: BoltRequest, deps: Deps,
-                         next: Callable[[], BoltResponse]) -> BoltResponse:
+def within_the_time_left(request: BoltRequest, deps: Deps) -> None:
     """Lets the request's database waits last until `deps.answer_within` after its receipt
     (by the web server, bot.slack_request; else now), and counted once when they run out of
     time."""
@@ -85,4 +88,3 @@ def within_the_time_left(request: BoltRequest, deps: Deps,
     answer_by(Deadline((time.monotonic() if received is None else received)
                        + deps.answer_within,
                        on_miss=lambda: counters.count(counters.OUT_OF_TIME)))
-    return next()

@@ -11,18 +11,17 @@ counts (`counters.REPLAYED`). The signature was verified before this runs (bot.s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from slack_bolt import BoltRequest, BoltResponse
 
-from slack_bolt import App, BoltRequest, BoltResponse
-
+from handlers.before_listeners import Step
 from handlers.deps import Deps
 from storage.deliveries import claim_delivery, claim_with_next_transaction
 
 
-def register(app: App, deps: Deps) -> None:
-    @app.middleware
-    def skip_repeated_deliveries(request: BoltRequest, body: dict,
-                                 next: Callable[[], BoltResponse]) -> BoltResponse | None:
+def skip_repeated_deliveries(deps: Deps) -> Step:
+    """The step (handlers.before_listeners) that acks a repeated delivery with nothing."""
+    def step(request: BoltRequest) -> BoltResponse | None:
+        body = request.body
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
             with deps.db.transaction() as session:
@@ -33,4 +32,6 @@ def register(app: App, deps: Deps) -> None:
         signature = (request.headers.get("x-slack-signature") or [""])[0]
         if body.get("command") and signature:
             claim_with_next_transaction(key=f"command:{signature[:100]}", now=deps.clock())
-        return next()
+        return None
+
+    return step

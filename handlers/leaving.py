@@ -14,8 +14,9 @@ import threading
 from collections.abc import Callable
 from functools import partial
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest
 
+from handlers.before_listeners import Step
 from handlers.deps import Deps
 from storage.leaving import (
     TOKENS_REVOKED,
@@ -68,12 +69,15 @@ def register(app: App, deps: Deps) -> None:
         on_tokens_revoked, deps=deps,
         forget=app.default_tokens_revoked_event_listener() if oauth else None))
 
+
+def note_enterprise(deps: Deps) -> Step:
+    """The step (handlers.before_listeners) that notes the enterprise of an Enterprise Grid
+    workspace, once per process."""
     noted: set[tuple[str, str]] = set()
     lock = threading.Lock()
 
-    @app.middleware
-    def note_enterprise(context: BoltContext,
-                        next: Callable[[], BoltResponse]) -> BoltResponse | None:
+    def step(request: BoltRequest) -> None:
+        context = request.context
         team, enterprise = context.team_id, context.enterprise_id
         if team and enterprise and (team, enterprise) not in noted:
             with deps.db.transaction() as session:
@@ -81,4 +85,5 @@ def register(app: App, deps: Deps) -> None:
                                     now=deps.clock())
             with lock:
                 noted.add((team, enterprise))
-        return next()
+
+    return step

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import BoltRequest
 from slack_sdk import WebClient
 
 from handlers import messages
@@ -65,16 +65,14 @@ class Call:
             raise NotAllowed(messages.NOT_ADMIN.format(what=what))
 
 
-def register(app: App) -> None:
-    @app.middleware
-    def without_control_characters(body: dict,
-                                   next: Callable[[], BoltResponse]) -> BoltResponse:
-        """A command's text without control characters before any listener reads it: NUL
-        and its kind are no words, and PostgreSQL refuses NUL even in a lookup. Modal
-        inputs and imports are cleaned the same way by storage (storage.text_fields)."""
-        if body.get("command") and isinstance(body.get("text"), str):
-            body["text"] = without_controls(body["text"])
-        return next()
+def without_control_characters(request: BoltRequest) -> None:
+    """The step (handlers.before_listeners) that takes control characters out of a command's
+    text before any listener reads it: NUL and its kind are no words, and PostgreSQL refuses
+    NUL even in a lookup. Modal inputs and imports are cleaned the same way by storage
+    (storage.text_fields)."""
+    body = request.body
+    if body.get("command") and isinstance(body.get("text"), str):
+        body["text"] = without_controls(body["text"])
 
 
 def show_change(call: Call, change: DealChange) -> None:
