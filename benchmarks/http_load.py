@@ -6,13 +6,14 @@ work, on PostgreSQL with a large pipeline. Not a test: run it by hand,
         [--workers N] [--database-url URL] [--json FILE] [--note TEXT]
 
 It makes a PostgreSQL database on 127.0.0.1:5432 (or uses --database-url; --keep keeps
-`dealbot_bench_http_<deals>` for the next run), `dealbot db upgrade`s it and imports a
-generated history with `dealbot import deals`. Then, against a local stand-in for Slack's
-Web API and response_urls, it runs a fresh `dealbot serve --no-scheduler` (with --workers N,
-`serve --workers N` on gunicorn) per scenario and
-sends signed requests as Slack does from a load generator in its own process. The anchor,
-a bare Bolt app that only acks (benchmarks/_load/anchor.py), is measured at the start and
-the end of the same run; Dealbot's req/s is printed as a ratio to it.
+`dealbot_bench_http_<deals>` for the next run), `dealbot db upgrade`s it, imports a
+generated history with `dealbot import deals` and runs VACUUM ANALYZE (as autovacuum would;
+a kept database then starts each run without the dead rows of the moves before). Then,
+against a local stand-in for Slack's Web API and response_urls, it runs a fresh
+`dealbot serve --no-scheduler` (with --workers N, `serve --workers N` on gunicorn) per
+scenario and sends signed requests as Slack does from a load generator in its own process.
+The anchor, a bare Bolt app that only acks (benchmarks/_load/anchor.py), is measured at the
+start and the end of the same run; Dealbot's req/s is printed as a ratio to it.
 
 A quick answer is the ack's own body; slow work is acked first and answered after, so the
 HTTP answer alone says little: the second table is the work as users see it, the message an
@@ -68,6 +69,7 @@ def database(args: argparse.Namespace, work: Path) -> Iterator[str]:
             print(f"imported {args.deals:,} deals with `dealbot import deals` in {seconds:.0f} s")
         else:
             print(f"reusing the deals in {url} (moves and clicks of earlier runs included)")
+        pg.vacuum(url)
         yield url
     finally:
         if name is not None and not args.keep:

@@ -216,8 +216,7 @@ def main() -> None:
                     startup = statistics.median(h[0] for h in helps)
                     machine["startup_rss_mib"] = round(max(h[1] for h in helps) / 1024, 1)
                 grow(url, size, work)
-                with psycopg.connect(pg.plain_url(url), autocommit=True) as conn:
-                    conn.execute("VACUUM ANALYZE")
+                pg.vacuum(url)
                 counts = {t: pg.count(url, t)
                           for t in ("deals", "deal_events", "leads", "lead_events")}
                 for row in measure(url, args.runs, work, startup):

@@ -64,6 +64,13 @@ def count(url: str, table: str) -> int:
         return 0
 
 
+def vacuum(url: str) -> None:
+    """VACUUM ANALYZE, as autovacuum would soon after an import or a run's writes (it is off
+    on some machines here: a kept database would carry every earlier run's dead rows)."""
+    with psycopg.connect(plain_url(url), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 def app_env(url: str, **extra: str) -> dict[str, str]:
     """The environment of a dealbot process: this one's, minus anything Slack or database
     related it may carry, plus the database."""
