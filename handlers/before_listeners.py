@@ -2,8 +2,8 @@
 
 Each step looks at the request and either answers it (a late request, a repeated delivery)
 or lets it go on (returns None). Bolt builds every argument a middleware could ask for each
-time it calls one, so one middleware running the steps in turn costs a request a quarter of
-what four middlewares did.
+time it calls one (about fifty Python calls), so one middleware running the steps in turn
+builds them once a request instead of once a step.
 """
 
 from __future__ import annotations

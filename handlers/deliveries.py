@@ -1,5 +1,5 @@
-"""A Bolt middleware that drops deliveries already handled: Slack's retries of an event, and a
-slash command received again.
+"""A step before the listeners (handlers.before_listeners) that drops deliveries already
+handled: Slack's retries of an event, and a slash command received again.
 
 Slack redelivers events (up to 3 retries, by `event_id`). It never resends a slash command,
 but anyone who captured one could, within the five minutes its timestamp is accepted: the

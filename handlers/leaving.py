@@ -3,8 +3,9 @@ the workspace's digests and nudges (storage.leaving); with OAuth installs, Bolt'
 revocation listeners then delete the installation's tokens. A reinstall resumes them
 (bot.oauth on a new installation, `dealbot serve` when its single bot token works again).
 
-And a middleware that notes the Enterprise Grid organisation each workspace's requests
-name, once per workspace and process, for finding bot tokens by enterprise and team.
+And a step before the listeners (handlers.before_listeners) that notes the Enterprise Grid
+organisation each workspace's requests name, once per workspace and process, for finding bot
+tokens by enterprise and team.
 """
 
 from __future__ import annotations
