@@ -18,9 +18,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.client import HTTPException
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers import counters, messages
 from handlers.blocks.format import context, escape, section
@@ -77,6 +80,20 @@ def ephemeral(respond: Respond, blocks: list[dict], text: str) -> None:
 def in_channel(respond: Respond, blocks: list[dict], text: str) -> None:
     _checked(respond(response_type="in_channel", replace_original=False, blocks=blocks,
                      text=text))
+
+
+def post_to_author(client: WebClient, user: str, blocks: list[dict], text: str,
+                   what: str) -> None:
+    """Posts `what` (a new record's card) to `user`'s messages with the app, after the change
+    that made it is saved and answered: a post Slack refuses, or whose connection fails
+    (Slack may have posted it, so it is not sent again), is logged and never raised, so
+    what follows the change (the new owner told, the Home tab) still happens."""
+    try:
+        client.chat_postMessage(channel=user, blocks=blocks, text=text)
+    except SlackApiError as error:
+        log.warning("could not post %s: %s", what, error.response.get("error"))
+    except (SlackClientError, OSError, HTTPException) as error:
+        log.warning("could not post %s: %s", what, type(error).__name__)
 
 
 def redraw(respond: Respond, blocks: list[dict], text: str) -> None:

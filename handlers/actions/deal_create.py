@@ -5,12 +5,10 @@ with the user)."""
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from handlers import ids
 from handlers.actions.card_click import field_error
@@ -20,13 +18,11 @@ from handlers.blocks.deal_card import card_text, deal_card
 from handlers.blocks.deal_modals import create_modal
 from handlers.blocks.history import describe
 from handlers.deps import Deps
-from handlers.replies import in_channel
+from handlers.replies import in_channel, post_to_author
 from storage.deals import operations as deals
 from storage.errors import DealbotError
 from storage.stages import stage_views
 from storage.workspaces import workspace_settings
-
-log = logging.getLogger(__name__)
 
 
 def open_create_modal(client: WebClient, deps: Deps, *, team: str, user: str, trigger_id: str,
@@ -81,10 +77,7 @@ def on_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *,
     if form.surface.respond is not None:
         in_channel(form.surface.respond, blocks, text)
     else:
-        try:
-            client.chat_postMessage(channel=actor, blocks=blocks, text=text)
-        except SlackApiError as error:
-            log.warning("could not post the new deal's card: %s", error.response.get("error"))
+        post_to_author(client, actor, blocks, text, "the new deal's card")
     after_change(client, deps, team, actor, deal, created.event, created.followups)
 
 

@@ -4,7 +4,6 @@ the person (a global shortcut has no channel); problems are shown on the field t
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -12,7 +11,6 @@ from typing import TypeVar
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from handlers import ids, messages
 from handlers.actions.card_click import field_error
@@ -23,6 +21,7 @@ from handlers.blocks.lead_card import lead_card, lead_card_text
 from handlers.blocks.lead_modals import lead_create_modal
 from handlers.deps import Deps
 from handlers.nudges import tell_new_owner
+from handlers.replies import post_to_author
 from storage import text_fields
 from storage.errors import DealbotError
 from storage.kinds import PipelineKind
@@ -30,7 +29,6 @@ from storage.leads import checks
 from storage.leads import operations as leads
 from storage.stages import stage_views
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -95,12 +93,9 @@ def on_lead_create_submit(ack: Ack, body: dict, view: dict, client: WebClient, *
         ack(response_action="errors", errors={ids.LEAD_FORM_STAGE: field_error(error)})
         return
     ack()
-    try:
-        client.chat_postMessage(channel=actor, text=lead_card_text(change.lead),
-                                blocks=lead_card(change.lead, note=describe(change.event),
-                                                undo=change.event.change_id))
-    except SlackApiError as error:
-        log.warning("could not post the new lead's card: %s", error.response.get("error"))
+    post_to_author(client, actor, lead_card(change.lead, note=describe(change.event),
+                                            undo=change.event.change_id),
+                   lead_card_text(change.lead), "the new lead's card")
     tell_new_owner(client, deps, actor=actor, owner=change.lead.owner, blocks=lead_card(
         change.lead, note=messages.GIVEN_LEAD.format(actor=user(actor))),
         text=lead_card_text(change.lead))

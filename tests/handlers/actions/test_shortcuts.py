@@ -67,3 +67,20 @@ def test_a_bad_field_in_the_lead_form_is_shown_on_it_and_nothing_is_added(driver
         ids.LEAD_FORM_CONTACT]
     assert slack.calls("chat.postMessage") == []
     assert "no lead" in driver.one("show #1", command="/lead").text.lower()
+
+
+@pytest.mark.parametrize("kind", ["deal", "lead"])
+def test_a_card_slack_took_without_answering_still_tells_the_new_owner(driver, slack, kind):
+    """The author's card is posted after the form closed; when that post's connection drops
+    (Slack may have posted it), the record is saved and the person it was given to still
+    hears of it."""
+    shortcut, name, owner = ((ids.SHORTCUT_NEW_DEAL, ids.DEAL_FORM_NAME, ids.DEAL_FORM_OWNER)
+                             if kind == "deal" else
+                             (ids.SHORTCUT_NEW_LEAD, ids.LEAD_FORM_NAME, ids.LEAD_FORM_OWNER))
+    driver.global_shortcut(shortcut)
+    slack.drop("api", "chat.postMessage")
+    values = {**text(name, "Acme"), owner: {owner: {"selected_user": "U3"}}}
+    assert driver.submit(driver.opened_view(), values) == {}
+    posted, told = slack.calls("chat.postMessage")
+    assert (posted.body["channel"], told.body["channel"]) == ("U1", "DU3")
+    assert "Acme" in driver.one("show #1", command=f"/{kind}").text
