@@ -38,10 +38,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.http_retry.handler import RetryHandler
 from sqlalchemy import event
 
-from bot.slack_calls import UnsentConnectionErrors
+from bot.slack_calls import UnsentConnectionErrors, WithinTheTimeLeft
 from handlers import counters
 from storage.db import Database
 
@@ -90,7 +89,7 @@ def exposition() -> tuple[bytes, str]:
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
 
 
-class _Counted(RetryHandler):
+class _Counted(WithinTheTimeLeft):
     reason = ""
 
     def prepare_for_next_attempt(self, **kwargs: Any) -> None:

@@ -36,8 +36,11 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient, WebhookResponse
 
+from storage.db import time_left
+
 log = logging.getLogger(__name__)
 IN_REQUEST_SECONDS = 1.5  # a response_url post made while Slack waits for the answer
+RETRY_ROOM = 0.5  # seconds a call sent again needs, beyond the wait before it
 LATER_SECONDS = 30  # one made after it (slack-sdk's own default)
 # Web API methods that change nothing more when called twice: reads, and calls that set a
 # state. Anything else (chat.postMessage, chat.postEphemeral, files.completeUploadExternal,
@@ -58,6 +61,34 @@ def sent_nothing(error: Exception | None) -> bool:
 def method_of(request: HttpRequest) -> str:
     """The Web API method a request calls (the last part of its URL's path)."""
     return request.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+class WithinTheTimeLeft(RetryHandler):
+    """Inside a request (its deadline set: handlers.deadline), a call is sent again only when
+    the wait before it, and the call, fit in the time the person has left to wait: a
+    `Retry-After` of 30 s is not waited out while Slack waits 3 s for the answer. Elsewhere
+    (the outbox, digests) retries are as configured."""
+
+    def can_retry(self, *, state: RetryState, request: HttpRequest,
+                  response: HttpResponse | None = None,
+                  error: Exception | None = None) -> bool:
+        if not super().can_retry(state=state, request=request, response=response,
+                                 error=error):
+            return False
+        left = time_left()
+        return left is None or _wait_before_retry(self, state, response) + RETRY_ROOM < left
+
+
+def _wait_before_retry(handler: RetryHandler, state: RetryState,
+                       response: HttpResponse | None) -> float:
+    """How long `handler` sleeps before it sends again (at most, for a rate limit: slack-sdk
+    adds up to a second to Slack's Retry-After)."""
+    if response is not None and response.status_code == 429:
+        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"),
+                     None)
+        value = after[0] if isinstance(after, list) and after else after
+        return (float(value) if isinstance(value, str) and value.isdigit() else 1.0) + 1.0
+    return handler.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
 
 class UnsentConnectionErrors(ConnectionErrorRetryHandler):

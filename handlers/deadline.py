@@ -28,16 +28,18 @@ import logging
 import time
 
 from slack_bolt import BoltRequest, BoltResponse
+from slack_sdk import WebClient
 
 from handlers import counters, messages
 from handlers.before_listeners import Step
 from handlers.deps import Deps
 from handlers.replies import Busy, Respond, error_blocks
-from storage.db import Deadline, answer_by
+from storage.db import Deadline, answer_by, time_left
 
 log = logging.getLogger(__name__)
 SLACK_WAITS = 3.0  # seconds Slack waits for an acknowledgement
 RECEIVED_AT = "dealbot_received_at"  # request context: time.monotonic() at its receipt
+MIN_CALL_SECONDS = 0.1  # what a Web API call gets even when the request's time is up
 
 
 def request_age(request: BoltRequest, now: float) -> float | None:
@@ -81,10 +83,36 @@ def drop_late_requests(deps: Deps) -> Step:
 
 
 def within_the_time_left(request: BoltRequest, deps: Deps) -> None:
-    """Lets the request's database waits last until `deps.answer_within` after its receipt
-    (by the web server, bot.slack_request; else now), and counted once when they run out of
-    time."""
+    """Lets the request's database waits, and its listener's Web API calls, last until
+    `deps.answer_within` after its receipt (by the web server, bot.slack_request; else now);
+    the database's are counted once when they run out of time."""
     received = request.context.get(RECEIVED_AT)
     answer_by(Deadline((time.monotonic() if received is None else received)
                        + deps.answer_within,
                        on_miss=lambda: counters.count(counters.OUT_OF_TIME)))
+    client = request.context.client
+    if client is not None:
+        request.context["client"] = WithinTheRequest(
+            token=client.token, base_url=client.base_url, timeout=client.timeout,
+            ssl=client.ssl, proxy=client.proxy, headers=client.headers,
+            team_id=client.default_params.get("team_id"), logger=client.logger,
+            retry_handlers=client.retry_handlers)
+
+
+class WithinTheRequest(WebClient):
+    """A request's Web API client (Bolt makes one per request): a call made while Slack waits
+    for the answer (`views.open` of a form, `users.info` of an admin check) waits no longer
+    than the request has left, so a Slack that hangs gets the person an answer in time and
+    holds no server thread for the client's 30 s. The same client used later from another
+    thread (the outbox, the Home refresh: no deadline there) keeps its own timeout. Retries
+    that would not fit in the time left are not made (bot.slack_calls.WithinTheTimeLeft)."""
+
+    @property  # type: ignore[override]
+    def timeout(self) -> float:
+        left = time_left()
+        return self._own_timeout if left is None else max(
+            MIN_CALL_SECONDS, min(self._own_timeout, left))
+
+    @timeout.setter
+    def timeout(self, value: float) -> None:
+        self._own_timeout = value

@@ -82,6 +82,8 @@ MISSING = "Something is missing here."
 INTERNAL_ERROR = ("Something went wrong on our side and nothing was changed. "
                   "Please try again; if it keeps happening, tell your Slack admin.")
 BUSY = "Dealbot is busy, so nothing was changed. Try again in a moment."
+SLACK_NOT_ANSWERING = ("Slack did not answer in time, so nothing was changed. "
+                       "Try again in a moment.")
 NOT_ADMIN = ("Only workspace admins and owners, and the people the app's configuration names "
              "in DEALBOT_ADMINS, can change {what}. Ask one of them.")
 

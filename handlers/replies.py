@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -80,6 +81,14 @@ def ephemeral(respond: Respond, blocks: list[dict], text: str) -> None:
 def in_channel(respond: Respond, blocks: list[dict], text: str) -> None:
     _checked(respond(response_type="in_channel", replace_original=False, blocks=blocks,
                      text=text))
+
+
+def slack_not_answering(error: Exception) -> bool:
+    """A Web API call that got no answer in the request's time (a timeout, a connection
+    that failed) or was rate-limited for longer than that (handlers.deadline)."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code == 429
+    return isinstance(error, (TimeoutError, ConnectionError, URLError, HTTPException))
 
 
 def post_to_author(client: WebClient, user: str, blocks: list[dict], text: str,
@@ -187,6 +196,9 @@ def register(app: App) -> None:
         if isinstance(error, DealbotError):
             logger.warning("%s handling a Slack request", type(error).__name__)
             text = messages.error_text(error)
+        elif slack_not_answering(error):
+            logger.warning("Slack did not answer a call in time: %s", type(error).__name__)
+            text = messages.SLACK_NOT_ANSWERING
         else:
             logger.exception("unexpected error handling a Slack request", exc_info=error)
             text = messages.INTERNAL_ERROR

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.app import create_app
-from handlers import counters, ids
+from handlers import counters, ids, messages
 from handlers.home_refresh import HomeRefresh
 from handlers.outbox import Outbox
 from handlers.slow_work import SlowWork
@@ -73,3 +73,40 @@ def test_a_move_kept_waiting_by_a_lock_is_answered_by_the_deadline_and_changes_n
     assert moved.ephemeral and OUT_OF_TIME in moved.text
     assert "Prospecting" in driver.one("show #1").text
     assert "Proposal" in driver.one("move #1 proposal").text  # the next try goes through
+
+
+def _answered_within(seconds: float, work: Callable[[], object]) -> list:
+    """Runs `work` in a thread; what it returned, or [] when it is still waiting after
+    `seconds` (it is then left to finish on its own)."""
+    done: list = []
+    thread = threading.Thread(target=lambda: done.append(work()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return done
+
+
+def test_a_form_slack_does_not_open_in_time_is_given_up_by_the_deadline(driver, hurried, slack):
+    """Slack hangs on `views.open`: the click is answered, by the request's deadline, that
+    the form did not open, instead of holding a server thread for the client's 30 s."""
+    card = driver.one("new Acme 50k")
+    held = slack.hold("api", "views.open")
+    try:
+        done = _answered_within(10, lambda: hurried(0.5).click(card, ids.DEAL_ADD_NOTE))
+        assert held.arrived.is_set()
+        assert done, "the click was still waiting for Slack"
+        [told] = done[0]
+        assert told.ephemeral and told.text == messages.SLACK_NOT_ANSWERING
+    finally:
+        held.release.set()
+
+
+def test_a_rate_limit_longer_than_the_time_left_is_not_waited_out_in_a_request(
+        driver, hurried, slack):
+    card = driver.one("new Acme 50k")
+    slack.script("views.open", slack.http(429, {"ok": False, "error": "ratelimited"},
+                                          {"Retry-After": "30"}))
+    done = _answered_within(10, lambda: hurried(2.5).click(card, ids.DEAL_ADD_NOTE))
+    assert done, "the click was waiting out Slack's Retry-After"
+    [told] = done[0]
+    assert told.ephemeral and told.text == messages.SLACK_NOT_ANSWERING
+    assert len(slack.calls("views.open")) == 1
