@@ -84,10 +84,9 @@ def _wait_before_retry(handler: RetryHandler, state: RetryState,
     """How long `handler` sleeps before it sends again (at most, for a rate limit: slack-sdk
     adds up to a second to Slack's Retry-After)."""
     if response is not None and response.status_code == 429:
-        after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"),
-                     None)
-        value = after[0] if isinstance(after, list) and after else after
-        return (float(value) if isinstance(value, str) and value.isdigit() else 1.0) + 1.0
+        after = next((values[0] for name, values in response.headers.items()
+                      if name.lower() == "retry-after" and values), "")
+        return (int(after) if after.isdigit() else 1) + 1.0
     return handler.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
 

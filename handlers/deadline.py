@@ -34,7 +34,7 @@ from handlers import counters, messages
 from handlers.before_listeners import Step
 from handlers.deps import Deps
 from handlers.replies import Busy, Respond, error_blocks
-from storage.db import Deadline, answer_by, time_left
+from storage.db import Deadline, answer_by, within_time_left
 
 log = logging.getLogger(__name__)
 SLACK_WAITS = 3.0  # seconds Slack waits for an acknowledgement
@@ -109,9 +109,7 @@ class WithinTheRequest(WebClient):
 
     @property  # type: ignore[override]
     def timeout(self) -> float:
-        left = time_left()
-        return self._own_timeout if left is None else max(
-            MIN_CALL_SECONDS, min(self._own_timeout, left))
+        return within_time_left(self._own_timeout, at_least=MIN_CALL_SECONDS)
 
     @timeout.setter
     def timeout(self, value: float) -> None:

@@ -85,6 +85,13 @@ def time_left() -> float | None:
     return None if deadline is None else deadline.left()
 
 
+def within_time_left(seconds: float, *, at_least: float = 0.0) -> float:
+    """`seconds` of waiting, cut to the current request's time left (never below
+    `at_least`); `seconds` outside a request."""
+    left = time_left()
+    return seconds if left is None else max(at_least, min(seconds, left))
+
+
 _first_transaction: ContextVar[Callable[[Session], None] | None] = ContextVar(
     "dealbot_first_transaction", default=None)
 
@@ -115,8 +122,7 @@ def _sqlite_transactions_begin_on_first_statement(engine: Engine) -> None:
     def _begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock at the start, so two writers queue up instead of
         # failing halfway through with "database is locked"; the wait ends by the deadline.
-        left = time_left()
-        busy = SQLITE_BUSY_MS if left is None else _milliseconds(min(left, SQLITE_BUSY_MS / 1000))
+        busy = _milliseconds(within_time_left(SQLITE_BUSY_MS / 1000))
         if conn.info.get("busy_timeout") != busy:  # straight to the driver: a tenth the work
             conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
                 f"PRAGMA busy_timeout={busy}")
@@ -275,9 +281,7 @@ class DeadlinePool(QueuePool):
 
     @property
     def _timeout(self) -> float:
-        left = time_left()
-        return self._configured_timeout if left is None else max(
-            0.0, min(self._configured_timeout, left))
+        return within_time_left(self._configured_timeout)
 
     @_timeout.setter
     def _timeout(self, value: float) -> None:
